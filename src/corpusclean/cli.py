@@ -1,0 +1,177 @@
+"""The ``corpusclean`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ._version import __version__
+from .document import Document
+from .errors import CorpuscleanError
+from .pipeline import Pipeline, Result
+from .readers import ReaderOptions, Reject, read_file
+from .registry import default_registry
+from .runner import clean_directory
+
+DESCRIPTION = """\
+Clean scraped web text into normalized, language-tagged JSONL.
+
+  corpusclean clean seeds -o out        clean a directory (txt, html, jsonl, and .gz forms)
+  corpusclean explain seeds/page.txt    show every line with keep/drop and the reason
+  corpusclean filters                   list the built-in filters and their reason codes
+  corpusclean pipeline                  print the default pipeline as TOML (edit, pass --config)
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="corpusclean", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    p.add_argument("--version", action="version", version=f"corpusclean {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    def common(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--config", metavar="TOML", help="pipeline configuration (default: the built-in pipeline)")
+        sp.add_argument("--text-field", default="text", help="JSONL field holding the text (default: text)")
+        sp.add_argument("--id-field", default="id", help="JSONL field holding the id (default: id)")
+
+    c = sub.add_parser("clean", help="clean a directory or file into JSONL", description="Clean every .txt, .html, .htm and .jsonl file (and .gz forms) under INPUT into OUT/documents.jsonl, with OUT/dropped.jsonl, OUT/rejects.jsonl, OUT/stats.json and OUT/pipeline.toml beside it.")
+    c.add_argument("input", metavar="INPUT", help="input directory or file")
+    c.add_argument("-o", "--output", required=True, metavar="OUT", help="output directory")
+    c.add_argument("--overwrite", action="store_true", help="replace an earlier output in OUT")
+    c.add_argument("--max-bytes", type=int, default=ReaderOptions.max_bytes, help="reject input files larger than this (default: 256 MiB)")
+    c.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
+    common(c)
+
+    e = sub.add_parser("explain", help="show every line of one file with keep/drop and the reason", description="Run the pipeline on one file and print each line: '+' kept, '-' removed with its reason code and step.")
+    e.add_argument("file", metavar="FILE", help="a .txt, .html or .jsonl file (for JSONL: every record)")
+    e.add_argument("--only-removed", action="store_true", help="print removed lines only")
+    common(e)
+
+    sub.add_parser("filters", help="list the registered filters and their reason codes")
+    sub.add_parser("pipeline", help="print the default pipeline as TOML")
+    return p
+
+
+def _pipeline(args: argparse.Namespace) -> Pipeline:
+    return Pipeline.from_file(args.config) if args.config else Pipeline.default()
+
+
+def _cmd_clean(args: argparse.Namespace) -> int:
+    pipeline = _pipeline(args)
+    options = ReaderOptions(text_field=args.text_field, id_field=args.id_field, max_bytes=args.max_bytes)
+    bar = None
+    if not args.quiet:
+        from tqdm import tqdm
+
+        bar = tqdm(unit=" docs", desc="cleaning", file=sys.stderr, disable=not sys.stderr.isatty())
+
+    def on_item(_item: object, _outcome: object) -> None:
+        if bar is not None:
+            bar.update(1)
+
+    summary = clean_directory(
+        args.input, args.output, pipeline, reader_options=options, overwrite=args.overwrite, on_item=on_item
+    )
+    if bar is not None:
+        bar.close()
+    if not args.quiet:
+        print(format_summary(summary.stats.counts, summary.output))
+    return 0
+
+
+def format_summary(counts: dict[str, int], output: Path) -> str:
+    """The closing summary of a run, as printed by ``corpusclean clean``."""
+    def group(prefix: str) -> list[tuple[str, int]]:
+        items = [(k[len(prefix) + 1:], v) for k, v in counts.items() if k.startswith(prefix + ".")]
+        return sorted(items, key=lambda kv: (-kv[1], kv[0]))
+
+    lines = [
+        f"documents: {counts.get('documents.in', 0)} in, {counts.get('documents.kept', 0)} kept, "
+        f"{counts.get('documents.dropped', 0)} dropped, {counts.get('documents.rejected', 0)} rejected",
+    ]
+    removed = [(k, v) for k, v in group("removed_lines") if k != "total"]
+    if removed:
+        lines.append(f"lines removed: {counts.get('removed_lines.total', 0)}")
+        lines.extend(f"  {v:>7}  {k}" for k, v in removed)
+    for title, prefix in (("dropped", "dropped"), ("rejected", "rejected")):
+        items = group(prefix)
+        if items:
+            lines.append(f"{title}:")
+            lines.extend(f"  {v:>7}  {k}" for k, v in items)
+    langs = group("languages")
+    if langs:
+        lines.append("languages: " + ", ".join(f"{k} {v}" for k, v in langs))
+    lines.append(f"output: {output}")
+    return "\n".join(lines)
+
+
+def explain_lines(doc: Document, result: Result, *, only_removed: bool = False) -> list[str]:
+    """Every source line of ``doc`` with its fate, in source order."""
+    removed = {r.line: r for r in result.doc.removals}
+    out = [f"# {doc.id}  language={result.doc.annotations.get('language')} "
+           f"score={result.doc.annotations.get('language_score')}"]
+    if result.dropped:
+        out.append(f"# document dropped: {result.dropped} (step {result.dropped_by})")
+    width = len(str(len(doc.lines)))
+    for line in doc.lines:
+        r = removed.get(line.no)
+        if r is not None:
+            out.append(f"- {line.no:>{width}} {r.reason:<28} [{r.step}] {line.text}")
+        elif not only_removed and line.text.strip():
+            out.append(f"+ {line.no:>{width}} {'':<28} {line.text}")
+    return out
+
+
+def _cmd_explain(args: argparse.Namespace) -> int:
+    pipeline = _pipeline(args)
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"corpusclean: {path} is not a file", file=sys.stderr)
+        return 2
+    options = ReaderOptions(text_field=args.text_field, id_field=args.id_field)
+    for item in read_file(path, path.name, options):
+        if isinstance(item, Reject):
+            loc = f" line {item.line}" if item.line else ""
+            print(f"# rejected{loc}: {item.reason}: {item.message}")
+            continue
+        result = pipeline.run(item)
+        print("\n".join(explain_lines(item, result, only_removed=args.only_removed)))
+    return 0
+
+
+def _cmd_filters() -> int:
+    for info in default_registry().infos():
+        print(f"{info.name}\n    {info.summary}")
+        for reason in sorted(info.reasons):
+            print(f"    reason: {reason}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``corpusclean`` command; returns the exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="corpusclean: %(message)s")
+    try:
+        if args.command == "clean":
+            return _cmd_clean(args)
+        if args.command == "explain":
+            return _cmd_explain(args)
+        if args.command == "filters":
+            return _cmd_filters()
+        if args.command == "pipeline":
+            print(Pipeline.default().to_toml(), end="")
+            return 0
+    except CorpuscleanError as exc:
+        print(f"corpusclean: {exc}", file=sys.stderr)
+        return 2
+    parser.print_help()
+    return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

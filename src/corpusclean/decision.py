@@ -1,0 +1,75 @@
+"""Decisions: what a filter says about a document.
+
+A filter never changes its input. It returns one of three decisions, built with the helpers
+below: :func:`keep`, :func:`drop` (with a reason code), or :func:`rewrite` (a new document, and
+the lines it removed, each with its reason). :func:`remove_lines` is the usual way a line filter
+answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+import regex
+
+from .document import Document, Removal
+
+REASON_RE = regex.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
+
+Action = Literal["keep", "drop", "rewrite"]
+
+
+def check_reason(reason: str) -> str:
+    """Check that ``reason`` is a dotted lowercase code such as ``boilerplate.cookie``."""
+    if not REASON_RE.match(reason):
+        msg = f"reason code {reason!r} must be dotted lowercase, like 'boilerplate.cookie'"
+        raise ValueError(msg)
+    return reason
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The answer of a filter for one document."""
+
+    action: Action
+    reason: str | None = None
+    doc: Document | None = None
+    removed: tuple[Removal, ...] = ()
+
+
+_KEEP = Decision("keep")
+
+
+def keep() -> Decision:
+    """Keep the document as it is."""
+    return _KEEP
+
+
+def drop(reason: str) -> Decision:
+    """Drop the whole document for ``reason``."""
+    return Decision("drop", reason=check_reason(reason))
+
+
+def rewrite(doc: Document, *, removed: tuple[Removal, ...] = (), reason: str | None = None) -> Decision:
+    """Replace the document by ``doc`` (new lines and/or annotations), listing removed lines."""
+    return Decision("rewrite", reason=reason, doc=doc, removed=tuple(removed))
+
+
+def remove_lines(doc: Document, reasons: Mapping[int, str], details: Mapping[int, str] | None = None) -> Decision:
+    """Remove the lines at the given indexes (positions in ``doc.lines``), each for its reason.
+
+    >>> d = Document.from_text("keep\\nnav")
+    >>> remove_lines(d, {1: "boilerplate.navigation"}).doc.text
+    'keep'
+    """
+    if not reasons:
+        return _KEEP
+    details = details or {}
+    removed = tuple(
+        Removal(doc.lines[i].no, doc.lines[i].text, check_reason(reasons[i]), detail=details.get(i, ""))
+        for i in sorted(reasons)
+    )
+    kept = tuple(line for i, line in enumerate(doc.lines) if i not in reasons)
+    return Decision("rewrite", doc=doc.evolve(lines=kept), removed=removed)

@@ -1,0 +1,162 @@
+"""The document model: an immutable document made of numbered lines.
+
+Filters never mutate a :class:`Document`; they return a :class:`~corpusclean.decision.Decision`
+and the pipeline builds the next document. Every line keeps the number it had in the decoded
+source, so a removal can always be traced back to the input.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+
+class FrozenDict(dict):  # type: ignore[type-arg]
+    """A read-only ``dict`` that still pickles and serializes like a dict."""
+
+    def _readonly(self, *args: object, **kwargs: object) -> None:
+        msg = "this mapping belongs to a Document and is read-only; build a new one instead"
+        raise TypeError(msg)
+
+    __setitem__ = __delitem__ = _readonly  # type: ignore[assignment]
+    clear = pop = popitem = setdefault = update = _readonly  # type: ignore[assignment]
+    __ior__ = _readonly  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FrozenDict, (dict(self),))
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(tuple(sorted((k, repr(v)) for k, v in self.items())))
+
+
+def freeze(value: Any) -> Any:
+    """Return a deeply read-only copy of ``value`` (dicts and lists become frozen forms)."""
+    if isinstance(value, Mapping):
+        return FrozenDict({k: freeze(v) for k, v in value.items()})
+    if isinstance(value, (list, tuple)):
+        return tuple(freeze(v) for v in value)
+    return value
+
+
+def thaw(value: Any) -> Any:
+    """Return plain ``dict``/``list`` structures for serialization."""
+    if isinstance(value, Mapping):
+        return {k: thaw(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [thaw(v) for v in value]
+    return value
+
+
+class Line(NamedTuple):
+    """One line of a document: its 1-based number in the decoded source, and its text."""
+
+    no: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """A line removed from a document, with the reason code that removed it."""
+
+    line: int
+    text: str
+    reason: str
+    step: str = ""
+    detail: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"line": self.line, "reason": self.reason, "step": self.step}
+        if self.detail:
+            out["detail"] = self.detail
+        out["text"] = self.text
+        return out
+
+
+def split_lines(text: str) -> tuple[Line, ...]:
+    """Split text on ``\\n`` (after folding CRLF and CR) into numbered lines.
+
+    >>> split_lines("a\\r\\nb")
+    (Line(no=1, text='a'), Line(no=2, text='b'))
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return tuple(Line(i, t) for i, t in enumerate(text.split("\n"), start=1))
+
+
+def render(lines: Iterable[Line]) -> str:
+    """Join lines into text: at most one blank line in a row, none at the start or the end.
+
+    >>> render(split_lines("\\n\\na\\n\\n\\n\\nb\\n"))
+    'a\\n\\nb'
+    """
+    out: list[str] = []
+    blank = True  # drops leading blank lines
+    for line in lines:
+        is_blank = not line.text.strip()
+        if is_blank:
+            if not blank:
+                out.append("")
+            blank = True
+        else:
+            out.append(line.text)
+            blank = False
+    while out and out[-1] == "":
+        out.pop()
+    return "\n".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """An immutable document.
+
+    ``meta`` holds what the reader knew about the input (source path, encoding decision, fields of
+    a JSONL record); ``annotations`` holds what filters found (language, scores); ``removals``
+    lists every line removed so far, in the order the steps removed them.
+    """
+
+    id: str
+    lines: tuple[Line, ...]
+    meta: Mapping[str, Any] = field(default_factory=FrozenDict)
+    annotations: Mapping[str, Any] = field(default_factory=FrozenDict)
+    removals: tuple[Removal, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lines", tuple(Line(*ln) for ln in self.lines))
+        if not isinstance(self.meta, FrozenDict):
+            object.__setattr__(self, "meta", freeze(self.meta))
+        if not isinstance(self.annotations, FrozenDict):
+            object.__setattr__(self, "annotations", freeze(self.annotations))
+        object.__setattr__(self, "removals", tuple(self.removals))
+
+    @classmethod
+    def from_text(
+        cls, text: str, *, id: str = "", meta: Mapping[str, Any] | None = None
+    ) -> Document:
+        """Build a document from text; lines are numbered from 1."""
+        return cls(id=id, lines=split_lines(text), meta=meta or {})
+
+    @property
+    def text(self) -> str:
+        """The document's text as it will be written."""
+        return render(self.lines)
+
+    @property
+    def source(self) -> str:
+        return str(self.meta.get("source", ""))
+
+    def content_lines(self) -> Iterator[tuple[int, Line]]:
+        """Yield ``(index, line)`` for every non-blank line."""
+        for i, line in enumerate(self.lines):
+            if line.text.strip():
+                yield i, line
+
+    def evolve(self, **changes: Any) -> Document:
+        """Return a copy with some fields replaced (the original is untouched)."""
+        return dataclasses.replace(self, **changes)
+
+    def annotate(self, **values: Any) -> Document:
+        """Return a copy with annotations added or replaced."""
+        merged = dict(self.annotations)
+        merged.update(values)
+        return self.evolve(annotations=merged)

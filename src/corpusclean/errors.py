@@ -1,0 +1,44 @@
+"""The exceptions corpusclean raises. Each carries a dotted ``code`` and says what to do next."""
+
+from __future__ import annotations
+
+
+class CorpuscleanError(Exception):
+    """Base class of every error corpusclean raises on purpose."""
+
+    code = "error"
+
+
+class ConfigError(CorpuscleanError):
+    """A pipeline configuration is wrong; the message lists every problem found."""
+
+    code = "config.invalid"
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = list(problems)
+        lines = "\n".join(f"  - {p}" for p in self.problems)
+        super().__init__(f"the pipeline configuration has {len(self.problems)} problem(s):\n{lines}")
+
+
+class UnknownStepError(ConfigError):
+    """A step names a filter that is not registered."""
+
+    code = "config.unknown_step"
+
+
+class DuplicateNameError(CorpuscleanError):
+    """A different filter is already registered under this name."""
+
+    code = "registry.duplicate_name"
+
+
+class InputError(CorpuscleanError):
+    """An input cannot be read at all (usage error: a missing directory, for example)."""
+
+    code = "input.invalid"
+
+
+class OutputError(CorpuscleanError):
+    """The output cannot be written where it was asked to go."""
+
+    code = "output.invalid"

@@ -1,0 +1,24 @@
+"""The built-in filters: :data:`BUILTINS` is the one table of their names, reasons and factories.
+
+Adding a built-in means writing it in its family module and adding one row here. The default
+pipeline is :data:`DEFAULT_STEPS`, in order.
+"""
+
+from __future__ import annotations
+
+from ..registry import FilterInfo
+from . import encoding
+
+BUILTINS: tuple[FilterInfo, ...] = (
+    FilterInfo("encoding.fix_mojibake", encoding.FixMojibake, reasons=frozenset(),
+               provides=frozenset({"encoding_repairs"})),
+    FilterInfo("encoding.normalize", encoding.Normalize, reasons=frozenset()),
+)
+
+#: The default pipeline, in order.
+DEFAULT_STEPS: tuple[str, ...] = (
+    "encoding.fix_mojibake",
+    "encoding.normalize",
+)
+
+__all__ = ["BUILTINS", "DEFAULT_STEPS"]

@@ -1,0 +1,259 @@
+"""Pipelines: an ordered list of named steps, the same in Python and in TOML.
+
+>>> pipe = Pipeline([Step("encoding.normalize")])
+>>> Pipeline.from_toml(pipe.to_toml()) == pipe
+True
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ._version import __version__
+from .decision import Decision
+from .document import Document, FrozenDict, Removal, freeze, thaw
+from .errors import ConfigError
+from .registry import FilterInfo, Registry, default_registry
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+SCHEMA = 1
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a pipeline: a registered filter name, its parameters, an optional name."""
+
+    use: str
+    params: Mapping[str, Any] = field(default_factory=FrozenDict)
+    name: str | None = None
+
+    def __init__(self, use: str, params: Mapping[str, Any] | None = None, *, name: str | None = None, **kw: Any) -> None:
+        merged = dict(params or {})
+        merged.update(kw)
+        object.__setattr__(self, "use", use)
+        object.__setattr__(self, "params", freeze(merged))
+        object.__setattr__(self, "name", name)
+
+
+@dataclass(frozen=True, slots=True)
+class StepTrace:
+    """What one step did to one document."""
+
+    step: str
+    use: str
+    action: str
+    reason: str | None
+    removed: tuple[Removal, ...]
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """The outcome of running a pipeline on one document.
+
+    ``doc`` is the final document (also when dropped, so nothing is lost); ``dropped`` is the
+    reason code when a step dropped it, else ``None``.
+    """
+
+    doc: Document
+    dropped: str | None
+    dropped_by: str | None
+    trace: tuple[StepTrace, ...]
+
+    @property
+    def kept(self) -> bool:
+        return self.dropped is None
+
+
+def _step_names(steps: Sequence[Step]) -> list[str]:
+    names: list[str] = []
+    seen: dict[str, int] = {}
+    for s in steps:
+        base = s.name or s.use.replace(".", "_")
+        n = seen.get(base, 0)
+        seen[base] = n + 1
+        names.append(base if n == 0 else f"{base}_{n + 1}")
+    return names
+
+
+class Pipeline:
+    """An ordered list of steps, built against a registry.
+
+    Building resolves every name, binds the parameters, checks that each annotation a step
+    requires is provided by an earlier step, and reports every problem at once.
+    """
+
+    def __init__(self, steps: Iterable[Step], *, registry: Registry | None = None) -> None:
+        self.steps: tuple[Step, ...] = tuple(steps)
+        self.registry = registry or default_registry()
+        self.names: tuple[str, ...] = tuple(_step_names(self.steps))
+        problems: list[str] = []
+        self.infos: list[FilterInfo] = []
+        self.params: list[dict[str, Any]] = []
+        provided: set[str] = set()
+        for i, step in enumerate(self.steps):
+            where = f"steps[{i}]"
+            if step.use not in self.registry:
+                try:
+                    self.registry.get(step.use)
+                except ConfigError as exc:
+                    problems.extend(f"{where}: {p}" for p in exc.problems)
+                continue
+            info = self.registry.get(step.use)
+            effective, errs = info.bind(thaw(step.params), where)
+            problems.extend(errs)
+            missing = info.requires - provided
+            if missing:
+                problems.append(
+                    f"{where}: {step.use!r} needs {sorted(missing)} from an earlier step"
+                )
+            provided |= info.provides
+            self.infos.append(info)
+            self.params.append(effective)
+        if problems:
+            raise ConfigError(problems)
+        self.filters = [info.factory(**p) for info, p in zip(self.infos, self.params)]
+
+    # -- construction -------------------------------------------------------------------------
+
+    @classmethod
+    def default(cls, *, registry: Registry | None = None) -> Pipeline:
+        """The default cleaning pipeline (see ``docs/filters.md``)."""
+        from .filters import DEFAULT_STEPS
+
+        return cls([Step(use) for use in DEFAULT_STEPS], registry=registry)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, registry: Registry | None = None) -> Pipeline:
+        problems: list[str] = []
+        head = data.get("pipeline", {})
+        schema = head.get("schema", SCHEMA) if isinstance(head, Mapping) else SCHEMA
+        if schema != SCHEMA:
+            problems.append(f"pipeline.schema: expected {SCHEMA}, got {schema!r}")
+        raw_steps = data.get("steps")
+        if not isinstance(raw_steps, list) or not raw_steps:
+            problems.append("steps: a pipeline needs at least one [[steps]] table")
+            raw_steps = []
+        steps: list[Step] = []
+        for i, raw in enumerate(raw_steps):
+            if not isinstance(raw, Mapping) or not isinstance(raw.get("use"), str):
+                problems.append(f"steps[{i}]: each step needs a string 'use' key")
+                continue
+            params = {k: v for k, v in raw.items() if k not in ("use", "name")}
+            name = raw.get("name")
+            steps.append(Step(raw["use"], params, name=name if isinstance(name, str) else None))
+        if problems:
+            raise ConfigError(problems)
+        return cls(steps, registry=registry)
+
+    @classmethod
+    def from_toml(cls, text: str, *, registry: Registry | None = None) -> Pipeline:
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError([f"not valid TOML: {exc}"]) from None
+        return cls.from_dict(data, registry=registry)
+
+    @classmethod
+    def from_file(cls, path: str | Path, *, registry: Registry | None = None) -> Pipeline:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError([f"{path}: cannot read the configuration ({exc.strerror})"]) from None
+        return cls.from_toml(text, registry=registry)
+
+    # -- serialization ------------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every step with every effective parameter, defaults included."""
+        steps = []
+        for step, name, params in zip(self.steps, self.names, self.params):
+            entry: dict[str, Any] = {"use": step.use}
+            if step.name:
+                entry["name"] = name
+            entry.update({k: thaw(v) for k, v in sorted(params.items())})
+            steps.append(entry)
+        return {"pipeline": {"schema": SCHEMA}, "steps": steps}
+
+    def to_toml(self) -> str:
+        data = self.to_dict()
+        out = ["[pipeline]", f"schema = {SCHEMA}", ""]
+        for entry in data["steps"]:
+            out.append("[[steps]]")
+            out.extend(f"{k} = {_toml_value(v)}" for k, v in entry.items())
+            out.append("")
+        return "\n".join(out)
+
+    def fingerprint(self) -> str:
+        """A short hash of the effective configuration and the library version."""
+        canon = json.dumps([__version__, self.to_dict()], sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(canon.encode("utf-8")).hexdigest()[:16]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Pipeline) and self.to_dict() == other.to_dict()
+
+    def __hash__(self) -> int:
+        return hash(self.fingerprint())
+
+    def __repr__(self) -> str:
+        return f"Pipeline([{', '.join(repr(s.use) for s in self.steps)}])"
+
+    # -- running ------------------------------------------------------------------------------
+
+    def run(self, doc: Document) -> Result:
+        """Run every step on ``doc``; stop at the first step that drops it."""
+        trace: list[StepTrace] = []
+        for name, info, filt in zip(self.names, self.infos, self.filters):
+            t0 = time.perf_counter()
+            decision: Decision = filt(doc)
+            dt = time.perf_counter() - t0
+            removed: tuple[Removal, ...] = ()
+            if decision.action == "rewrite":
+                assert decision.doc is not None
+                removed = tuple(
+                    Removal(r.line, r.text, r.reason, name, r.detail) for r in decision.removed
+                )
+                _check_declared(info, {r.reason for r in removed})
+                doc = decision.doc.evolve(removals=doc.removals + removed)
+            trace.append(StepTrace(name, info.name, decision.action, decision.reason, removed, dt))
+            if decision.action == "drop":
+                assert decision.reason is not None
+                _check_declared(info, {decision.reason})
+                return Result(doc, decision.reason, name, tuple(trace))
+        return Result(doc, None, None, tuple(trace))
+
+    __call__ = run
+
+
+def _check_declared(info: FilterInfo, reasons: set[str]) -> None:
+    undeclared = reasons - info.reasons
+    if undeclared:
+        msg = f"filter {info.name!r} emitted undeclared reason(s) {sorted(undeclared)}"
+        raise RuntimeError(msg)
+
+
+def _toml_value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    if isinstance(v, str):
+        return json.dumps(v, ensure_ascii=False)
+    if isinstance(v, (list, tuple, set, frozenset)):
+        items = sorted(v) if isinstance(v, (set, frozenset)) else v
+        return "[" + ", ".join(_toml_value(x) for x in items) + "]"
+    if isinstance(v, Mapping):
+        return "{" + ", ".join(f"{json.dumps(k)} = {_toml_value(x)}" for k, x in v.items()) + "}"
+    msg = f"cannot write {v!r} to TOML"
+    raise TypeError(msg)

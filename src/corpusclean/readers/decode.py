@@ -1,0 +1,139 @@
+"""Bytes to text: BOM, then strict UTF-8, then a detector; binary input is refused.
+
+The decision (``encoding``, ``method``, ``confidence``) goes into each record's metadata so a
+reader of the output knows how its text was obtained.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+
+from charset_normalizer import from_bytes
+
+#: Byte-order marks, longest first (UTF-32 LE starts with the UTF-16 LE mark).
+BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+#: Leading bytes of common binary formats that are never text.
+MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "pdf"),
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"GIF87a", "gif"),
+    (b"GIF89a", "gif"),
+    (b"PK\x03\x04", "zip"),
+    (b"\x1f\x8b", "gzip"),
+    (b"\x7fELF", "elf"),
+    (b"RIFF", "riff"),
+    (b"\x00\x00\x01\x00", "ico"),
+    (b"(\xb5/\xfd", "zstd"),
+    (b"BZh", "bzip2"),
+    (b"\xfd7zXZ\x00", "xz"),
+    (b"OggS", "ogg"),
+    (b"ID3", "mp3"),
+    (b"\x00asm", "wasm"),
+)
+
+SNIFF_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """Text decoded from bytes, and how."""
+
+    text: str
+    encoding: str
+    method: str  # "bom", "utf-8", "utf-16-guess", "detector", "empty"
+    confidence: float
+
+    def to_meta(self) -> dict[str, object]:
+        return {"encoding": self.encoding, "method": self.method, "confidence": round(self.confidence, 3)}
+
+
+class DecodeError(ValueError):
+    """The bytes are not text in any encoding we can tell; ``reason`` is a dotted code."""
+
+    def __init__(self, reason: str, message: str, offset: int | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.offset = offset
+
+
+def _utf16_guess(data: bytes) -> str | None:
+    """UTF-16 without a BOM: most ASCII text has a NUL in every other byte."""
+    sample = data[:SNIFF_BYTES]
+    if len(sample) < 4 or len(sample) % 2:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    half = len(sample) // 2
+    if odd.count(0) > 0.4 * half and even.count(0) < 0.05 * half:
+        return "utf-16-le"
+    if even.count(0) > 0.4 * half and odd.count(0) < 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
+def binary_kind(data: bytes) -> str | None:
+    """Name the binary format of ``data``, or ``None`` if it may be text."""
+    for magic, kind in MAGIC:
+        if data.startswith(magic):
+            return kind
+    sample = data[:SNIFF_BYTES]
+    if not sample:
+        return None
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
+    if controls / len(sample) > 0.1:
+        return "binary"
+    return None
+
+
+def decode_bytes(data: bytes) -> Decoded:
+    """Decode ``data``: BOM, then strict UTF-8 (when no NUL/ESC byte), then the detector.
+
+    >>> decode_bytes("Привет, как дела? Это текст на русском языке.".encode("cp1251")).encoding
+    'cp1251'
+    >>> decode_bytes(b"plain").method
+    'utf-8'
+    """
+    if not data:
+        return Decoded("", "utf-8", "empty", 1.0)
+    for bom, enc in BOMS:
+        if data.startswith(bom):
+            try:
+                return Decoded(data[len(bom):].decode(enc), enc, "bom", 1.0)
+            except UnicodeDecodeError as exc:
+                raise DecodeError(
+                    "decode.bad_bom_text",
+                    f"starts with a {enc} byte-order mark but is not valid {enc}",
+                    len(bom) + exc.start,
+                ) from None
+    guess16 = _utf16_guess(data)
+    if guess16:
+        try:
+            return Decoded(data.decode(guess16), guess16, "utf-16-guess", 0.9)
+        except UnicodeDecodeError:
+            pass
+    kind = binary_kind(data)
+    if kind:
+        raise DecodeError("decode.binary", f"looks like binary data ({kind}), not text", 0)
+    if b"\x00" not in data and b"\x1b" not in data:
+        try:
+            return Decoded(data.decode("utf-8"), "utf-8", "utf-8", 1.0)
+        except UnicodeDecodeError:
+            pass
+    best = from_bytes(data[: 4 * SNIFF_BYTES]).best()
+    if best is None:
+        raise DecodeError("decode.unknown_encoding", "no text encoding fits these bytes", 0)
+    enc = best.encoding
+    try:
+        text = data.decode(enc)
+    except (UnicodeDecodeError, LookupError):
+        # The detector saw a prefix; the rest may not fit. Keep what decodes, mark the rest.
+        text = data.decode(enc, errors="replace")
+    return Decoded(text, enc, "detector", round(1.0 - float(best.chaos), 3))

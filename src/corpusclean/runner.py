@@ -1,0 +1,135 @@
+"""Run a pipeline over a directory: read, clean, write JSONL, rejects and stats.
+
+The output directory holds:
+
+- ``documents.jsonl``: one record per kept document (``docs/schema.md``);
+- ``dropped.jsonl``: documents a step dropped, with the reason (nothing is lost);
+- ``rejects.jsonl``: inputs that could not be read, with reason and location;
+- ``stats.json``: counters per step and reason; ``pipeline.toml``: the effective configuration.
+
+Every file is written atomically.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .document import Document
+from .errors import InputError, OutputError
+from .pipeline import Pipeline, Result
+from .readers import ReaderOptions, Reject, read_file, walk
+from .record import dumps, to_record
+from .stats import Stats
+from .writers import AtomicWriter, write_atomic
+
+log = logging.getLogger(__name__)
+
+OUTPUT_FILES = ("documents.jsonl", "dropped.jsonl", "rejects.jsonl", "stats.json", "pipeline.toml")
+
+
+@dataclass
+class RunSummary:
+    """What a run did: its stats and where it wrote."""
+
+    stats: Stats
+    output: Path
+    files: list[Path] = field(default_factory=list)
+
+
+def iter_inputs(root: Path, options: ReaderOptions | None = None) -> Iterator[Document | Reject]:
+    """Every document and reject under ``root``, in a deterministic order."""
+    for item in walk(root, options):
+        if isinstance(item, Reject):
+            yield item
+        else:
+            path, rel = item
+            yield from read_file(path, rel, options)
+
+
+def run_safely(pipeline: Pipeline, doc: Document) -> Result | Reject:
+    """Run ``pipeline`` on ``doc``; a failure inside a filter becomes a reject, not a crash."""
+    try:
+        return pipeline.run(doc)
+    except RecursionError:
+        return Reject(doc.source or doc.id, "pipeline.error", "recursion too deep in a filter")
+    except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
+        log.exception("filter failed on %s", doc.id)
+        return Reject(doc.source or doc.id, "pipeline.error", f"{type(exc).__name__}: {exc}")
+
+
+def check_output_dir(input_path: Path, output: Path, *, overwrite: bool) -> None:
+    """Refuse an output inside the input, or over an earlier output without ``overwrite``."""
+    inp = input_path.resolve()
+    out = output.resolve()
+    if inp.is_dir() and (out == inp or inp in out.parents):
+        msg = f"the output directory {output} is inside the input {input_path}; choose another"
+        raise OutputError(msg)
+    if out.exists() and not out.is_dir():
+        msg = f"{output} exists and is not a directory"
+        raise OutputError(msg)
+    if out.is_dir() and not overwrite and any((out / n).exists() for n in OUTPUT_FILES):
+        msg = f"{output} already holds corpusclean output; pass --overwrite to replace it"
+        raise OutputError(msg)
+
+
+def clean_directory(
+    input_path: str | Path,
+    output: str | Path,
+    pipeline: Pipeline | None = None,
+    *,
+    reader_options: ReaderOptions | None = None,
+    overwrite: bool = False,
+    on_item: Callable[[Document | Reject, Result | Reject], None] | None = None,
+) -> RunSummary:
+    """Clean every supported file under ``input_path`` into ``output``."""
+    input_path = Path(input_path)
+    output = Path(output)
+    if not input_path.exists():
+        msg = f"{input_path} does not exist"
+        raise InputError(msg)
+    check_output_dir(input_path, output, overwrite=overwrite)
+    pipeline = pipeline or Pipeline.default()
+    fingerprint = pipeline.fingerprint()
+    stats = Stats()
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        msg = f"cannot create {output}: {exc.strerror}"
+        raise OutputError(msg) from None
+    with (
+        AtomicWriter(output / "documents.jsonl") as docs_out,
+        AtomicWriter(output / "dropped.jsonl") as dropped_out,
+        AtomicWriter(output / "rejects.jsonl") as rejects_out,
+    ):
+        for item in iter_inputs(input_path, reader_options):
+            outcome: Result | Reject = item if isinstance(item, Reject) else run_safely(pipeline, item)
+            if isinstance(outcome, Reject):
+                stats.add_reject(outcome)
+                rejects_out.write(dumps(outcome.to_dict()))
+            else:
+                stats.add_result(outcome)
+                target = docs_out if outcome.kept else dropped_out
+                target.write(dumps(to_record(outcome, fingerprint)))
+            if on_item is not None:
+                on_item(item, outcome)
+    write_atomic(output / "stats.json", stats.to_json())
+    write_atomic(output / "pipeline.toml", pipeline.to_toml())
+    return RunSummary(stats, output, [output / n for n in OUTPUT_FILES])
+
+
+def clean_text(text: str, pipeline: Pipeline | None = None, *, id: str = "") -> Result:
+    """Clean one text with ``pipeline`` (default pipeline if none)."""
+    pipeline = pipeline or Pipeline.default()
+    return pipeline.run(Document.from_text(text, id=id))
+
+
+def output_is_writable(path: Path) -> bool:
+    """Whether ``path`` (or its nearest existing parent) is writable."""
+    p = path
+    while not p.exists() and p != p.parent:
+        p = p.parent
+    return os.access(p, os.W_OK)
