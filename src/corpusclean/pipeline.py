@@ -124,6 +124,7 @@ class Pipeline:
         if problems:
             raise ConfigError(problems)
         self.filters = [info.factory(**p) for info, p in zip(self.infos, self.params)]
+        self._bound: dict[int, Any] = {}
 
     # -- construction -------------------------------------------------------------------------
 
@@ -211,10 +212,59 @@ class Pipeline:
 
     # -- running ------------------------------------------------------------------------------
 
-    def run(self, doc: Document) -> Result:
-        """Run every step on ``doc``; stop at the first step that drops it."""
-        trace: list[StepTrace] = []
-        for name, info, filt in zip(self.names, self.infos, self.filters):
+    def segments(self) -> list[tuple[int, int]]:
+        """Split the steps into runs of per-document steps, cut at each corpus step.
+
+        Returns ``(start, end)`` index pairs; a corpus step is a segment of its own. An executor
+        runs a per-document segment on every document, and for a corpus step first collects
+        state over every document (:class:`corpusclean.corpus.CorpusStep`), merges it, binds
+        it with :meth:`bind`, then runs the step like any filter.
+        """
+        out: list[tuple[int, int]] = []
+        start = 0
+        for i, info in enumerate(self.infos):
+            if info.corpus:
+                if start < i:
+                    out.append((start, i))
+                out.append((i, i + 1))
+                start = i + 1
+        if start < len(self.infos):
+            out.append((start, len(self.infos)))
+        return out
+
+    def corpus_indexes(self) -> list[int]:
+        """Indexes of the corpus steps."""
+        return [i for i, info in enumerate(self.infos) if info.corpus]
+
+    def bind(self, index: int, state: Any) -> None:
+        """Bind the merged corpus state of the corpus step at ``index``."""
+        if not self.infos[index].corpus:
+            msg = f"step {self.names[index]!r} is not a corpus step"
+            raise ValueError(msg)
+        self._bound[index] = self.filters[index].bind(state)
+
+    def run(
+        self, doc: Document, *, start: int = 0, end: int | None = None, prior: Result | None = None
+    ) -> Result:
+        """Run steps ``start`` to ``end`` on ``doc``; stop at the first step that drops it.
+
+        ``prior`` is the result of the steps before ``start`` (its trace is carried on). Corpus
+        steps must be bound first (:meth:`bind`), which the executors and :meth:`run_corpus` do.
+        """
+        trace: list[StepTrace] = list(prior.trace) if prior is not None else []
+        if prior is not None and not prior.kept:
+            return prior
+        stop = len(self.filters) if end is None else end
+        for i in range(start, stop):
+            name, info = self.names[i], self.infos[i]
+            if info.corpus:
+                filt = self._bound.get(i)
+                if filt is None:
+                    msg = (f"corpus step {name!r} sees the whole corpus first: run it with "
+                           "clean_directory() or Pipeline.run_corpus(), not on one document")
+                    raise RuntimeError(msg)
+            else:
+                filt = self.filters[i]
             t0 = time.perf_counter()
             decision: Decision = filt(doc)
             dt = time.perf_counter() - t0
@@ -232,6 +282,20 @@ class Pipeline:
                 _check_declared(info, {decision.reason})
                 return Result(doc, decision.reason, name, tuple(trace))
         return Result(doc, None, None, tuple(trace))
+
+    def run_corpus(self, docs: Iterable[Document]) -> list[Result]:
+        """Run the whole pipeline, corpus steps included, over documents held in memory."""
+        results: list[Result] = [Result(d, None, None, ()) for d in docs]
+        for start, end in self.segments():
+            if self.infos[start].corpus:
+                step = self.filters[start]
+                state = step.empty()
+                for r in results:
+                    if r.kept:
+                        state = step.collect(state, r.doc)
+                self.bind(start, step.merge([state]))
+            results = [self.run(r.doc, start=start, end=end, prior=r) for r in results]
+        return results
 
     __call__ = run
 

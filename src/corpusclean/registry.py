@@ -25,7 +25,8 @@ class FilterInfo:
     """What the registry knows about a filter.
 
     ``factory`` takes keyword-only parameters and returns the filter, a callable
-    ``Document -> Decision``. ``reasons`` lists every reason code it may emit.
+    ``Document -> Decision``, or for a ``corpus`` step an object following
+    :class:`corpusclean.corpus.CorpusStep`. ``reasons`` lists every reason code it may emit.
     """
 
     name: str
@@ -34,6 +35,8 @@ class FilterInfo:
     requires: frozenset[str] = frozenset()
     provides: frozenset[str] = frozenset()
     summary: str = ""
+    #: A corpus step sees every document before it decides (see ``corpusclean.corpus``).
+    corpus: bool = False
     reason_help: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

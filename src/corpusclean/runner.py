@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .document import Document
 from .errors import InputError, OutputError
@@ -50,15 +51,49 @@ def iter_inputs(root: Path, options: ReaderOptions | None = None) -> Iterator[Do
             yield from read_file(path, rel, options)
 
 
-def run_safely(pipeline: Pipeline, doc: Document) -> Result | Reject:
-    """Run ``pipeline`` on ``doc``; a failure inside a filter becomes a reject, not a crash."""
+def run_safely(pipeline: Pipeline, doc: Document, **span: Any) -> Result | Reject:
+    """Run ``pipeline`` on ``doc``; a failure inside a filter becomes a reject, not a crash.
+
+    ``span`` passes ``start``, ``end`` and ``prior`` on to :meth:`Pipeline.run`.
+    """
     try:
-        return pipeline.run(doc)
+        return pipeline.run(doc, **span)
     except RecursionError:
         return Reject(doc.source or doc.id, "pipeline.error", "recursion too deep in a filter")
     except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
         log.exception("filter failed on %s", doc.id)
         return Reject(doc.source or doc.id, "pipeline.error", f"{type(exc).__name__}: {exc}")
+
+
+def process(
+    items: Iterable[Document | Reject], pipeline: Pipeline
+) -> Iterator[tuple[Document | Reject, Result | Reject]]:
+    """Run ``pipeline`` over ``items`` in order, yielding each item with its outcome.
+
+    Without corpus steps this streams one document at a time. With corpus steps every document
+    is held until each corpus step has collected its state over the whole input.
+    """
+    if not pipeline.corpus_indexes():
+        for item in items:
+            yield item, item if isinstance(item, Reject) else run_safely(pipeline, item)
+        return
+    held = list(items)
+    outcomes: list[Result | Reject] = [
+        item if isinstance(item, Reject) else Result(item, None, None, ()) for item in held
+    ]
+    for start, end in pipeline.segments():
+        if pipeline.infos[start].corpus:
+            step = pipeline.filters[start]
+            state = step.empty()
+            for o in outcomes:
+                if isinstance(o, Result) and o.kept:
+                    state = step.collect(state, o.doc)
+            pipeline.bind(start, step.merge([state]))
+        outcomes = [
+            o if isinstance(o, Reject) else run_safely(pipeline, o.doc, start=start, end=end, prior=o)
+            for o in outcomes
+        ]
+    yield from zip(held, outcomes)
 
 
 def check_output_dir(input_path: Path, output: Path, *, overwrite: bool) -> None:
@@ -105,8 +140,7 @@ def clean_directory(
         AtomicWriter(output / "dropped.jsonl") as dropped_out,
         AtomicWriter(output / "rejects.jsonl") as rejects_out,
     ):
-        for item in iter_inputs(input_path, reader_options):
-            outcome: Result | Reject = item if isinstance(item, Reject) else run_safely(pipeline, item)
+        for item, outcome in process(iter_inputs(input_path, reader_options), pipeline):
             if isinstance(outcome, Reject):
                 stats.add_reject(outcome)
                 rejects_out.write(dumps(outcome.to_dict()))
