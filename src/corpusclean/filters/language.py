@@ -25,6 +25,11 @@ How ``language.foreign_lines`` decides, cheapest check first:
    shorter run is kept when its lines look quoted (quote marks, or a sentence that ends like
    one, or a colon before it): a quoted sentence in another language belongs to the article.
    A lone line of the document's script needs ``lone_min_words`` words to be removed.
+4. Lines are removed for their language only when the document's language is sure
+   (``min_doc_score``) and the foreign lines of its script make at most ``max_foreign_share``
+   of its judged text: otherwise the page is bilingual or misjudged, and only scripts count.
+   Title-case lines (every word of four letters or more capitalized: names, titles, menus)
+   are never foreign on their own.
 
 >>> from corpusclean.document import Document
 >>> doc = Document.from_text("The minister spoke in the capital on Friday morning.\\n"
@@ -106,6 +111,19 @@ _QUOTE_END_RE = regex.compile(rf"[{_QUOTES}][\W\d]*$")
 _SENTENCE_END_RE = regex.compile(r"[.!?。！？؟।…][\"'”»’)\]]*$")
 
 
+_WORD_RE = regex.compile(r"\p{L}[\p{L}\p{M}'’-]*")
+
+
+def _title_case(text: str) -> bool:
+    """Is every word of four letters or more capitalized (a title, a name, a menu)?
+
+    >>> _title_case("The Death and Life of Marsha P. Johnson"), _title_case("Leave this field empty")
+    (True, False)
+    """
+    long_words = [w for w in _WORD_RE.findall(text) if len(w) >= 4]
+    return len(long_words) >= 2 and all(w[0].isupper() for w in long_words)
+
+
 def _quoted(text: str, words: int) -> bool:
     """Does a line look like a quotation or a sentence of running text?"""
     text = text.strip()
@@ -133,6 +151,8 @@ class ForeignLines:
     weak_score: float = 0.95
     interior_run: int = 3
     lone_min_words: int = 6
+    min_doc_score: float = 0.9
+    max_foreign_share: float = 0.3
     _cache: dict[str, Detection] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __call__(self, doc: Document) -> Decision:
@@ -141,7 +161,11 @@ class ForeignLines:
         if language is None:
             language = detect_lines(texts).language
         own = scripts.document_scripts(scripts.profile(texts), language, min_share=self.min_share)
+        score = doc.annotations.get("language_score")
+        if score is not None and score < self.min_doc_score:
+            language = UNDETERMINED  # unsure of the document: only the script check applies
         lines = [self._classify(t, language, own) for t in texts]
+        self._check_share(texts, lines)
         reasons: dict[int, str] = {}
         details: dict[int, str] = {}
         for start, end, edge in self._runs(texts, lines, language):
@@ -190,7 +214,7 @@ class ForeignLines:
         if scripts.foreign_share(counts, own) > self.script_share:
             foreign = Counter({s: n for s, n in counts.items() if s not in own})
             script = scripts.dominant_script(foreign) or scripts.OTHER
-            if script == "Latin" and (words < self.min_words or not stopword_hits(text)):
+            if script == "Latin" and (words < self.min_words or not stopword_hits(text, min_len=2)):
                 return _Line(Kind.NEUTRAL)
             return _Line(Kind.FOREIGN, FOREIGN_SCRIPT, f"script={script}", words=words, quoted=quoted)
         if scripts.dominant_script(counts) in scripts.UNSPACED:
@@ -204,11 +228,13 @@ class ForeignLines:
         if attributed_to(text, language, hits):
             return _Line(Kind.HOME, language=language, words=words, quoted=quoted)
         own_hits = hits.get(language, 0)
+        long_hits = stopword_hits(text, min_len=2)
         rivals = {
             lang for lang, n in hits.items()
-            if n >= self.min_stopwords and n > own_hits and not are_close(lang, language)
+            if n >= self.min_stopwords and own_hits * 3 <= n and long_hits.get(lang, 0)
+            and not are_close(lang, language)
         }
-        if rivals:
+        if rivals and not _title_case(text):
             found = self._detect(text)
             line = _Line(Kind.HOME, language=found.language, words=words, quoted=quoted)
             if found.language in rivals and found.score >= self.min_score:
@@ -218,6 +244,20 @@ class ForeignLines:
         if own_hits or language not in STOPWORDS and not hits:
             return _Line(Kind.HOME, language=language if own_hits else "", words=words, quoted=quoted)
         return _Line(Kind.OPEN, words=words, quoted=quoted)
+
+    def _check_share(self, texts: Sequence[str], lines: list[_Line]) -> None:
+        """When lines of another language are a large part of the document, the page is
+        bilingual or its language was misjudged: then no line is removed for its language."""
+        home = foreign = 0
+        for text, line in zip(texts, lines):
+            if line.kind is Kind.HOME:
+                home += len(text)
+            elif line.reason == FOREIGN_LINE:
+                foreign += len(text)
+        if foreign and foreign > self.max_foreign_share * (home + foreign):
+            for line in lines:
+                if line.reason == FOREIGN_LINE:
+                    line.kind, line.reason, line.detail = Kind.HOME, "", ""
 
     def _settle(self, text: str, line: _Line, language: str) -> None:
         """Judge an open line with langdetect alone: weak foreign or home."""

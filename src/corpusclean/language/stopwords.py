@@ -126,12 +126,18 @@ def tokens(text: str) -> list[str]:
     return TOKEN_RE.findall(text.lower())
 
 
-def stopword_hits(text: str) -> Counter[str]:
-    """How many of ``text``'s words are stopwords of each language."""
+def stopword_hits(text: str, *, min_len: int = 1) -> Counter[str]:
+    """How many different stopwords of each language ``text`` has (words of at least
+    ``min_len`` letters; a word repeated counts once).
+
+    >>> stopword_hits("-o add.c -o add.wasm")["cy"], stopword_hits("o a o", min_len=2)["pt"]
+    (1, 0)
+    """
     hits: Counter[str] = Counter()
-    for tok in tokens(text):
-        for lang in _INDEX.get(tok, ()):
-            hits[lang] += 1
+    for tok in set(tokens(text)):
+        if len(tok) >= min_len:
+            for lang in _INDEX.get(tok, ()):
+                hits[lang] += 1
     return hits
 
 
