@@ -39,6 +39,25 @@ SEED = 0
 CODE_MAP = {"zh-cn": "zh", "zh-tw": "zh"}
 
 _LETTER_RE = regex.compile(r"\p{L}")
+# One Han, kana or Hangul character carries about as much as a short word.
+_DENSE_RE = regex.compile(r"[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}]")
+_LATIN_RE = regex.compile(r"\p{sc=Latin}+")
+_NON_LATIN_RE = regex.compile(r"[\p{L}--\p{sc=Latin}]", regex.V1)
+
+
+def _without_minor_latin(text: str) -> str:
+    """Drop Latin words from text mostly in another script (brand names and English terms in
+    Chinese, Japanese or Russian text mislead langdetect). Han, kana and Hangul characters
+    weigh three letters each, as in :func:`prose_score`.
+
+    >>> _without_minor_latin("使用 Python 和 TensorFlow 进行开发")
+    '使用   和   进行开发'
+    """
+    latin = sum(len(m) for m in _LATIN_RE.findall(text))
+    if not latin:
+        return text
+    other = len(_NON_LATIN_RE.findall(text)) + 2 * len(_DENSE_RE.findall(text))
+    return _LATIN_RE.sub(" ", text) if other > latin else text
 _WORD_RE = regex.compile(r"\w+")
 _TERMINAL_RE = regex.compile(r"[.!?。！？؟।…:;\"'”»)]\s*$")
 
@@ -92,7 +111,7 @@ def detect_text(text: str) -> Detection:
         return NOTHING
     detector = factory().create()
     try:
-        detector.append(text)
+        detector.append(_without_minor_latin(text))
         ranked = detector.get_probabilities()
     except LangDetectException:
         return NOTHING
@@ -108,8 +127,9 @@ def detect_text(text: str) -> Detection:
 
 
 def prose_score(line: str) -> float:
-    """How much a line looks like running text: its letters (up to 400), scaled by the share
-    of letters among its characters, with a bonus for sentence-final punctuation.
+    """How much a line looks like running text: its letters (up to 400; Han, kana and Hangul
+    count three times), scaled by the share of letters among its characters, with a bonus for
+    sentence-final punctuation.
 
     >>> prose_score("Home | About") < prose_score("The cat sat on the mat all day long.")
     True
@@ -120,7 +140,8 @@ def prose_score(line: str) -> float:
     letters = len(_LETTER_RE.findall(stripped))
     if not letters:
         return 0.0
-    score = min(letters, 400) * letters / len(stripped)
+    weight = letters + 2 * len(_DENSE_RE.findall(stripped))
+    score = min(weight, 400) * letters / len(stripped)
     if len(_WORD_RE.findall(stripped)) >= 4 and _TERMINAL_RE.search(stripped):
         score += 50.0
     return score

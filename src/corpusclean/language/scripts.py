@@ -67,6 +67,10 @@ SCRIPT_GROUPS: Mapping[str, frozenset[str]] = {
     "Bopomofo": LANGUAGE_SCRIPTS["zh"],
 }
 
+#: How many Latin letters one character of a script is worth when shares are compared: a Han
+#: character, a kana or a Hangul syllable carries about as much as a short word.
+WEIGHTS: Mapping[str, int] = {"Han": 3, "Hiragana": 3, "Katakana": 3, "Hangul": 3}
+
 #: Scripts written without spaces between words (word counts do not apply to them).
 UNSPACED: frozenset[str] = frozenset(
     {"Han", "Hiragana", "Katakana", "Thai", "Lao", "Khmer", "Myanmar", "Tibetan"}
@@ -112,15 +116,25 @@ def dominant_script(text_or_counts: str | Mapping[str, int]) -> str | None:
     return best
 
 
+def weighted(counts: Mapping[str, int]) -> Counter[str]:
+    """Letter counts with Han, kana and Hangul weighed by :data:`WEIGHTS`.
+
+    >>> sorted(weighted(script_counts("使用 Python")).items())
+    [('Han', 6), ('Latin', 6)]
+    """
+    return Counter({s: n * WEIGHTS.get(s, 1) for s, n in counts.items()})
+
+
 def profile(lines: Iterable[str]) -> dict[str, float]:
-    """The share of letters per script over ``lines``, largest first, rounded to 4 places.
+    """The share of text per script over ``lines`` (letters, weighed by :data:`WEIGHTS`),
+    largest first, rounded to 4 places.
 
     >>> profile(["Hello there", "Привет"])
     {'Latin': 0.625, 'Cyrillic': 0.375}
     """
     total: Counter[str] = Counter()
     for line in lines:
-        total.update(script_counts(line))
+        total.update(weighted(script_counts(line)))
     n = sum(total.values())
     if not n:
         return {}
@@ -153,15 +167,17 @@ def document_scripts(
 
 
 def foreign_share(counts: Mapping[str, int], own: Collection[str]) -> float:
-    """The share of letters in ``counts`` written in scripts outside ``own`` (0.0 without letters).
+    """The share of letters in ``counts`` (weighed by :data:`WEIGHTS`) written in scripts
+    outside ``own`` (0.0 without letters).
 
     >>> foreign_share(script_counts("Xi Jinping (习近平) said"), {"Latin"})
-    0.1875
+    0.4091
     """
+    counts = weighted(counts)
     total = sum(counts.values())
     if not total:
         return 0.0
-    return sum(n for s, n in counts.items() if s not in own) / total
+    return round(sum(n for s, n in counts.items() if s not in own) / total, 4)
 
 
 @lru_cache(maxsize=4096)
