@@ -22,8 +22,8 @@ How ``language.foreign_lines`` decides, cheapest check first:
    (another language with ``weak_score``): alone they never count, inside a run they join it.
 3. A run that touches the start or the end of the document (no home line before or after it) is
    boilerplate, and so is a run of ``interior_run`` or more foreign lines. Inside the body a
-   shorter run is kept when its lines look quoted (quote marks, or a sentence that ends like
-   one, or a colon before it): a quoted sentence in another language belongs to the article.
+   shorter run is kept when its lines look quoted (quote marks, or a sentence of four words or
+   more that ends like one): a quoted sentence in another language belongs to the article.
    A lone line of the document's script needs ``lone_min_words`` words to be removed.
 4. Lines are removed for their language only when the document's language is sure
    (``min_doc_score``) and the foreign lines of its script make at most ``max_foreign_share``
@@ -52,7 +52,7 @@ from ..decision import Decision, drop, keep, remove_lines, rewrite
 from ..document import Document
 from ..language import scripts
 from ..language.detect import UNDETERMINED, Detection, detect_lines, detect_text
-from ..language.stopwords import STOPWORDS, are_close, attributed_to, stopword_hits, tokens
+from ..language.stopwords import STOPWORDS, are_close, attributed_to, hits_of, tokens
 
 FOREIGN_SCRIPT = "language.foreign_script"
 FOREIGN_LINE = "language.foreign_line"
@@ -160,7 +160,11 @@ class ForeignLines:
         texts = [line.text for line in doc.lines]
         if language is None:
             language = detect_lines(texts).language
-        own = scripts.document_scripts(scripts.profile(texts), language, min_share=self.min_share)
+        # The profile language.detect annotated, unless this filter runs without it.
+        script_profile = doc.annotations.get("scripts")
+        if script_profile is None:
+            script_profile = scripts.profile(texts)
+        own = scripts.document_scripts(script_profile, language, min_share=self.min_share)
         score = doc.annotations.get("language_score")
         if score is not None and score < self.min_doc_score:
             language = UNDETERMINED  # unsure of the document: only the script check applies
@@ -209,14 +213,15 @@ class ForeignLines:
         counts = scripts.script_counts(text)
         if not counts:
             return _Line(Kind.NEUTRAL)
-        words = len(tokens(text))
-        quoted = _quoted(text, words)
+        toks = tokens(text)
+        words = len(toks)
         if scripts.foreign_share(counts, own) > self.script_share:
             foreign = Counter({s: n for s, n in counts.items() if s not in own})
             script = scripts.dominant_script(foreign) or scripts.OTHER
-            if script == "Latin" and (words < self.min_words or not stopword_hits(text, min_len=2)):
+            if script == "Latin" and (words < self.min_words or not hits_of(toks, min_len=2)):
                 return _Line(Kind.NEUTRAL)
-            return _Line(Kind.FOREIGN, FOREIGN_SCRIPT, f"script={script}", words=words, quoted=quoted)
+            return _Line(Kind.FOREIGN, FOREIGN_SCRIPT, f"script={script}", words=words,
+                         quoted=_quoted(text, words))
         if scripts.dominant_script(counts) in scripts.UNSPACED:
             # No word boundaries to count and no stopword lists: the script check decides.
             return _Line(Kind.HOME if sum(counts.values()) >= 4 else Kind.NEUTRAL, words=words)
@@ -224,11 +229,11 @@ class ForeignLines:
             return _Line(Kind.NEUTRAL, words=words)
         if language == UNDETERMINED:
             return _Line(Kind.HOME, words=words)
-        hits = stopword_hits(text)
+        hits = hits_of(toks)
         if attributed_to(text, language, hits):
-            return _Line(Kind.HOME, language=language, words=words, quoted=quoted)
+            return _Line(Kind.HOME, language=language, words=words)
         own_hits = hits.get(language, 0)
-        long_hits = stopword_hits(text, min_len=2)
+        long_hits = hits_of(toks, min_len=2)
         rivals = {
             lang for lang, n in hits.items()
             if n >= self.min_stopwords and own_hits * 3 <= n and long_hits.get(lang, 0)
@@ -236,14 +241,14 @@ class ForeignLines:
         }
         if rivals and not _title_case(text):
             found = self._detect(text)
-            line = _Line(Kind.HOME, language=found.language, words=words, quoted=quoted)
+            line = _Line(Kind.HOME, language=found.language, words=words, quoted=_quoted(text, words))
             if found.language in rivals and found.score >= self.min_score:
                 line.kind, line.reason = Kind.FOREIGN, FOREIGN_LINE
                 line.detail = f"language={found.language} p={found.score:.2f}"
             return line
         if own_hits or language not in STOPWORDS and not hits:
-            return _Line(Kind.HOME, language=language if own_hits else "", words=words, quoted=quoted)
-        return _Line(Kind.OPEN, words=words, quoted=quoted)
+            return _Line(Kind.HOME, language=language if own_hits else "", words=words)
+        return _Line(Kind.OPEN, words=words, quoted=_quoted(text, words))
 
     def _check_share(self, texts: Sequence[str], lines: list[_Line]) -> None:
         """When lines of another language are a large part of the document, the page is

@@ -44,6 +44,7 @@ _RUN_RE = regex.compile(
     regex.V1,
 )
 _LETTER_RE = regex.compile(r"\p{L}")
+_LETTER_MARK_RE = regex.compile(r"[\p{L}\p{M}\u30fc\uff70]")
 
 #: Scripts that one language writes together. A document whose language or main script is in
 #: this table also accepts the other scripts of its group as its own.
@@ -85,10 +86,12 @@ def script_counts(text: str) -> Counter[str]:
     >>> script_counts("")
     Counter()
     """
-    counts: Counter[str] = Counter()
-    for m in _RUN_RE.finditer(text):
-        counts[m.lastgroup or OTHER] += m.end() - m.start()
-    return counts
+    if text.isascii():
+        n = sum(map(str.isalpha, text))
+        return Counter({"Latin": n}) if n else Counter()
+    counts: Counter[str | None] = Counter(map(char_script, _LETTER_MARK_RE.findall(text)))
+    counts.pop(None, None)
+    return counts  # type: ignore[return-value]
 
 
 def has_letters(text: str) -> bool:

@@ -16,7 +16,7 @@ True
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import regex
 
@@ -133,8 +133,13 @@ def stopword_hits(text: str, *, min_len: int = 1) -> Counter[str]:
     >>> stopword_hits("-o add.c -o add.wasm")["cy"], stopword_hits("o a o", min_len=2)["pt"]
     (1, 0)
     """
+    return hits_of(tokens(text), min_len=min_len)
+
+
+def hits_of(words: Iterable[str], *, min_len: int = 1) -> Counter[str]:
+    """:func:`stopword_hits` for words already split by :func:`tokens`."""
     hits: Counter[str] = Counter()
-    for tok in set(tokens(text)):
+    for tok in set(words):
         if len(tok) >= min_len:
             for lang in _INDEX.get(tok, ()):
                 hits[lang] += 1
