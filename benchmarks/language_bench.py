@@ -33,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--bench", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "bench")
     ap.add_argument("--show", type=int, default=20, help="list this many removed content lines")
     ap.add_argument("--json", type=Path, help="write the figures as JSON")
+    ap.add_argument("--pred", type=Path, help="write the kept dump lines per page here, for score.py --task lines")
     args = ap.parse_args(argv)
     data = args.bench / "dev"
     if not data.is_dir():
@@ -67,6 +68,11 @@ def main(argv: list[str] | None = None) -> int:
         labels = [json.loads(line) for line in (data / f"{name}.labels.jsonl").open(encoding="utf-8")]
         doc = Document.from_text("\n".join(lab["text"] for lab in labels), id=name)
         res = clean.run(doc).doc
+        if args.pred:
+            args.pred.mkdir(parents=True, exist_ok=True)
+            gone = {r.line for r in res.removals}
+            kept = [lab["text"] for i, lab in enumerate(labels, start=1) if i not in gone]
+            (args.pred / f"{name}.txt").write_text("\n".join(kept), encoding="utf-8")
         lang = res.annotations["language"]
         acc["dump"]["n"] += 1
         acc["dump"]["ok"] += lang == gold_lang

@@ -147,10 +147,17 @@ def prose_score(line: str) -> float:
     return score
 
 
-def sample(lines: Sequence[str], *, max_chars: int = 3000, max_line_chars: int = 600) -> str:
+def sample(
+    lines: Sequence[str], *, max_chars: int = 3000, max_line_chars: int = 600,
+    min_chars: int = 300, min_ratio: float = 0.2,
+) -> str:
     """The bounded text a document is judged on: its most prose-like lines (ties broken by
     position), each cut at ``max_line_chars``, taken until ``max_chars`` is reached and put
     back in document order.
+
+    Lines scoring under ``min_ratio`` of the best line (table rows, lists of names, menus) are
+    taken only while the sample is shorter than ``min_chars``, so they cannot outweigh the
+    running text of a page.
 
     >>> sample(["Menu", "A long line of running text here.", "Footer"], max_chars=40)
     'A long line of running text here.\\nFooter'
@@ -158,10 +165,13 @@ def sample(lines: Sequence[str], *, max_chars: int = 3000, max_line_chars: int =
     ranked = sorted(
         ((prose_score(line), i) for i, line in enumerate(lines)), key=lambda t: (-t[0], t[1])
     )
+    best = ranked[0][0] if ranked else 0.0
     chosen: list[tuple[int, str]] = []
     total = 0
     for score, i in ranked:
         if score <= 0 or total >= max_chars:
+            break
+        if score < min_ratio * best and total >= min_chars:
             break
         piece = lines[i].strip()[:max_line_chars]
         chosen.append((i, piece))
