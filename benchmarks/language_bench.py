@@ -30,18 +30,32 @@ def load_manifest(bench: Path) -> list[dict]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--bench", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "bench")
+    ap.add_argument(
+        "--bench", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "bench"
+    )
     ap.add_argument("--show", type=int, default=20, help="list this many removed content lines")
     ap.add_argument("--json", type=Path, help="write the figures as JSON")
-    ap.add_argument("--pred", type=Path, help="write the kept dump lines per page here, for score.py --task lines")
+    ap.add_argument(
+        "--pred",
+        type=Path,
+        help="write the kept dump lines per page here, for score.py --task lines",
+    )
     args = ap.parse_args(argv)
     data = args.bench / "dev"
     if not data.is_dir():
         print(f"no bench at {args.bench}", file=sys.stderr)
         return 2
-    detect = Pipeline([Step("encoding.fix_mojibake"), Step("encoding.normalize"), Step("language.detect")])
-    clean = Pipeline([Step("encoding.fix_mojibake"), Step("encoding.normalize"),
-                      Step("language.detect"), Step("language.foreign_lines")])
+    detect = Pipeline(
+        [Step("encoding.fix_mojibake"), Step("encoding.normalize"), Step("language.detect")]
+    )
+    clean = Pipeline(
+        [
+            Step("encoding.fix_mojibake"),
+            Step("encoding.normalize"),
+            Step("language.detect"),
+            Step("language.foreign_lines"),
+        ]
+    )
 
     acc: dict[str, Counter[str]] = defaultdict(Counter)
     confusion: Counter[tuple[str, str, str]] = Counter()
@@ -65,7 +79,9 @@ def main(argv: list[str] | None = None) -> int:
             acc[f"gold/{src}"]["ok"] += lang == gold_lang
             if lang != gold_lang:
                 confusion[("gold", gold_lang, lang)] += 1
-        labels = [json.loads(line) for line in (data / f"{name}.labels.jsonl").open(encoding="utf-8")]
+        labels = [
+            json.loads(line) for line in (data / f"{name}.labels.jsonl").open(encoding="utf-8")
+        ]
         doc = Document.from_text("\n".join(lab["text"] for lab in labels), id=name)
         res = clean.run(doc).doc
         if args.pred:
@@ -93,12 +109,18 @@ def main(argv: list[str] | None = None) -> int:
     seconds = time.perf_counter() - t0
 
     figures: dict[str, object] = {
-        "accuracy": {k: {"pages": v["n"], "correct": v["ok"], "accuracy": round(v["ok"] / v["n"], 4)}
-                     for k, v in sorted(acc.items())},
-        "confusions": [{"text": t, "gold": g, "got": p, "pages": n}
-                       for (t, g, p), n in sorted(confusion.items(), key=lambda kv: (-kv[1], kv[0]))],
+        "accuracy": {
+            k: {"pages": v["n"], "correct": v["ok"], "accuracy": round(v["ok"] / v["n"], 4)}
+            for k, v in sorted(acc.items())
+        },
+        "confusions": [
+            {"text": t, "gold": g, "got": p, "pages": n}
+            for (t, g, p), n in sorted(confusion.items(), key=lambda kv: (-kv[1], kv[0]))
+        ],
         "removed": {f"{reason} {label}": n for (reason, label), n in sorted(removed.items())},
-        "removed_by_page_language": {f"{lang} {label}": n for (lang, label), n in sorted(by_lang.items())},
+        "removed_by_page_language": {
+            f"{lang} {label}": n for (lang, label), n in sorted(by_lang.items())
+        },
         "dump_lines": dict(total_lines),
         "seconds": round(seconds, 1),
     }
@@ -111,7 +133,9 @@ def main(argv: list[str] | None = None) -> int:
     for row in content_removed[: args.show]:
         print("CONTENT REMOVED:", *row, sep="\t")
     if args.json:
-        args.json.write_text(json.dumps(figures, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        args.json.write_text(
+            json.dumps(figures, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
     return 0
 
 

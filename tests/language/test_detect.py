@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (multilingual text: letters of other scripts are meant)
 import json
 import subprocess
 import sys
@@ -32,7 +33,9 @@ def test_detects_language(language, text):
     assert found.candidates[0] == (found.language, found.score)
 
 
-@pytest.mark.parametrize("text", ["", "   ", "12345 67.89", "!!! --- ***", "😀 👍 ♥", "١٢٣ ٤٥٦", "\x00\ufffd"])
+@pytest.mark.parametrize(
+    "text", ["", "   ", "12345 67.89", "!!! --- ***", "😀 👍 ♥", "١٢٣ ٤٥٦", "\x00\ufffd"]
+)
 def test_undetermined_is_a_value(text):
     found = detect.detect_text(text)
     assert found.language == detect.UNDETERMINED == "und"
@@ -55,7 +58,11 @@ def test_fresh_process_agrees():
         "print(json.dumps([[d.language, d.score] for d in map(detect_text, texts)]))\n"
     )
     out = subprocess.run(
-        [sys.executable, "-c", code], input=json.dumps(texts), capture_output=True, text=True, check=True
+        [sys.executable, "-c", code],
+        input=json.dumps(texts),
+        capture_output=True,
+        text=True,
+        check=True,
     )
     here = [[d.language, d.score] for d in map(detect.detect_text, texts)]
     assert json.loads(out.stdout) == here
@@ -79,7 +86,11 @@ def test_sample_is_bounded_and_prefers_prose():
 
 
 def test_sample_keeps_document_order():
-    lines = ["Short one.", "A much longer line of running text that ends here.", "Middle length line here."]
+    lines = [
+        "Short one.",
+        "A much longer line of running text that ends here.",
+        "Middle length line here.",
+    ]
     assert detect.sample(lines).split("\n") == lines
 
 

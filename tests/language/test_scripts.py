@@ -1,3 +1,4 @@
+
 import pytest
 
 from corpusclean.language import scripts
@@ -47,7 +48,11 @@ def test_profile_shares_sum_to_one_and_are_ordered():
 @pytest.mark.parametrize(
     ("prof", "language", "expected"),
     [
-        ({"Hiragana": 0.5, "Han": 0.4, "Latin": 0.1}, "ja", {"Han", "Hiragana", "Katakana", "Latin"}),
+        (
+            {"Hiragana": 0.5, "Han": 0.4, "Latin": 0.1},
+            "ja",
+            {"Han", "Hiragana", "Katakana", "Latin"},
+        ),
         ({"Han": 0.9, "Hiragana": 0.1}, "ja", {"Han", "Hiragana", "Katakana", "Latin"}),
         ({"Hangul": 0.8, "Han": 0.2}, "ko", {"Hangul", "Han"}),
         ({"Han": 0.95, "Latin": 0.05}, "zh", {"Han", "Bopomofo"}),

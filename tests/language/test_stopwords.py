@@ -1,7 +1,14 @@
+# ruff: noqa: RUF001  (multilingual text: letters of other scripts are meant)
 import pytest
 
 from corpusclean.language import detect
-from corpusclean.language.stopwords import STOPWORDS, are_close, attributed_to, stopword_hits, tokens
+from corpusclean.language.stopwords import (
+    STOPWORDS,
+    are_close,
+    attributed_to,
+    stopword_hits,
+    tokens,
+)
 
 
 def test_every_list_is_a_language_the_detector_knows():

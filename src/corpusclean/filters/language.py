@@ -39,6 +39,8 @@ How ``language.foreign_lines`` decides, cheapest check first:
 ['language.foreign_script']
 """
 
+# ruff: noqa: RUF001, RUF002  (multilingual text: letters of other scripts are meant)
+
 from __future__ import annotations
 
 from collections import Counter
@@ -117,7 +119,7 @@ _WORD_RE = regex.compile(r"\p{L}[\p{L}\p{M}'’-]*")
 def _title_case(text: str) -> bool:
     """Is every word of four letters or more capitalized (a title, a name, a menu)?
 
-    >>> _title_case("The Death and Life of Marsha P. Johnson"), _title_case("Leave this field empty")
+    >>> _title_case("The Death and Life of Marsha P. Johnson"), _title_case("Leave this field")
     (True, False)
     """
     long_words = [w for w in _WORD_RE.findall(text) if len(w) >= 4]
@@ -153,7 +155,9 @@ class ForeignLines:
     lone_min_words: int = 6
     min_doc_score: float = 0.9
     max_foreign_share: float = 0.3
-    _cache: dict[str, Detection] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _cache: dict[str, Detection] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __call__(self, doc: Document) -> Decision:
         language = doc.annotations.get("language")
@@ -173,8 +177,13 @@ class ForeignLines:
         reasons: dict[int, str] = {}
         details: dict[int, str] = {}
         for start, end, edge in self._runs(texts, lines, language):
-            members = [i for i in range(start, end + 1) if lines[i].kind in (Kind.FOREIGN, Kind.WEAK)]
-            if edge or sum(1 for i in members if lines[i].kind is Kind.FOREIGN) >= self.interior_run:
+            members = [
+                i for i in range(start, end + 1) if lines[i].kind in (Kind.FOREIGN, Kind.WEAK)
+            ]
+            if (
+                edge
+                or sum(1 for i in members if lines[i].kind is Kind.FOREIGN) >= self.interior_run
+            ):
                 chosen = members
                 if len(members) == 1 and lines[members[0]].reason == FOREIGN_LINE:
                     chosen = [i for i in members if lines[i].words >= self.lone_min_words]
@@ -182,8 +191,10 @@ class ForeignLines:
                 # Inside the body: foreign lines that do not look quoted, and of the
                 # document's script only when long enough.
                 chosen = [
-                    i for i in members
-                    if lines[i].kind is Kind.FOREIGN and not lines[i].quoted
+                    i
+                    for i in members
+                    if lines[i].kind is Kind.FOREIGN
+                    and not lines[i].quoted
                     and (lines[i].reason == FOREIGN_SCRIPT or lines[i].words >= self.lone_min_words)
                 ]
             for i in chosen:
@@ -220,8 +231,13 @@ class ForeignLines:
             script = scripts.dominant_script(foreign) or scripts.OTHER
             if script == "Latin" and (words < self.min_words or not hits_of(toks, min_len=2)):
                 return _Line(Kind.NEUTRAL)
-            return _Line(Kind.FOREIGN, FOREIGN_SCRIPT, f"script={script}", words=words,
-                         quoted=_quoted(text, words))
+            return _Line(
+                Kind.FOREIGN,
+                FOREIGN_SCRIPT,
+                f"script={script}",
+                words=words,
+                quoted=_quoted(text, words),
+            )
         if scripts.dominant_script(counts) in scripts.UNSPACED:
             # No word boundaries to count and no stopword lists: the script check decides.
             return _Line(Kind.HOME if sum(counts.values()) >= 4 else Kind.NEUTRAL, words=words)
@@ -235,18 +251,23 @@ class ForeignLines:
         own_hits = hits.get(language, 0)
         long_hits = hits_of(toks, min_len=2)
         rivals = {
-            lang for lang, n in hits.items()
-            if n >= self.min_stopwords and own_hits * 3 <= n and long_hits.get(lang, 0)
+            lang
+            for lang, n in hits.items()
+            if n >= self.min_stopwords
+            and own_hits * 3 <= n
+            and long_hits.get(lang, 0)
             and not are_close(lang, language)
         }
         if rivals and not _title_case(text):
             found = self._detect(text)
-            line = _Line(Kind.HOME, language=found.language, words=words, quoted=_quoted(text, words))
+            line = _Line(
+                Kind.HOME, language=found.language, words=words, quoted=_quoted(text, words)
+            )
             if found.language in rivals and found.score >= self.min_score:
                 line.kind, line.reason = Kind.FOREIGN, FOREIGN_LINE
                 line.detail = f"language={found.language} p={found.score:.2f}"
             return line
-        if own_hits or language not in STOPWORDS and not hits:
+        if own_hits or (language not in STOPWORDS and not hits):
             return _Line(Kind.HOME, language=language if own_hits else "", words=words)
         return _Line(Kind.OPEN, words=words, quoted=_quoted(text, words))
 
@@ -254,7 +275,7 @@ class ForeignLines:
         """When lines of another language are a large part of the document, the page is
         bilingual or its language was misjudged: then no line is removed for its language."""
         home = foreign = 0
-        for text, line in zip(texts, lines):
+        for text, line in zip(texts, lines, strict=True):
             if line.kind is Kind.HOME:
                 home += len(text)
             elif line.reason == FOREIGN_LINE:
@@ -268,8 +289,11 @@ class ForeignLines:
         """Judge an open line with langdetect alone: weak foreign or home."""
         found = self._detect(text)
         line.language = found.language
-        if (found.determined and not are_close(found.language, language)
-                and found.score >= self.weak_score):
+        if (
+            found.determined
+            and not are_close(found.language, language)
+            and found.score >= self.weak_score
+        ):
             line.kind = Kind.WEAK
             line.reason = FOREIGN_LINE
             line.detail = f"language={found.language} p={found.score:.2f}"
@@ -278,7 +302,9 @@ class ForeignLines:
 
     # -- runs -----------------------------------------------------------------------------------
 
-    def _runs(self, texts: Sequence[str], lines: list[_Line], language: str) -> list[tuple[int, int, bool]]:
+    def _runs(
+        self, texts: Sequence[str], lines: list[_Line], language: str
+    ) -> list[tuple[int, int, bool]]:
         """Runs of foreign lines as (first, last, touches an edge), grown from each foreign line
         over neutral, open-then-weak and foreign lines."""
         runs: list[tuple[int, int, bool]] = []

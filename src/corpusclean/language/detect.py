@@ -15,13 +15,15 @@ its most prose-like lines, chosen deterministically, at most ``max_chars`` chara
 'und'
 """
 
+# ruff: noqa: RUF001  (multilingual text: letters of other scripts are meant)
+
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import regex
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
@@ -58,6 +60,8 @@ def _without_minor_latin(text: str) -> str:
         return text
     other = len(_NON_LATIN_RE.findall(text)) + 2 * len(_DENSE_RE.findall(text))
     return _LATIN_RE.sub(" ", text) if other > latin else text
+
+
 _WORD_RE = regex.compile(r"\w+")
 _TERMINAL_RE = regex.compile(r"[.!?。！？؟।…:;\"'”»)]\s*$")
 
@@ -87,11 +91,8 @@ NOTHING = Detection(UNDETERMINED, 0.0)
 @lru_cache(maxsize=1)
 def factory() -> DetectorFactory:
     """The process's langdetect factory: profiles loaded once, in sorted order, seeded."""
-    names = sorted(n for n in os.listdir(PROFILES_DIRECTORY) if not n.startswith("."))
-    profiles = []
-    for name in names:
-        with open(os.path.join(PROFILES_DIRECTORY, name), encoding="utf-8") as fh:  # noqa: PTH123, PTH118
-            profiles.append(fh.read())
+    paths = sorted(p for p in Path(PROFILES_DIRECTORY).iterdir() if not p.name.startswith("."))
+    profiles = [p.read_text(encoding="utf-8") for p in paths if p.is_file()]
     f = DetectorFactory()
     f.load_json_profile(profiles)
     f.set_seed(SEED)
@@ -148,8 +149,12 @@ def prose_score(line: str) -> float:
 
 
 def sample(
-    lines: Sequence[str], *, max_chars: int = 3000, max_line_chars: int = 600,
-    min_chars: int = 300, min_ratio: float = 0.2,
+    lines: Sequence[str],
+    *,
+    max_chars: int = 3000,
+    max_line_chars: int = 600,
+    min_chars: int = 300,
+    min_ratio: float = 0.2,
 ) -> str:
     """The bounded text a document is judged on: its most prose-like lines (ties broken by
     position), each cut at ``max_line_chars``, taken until ``max_chars`` is reached and put

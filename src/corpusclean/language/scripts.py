@@ -11,6 +11,8 @@ Counter({'Cyrillic': 6, 'Latin': 6})
 'Han'
 """
 
+
+
 from __future__ import annotations
 
 from collections import Counter
@@ -21,16 +23,43 @@ import regex
 
 #: The scripts told apart, in a fixed order (ties in counts are broken by this order).
 SCRIPTS: tuple[str, ...] = (
-    "Latin", "Cyrillic", "Greek", "Armenian", "Georgian", "Hebrew", "Arabic", "Syriac",
-    "Thaana", "Devanagari", "Bengali", "Gurmukhi", "Gujarati", "Oriya", "Tamil", "Telugu",
-    "Kannada", "Malayalam", "Sinhala", "Thai", "Lao", "Tibetan", "Myanmar", "Khmer",
-    "Ethiopic", "Hangul", "Hiragana", "Katakana", "Han", "Bopomofo", "Mongolian",
+    "Latin",
+    "Cyrillic",
+    "Greek",
+    "Armenian",
+    "Georgian",
+    "Hebrew",
+    "Arabic",
+    "Syriac",
+    "Thaana",
+    "Devanagari",
+    "Bengali",
+    "Gurmukhi",
+    "Gujarati",
+    "Oriya",
+    "Tamil",
+    "Telugu",
+    "Kannada",
+    "Malayalam",
+    "Sinhala",
+    "Thai",
+    "Lao",
+    "Tibetan",
+    "Myanmar",
+    "Khmer",
+    "Ethiopic",
+    "Hangul",
+    "Hiragana",
+    "Katakana",
+    "Han",
+    "Bopomofo",
+    "Mongolian",
 )
 
 #: Letters of any script not listed in :data:`SCRIPTS`.
 OTHER = "Other"
 
-# The Katakana-Hiragana prolonged sound marks are Unicode script Common, but only Japanese uses them.
+# The prolonged sound marks are Unicode script Common, but only Japanese uses them.
 _EXTRA = {"Katakana": "\u30fc\uff70"}
 
 
