@@ -394,3 +394,12 @@ def test_never_raises_removes_only_and_is_idempotent(text):
     assert {r.reason for r in decision.removed} <= {FOREIGN_LINE, FOREIGN_SCRIPT}
     again = ForeignLines()(out)
     assert again.removed == ()
+
+
+@pytest.mark.parametrize(("label", "lines", "lang", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_default_pipeline_is_idempotent_on_cases(label, lines, lang, expected):
+    pipe = Pipeline.default()
+    once = pipe.run(Document.from_text("\n".join(lines))).doc
+    twice = pipe.run(Document.from_text(once.text)).doc
+    assert twice.text == once.text
+    assert twice.annotations["language"] == once.annotations["language"]

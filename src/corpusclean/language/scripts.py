@@ -132,7 +132,7 @@ def has_letters(text: str) -> bool:
     return _LETTER_RE.search(text) is not None
 
 
-def dominant_script(text_or_counts: str | Mapping[str, int]) -> str | None:
+def dominant_script(text_or_counts: str | Mapping[str, int] | Mapping[str, float]) -> str | None:
     """The script with the most letters, or ``None`` when there are no letters.
 
     >>> dominant_script("Привет, world!"), dominant_script("42")
@@ -140,7 +140,7 @@ def dominant_script(text_or_counts: str | Mapping[str, int]) -> str | None:
     """
     counts = script_counts(text_or_counts) if isinstance(text_or_counts, str) else text_or_counts
     best: str | None = None
-    best_n = 0
+    best_n: float = 0
     for script in (*SCRIPTS, OTHER):
         n = counts.get(script, 0)
         if n > best_n:

@@ -121,7 +121,8 @@ def tokens(text: str) -> list[str]:
     >>> tokens("L'homme, 2 ÉTÉS!")
     ['l', 'homme', 'étés']
     """
-    return TOKEN_RE.findall(text.lower())
+    found: list[str] = TOKEN_RE.findall(text.lower())
+    return found
 
 
 def stopword_hits(text: str, *, min_len: int = 1) -> Counter[str]:
