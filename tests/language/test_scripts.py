@@ -1,4 +1,3 @@
-
 import pytest
 
 from corpusclean.language import scripts

@@ -11,8 +11,6 @@ Counter({'Cyrillic': 6, 'Latin': 6})
 'Han'
 """
 
-
-
 from __future__ import annotations
 
 from collections import Counter
