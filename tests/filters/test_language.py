@@ -403,3 +403,14 @@ def test_default_pipeline_is_idempotent_on_cases(label, lines, lang, expected):
     twice = pipe.run(Document.from_text(once.text)).doc
     assert twice.text == once.text
     assert twice.annotations["language"] == once.annotations["language"]
+
+
+@pytest.mark.parametrize("params", [{"script_share": 1.5}, {"min_words": 0}, {"weak_score": -0.1}])
+def test_foreign_lines_rejects_bad_parameters(params):
+    with pytest.raises(ValueError, match=next(iter(params))):
+        ForeignLines(**params)
+
+
+def test_keep_rejects_bad_score():
+    with pytest.raises(ValueError, match="min_score"):
+        Keep(min_score=2.0)

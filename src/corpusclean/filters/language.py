@@ -159,6 +159,24 @@ class ForeignLines:
         default_factory=dict, init=False, repr=False, compare=False
     )
 
+    def __post_init__(self) -> None:
+        shares = (
+            "script_share",
+            "min_share",
+            "min_score",
+            "weak_score",
+            "min_doc_score",
+            "max_foreign_share",
+        )
+        for name in shares:
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                msg = f"{name} must be between 0 and 1, not {getattr(self, name)!r}"
+                raise ValueError(msg)
+        for name in ("min_words", "min_stopwords", "interior_run", "lone_min_words"):
+            if getattr(self, name) < 1:
+                msg = f"{name} must be 1 or more, not {getattr(self, name)!r}"
+                raise ValueError(msg)
+
     def __call__(self, doc: Document) -> Decision:
         language = doc.annotations.get("language")
         texts = [line.text for line in doc.lines]
@@ -354,6 +372,12 @@ class Keep:
 
     languages: tuple[str, ...] = ()
     min_score: float = 0.0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "languages", tuple(self.languages))
+        if not 0.0 <= self.min_score <= 1.0:
+            msg = f"min_score must be between 0 and 1, not {self.min_score!r}"
+            raise ValueError(msg)
 
     def __call__(self, doc: Document) -> Decision:
         language = doc.annotations.get("language", UNDETERMINED)
