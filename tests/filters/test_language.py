@@ -414,3 +414,17 @@ def test_foreign_lines_rejects_bad_parameters(params):
 def test_keep_rejects_bad_score():
     with pytest.raises(ValueError, match="min_score"):
         Keep(min_score=2.0)
+
+
+def test_langdetect_budget_bounds_the_work(monkeypatch):
+    calls = []
+    real = language.detect_text
+    monkeypatch.setattr(language, "detect_text", lambda text: calls.append(text) or real(text))
+    # Every other line Arabic, the lines between English without stopwords: each would be
+    # asked to langdetect as a neighbour of a foreign line.
+    lines = [*EN_BODY]
+    for i in range(30):
+        lines += ["إغلاق", f"Weekly Digest Number {i} Archive Highlights"]
+    doc = Detect()(Document.from_text("\n".join(lines))).doc
+    ForeignLines(max_checks=5)(doc)
+    assert len(calls) == 5

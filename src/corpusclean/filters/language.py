@@ -30,6 +30,8 @@ How ``language.foreign_lines`` decides, cheapest check first:
    of its judged text: otherwise the page is bilingual or misjudged, and only scripts count.
    Title-case lines (every word of four letters or more capitalized: names, titles, menus)
    are never foreign on their own.
+5. langdetect runs at most ``max_checks`` times per document (repeated lines are cached); past
+   that, lines it would have judged count as the document's language.
 
 >>> from corpusclean.document import Document
 >>> doc = Document.from_text("The minister spoke in the capital on Friday morning.\\n"
@@ -155,6 +157,7 @@ class ForeignLines:
     lone_min_words: int = 6
     min_doc_score: float = 0.9
     max_foreign_share: float = 0.3
+    max_checks: int = 200
     _cache: dict[str, Detection] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -172,7 +175,8 @@ class ForeignLines:
             if not 0.0 <= getattr(self, name) <= 1.0:
                 msg = f"{name} must be between 0 and 1, not {getattr(self, name)!r}"
                 raise ValueError(msg)
-        for name in ("min_words", "min_stopwords", "interior_run", "lone_min_words"):
+        ints = ("min_words", "min_stopwords", "interior_run", "lone_min_words", "max_checks")
+        for name in ints:
             if getattr(self, name) < 1:
                 msg = f"{name} must be 1 or more, not {getattr(self, name)!r}"
                 raise ValueError(msg)
@@ -190,11 +194,12 @@ class ForeignLines:
         score = doc.annotations.get("language_score")
         if score is not None and score < self.min_doc_score:
             language = UNDETERMINED  # unsure of the document: only the script check applies
-        lines = [self._classify(t, language, own) for t in texts]
+        budget = [self.max_checks]  # langdetect calls left for this document
+        lines = [self._classify(t, language, own, budget) for t in texts]
         self._check_share(texts, lines)
         reasons: dict[int, str] = {}
         details: dict[int, str] = {}
-        for start, end, edge in self._runs(texts, lines, language):
+        for start, end, edge in self._runs(texts, lines, language, budget):
             members = [
                 i for i in range(start, end + 1) if lines[i].kind in (Kind.FOREIGN, Kind.WEAK)
             ]
@@ -228,15 +233,19 @@ class ForeignLines:
 
     # -- classes --------------------------------------------------------------------------------
 
-    def _detect(self, text: str) -> Detection:
+    def _detect(self, text: str, budget: list[int]) -> Detection | None:
+        """langdetect on one line, cached; ``None`` once the document's budget is spent."""
         found = self._cache.get(text)
         if found is None:
-            found = detect_text(text)
+            if budget[0] <= 0:
+                return None
+            budget[0] -= 1
+            found = detect_text(text[:2000])
             if len(self._cache) < 4096:
                 self._cache[text] = found
         return found
 
-    def _classify(self, text: str, language: str, own: frozenset[str]) -> _Line:
+    def _classify(self, text: str, language: str, own: frozenset[str], budget: list[int]) -> _Line:
         if not text.strip():
             return _Line(Kind.BLANK)
         counts = scripts.script_counts(text)
@@ -277,7 +286,9 @@ class ForeignLines:
             and not are_close(lang, language)
         }
         if rivals and not _title_case(text):
-            found = self._detect(text)
+            found = self._detect(text, budget)
+            if found is None:
+                return _Line(Kind.HOME, words=words)
             line = _Line(
                 Kind.HOME, language=found.language, words=words, quoted=_quoted(text, words)
             )
@@ -303,12 +314,13 @@ class ForeignLines:
                 if line.reason == FOREIGN_LINE:
                     line.kind, line.reason, line.detail = Kind.HOME, "", ""
 
-    def _settle(self, text: str, line: _Line, language: str) -> None:
+    def _settle(self, text: str, line: _Line, language: str, budget: list[int]) -> None:
         """Judge an open line with langdetect alone: weak foreign or home."""
-        found = self._detect(text)
-        line.language = found.language
+        found = self._detect(text, budget)
+        line.language = found.language if found else ""
         if (
-            found.determined
+            found is not None
+            and found.determined
             and not are_close(found.language, language)
             and found.score >= self.weak_score
         ):
@@ -321,7 +333,7 @@ class ForeignLines:
     # -- runs -----------------------------------------------------------------------------------
 
     def _runs(
-        self, texts: Sequence[str], lines: list[_Line], language: str
+        self, texts: Sequence[str], lines: list[_Line], language: str, budget: list[int]
     ) -> list[tuple[int, int, bool]]:
         """Runs of foreign lines as (first, last, touches an edge), grown from each foreign line
         over neutral, open-then-weak and foreign lines."""
@@ -339,7 +351,7 @@ class ForeignLines:
                 if j < 0:
                     edge = True
                     break
-                if not self._joins(texts, lines, j, language):
+                if not self._joins(texts, lines, j, language, budget):
                     break
                 if lines[j].kind in (Kind.FOREIGN, Kind.WEAK):
                     start = j
@@ -349,7 +361,7 @@ class ForeignLines:
                 if j >= n:
                     edge = True
                     break
-                if not self._joins(texts, lines, j, language):
+                if not self._joins(texts, lines, j, language, budget):
                     break
                 if lines[j].kind in (Kind.FOREIGN, Kind.WEAK):
                     end = j
@@ -358,10 +370,12 @@ class ForeignLines:
             i = j
         return runs
 
-    def _joins(self, texts: Sequence[str], lines: list[_Line], j: int, language: str) -> bool:
+    def _joins(
+        self, texts: Sequence[str], lines: list[_Line], j: int, language: str, budget: list[int]
+    ) -> bool:
         line = lines[j]
         if line.kind is Kind.OPEN:
-            self._settle(texts[j], line, language)
+            self._settle(texts[j], line, language, budget)
         return line.kind is not Kind.HOME
 
 
