@@ -119,6 +119,16 @@ CASES = [
         {"한국어 버전 보기": FOREIGN_SCRIPT},
     ),
     (
+        "japanese page (latin is its own script): an english sentence at the end goes by language",
+        [
+            *JA_BODY,
+            "専門家は今後も価格が下がると予想しています。",
+            "Click here to read the English version of this article",
+        ],
+        "ja",
+        {"Click here to read the English version of this article": FOREIGN_LINE},
+    ),
+    (
         "chinese page with english terms, english footer sentence",
         [
             *ZH_BODY,
