@@ -2,6 +2,7 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -97,3 +98,16 @@ def test_sample_keeps_document_order():
 def test_document_language_from_lines_ignores_short_foreign_navigation():
     lines = ["آسياأخبار العالمأمريكا", "إغلاق", *([SAMPLES["en"]] * 3)]
     assert detect.detect_lines(lines).language == "en"
+
+
+BENCH = Path(__file__).resolve().parents[3] / "shared" / "bench" / "dev"
+
+
+@pytest.mark.skipif(not (BENCH / "manifest.jsonl").exists(), reason="dev bench not beside the repo")
+def test_dev_bench_pages_with_dataset_languages():
+    rows = [json.loads(line) for line in (BENCH / "manifest.jsonl").open(encoding="utf-8")]
+    rows = [r for r in rows if r.get("lang_source") == "dataset" and r.get("gold") == "full"]
+    assert rows
+    for row in rows:
+        text = (BENCH / f"{row['name']}.gold.txt").read_text(encoding="utf-8")
+        assert detect.detect_lines(text.splitlines()).language == row["lang"], row["name"]
