@@ -1,0 +1,405 @@
+"""Language filters: tag the document's language, remove lines in other languages, keep or drop
+documents by language.
+
+- ``language.detect`` annotates ``language``, ``language_score`` and the ``scripts`` profile.
+- ``language.foreign_lines`` removes lines written in a script the document does not use
+  (``language.foreign_script``) and lines of the document's script in another language
+  (``language.foreign_line``), looking at each line's neighbours before it decides.
+- ``language.keep`` drops documents whose language is not wanted (``language.unwanted``).
+
+How ``language.foreign_lines`` decides, cheapest check first:
+
+1. Each line gets a class. Lines without letters, and lines of fewer than ``min_words`` words in
+   the document's script, are *neutral*: never removed, never evidence. A line whose letters are
+   mostly (over ``script_share``) in scripts the document does not use is *foreign* at once,
+   except Latin in a non-Latin document, which also needs ``min_words`` words and a stopword
+   (brand names and codes stay). A line of the document's script that the stopword lists give to
+   the document's language is *home* without asking langdetect; one with at least
+   ``min_stopwords`` stopwords of a language not close to it (and more than of the document's)
+   goes to langdetect, and is *foreign* when langdetect agrees with ``min_score``.
+2. Foreign lines come in runs (neutral lines do not break a run). A run is followed outward over
+   lines without stopwords of the document's language, which langdetect may call *weak* foreign
+   (another language with ``weak_score``): alone they never count, inside a run they join it.
+3. A run that touches the start or the end of the document (no home line before or after it) is
+   boilerplate, and so is a run of ``interior_run`` or more foreign lines. Inside the body a
+   shorter run is kept when its lines look quoted (quote marks, or a sentence of four words or
+   more that ends like one): a quoted sentence in another language belongs to the article.
+   A lone line of the document's script needs ``lone_min_words`` words to be removed.
+4. Lines are removed for their language only when the document's language is sure
+   (``min_doc_score``) and the foreign lines of its script make at most ``max_foreign_share``
+   of its judged text: otherwise the page is bilingual or misjudged, and only scripts count.
+   Title-case lines (every word of four letters or more capitalized: names, titles, menus)
+   are never foreign on their own.
+5. langdetect runs at most ``max_checks`` times per document (repeated lines are cached); past
+   that, lines it would have judged count as the document's language.
+
+>>> from corpusclean.document import Document
+>>> doc = Document.from_text("The minister spoke in the capital on Friday morning.\\n"
+...                          "Talks went on for five hours.\\nآسيا أخبار العالم")
+>>> doc = Detect()(doc).doc
+>>> [r.reason for r in ForeignLines()(doc).removed]
+['language.foreign_script']
+"""
+
+# ruff: noqa: RUF001, RUF002  (multilingual text: letters of other scripts are meant)
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+
+import regex
+
+from ..decision import Decision, drop, keep, remove_lines, rewrite
+from ..document import Document
+from ..language import scripts
+from ..language.detect import UNDETERMINED, Detection, detect_lines, detect_text
+from ..language.stopwords import STOPWORDS, are_close, attributed_to, hits_of, tokens
+
+FOREIGN_SCRIPT = "language.foreign_script"
+FOREIGN_LINE = "language.foreign_line"
+UNWANTED = "language.unwanted"
+
+
+@dataclass(frozen=True)
+class Detect:
+    """Detect the document's language and script profile.
+
+    Annotates ``language`` (a langdetect code, ``zh`` for Chinese, ``und`` when there is nothing
+    to judge), ``language_score`` (its probability, rounded to 4 places) and ``scripts`` (the
+    share of letters per script). langdetect reads a sample of at most about ``max_chars``
+    characters: the most prose-like lines.
+    """
+
+    max_chars: int = 3000
+
+    def __call__(self, doc: Document) -> Decision:
+        texts = [line.text for line in doc.lines]
+        found = detect_lines(texts, max_chars=self.max_chars)
+        values = {
+            "language": found.language,
+            "language_score": round(found.score, 4),
+            "scripts": scripts.profile(texts),
+        }
+        if all(doc.annotations.get(k) == v for k, v in values.items()):
+            return keep()
+        return rewrite(doc.annotate(**values))
+
+
+class Kind(Enum):
+    """The class of one line for ``language.foreign_lines``."""
+
+    BLANK = "blank"
+    NEUTRAL = "neutral"  # no letters, or too short to judge
+    HOME = "home"  # the document's language
+    OPEN = "open"  # no stopword of the document's language: judged only next to foreign lines
+    WEAK = "weak"  # langdetect alone says another language
+    FOREIGN = "foreign"  # another script, or another language on two kinds of evidence
+
+
+@dataclass
+class _Line:
+    kind: Kind
+    reason: str = ""
+    detail: str = ""
+    language: str = ""
+    words: int = 0
+    quoted: bool = False
+
+
+_QUOTES = "\"'“”„‟«»‹›‘’‚「」『』"
+_QUOTE_START_RE = regex.compile(rf"^\W*[{_QUOTES}]")
+_QUOTE_END_RE = regex.compile(rf"[{_QUOTES}][\W\d]*$")
+_SENTENCE_END_RE = regex.compile(r"[.!?。！？؟।…][\"'”»’)\]]*$")
+
+
+_WORD_RE = regex.compile(r"\p{L}[\p{L}\p{M}'’-]*")
+
+
+def _title_case(text: str) -> bool:
+    """Is every word of four letters or more capitalized (a title, a name, a menu)?
+
+    >>> _title_case("The Death and Life of Marsha P. Johnson"), _title_case("Leave this field")
+    (True, False)
+    """
+    long_words = [w for w in _WORD_RE.findall(text) if len(w) >= 4]
+    return len(long_words) >= 2 and all(w[0].isupper() for w in long_words)
+
+
+def _quoted(text: str, words: int) -> bool:
+    """Does a line look like a quotation or a sentence of running text?"""
+    text = text.strip()
+    if _QUOTE_START_RE.search(text) or _QUOTE_END_RE.search(text):
+        return True
+    return words >= 4 and _SENTENCE_END_RE.search(text) is not None
+
+
+@dataclass(frozen=True)
+class ForeignLines:
+    """Remove lines in a script the document does not use, and lines of three or more words in
+    another language than the document's, at the document's edges or in runs.
+
+    Reasons: ``language.foreign_script`` and ``language.foreign_line``; each removal's detail
+    names the script or the language (with langdetect's probability). Annotates
+    ``line_languages``: how many lines of ``min_words`` words or more were given to each
+    language (by stopwords or by langdetect; lines no check looked at are not counted).
+    """
+
+    script_share: float = 0.5
+    min_share: float = 0.3
+    min_words: int = 3
+    min_stopwords: int = 2
+    min_score: float = 0.9
+    weak_score: float = 0.95
+    interior_run: int = 3
+    lone_min_words: int = 6
+    min_doc_score: float = 0.9
+    max_foreign_share: float = 0.3
+    max_checks: int = 200
+    _cache: dict[str, Detection] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        shares = (
+            "script_share",
+            "min_share",
+            "min_score",
+            "weak_score",
+            "min_doc_score",
+            "max_foreign_share",
+        )
+        for name in shares:
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                msg = f"{name} must be between 0 and 1, not {getattr(self, name)!r}"
+                raise ValueError(msg)
+        ints = ("min_words", "min_stopwords", "interior_run", "lone_min_words", "max_checks")
+        for name in ints:
+            if getattr(self, name) < 1:
+                msg = f"{name} must be 1 or more, not {getattr(self, name)!r}"
+                raise ValueError(msg)
+
+    def __call__(self, doc: Document) -> Decision:
+        language = doc.annotations.get("language")
+        texts = [line.text for line in doc.lines]
+        if language is None:
+            language = detect_lines(texts).language
+        # The profile language.detect annotated, unless this filter runs without it.
+        script_profile = doc.annotations.get("scripts")
+        if script_profile is None:
+            script_profile = scripts.profile(texts)
+        own = scripts.document_scripts(script_profile, language, min_share=self.min_share)
+        score = doc.annotations.get("language_score")
+        if score is not None and score < self.min_doc_score:
+            language = UNDETERMINED  # unsure of the document: only the script check applies
+        budget = [self.max_checks]  # langdetect calls left for this document
+        lines = [self._classify(t, language, own, budget) for t in texts]
+        self._check_share(texts, lines)
+        reasons: dict[int, str] = {}
+        details: dict[int, str] = {}
+        for start, end, edge in self._runs(texts, lines, language, budget):
+            members = [
+                i for i in range(start, end + 1) if lines[i].kind in (Kind.FOREIGN, Kind.WEAK)
+            ]
+            if (
+                edge
+                or sum(1 for i in members if lines[i].kind is Kind.FOREIGN) >= self.interior_run
+            ):
+                chosen = members
+                if len(members) == 1 and lines[members[0]].reason == FOREIGN_LINE:
+                    chosen = [i for i in members if lines[i].words >= self.lone_min_words]
+            else:
+                # Inside the body: foreign lines that do not look quoted, and of the
+                # document's script only when long enough.
+                chosen = [
+                    i
+                    for i in members
+                    if lines[i].kind is Kind.FOREIGN
+                    and not lines[i].quoted
+                    and (lines[i].reason == FOREIGN_SCRIPT or lines[i].words >= self.lone_min_words)
+                ]
+            for i in chosen:
+                reasons[i] = lines[i].reason
+                details[i] = lines[i].detail
+        counts = Counter(ln.language for ln in lines if ln.language)
+        line_languages = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+        decision = remove_lines(doc, reasons, details)
+        base = decision.doc if decision.doc is not None else doc
+        if doc.annotations.get("line_languages") == line_languages and not reasons:
+            return keep()
+        return rewrite(base.annotate(line_languages=line_languages), removed=decision.removed)
+
+    # -- classes --------------------------------------------------------------------------------
+
+    def _detect(self, text: str, budget: list[int]) -> Detection | None:
+        """langdetect on one line, cached; ``None`` once the document's budget is spent."""
+        found = self._cache.get(text)
+        if found is None:
+            if budget[0] <= 0:
+                return None
+            budget[0] -= 1
+            found = detect_text(text[:2000])
+            if len(self._cache) < 4096:
+                self._cache[text] = found
+        return found
+
+    def _classify(self, text: str, language: str, own: frozenset[str], budget: list[int]) -> _Line:
+        if not text.strip():
+            return _Line(Kind.BLANK)
+        counts = scripts.script_counts(text)
+        if not counts:
+            return _Line(Kind.NEUTRAL)
+        toks = tokens(text)
+        words = len(toks)
+        if scripts.foreign_share(counts, own) > self.script_share:
+            foreign = Counter({s: n for s, n in counts.items() if s not in own})
+            script = scripts.dominant_script(foreign) or scripts.OTHER
+            if script == "Latin" and (words < self.min_words or not hits_of(toks, min_len=2)):
+                return _Line(Kind.NEUTRAL)
+            return _Line(
+                Kind.FOREIGN,
+                FOREIGN_SCRIPT,
+                f"script={script}",
+                words=words,
+                quoted=_quoted(text, words),
+            )
+        if scripts.dominant_script(counts) in scripts.UNSPACED:
+            # No word boundaries to count and no stopword lists: the script check decides.
+            return _Line(Kind.HOME if sum(counts.values()) >= 4 else Kind.NEUTRAL, words=words)
+        if words < self.min_words:
+            return _Line(Kind.NEUTRAL, words=words)
+        if language == UNDETERMINED:
+            return _Line(Kind.HOME, words=words)
+        hits = hits_of(toks)
+        if attributed_to(text, language, hits):
+            return _Line(Kind.HOME, language=language, words=words)
+        own_hits = hits.get(language, 0)
+        long_hits = hits_of(toks, min_len=2)
+        rivals = {
+            lang
+            for lang, n in hits.items()
+            if n >= self.min_stopwords
+            and own_hits * 3 <= n
+            and long_hits.get(lang, 0)
+            and not are_close(lang, language)
+        }
+        if rivals and not _title_case(text):
+            found = self._detect(text, budget)
+            if found is None:
+                return _Line(Kind.HOME, words=words)
+            line = _Line(
+                Kind.HOME, language=found.language, words=words, quoted=_quoted(text, words)
+            )
+            if found.language in rivals and found.score >= self.min_score:
+                line.kind, line.reason = Kind.FOREIGN, FOREIGN_LINE
+                line.detail = f"language={found.language} p={found.score:.2f}"
+            return line
+        if own_hits or (language not in STOPWORDS and not hits):
+            return _Line(Kind.HOME, language=language if own_hits else "", words=words)
+        return _Line(Kind.OPEN, words=words, quoted=_quoted(text, words))
+
+    def _check_share(self, texts: Sequence[str], lines: list[_Line]) -> None:
+        """When lines of another language are a large part of the document, the page is
+        bilingual or its language was misjudged: then no line is removed for its language."""
+        home = foreign = 0
+        for text, line in zip(texts, lines, strict=True):
+            if line.kind is Kind.HOME:
+                home += len(text)
+            elif line.reason == FOREIGN_LINE:
+                foreign += len(text)
+        if foreign and foreign > self.max_foreign_share * (home + foreign):
+            for line in lines:
+                if line.reason == FOREIGN_LINE:
+                    line.kind, line.reason, line.detail = Kind.HOME, "", ""
+
+    def _settle(self, text: str, line: _Line, language: str, budget: list[int]) -> None:
+        """Judge an open line with langdetect alone: weak foreign or home."""
+        found = self._detect(text, budget)
+        line.language = found.language if found else ""
+        if (
+            found is not None
+            and found.determined
+            and not are_close(found.language, language)
+            and found.score >= self.weak_score
+        ):
+            line.kind = Kind.WEAK
+            line.reason = FOREIGN_LINE
+            line.detail = f"language={found.language} p={found.score:.2f}"
+        else:
+            line.kind = Kind.HOME
+
+    # -- runs -----------------------------------------------------------------------------------
+
+    def _runs(
+        self, texts: Sequence[str], lines: list[_Line], language: str, budget: list[int]
+    ) -> list[tuple[int, int, bool]]:
+        """Runs of foreign lines as (first, last, touches an edge), grown from each foreign line
+        over neutral, open-then-weak and foreign lines."""
+        runs: list[tuple[int, int, bool]] = []
+        n = len(lines)
+        i = 0
+        while i < n:
+            if lines[i].kind is not Kind.FOREIGN:
+                i += 1
+                continue
+            start = end = i
+            edge = False
+            j = i - 1
+            while True:
+                if j < 0:
+                    edge = True
+                    break
+                if not self._joins(texts, lines, j, language, budget):
+                    break
+                if lines[j].kind in (Kind.FOREIGN, Kind.WEAK):
+                    start = j
+                j -= 1
+            j = i + 1
+            while True:
+                if j >= n:
+                    edge = True
+                    break
+                if not self._joins(texts, lines, j, language, budget):
+                    break
+                if lines[j].kind in (Kind.FOREIGN, Kind.WEAK):
+                    end = j
+                j += 1
+            runs.append((start, end, edge))
+            i = j
+        return runs
+
+    def _joins(
+        self, texts: Sequence[str], lines: list[_Line], j: int, language: str, budget: list[int]
+    ) -> bool:
+        line = lines[j]
+        if line.kind is Kind.OPEN:
+            self._settle(texts[j], line, language, budget)
+        return line.kind is not Kind.HOME
+
+
+@dataclass(frozen=True)
+class Keep:
+    """Drop documents whose language is not in ``languages`` (any language when empty) or whose
+    language score is under ``min_score``; ``und`` documents are dropped unless listed."""
+
+    languages: tuple[str, ...] = ()
+    min_score: float = 0.0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "languages", tuple(self.languages))
+        if not 0.0 <= self.min_score <= 1.0:
+            msg = f"min_score must be between 0 and 1, not {self.min_score!r}"
+            raise ValueError(msg)
+
+    def __call__(self, doc: Document) -> Decision:
+        language = doc.annotations.get("language", UNDETERMINED)
+        score = doc.annotations.get("language_score", 0.0) or 0.0
+        if self.languages and language not in self.languages:
+            return drop(UNWANTED)
+        if not self.languages and language == UNDETERMINED:
+            return drop(UNWANTED)
+        if score < self.min_score:
+            return drop(UNWANTED)
+        return keep()

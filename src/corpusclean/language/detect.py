@@ -1,0 +1,189 @@
+"""Deterministic language identification with langdetect.
+
+langdetect draws random n-grams while it estimates; its own ``detect()`` is reproducible only
+when ``DetectorFactory.seed`` is set, and its profile table is filled in directory-listing order.
+This wrapper builds one private factory per process, loading the profiles in sorted order and
+with a fixed seed, so the same text gets the same answer in every run and on every machine.
+"No features in text" is not an exception here: it is the value :data:`UNDETERMINED`.
+
+langdetect reads a few hundred lines per second, so a document is judged on a bounded sample:
+its most prose-like lines, chosen deterministically, at most ``max_chars`` characters.
+
+>>> detect_text("Le chat dort sur le canapé depuis ce matin.").language
+'fr'
+>>> detect_text("12:30 -- ***").language
+'und'
+"""
+
+# ruff: noqa: RUF001  (multilingual text: letters of other scripts are meant)
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import regex
+from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+from langdetect.lang_detect_exception import LangDetectException
+
+log = logging.getLogger(__name__)
+
+#: The language code for text with nothing to judge (no letters, only symbols, empty).
+UNDETERMINED = "und"
+
+#: The seed of langdetect's random sampling.
+SEED = 0
+
+#: langdetect codes folded into one output code.
+CODE_MAP = {"zh-cn": "zh", "zh-tw": "zh"}
+
+_LETTER_RE = regex.compile(r"\p{L}")
+# One Han, kana or Hangul character carries about as much as a short word.
+_DENSE_RE = regex.compile(r"[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}]")
+_LATIN_RE = regex.compile(r"\p{sc=Latin}+")
+_NON_LATIN_RE = regex.compile(r"[\p{L}--\p{sc=Latin}]", regex.V1)
+
+
+def _without_minor_latin(text: str) -> str:
+    """Drop Latin words from text mostly in another script (brand names and English terms in
+    Chinese, Japanese or Russian text mislead langdetect). Han, kana and Hangul characters
+    weigh three letters each, as in :func:`prose_score`.
+
+    >>> _without_minor_latin("使用 Python 和 TensorFlow 进行开发")
+    '使用   和   进行开发'
+    """
+    latin = sum(len(m) for m in _LATIN_RE.findall(text))
+    if not latin:
+        return text
+    other = len(_NON_LATIN_RE.findall(text)) + 2 * len(_DENSE_RE.findall(text))
+    return _LATIN_RE.sub(" ", text) if other > latin else text
+
+
+_WORD_RE = regex.compile(r"\w+")
+_TERMINAL_RE = regex.compile(r"[.!?。！？؟।…:;\"'”»)]\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    """A language decision: an ISO 639-1 code (langdetect's, with ``zh-cn``/``zh-tw`` folded
+    into ``zh``) or ``und``, the probability of that language, and every candidate langdetect
+    kept (probability above 0.1), best first."""
+
+    language: str
+    score: float
+    candidates: tuple[tuple[str, float], ...] = ()
+
+    @property
+    def determined(self) -> bool:
+        return self.language != UNDETERMINED
+
+    def probability(self, language: str) -> float:
+        """The probability of ``language`` among the candidates (0.0 when absent)."""
+        return sum(p for code, p in self.candidates if code == language)
+
+
+NOTHING = Detection(UNDETERMINED, 0.0)
+
+
+@lru_cache(maxsize=1)
+def factory() -> DetectorFactory:
+    """The process's langdetect factory: profiles loaded once, in sorted order, seeded."""
+    paths = sorted(p for p in Path(PROFILES_DIRECTORY).iterdir() if not p.name.startswith("."))
+    profiles = [p.read_text(encoding="utf-8") for p in paths if p.is_file()]
+    f = DetectorFactory()
+    f.load_json_profile(profiles)
+    f.set_seed(SEED)
+    log.debug("loaded %d langdetect profiles", len(profiles))
+    return f
+
+
+def languages() -> tuple[str, ...]:
+    """The languages the detector can answer, as output codes, sorted."""
+    return tuple(sorted({CODE_MAP.get(c, c) for c in factory().get_lang_list()}))
+
+
+def detect_text(text: str) -> Detection:
+    """Detect the language of ``text`` as it is (no sampling; langdetect reads at most 10,000
+    characters). Returns :data:`NOTHING` (``und``, 0.0) when there is nothing to judge."""
+    if _LETTER_RE.search(text) is None:
+        return NOTHING
+    detector = factory().create()
+    try:
+        detector.append(_without_minor_latin(text))
+        ranked = detector.get_probabilities()
+    except LangDetectException:
+        return NOTHING
+    if not ranked:
+        return NOTHING
+    merged: dict[str, float] = {}
+    for lang in ranked:
+        code = CODE_MAP.get(lang.lang, lang.lang)
+        merged[code] = merged.get(code, 0.0) + lang.prob
+    candidates = tuple(sorted(merged.items(), key=lambda kv: (-kv[1], kv[0])))
+    best, score = candidates[0]
+    return Detection(best, score, candidates)
+
+
+def prose_score(line: str) -> float:
+    """How much a line looks like running text: its letters (up to 400; Han, kana and Hangul
+    count three times), scaled by the share of letters among its characters, with a bonus for
+    sentence-final punctuation.
+
+    >>> prose_score("Home | About") < prose_score("The cat sat on the mat all day long.")
+    True
+    """
+    stripped = line.strip()
+    if not stripped:
+        return 0.0
+    letters = len(_LETTER_RE.findall(stripped))
+    if not letters:
+        return 0.0
+    weight = letters + 2 * len(_DENSE_RE.findall(stripped))
+    score = min(weight, 400) * letters / len(stripped)
+    if len(_WORD_RE.findall(stripped)) >= 4 and _TERMINAL_RE.search(stripped):
+        score += 50.0
+    return score
+
+
+def sample(
+    lines: Sequence[str],
+    *,
+    max_chars: int = 3000,
+    max_line_chars: int = 600,
+    min_chars: int = 300,
+    min_ratio: float = 0.2,
+) -> str:
+    """The bounded text a document is judged on: its most prose-like lines (ties broken by
+    position), each cut at ``max_line_chars``, taken until ``max_chars`` is reached and put
+    back in document order.
+
+    Lines scoring under ``min_ratio`` of the best line (table rows, lists of names, menus) are
+    taken only while the sample is shorter than ``min_chars``, so they cannot outweigh the
+    running text of a page.
+
+    >>> sample(["Menu", "A long line of running text here.", "Footer"], max_chars=40)
+    'A long line of running text here.\\nFooter'
+    """
+    ranked = sorted(
+        ((prose_score(line), i) for i, line in enumerate(lines)), key=lambda t: (-t[0], t[1])
+    )
+    best = ranked[0][0] if ranked else 0.0
+    chosen: list[tuple[int, str]] = []
+    total = 0
+    for score, i in ranked:
+        if score <= 0 or total >= max_chars:
+            break
+        if score < min_ratio * best and total >= min_chars:
+            break
+        piece = lines[i].strip()[:max_line_chars]
+        chosen.append((i, piece))
+        total += len(piece) + 1
+    return "\n".join(piece for _, piece in sorted(chosen))
+
+
+def detect_lines(lines: Iterable[str], *, max_chars: int = 3000) -> Detection:
+    """Detect the language of a document given as lines, on a bounded sample of them."""
+    return detect_text(sample(list(lines), max_chars=max_chars))

@@ -1,0 +1,221 @@
+"""Writing systems: which script each letter belongs to, a text's script profile, and which
+scripts belong together in one language (Japanese mixes Han, Hiragana and Katakana; Korean mixes
+Hangul and Han; Serbian is written in Cyrillic and Latin).
+
+Only letters and combining marks count: digits, punctuation, symbols and spaces are shared by
+every script (Unicode's ``Common`` and ``Inherited``) and belong to none.
+
+>>> script_counts("Москва (Moscow), 2024")
+Counter({'Cyrillic': 6, 'Latin': 6})
+>>> dominant_script("東京都は高い")
+'Han'
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Collection, Iterable, Mapping
+from functools import lru_cache
+
+import regex
+
+#: The scripts told apart, in a fixed order (ties in counts are broken by this order).
+SCRIPTS: tuple[str, ...] = (
+    "Latin",
+    "Cyrillic",
+    "Greek",
+    "Armenian",
+    "Georgian",
+    "Hebrew",
+    "Arabic",
+    "Syriac",
+    "Thaana",
+    "Devanagari",
+    "Bengali",
+    "Gurmukhi",
+    "Gujarati",
+    "Oriya",
+    "Tamil",
+    "Telugu",
+    "Kannada",
+    "Malayalam",
+    "Sinhala",
+    "Thai",
+    "Lao",
+    "Tibetan",
+    "Myanmar",
+    "Khmer",
+    "Ethiopic",
+    "Hangul",
+    "Hiragana",
+    "Katakana",
+    "Han",
+    "Bopomofo",
+    "Mongolian",
+)
+
+#: Letters of any script not listed in :data:`SCRIPTS`.
+OTHER = "Other"
+
+# The prolonged sound marks are Unicode script Common, but only Japanese uses them.
+_EXTRA = {"Katakana": "\u30fc\uff70"}
+
+
+def _class(script: str) -> str:
+    extra = _EXTRA.get(script, "")
+    return rf"[[\p{{sc={script}}}&&[\p{{L}}\p{{M}}]]{extra}]+"
+
+
+_RUN_RE = regex.compile(
+    "|".join(f"(?P<{s}>{_class(s)})" for s in SCRIPTS) + rf"|(?P<{OTHER}>\p{{L}}+)",
+    regex.V1,
+)
+_LETTER_RE = regex.compile(r"\p{L}")
+_LETTER_MARK_RE = regex.compile(r"[\p{L}\p{M}\u30fc\uff70]")
+
+#: Scripts that one language writes together. A document whose language or main script is in
+#: this table also accepts the other scripts of its group as its own.
+LANGUAGE_SCRIPTS: Mapping[str, frozenset[str]] = {
+    "ja": frozenset({"Han", "Hiragana", "Katakana", "Latin"}),
+    "ko": frozenset({"Hangul", "Han"}),
+    "zh": frozenset({"Han", "Bopomofo"}),
+    "sr": frozenset({"Cyrillic", "Latin"}),
+    "bs": frozenset({"Cyrillic", "Latin"}),
+    "mk": frozenset({"Cyrillic"}),
+    "uz": frozenset({"Cyrillic", "Latin"}),
+    "kk": frozenset({"Cyrillic", "Latin"}),
+    "az": frozenset({"Cyrillic", "Latin"}),
+}
+
+#: Scripts that always come together: a document using one of the keys uses the values too.
+SCRIPT_GROUPS: Mapping[str, frozenset[str]] = {
+    "Hiragana": LANGUAGE_SCRIPTS["ja"],
+    "Katakana": LANGUAGE_SCRIPTS["ja"],
+    "Hangul": LANGUAGE_SCRIPTS["ko"],
+    "Bopomofo": LANGUAGE_SCRIPTS["zh"],
+}
+
+#: How many Latin letters one character of a script is worth when shares are compared: a Han
+#: character, a kana or a Hangul syllable carries about as much as a short word.
+WEIGHTS: Mapping[str, int] = {"Han": 3, "Hiragana": 3, "Katakana": 3, "Hangul": 3}
+
+#: Scripts written without spaces between words (word counts do not apply to them).
+UNSPACED: frozenset[str] = frozenset(
+    {"Han", "Hiragana", "Katakana", "Thai", "Lao", "Khmer", "Myanmar", "Tibetan"}
+)
+
+
+def script_counts(text: str) -> Counter[str]:
+    """Count the letters (and combining marks) of ``text`` per script.
+
+    >>> script_counts("abc déf 123 !")
+    Counter({'Latin': 6})
+    >>> script_counts("")
+    Counter()
+    """
+    if text.isascii():
+        n = sum(map(str.isalpha, text))
+        return Counter({"Latin": n}) if n else Counter()
+    counts: Counter[str | None] = Counter(map(char_script, _LETTER_MARK_RE.findall(text)))
+    counts.pop(None, None)
+    return counts  # type: ignore[return-value]
+
+
+def has_letters(text: str) -> bool:
+    """True when ``text`` has at least one letter of any script.
+
+    >>> has_letters("12.05.2024, 16:00 — €"), has_letters("№ 5 a")
+    (False, True)
+    """
+    return _LETTER_RE.search(text) is not None
+
+
+def dominant_script(text_or_counts: str | Mapping[str, int] | Mapping[str, float]) -> str | None:
+    """The script with the most letters, or ``None`` when there are no letters.
+
+    >>> dominant_script("Привет, world!"), dominant_script("42")
+    ('Cyrillic', None)
+    """
+    counts = script_counts(text_or_counts) if isinstance(text_or_counts, str) else text_or_counts
+    best: str | None = None
+    best_n: float = 0
+    for script in (*SCRIPTS, OTHER):
+        n = counts.get(script, 0)
+        if n > best_n:
+            best, best_n = script, n
+    return best
+
+
+def weighted(counts: Mapping[str, int]) -> Counter[str]:
+    """Letter counts with Han, kana and Hangul weighed by :data:`WEIGHTS`.
+
+    >>> sorted(weighted(script_counts("使用 Python")).items())
+    [('Han', 6), ('Latin', 6)]
+    """
+    return Counter({s: n * WEIGHTS.get(s, 1) for s, n in counts.items()})
+
+
+def profile(lines: Iterable[str]) -> dict[str, float]:
+    """The share of text per script over ``lines`` (letters, weighed by :data:`WEIGHTS`),
+    largest first, rounded to 4 places.
+
+    >>> profile(["Hello there", "Привет"])
+    {'Latin': 0.625, 'Cyrillic': 0.375}
+    """
+    total: Counter[str] = Counter()
+    for line in lines:
+        total.update(weighted(script_counts(line)))
+    n = sum(total.values())
+    if not n:
+        return {}
+    order = {s: i for i, s in enumerate((*SCRIPTS, OTHER))}
+    ranked = sorted(total.items(), key=lambda kv: (-kv[1], order[kv[0]]))
+    return {s: round(c / n, 4) for s, c in ranked}
+
+
+def document_scripts(
+    script_profile: Mapping[str, float], language: str = "und", *, min_share: float = 0.2
+) -> frozenset[str]:
+    """The scripts a document uses: its main script, every script with at least ``min_share``
+    of its letters, and the scripts that belong with those (:data:`SCRIPT_GROUPS`) or with the
+    document's ``language`` (:data:`LANGUAGE_SCRIPTS`).
+
+    >>> sorted(document_scripts({"Hiragana": 0.5, "Han": 0.4, "Latin": 0.1}))
+    ['Han', 'Hiragana', 'Katakana', 'Latin']
+    >>> sorted(document_scripts({"Latin": 0.97, "Arabic": 0.03}, "en"))
+    ['Latin']
+    """
+    used: set[str] = set()
+    main = dominant_script(script_profile)
+    if main is not None:
+        used.add(main)
+    used.update(s for s, share in script_profile.items() if share >= min_share)
+    for script in list(used):
+        used |= SCRIPT_GROUPS.get(script, frozenset())
+    used |= LANGUAGE_SCRIPTS.get(language, frozenset())
+    return frozenset(used)
+
+
+def foreign_share(counts: Mapping[str, int], own: Collection[str]) -> float:
+    """The share of letters in ``counts`` (weighed by :data:`WEIGHTS`) written in scripts
+    outside ``own`` (0.0 without letters).
+
+    >>> foreign_share(script_counts("Xi Jinping (习近平) said"), {"Latin"})
+    0.4091
+    """
+    counts = weighted(counts)
+    total = sum(counts.values())
+    if not total:
+        return 0.0
+    return round(sum(n for s, n in counts.items() if s not in own) / total, 4)
+
+
+@lru_cache(maxsize=4096)
+def char_script(ch: str) -> str | None:
+    """The script of one character, or ``None`` for digits, punctuation, symbols and spaces.
+
+    >>> char_script("ж"), char_script("7"), char_script("ー")
+    ('Cyrillic', None, 'Katakana')
+    """
+    m = _RUN_RE.fullmatch(ch)
+    return m.lastgroup if m else None

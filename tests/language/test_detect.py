@@ -1,0 +1,113 @@
+# ruff: noqa: RUF001  (multilingual text: letters of other scripts are meant)
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from corpusclean.language import detect
+
+SAMPLES = {
+    "en": "The committee will meet again next week to discuss the budget for the coming year.",
+    "de": "Der Ausschuss wird sich nächste Woche erneut treffen, um den Haushalt zu beraten.",
+    "fr": "Le comité se réunira de nouveau la semaine prochaine pour discuter du budget.",
+    "es": "El comité se reunirá de nuevo la próxima semana para discutir el presupuesto.",
+    "ru": "Комитет снова соберётся на следующей неделе, чтобы обсудить бюджет на будущий год.",
+    "uk": "Комітет знову збереться наступного тижня, щоб обговорити бюджет на наступний рік.",
+    "ar": "ستجتمع اللجنة مرة أخرى الأسبوع المقبل لمناقشة ميزانية العام المقبل.",
+    "ja": "委員会は来週再び会合を開き、来年度の予算について話し合う予定です。",
+    "zh": "委员会将于下周再次开会，讨论明年的预算问题。",
+    "ko": "위원회는 다음 주에 다시 모여 내년 예산을 논의할 예정이다.",
+    "el": "Η επιτροπή θα συνεδριάσει ξανά την επόμενη εβδομάδα για τον προϋπολογισμό.",
+    "he": "הוועדה תתכנס שוב בשבוע הבא כדי לדון בתקציב לשנה הבאה.",
+    "hi": "समिति अगले सप्ताह फिर से बैठक करेगी और अगले साल के बजट पर चर्चा करेगी।",
+    "th": "คณะกรรมการจะประชุมอีกครั้งในสัปดาห์หน้าเพื่อหารือเรื่องงบประมาณ",
+}
+
+
+@pytest.mark.parametrize(("language", "text"), sorted(SAMPLES.items()))
+def test_detects_language(language, text):
+    found = detect.detect_text(text)
+    assert found.language == language
+    assert 0.5 < found.score <= 1.0
+    assert found.candidates[0] == (found.language, found.score)
+
+
+@pytest.mark.parametrize(
+    "text", ["", "   ", "12345 67.89", "!!! --- ***", "😀 👍 ♥", "١٢٣ ٤٥٦", "\x00\ufffd"]
+)
+def test_undetermined_is_a_value(text):
+    found = detect.detect_text(text)
+    assert found.language == detect.UNDETERMINED == "und"
+    assert found.score == 0.0 and not found.determined
+    assert detect.detect_lines([text, text]).language == "und"
+
+
+def test_repeated_calls_agree():
+    text = "Apple iPhone Galaxy"  # short and ambiguous: unseeded langdetect varies here
+    first = detect.detect_text(text)
+    assert all(detect.detect_text(text) == first for _ in range(5))
+
+
+def test_fresh_process_agrees():
+    texts = ["Apple iPhone Galaxy", SAMPLES["de"], "Plan du site", "Ok"]
+    code = (
+        "import json, sys\n"
+        "from corpusclean.language.detect import detect_text\n"
+        "texts = json.loads(sys.stdin.read())\n"
+        "print(json.dumps([[d.language, d.score] for d in map(detect_text, texts)]))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        input=json.dumps(texts),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    here = [[d.language, d.score] for d in map(detect.detect_text, texts)]
+    assert json.loads(out.stdout) == here
+
+
+def test_profiles_load_once():
+    assert detect.factory() is detect.factory()
+
+
+def test_chinese_variants_fold_to_zh():
+    assert detect.detect_text("這是一個關於臺灣歷史的長篇文章。").language == "zh"
+    assert "zh" in detect.languages() and "zh-cn" not in detect.languages()
+
+
+def test_sample_is_bounded_and_prefers_prose():
+    menu = ["Home", "News", "Sport", "Contact"] * 200
+    prose = [SAMPLES["de"]] * 200
+    text = detect.sample(menu + prose, max_chars=1000)
+    assert len(text) <= 1000 + 600
+    assert "Home" not in text and "Ausschuss" in text
+
+
+def test_sample_keeps_document_order():
+    lines = [
+        "Short one.",
+        "A much longer line of running text that ends here.",
+        "Middle length line here.",
+    ]
+    assert detect.sample(lines).split("\n") == lines
+
+
+def test_document_language_from_lines_ignores_short_foreign_navigation():
+    lines = ["آسياأخبار العالمأمريكا", "إغلاق", *([SAMPLES["en"]] * 3)]
+    assert detect.detect_lines(lines).language == "en"
+
+
+BENCH = Path(__file__).resolve().parents[3] / "shared" / "bench" / "dev"
+
+
+@pytest.mark.skipif(not (BENCH / "manifest.jsonl").exists(), reason="dev bench not beside the repo")
+def test_dev_bench_pages_with_dataset_languages():
+    rows = [json.loads(line) for line in (BENCH / "manifest.jsonl").open(encoding="utf-8")]
+    rows = [r for r in rows if r.get("lang_source") == "dataset" and r.get("gold") == "full"]
+    assert rows
+    for row in rows:
+        text = (BENCH / f"{row['name']}.gold.txt").read_text(encoding="utf-8")
+        assert detect.detect_lines(text.splitlines()).language == row["lang"], row["name"]

@@ -1,0 +1,78 @@
+import pytest
+
+from corpusclean.language import scripts
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Hello world", "Latin"),
+        ("Привет, мир", "Cyrillic"),
+        ("مرحبا بالعالم", "Arabic"),
+        ("שלום עולם", "Hebrew"),
+        ("Καλημέρα κόσμε", "Greek"),
+        ("नमस्ते दुनिया", "Devanagari"),
+        ("สวัสดีชาวโลก", "Thai"),
+        ("안녕하세요 세계", "Hangul"),
+        ("こんにちは", "Hiragana"),
+        ("コンピューター", "Katakana"),
+        ("中华人民共和国", "Han"),
+        ("გამარჯობა", "Georgian"),
+        ("Բարեւ", "Armenian"),
+        ("12.05.2024 16:00 — € 5,00 !!!", None),
+        ("", None),
+    ],
+)
+def test_dominant_script(text, expected):
+    assert scripts.dominant_script(text) == expected
+
+
+def test_marks_count_with_their_script_and_digits_count_nowhere():
+    counts = scripts.script_counts("हिन्दी ١٢٣ 123")
+    assert set(counts) == {"Devanagari"}
+    assert counts["Devanagari"] == 6
+
+
+def test_prolonged_sound_mark_is_katakana():
+    assert scripts.script_counts("ー")["Katakana"] == 1
+
+
+def test_profile_shares_sum_to_one_and_are_ordered():
+    prof = scripts.profile(["Hello there my friend", "Привет", "東京"])
+    assert list(prof) == ["Latin", "Cyrillic", "Han"]
+    assert abs(sum(prof.values()) - 1.0) < 1e-3
+    assert scripts.profile(["", "123 !"]) == {}
+
+
+@pytest.mark.parametrize(
+    ("prof", "language", "expected"),
+    [
+        (
+            {"Hiragana": 0.5, "Han": 0.4, "Latin": 0.1},
+            "ja",
+            {"Han", "Hiragana", "Katakana", "Latin"},
+        ),
+        ({"Han": 0.9, "Hiragana": 0.1}, "ja", {"Han", "Hiragana", "Katakana", "Latin"}),
+        ({"Hangul": 0.8, "Han": 0.2}, "ko", {"Hangul", "Han"}),
+        ({"Han": 0.95, "Latin": 0.05}, "zh", {"Han", "Bopomofo"}),
+        ({"Cyrillic": 0.6, "Latin": 0.4}, "mk", {"Cyrillic", "Latin"}),  # a two-script page
+        ({"Cyrillic": 0.9, "Latin": 0.1}, "sr", {"Cyrillic", "Latin"}),
+        ({"Cyrillic": 0.9, "Latin": 0.1}, "ru", {"Cyrillic"}),
+        ({"Latin": 0.97, "Arabic": 0.03}, "en", {"Latin"}),
+        ({}, "und", set()),
+    ],
+)
+def test_document_scripts(prof, language, expected):
+    assert scripts.document_scripts(prof, language, min_share=0.3) == expected
+
+
+def test_foreign_share():
+    counts = scripts.script_counts("Блінкен під час візиту")
+    assert scripts.foreign_share(counts, {"Latin"}) == 1.0
+    assert scripts.foreign_share(scripts.script_counts("Xi Jinping (习近平) said"), {"Latin"}) < 0.5
+    assert scripts.foreign_share({}, {"Latin"}) == 0.0
+
+
+def test_has_letters():
+    assert not scripts.has_letters("12:30 -- *** ١٢٣")
+    assert scripts.has_letters("x")
