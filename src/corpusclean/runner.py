@@ -18,13 +18,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .budget import DEFAULT_SECONDS, BudgetExceeded, time_budget as _time_budget
 from .document import Document
 from .errors import InputError, OutputError
 from .pipeline import Pipeline, Result
 from .readers import ReaderOptions, Reject, read_file, walk
 from .record import dumps, to_record
 from .stats import Stats
-from .writers import AtomicWriter, write_atomic
+from .writers import AtomicWriter, check_target, write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -50,29 +51,49 @@ def iter_inputs(root: Path, options: ReaderOptions | None = None) -> Iterator[Do
             yield from read_file(path, rel, options)
 
 
-def run_safely(pipeline: Pipeline, doc: Document) -> Result | Reject:
-    """Run ``pipeline`` on ``doc``; a failure inside a filter becomes a reject, not a crash."""
+def run_safely(pipeline: Pipeline, doc: Document, *, time_budget: float | None = DEFAULT_SECONDS) -> Result | Reject:
+    """Run ``pipeline`` on ``doc``; a failure inside a filter becomes a reject, not a crash.
+
+    A document that takes longer than ``time_budget`` seconds becomes a ``pipeline.timeout``
+    reject (see :mod:`corpusclean.budget`; ``None`` means no limit).
+    """
+    line = doc.meta.get("line")
+    line = line if isinstance(line, int) else None
     try:
-        return pipeline.run(doc)
+        with _time_budget(time_budget):
+            return pipeline.run(doc)
+    except BudgetExceeded as exc:
+        return Reject(doc.source or doc.id, "pipeline.timeout", f"the pipeline {exc}", line=line)
     except RecursionError:
-        return Reject(doc.source or doc.id, "pipeline.error", "recursion too deep in a filter")
+        return Reject(doc.source or doc.id, "pipeline.error", "recursion too deep in a filter", line=line)
     except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
         log.exception("filter failed on %s", doc.id)
-        return Reject(doc.source or doc.id, "pipeline.error", f"{type(exc).__name__}: {exc}")
+        return Reject(doc.source or doc.id, "pipeline.error", f"{type(exc).__name__}: {exc}", line=line)
 
 
 def check_output_dir(input_path: Path, output: Path, *, overwrite: bool) -> None:
-    """Refuse an output inside the input, or over an earlier output without ``overwrite``."""
+    """Refuse an output inside the input, over an earlier output without ``overwrite``, or
+    through a symbolic link at any output file's name (links are never written through)."""
     inp = input_path.resolve()
     out = output.resolve()
     if inp.is_dir() and (out == inp or inp in out.parents):
-        msg = f"the output directory {output} is inside the input {input_path}; choose another"
+        msg = (f"the output directory {output} is inside the input {input_path}, so its files "
+               "would be read as input; choose an output directory outside the input")
+        raise OutputError(msg)
+    if inp.is_file() and out == inp:
+        msg = f"the output directory {output} is the input file itself; choose a directory"
         raise OutputError(msg)
     if out.exists() and not out.is_dir():
-        msg = f"{output} exists and is not a directory"
+        msg = f"{output} exists and is not a directory; choose a directory for the output"
         raise OutputError(msg)
-    if out.is_dir() and not overwrite and any((out / n).exists() for n in OUTPUT_FILES):
-        msg = f"{output} already holds corpusclean output; pass --overwrite to replace it"
+    if not out.is_dir():
+        return
+    for name in OUTPUT_FILES:
+        check_target(out / name)
+    existing = [n for n in OUTPUT_FILES if os.path.lexists(out / n)]
+    if existing and not overwrite:
+        msg = (f"{output} already holds corpusclean output ({', '.join(existing)}); "
+               "pass --overwrite to replace it, or choose another output directory")
         raise OutputError(msg)
 
 
@@ -84,12 +105,16 @@ def clean_directory(
     reader_options: ReaderOptions | None = None,
     overwrite: bool = False,
     on_item: Callable[[Document | Reject, Result | Reject], None] | None = None,
+    time_budget: float | None = DEFAULT_SECONDS,
 ) -> RunSummary:
-    """Clean every supported file under ``input_path`` into ``output``."""
+    """Clean every supported file under ``input_path`` into ``output``.
+
+    ``time_budget`` is the seconds one document may spend in the pipeline (``None``: no limit).
+    """
     input_path = Path(input_path)
     output = Path(output)
     if not input_path.exists():
-        msg = f"{input_path} does not exist"
+        msg = f"{input_path} does not exist; give an existing directory or file to clean"
         raise InputError(msg)
     check_output_dir(input_path, output, overwrite=overwrite)
     pipeline = pipeline or Pipeline.default()
@@ -106,7 +131,9 @@ def clean_directory(
         AtomicWriter(output / "rejects.jsonl") as rejects_out,
     ):
         for item in iter_inputs(input_path, reader_options):
-            outcome: Result | Reject = item if isinstance(item, Reject) else run_safely(pipeline, item)
+            outcome: Result | Reject = (
+                item if isinstance(item, Reject) else run_safely(pipeline, item, time_budget=time_budget)
+            )
             if isinstance(outcome, Reject):
                 stats.add_reject(outcome)
                 rejects_out.write(dumps(outcome.to_dict()))

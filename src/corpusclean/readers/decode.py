@@ -43,17 +43,38 @@ MAGIC: tuple[tuple[bytes, str], ...] = (
 SNIFF_BYTES = 64 * 1024
 
 
+#: How many replaced-byte offsets a record keeps (the count is always exact).
+MAX_OFFSETS = 20
+
+#: Invalid UTF-8 is repaired in place (bytes replaced by U+FFFD) rather than handed to the
+#: detector when the file has at least this many validly encoded non-ASCII characters per
+#: invalid sequence: such a file is UTF-8 with damage, not text in a legacy encoding.
+UTF8_VALID_PER_INVALID = 4
+
+
 @dataclass(frozen=True, slots=True)
 class Decoded:
-    """Text decoded from bytes, and how."""
+    """Text decoded from bytes, and how.
+
+    ``replaced`` counts the invalid byte sequences that became U+FFFD and ``offsets`` holds the
+    byte offsets of the first :data:`MAX_OFFSETS` of them.
+    """
 
     text: str
     encoding: str
-    method: str  # "bom", "utf-8", "utf-16-guess", "detector", "empty"
+    method: str  # "bom", "utf-8", "utf-8-replaced", "utf-16-guess", "detector", "empty"
     confidence: float
+    replaced: int = 0
+    offsets: tuple[int, ...] = ()
 
     def to_meta(self) -> dict[str, object]:
-        return {"encoding": self.encoding, "method": self.method, "confidence": round(self.confidence, 3)}
+        out: dict[str, object] = {
+            "encoding": self.encoding, "method": self.method, "confidence": round(self.confidence, 3),
+        }
+        if self.replaced:
+            out["replaced"] = self.replaced
+            out["replaced_offsets"] = list(self.offsets)
+        return out
 
 
 class DecodeError(ValueError):
@@ -93,8 +114,58 @@ def binary_kind(data: bytes) -> str | None:
     return None
 
 
+def decode_utf8_replacing(data: bytes, max_errors: int = 10_000) -> tuple[str, int, list[int], int] | None:
+    """Decode UTF-8, replacing each invalid sequence by U+FFFD.
+
+    Returns ``(text, number of invalid sequences, their byte offsets (first few), number of valid
+    non-ASCII characters)``, or ``None`` when there are more than ``max_errors`` invalid
+    sequences. Linear in ``len(data)``.
+
+    >>> decode_utf8_replacing(b"caf\\xc3\\xa9 \\xff ok")[:3]
+    ('café \\ufffd ok', 1, [6])
+    """
+    view = memoryview(data)
+    parts: list[str] = []
+    offsets: list[int] = []
+    errors = 0
+    pos = 0
+    while True:
+        try:
+            parts.append(codecs.utf_8_decode(view[pos:], "strict", True)[0])
+            break
+        except UnicodeDecodeError as exc:
+            errors += 1
+            if errors > max_errors:
+                return None
+            parts.append(codecs.utf_8_decode(view[pos:pos + exc.start], "strict", True)[0])
+            parts.append("\ufffd")
+            if len(offsets) < MAX_OFFSETS:
+                offsets.append(pos + exc.start)
+            pos += exc.end
+    text = "".join(parts)
+    valid_non_ascii = len(text) - errors - _ascii_count(text)
+    return text, errors, offsets, valid_non_ascii
+
+
+def _ascii_count(text: str) -> int:
+    return len(text.encode("ascii", "ignore"))
+
+
+def detect(data: bytes) -> tuple[str, float] | None:
+    """The detector's guess for ``data``: ``(codec name, confidence)``, or ``None``."""
+    best = from_bytes(data[: 4 * SNIFF_BYTES]).best()
+    if best is None:
+        return None
+    return best.encoding, 1.0 - float(best.chaos)
+
+
 def decode_bytes(data: bytes) -> Decoded:
     """Decode ``data``: BOM, then strict UTF-8 (when no NUL/ESC byte), then the detector.
+
+    Binary formats (by magic number or control-byte ratio) are refused with ``decode.binary``.
+    UTF-8 with a few invalid sequences keeps its text: the bad bytes become U+FFFD and their
+    offsets are recorded (``method="utf-8-replaced"``), so one corrupt byte does not send a whole
+    UTF-8 file to the detector or to the rejects.
 
     >>> decode_bytes("Привет, как дела? Это текст на русском языке.".encode("cp1251")).encoding
     'cp1251'
@@ -113,6 +184,9 @@ def decode_bytes(data: bytes) -> Decoded:
                     f"starts with a {enc} byte-order mark but is not valid {enc}",
                     len(bom) + exc.start,
                 ) from None
+    for magic, kind in MAGIC:
+        if data.startswith(magic):
+            raise DecodeError("decode.binary", f"looks like binary data ({kind}), not text", 0)
     guess16 = _utf16_guess(data)
     if guess16:
         try:
@@ -127,13 +201,41 @@ def decode_bytes(data: bytes) -> Decoded:
             return Decoded(data.decode("utf-8"), "utf-8", "utf-8", 1.0)
         except UnicodeDecodeError:
             pass
-    best = from_bytes(data[: 4 * SNIFF_BYTES]).best()
-    if best is None:
+        repaired = decode_utf8_replacing(data)
+        if repaired is not None:
+            text, errors, offsets, valid = repaired
+            if valid >= UTF8_VALID_PER_INVALID * errors:
+                return Decoded(text, "utf-8", "utf-8-replaced", valid / (valid + errors), errors, tuple(offsets))
+    guess = detect(data)
+    if guess is None:
         raise DecodeError("decode.unknown_encoding", "no text encoding fits these bytes", 0)
-    enc = best.encoding
+    enc, confidence = guess
     try:
-        text = data.decode(enc)
+        return Decoded(data.decode(enc), enc, "detector", confidence)
     except (UnicodeDecodeError, LookupError):
-        # The detector saw a prefix; the rest may not fit. Keep what decodes, mark the rest.
-        text = data.decode(enc, errors="replace")
-    return Decoded(text, enc, "detector", round(1.0 - float(best.chaos), 3))
+        pass
+    # The detector saw a prefix; the rest may not fit. Keep what decodes, record the rest.
+    try:
+        codecs.lookup(enc)
+    except LookupError:
+        raise DecodeError("decode.unknown_encoding", f"the detector named an unknown codec {enc!r}", 0) from None
+    replaced, offsets = _replaced_offsets(data, enc)
+    return Decoded(data.decode(enc, errors="replace"), enc, "detector", confidence, replaced, tuple(offsets))
+
+
+def _replaced_offsets(data: bytes, enc: str) -> tuple[int, list[int]]:
+    """How many byte sequences ``enc`` cannot decode, and where the first few are."""
+    count = 0
+    offsets: list[int] = []
+
+    def record(exc: UnicodeError) -> tuple[str, int]:
+        nonlocal count
+        assert isinstance(exc, UnicodeDecodeError)
+        count += 1
+        if len(offsets) < MAX_OFFSETS:
+            offsets.append(exc.start)
+        return "", exc.end
+
+    codecs.register_error("corpusclean.count", record)
+    data.decode(enc, errors="corpusclean.count")
+    return count, offsets
