@@ -24,6 +24,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
 ENCODINGS = (
     "cp1252", "latin-1", "iso-8859-15", "cp1250", "iso-8859-2", "cp1251", "koi8-r", "cp1256",
     "iso-8859-7", "cp1253", "cp1255", "cp1254", "shift_jis", "euc-jp", "gbk", "gb2312", "big5",
@@ -135,15 +137,22 @@ def decodes_to(data: bytes, enc: str | None, original: str) -> bool:
         return False
 
 
-def decoder_order(data: bytes, detect: Callable[[bytes], str | None]) -> str | None:
-    """corpusclean's order: strict UTF-8 first (no NUL/ESC bytes), then the detector."""
-    if b"\x00" not in data and b"\x1b" not in data:
-        try:
-            data.decode("utf-8")
-            return "utf-8"
-        except UnicodeDecodeError:
-            pass
-    return detect(data)
+def decoder_text(data: bytes, detect: Callable[[bytes], str | None]) -> str | None:
+    """The text corpusclean's whole decoder (``decode_bytes``) gives with this detector."""
+    from corpusclean.readers import decode
+
+    def guess(b: bytes) -> tuple[str, float] | None:
+        enc = detect(b)
+        return None if enc is None else (enc, 1.0)
+
+    saved = decode.detect
+    decode.detect = guess
+    try:
+        return decode.decode_bytes(data).text
+    except decode.DecodeError:
+        return None
+    finally:
+        decode.detect = saved
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -171,16 +180,27 @@ def main(argv: list[str] | None = None) -> int:
             for _, enc, length, data in samples:
                 original = data.decode(enc)
                 t0 = time.perf_counter()
-                guess = detect(data) if mode == "detector" else decoder_order(data, detect)
-                seconds[length] += time.perf_counter() - t0
-                good = decodes_to(data, guess, original)
+                if mode == "detector":
+                    guess = detect(data)
+                    seconds[length] += time.perf_counter() - t0
+                    good = decodes_to(data, guess, original)
+                else:
+                    text = decoder_text(data, detect)
+                    seconds[length] += time.perf_counter() - t0
+                    good = text == original
+                    guess = "rejected" if text is None else "other text"
                 total[length] += 1
                 ok[length] += good
                 by_enc[enc][1] += 1
                 by_enc[enc][0] += good
                 if not good:
                     wrong[f"{enc}->{guess}"] += 1
+            scripts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+            for enc, (good_n, total_n) in by_enc.items():
+                scripts[SCRIPT[enc]][0] += good_n
+                scripts[SCRIPT[enc]][1] += total_n
             figures[f"{name}/{mode}"] = {
+                "by_script": {k: f"{v[0]}/{v[1]}" for k, v in sorted(scripts.items())},
                 "accuracy": {k: round(ok[k] / total[k], 4) for k in sorted(total)},
                 "correct": dict(ok),
                 "total": dict(total),

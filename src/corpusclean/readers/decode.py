@@ -2,14 +2,19 @@
 
 The decision (``encoding``, ``method``, ``confidence``) goes into each record's metadata so a
 reader of the output knows how its text was obtained.
+
+The detector is chardet (7.x): on real pages encoded into 15 legacy encodings it decoded 93%
+of samples exactly against 79% for charset-normalizer, at about the same speed
+(``benchmarks/encoding_detectors.py``, figures in ``docs/dependencies.md``).
 """
 
 from __future__ import annotations
 
 import codecs
+import unicodedata
 from dataclasses import dataclass
 
-from charset_normalizer import from_bytes
+import chardet
 
 #: Byte-order marks, longest first (UTF-32 LE starts with the UTF-16 LE mark).
 BOMS: tuple[tuple[bytes, str], ...] = (
@@ -152,11 +157,44 @@ def _ascii_count(text: str) -> int:
 
 
 def detect(data: bytes) -> tuple[str, float] | None:
-    """The detector's guess for ``data``: ``(codec name, confidence)``, or ``None``."""
-    best = from_bytes(data[: 4 * SNIFF_BYTES]).best()
-    if best is None:
+    """The detector's guess for ``data``: ``(Python codec name, confidence)``, or ``None``.
+
+    >>> detect("Добрый день, это текст на русском языке.".encode("koi8-r"))[0]
+    'koi8-r'
+    """
+    result = chardet.detect(data[: 4 * SNIFF_BYTES], prefer_superset=True)
+    enc = result.get("encoding")
+    if not enc:
         return None
-    return best.encoding, 1.0 - float(best.chaos)
+    try:
+        name = codecs.lookup(enc).name
+    except LookupError:
+        return None
+    return name, float(result.get("confidence") or 0.0)
+
+
+def _utf16_plain(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 without a BOM and without ASCII (CJK text has no NUL bytes to give it away).
+
+    Decodes both byte orders and keeps the one whose characters are almost all letters,
+    digits, punctuation and spaces; the wrong order scatters them over unassigned and
+    unrelated blocks.
+    """
+    if len(data) % 2 or len(data) < 8:
+        return None
+    best: tuple[float, str, str] | None = None
+    for enc in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        sample = text[:4096]
+        good = sum(1 for ch in sample if ch in "\n\r\t" or unicodedata.category(ch)[0] in "LNPZ")
+        share = good / len(sample)
+        cjk = sum(1 for ch in sample if "\u3000" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7a3")
+        if share >= 0.95 and cjk >= 0.3 * len(sample) and (best is None or share > best[0]):
+            best = (share, enc, text)
+    return None if best is None else (best[2], best[1])
 
 
 def decode_bytes(data: bytes) -> Decoded:
@@ -208,6 +246,9 @@ def decode_bytes(data: bytes) -> Decoded:
                 return Decoded(text, "utf-8", "utf-8-replaced", valid / (valid + errors), errors, tuple(offsets))
     guess = detect(data)
     if guess is None:
+        plain16 = _utf16_plain(data)
+        if plain16 is not None:
+            return Decoded(plain16[0], plain16[1], "utf-16-guess", 0.8)
         raise DecodeError("decode.unknown_encoding", "no text encoding fits these bytes", 0)
     enc, confidence = guess
     try:
