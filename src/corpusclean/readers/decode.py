@@ -233,6 +233,9 @@ def decode_bytes(data: bytes) -> Decoded:
             pass
     kind = binary_kind(data)
     if kind:
+        plain16 = _utf16_plain(data)  # CJK in UTF-16 has as many "control" bytes as binary
+        if plain16 is not None:
+            return Decoded(plain16[0], plain16[1], "utf-16-guess", 0.8)
         raise DecodeError("decode.binary", f"looks like binary data ({kind}), not text", 0)
     if b"\x00" not in data and b"\x1b" not in data:
         try:
