@@ -47,6 +47,10 @@ MAGIC: tuple[tuple[bytes, str], ...] = (
 
 SNIFF_BYTES = 64 * 1024
 
+#: Share of control bytes (other than tab, line ends, form feed and ESC) above which bytes are
+#: binary. Random bytes have about 10.5%; text in any single-byte or multi-byte encoding none.
+BINARY_CONTROLS = 0.05
+
 
 #: How many replaced-byte offsets a record keeps (the count is always exact).
 MAX_OFFSETS = 20
@@ -114,7 +118,7 @@ def binary_kind(data: bytes) -> str | None:
     if not sample:
         return None
     controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
-    if controls / len(sample) > 0.1:
+    if controls / len(sample) > BINARY_CONTROLS:
         return "binary"
     return None
 

@@ -261,6 +261,7 @@ def _read_jsonl(f: IO[bytes], st: os.stat_result, gz: bool, rel: str, options: R
     seen_ids: dict[str, int] = {}
     offset = 0
     lineno = 0
+    produced = 0
     while True:
         start = offset
         try:
@@ -276,6 +277,7 @@ def _read_jsonl(f: IO[bytes], st: os.stat_result, gz: bool, rel: str, options: R
         if len(raw) > limit and not raw.endswith(b"\n"):
             skipped = _skip_line(stream)
             offset += skipped
+            produced += 1
             yield Reject(rel, "jsonl.line_too_long", f"a line of more than {limit} bytes (--max-bytes); skipped",
                          line=lineno, offset=start)
             continue
@@ -288,7 +290,10 @@ def _read_jsonl(f: IO[bytes], st: os.stat_result, gz: bool, rel: str, options: R
             start += 3
         if not raw.strip():
             continue
+        produced += 1
         yield _jsonl_record(raw, rel, lineno, start, seen_ids, options)
+    if not produced:
+        yield Reject(rel, "read.empty", "no records: the file is empty or holds only blank lines")
     if not gz:
         try:
             _check_unchanged(f, st, offset)
