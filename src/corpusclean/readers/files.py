@@ -43,6 +43,8 @@ MAX_BYTES = 64 * 1024 * 1024
 
 #: How much a JSONL reader reads at a time while skipping an over-long line.
 _SKIP_CHUNK = 1024 * 1024
+#: Read buffer: large reads make skipping a long line cheap (few system calls).
+_BUFFER = 256 * 1024
 
 #: JSONL records nested deeper than this are rejected (the metadata is copied recursively).
 MAX_DEPTH = 64
@@ -175,7 +177,7 @@ def _open_regular(path: Path) -> tuple[IO[bytes], os.stat_result]:
         if not stat.S_ISREG(st.st_mode):
             kind = _KINDS.get(stat.S_IFMT(st.st_mode), "not a regular file")
             raise _Unusable("read.not_regular", f"{kind}, not a regular file; not read")
-        return os.fdopen(fd, "rb"), st
+        return os.fdopen(fd, "rb", buffering=_BUFFER), st
     except BaseException:
         os.close(fd)
         raise
