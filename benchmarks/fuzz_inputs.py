@@ -36,7 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from corpusclean.budget import BudgetExceeded, time_budget  # noqa: E402
+from corpusclean.budget import BudgetExceeded, default_budget, time_budget  # noqa: E402
 from corpusclean.readers import ReaderOptions  # noqa: E402
 from corpusclean.runner import clean_directory  # noqa: E402
 
@@ -162,7 +162,7 @@ def run_battery(workdir: Path, max_bytes: int = 1_000_000) -> tuple[dict[str, tu
     inp, out = workdir / "battery", workdir / "battery-out"
     inp.mkdir()
     expected = write_battery(inp, max_bytes)
-    clean_directory(inp, out, reader_options=ReaderOptions(max_bytes=max_bytes), time_budget=10)
+    clean_directory(inp, out, reader_options=ReaderOptions(max_bytes=max_bytes))
     got = {src: [o for _, o in items] for src, items in outcomes(out).items()}
     return expected, got
 
@@ -264,9 +264,8 @@ def fuzz(seconds: float, seed: int, workdir: Path, batch: int = 25, batch_limit:
             made[name] = raw if intact else None  # a cut gzip stream: at least one outcome
         figs.files += batch
         try:
-            with time_budget(batch_limit):
-                clean_directory(inp, out, reader_options=ReaderOptions(max_bytes=200_000, time_budget=5),
-                                time_budget=5)
+            with time_budget(batch_limit), default_budget(5):
+                clean_directory(inp, out, reader_options=ReaderOptions(max_bytes=200_000, time_budget=5))
         except BudgetExceeded:
             figs.hangs += 1
             figs.failures.append(f"batch {n}: over {batch_limit} s")

@@ -47,6 +47,32 @@ class BudgetExceeded(BaseException):  # noqa: N818 - the name says what happened
 
 _state = threading.local()
 _warned = False
+_default: float | None = DEFAULT_SECONDS
+
+
+def default_seconds() -> float | None:
+    """The budget :func:`corpusclean.runner.run_safely` uses when none is passed."""
+    return _default
+
+
+@contextmanager
+def default_budget(seconds: float | None) -> Iterator[None]:
+    """Set the default per-document budget for the block (``None`` or ``0``: no limit).
+
+    >>> with default_budget(2.5):
+    ...     default_seconds()
+    2.5
+
+    A process pool started inside the block with ``fork`` inherits it; workers started with
+    ``spawn`` must set it themselves.
+    """
+    global _default
+    saved = _default
+    _default = seconds or None
+    try:
+        yield
+    finally:
+        _default = saved
 
 
 def budget_available() -> bool:

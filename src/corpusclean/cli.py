@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ._version import __version__
-from .budget import DEFAULT_SECONDS
+from .budget import DEFAULT_SECONDS, default_budget
 from .document import Document
 from .errors import CorpuscleanError
 from .pipeline import Pipeline, Result
@@ -69,7 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("input", metavar="INPUT", help="input directory or file")
     c.add_argument("-o", "--output", required=True, metavar="OUT", help="output directory")
     c.add_argument("--overwrite", action="store_true", help="replace an earlier output in OUT")
-    c.add_argument("--max-bytes", type=_positive_int, default=ReaderOptions.max_bytes, help="reject text and HTML files (after decompression) and JSONL lines larger than this, without reading them (default: 64 MiB)")
+    c.add_argument("--max-bytes", type=_positive_int, default=ReaderOptions.max_bytes, help="reject text and HTML files (after decompression) and JSONL lines larger than this, without reading them (default: 16 MiB)")
     c.add_argument("--time-budget", type=_seconds, default=DEFAULT_SECONDS, metavar="SECONDS", help=f"reject a document that takes longer than this to read or clean (default: {DEFAULT_SECONDS:g}; 0: no limit)")
     c.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
     common(c)
@@ -105,10 +105,11 @@ def _cmd_clean(args: argparse.Namespace) -> int:
             bar.update(1)
 
     try:
-        summary = clean_directory(
-            args.input, args.output, pipeline, reader_options=options, overwrite=args.overwrite,
-            on_item=on_item, time_budget=budget,
-        )
+        with default_budget(budget):
+            summary = clean_directory(
+                args.input, args.output, pipeline, reader_options=options, overwrite=args.overwrite,
+                on_item=on_item,
+            )
     except OSError as exc:
         where = exc.filename or args.output
         print(f"corpusclean: writing the output failed at {where}: {exc.strerror or exc}; "
@@ -178,7 +179,7 @@ def _cmd_explain(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     options = ReaderOptions(text_field=args.text_field, id_field=args.id_field)
     for item in read_file(path, path.name, options):
-        outcome = item if isinstance(item, Reject) else run_safely(pipeline, item)
+        outcome = item if isinstance(item, Reject) else run_safely(pipeline, item, time_budget=DEFAULT_SECONDS)
         if isinstance(outcome, Reject):
             loc = f" line {outcome.line}" if outcome.line else ""
             print(f"# rejected{loc}: {outcome.reason}: {outcome.message}")

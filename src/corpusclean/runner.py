@@ -17,8 +17,10 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from .budget import DEFAULT_SECONDS, BudgetExceeded, time_budget as _time_budget
+from .budget import BudgetExceeded, default_seconds
+from .budget import time_budget as _time_budget
 from .document import Document
 from .errors import InputError, OutputError
 from .pipeline import Pipeline, Result
@@ -51,17 +53,18 @@ def iter_inputs(root: Path, options: ReaderOptions | None = None) -> Iterator[Do
             yield from read_file(path, rel, options)
 
 
-def run_safely(pipeline: Pipeline, doc: Document, *, time_budget: float | None = DEFAULT_SECONDS) -> Result | Reject:
+def run_safely(pipeline: Pipeline, doc: Document, *, time_budget: float | None = None, **span: Any) -> Result | Reject:
     """Run ``pipeline`` on ``doc``; a failure inside a filter becomes a reject, not a crash.
 
     A document that takes longer than ``time_budget`` seconds becomes a ``pipeline.timeout``
-    reject (see :mod:`corpusclean.budget`; ``None`` means no limit).
+    reject (:mod:`corpusclean.budget`; ``None``: the default set with ``default_budget``, 10 s
+    unless changed; ``0``: no limit). ``span`` is passed on to :meth:`Pipeline.run`.
     """
     line = doc.meta.get("line")
     line = line if isinstance(line, int) else None
     try:
-        with _time_budget(time_budget):
-            return pipeline.run(doc)
+        with _time_budget(default_seconds() if time_budget is None else time_budget):
+            return pipeline.run(doc, **span)
     except BudgetExceeded as exc:
         return Reject(doc.source or doc.id, "pipeline.timeout", f"the pipeline {exc}", line=line)
     except RecursionError:
@@ -105,12 +108,8 @@ def clean_directory(
     reader_options: ReaderOptions | None = None,
     overwrite: bool = False,
     on_item: Callable[[Document | Reject, Result | Reject], None] | None = None,
-    time_budget: float | None = DEFAULT_SECONDS,
 ) -> RunSummary:
-    """Clean every supported file under ``input_path`` into ``output``.
-
-    ``time_budget`` is the seconds one document may spend in the pipeline (``None``: no limit).
-    """
+    """Clean every supported file under ``input_path`` into ``output``."""
     input_path = Path(input_path)
     output = Path(output)
     if not input_path.exists():
@@ -131,9 +130,7 @@ def clean_directory(
         AtomicWriter(output / "rejects.jsonl") as rejects_out,
     ):
         for item in iter_inputs(input_path, reader_options):
-            outcome: Result | Reject = (
-                item if isinstance(item, Reject) else run_safely(pipeline, item, time_budget=time_budget)
-            )
+            outcome: Result | Reject = item if isinstance(item, Reject) else run_safely(pipeline, item)
             if isinstance(outcome, Reject):
                 stats.add_reject(outcome)
                 rejects_out.write(dumps(outcome.to_dict()))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from corpusclean.budget import budget_available
+from corpusclean.budget import budget_available, default_budget
 from corpusclean.decision import Decision, keep
 from corpusclean.document import Document
 from corpusclean.pipeline import Pipeline, Result, Step
@@ -60,7 +60,8 @@ def test_the_run_goes_on_after_a_timeout(tmp_path: Path) -> None:
     (inp / "a.txt").write_text("first normal page.")
     (inp / "b.txt").write_text("a" * 40 + "!")
     (inp / "c.txt").write_text("last normal page.")
-    clean_directory(inp, tmp_path / "out", pipeline(), time_budget=0.2)
+    with default_budget(0.2):
+        clean_directory(inp, tmp_path / "out", pipeline())
     docs = [json.loads(x)["id"] for x in (tmp_path / "out" / "documents.jsonl").read_text().splitlines()]
     rejects = [json.loads(x) for x in (tmp_path / "out" / "rejects.jsonl").read_text().splitlines()]
     assert docs == ["a.txt", "c.txt"]
