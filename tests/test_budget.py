@@ -89,3 +89,20 @@ def test_someone_elses_alarm_handler_is_left_alone() -> None:
         assert signal.getsignal(signal.SIGALRM) is mine
     finally:
         signal.signal(signal.SIGALRM, old)
+
+
+def test_blocks_ending_right_at_the_deadline_leave_everything_clean() -> None:
+    from corpusclean import budget
+
+    before = signal.getsignal(signal.SIGALRM)
+    fired = 0
+    for i in range(300):
+        try:
+            with time_budget(0.001):
+                spin(0.0005 + (i % 20) * 0.0001)  # from well before to well after the deadline
+        except BudgetExceeded:
+            fired += 1
+    assert 0 < fired < 300
+    assert signal.getsignal(signal.SIGALRM) == before
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    assert budget._state.stack == []

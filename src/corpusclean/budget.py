@@ -123,11 +123,15 @@ def time_budget(seconds: float | None) -> Iterator[None]:
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        stack.pop()
-        signal.signal(signal.SIGALRM, previous_handler)
-        if outer_left > 0:
-            # Re-arm the enclosing budget with what is left of it (at least a tick, so an
-            # outer budget that ran out while we held the timer still fires).
-            left = outer_left - (time.monotonic() - start)
-            signal.setitimer(signal.ITIMER_REAL, max(left, 1e-4))
+        try:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        finally:
+            # Runs even if the alarm went off just as the block ended (its handler may run
+            # at the first instruction after the timer is disarmed).
+            stack.pop()
+            signal.signal(signal.SIGALRM, previous_handler)
+            if outer_left > 0:
+                # Re-arm the enclosing budget with what is left of it (at least a tick, so an
+                # outer budget that ran out while we held the timer still fires).
+                left = outer_left - (time.monotonic() - start)
+                signal.setitimer(signal.ITIMER_REAL, max(left, 1e-4))
