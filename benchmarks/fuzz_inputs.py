@@ -36,9 +36,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from corpusclean.budget import BudgetExceeded, default_budget, time_budget  # noqa: E402
-from corpusclean.readers import ReaderOptions  # noqa: E402
-from corpusclean.runner import clean_directory  # noqa: E402
+from corpusclean.budget import BudgetExceeded, default_budget, time_budget
+from corpusclean.readers import ReaderOptions
+from corpusclean.runner import clean_directory
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -270,7 +270,7 @@ def fuzz(seconds: float, seed: int, workdir: Path, batch: int = 25, batch_limit:
             figs.hangs += 1
             figs.failures.append(f"batch {n}: over {batch_limit} s")
             continue
-        except Exception:  # noqa: BLE001 - counting crashes is the point
+        except Exception:
             figs.crashes += 1
             figs.failures.append(f"batch {n}: {traceback.format_exc(limit=3)}")
             continue
@@ -293,7 +293,7 @@ def _gz_ok(data: bytes) -> bool:
     try:
         gzip.decompress(data)
         return True
-    except Exception:  # noqa: BLE001
+    except Exception:
         return False
 
 

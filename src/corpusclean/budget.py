@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 DEFAULT_SECONDS = 10.0
 
 
-class BudgetExceeded(BaseException):  # noqa: N818 - the name says what happened
+class BudgetExceeded(BaseException):
     """Raised inside a :func:`time_budget` block when its time is up.
 
     A ``BaseException`` (like ``KeyboardInterrupt``), so a filter's ``except Exception``
@@ -109,7 +109,9 @@ def time_budget(seconds: float | None) -> Iterator[None]:
         return
     if not budget_available():
         if not _warned:
-            log.warning("the per-document time budget needs SIGALRM on the main thread; running without it")
+            log.warning(
+                "the per-document time budget needs SIGALRM on the main thread; running without it"
+            )
             _warned = True
         yield
         return

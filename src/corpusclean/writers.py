@@ -30,11 +30,15 @@ def check_target(path: Path) -> None:
     corpusclean.errors.OutputError: ...x is a symbolic link; corpusclean does not write through links (remove it, or choose another output directory)
     """
     if path.is_symlink():
-        msg = (f"{path} is a symbolic link; corpusclean does not write through links "
-               "(remove it, or choose another output directory)")
+        msg = (
+            f"{path} is a symbolic link; corpusclean does not write through links "
+            "(remove it, or choose another output directory)"
+        )
         raise OutputError(msg)
     if path.exists() and not path.is_file():
-        msg = f"{path} exists and is not a regular file; remove it or choose another output directory"
+        msg = (
+            f"{path} exists and is not a regular file; remove it or choose another output directory"
+        )
         raise OutputError(msg)
 
 
@@ -58,15 +62,23 @@ class AtomicWriter:
         check_target(self.path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, self._tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+            fd, self._tmp = tempfile.mkstemp(
+                prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent
+            )
         except OSError as exc:
-            msg = f"cannot create a file in {self.path.parent}: {exc.strerror or exc}; check that it is writable"
+            msg = (
+                f"cannot create a file in {self.path.parent}: {exc.strerror or exc}; "
+                "check that it is writable"
+            )
             raise OutputError(msg) from None
         self._file = os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="\n")
         return self._file
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         assert self._file is not None
         if exc_type is None:

@@ -1,7 +1,7 @@
 """Readers: files and directories in, documents and rejects out."""
 
 from .base import Reject
-from .decode import DecodeError, Decoded, decode_bytes
+from .decode import Decoded, DecodeError, decode_bytes
 from .files import ReaderOptions, display_name, read_file, walk
 from .html import HtmlError, html_to_text, safe_html_to_text
 

@@ -78,7 +78,9 @@ class Decoded:
 
     def to_meta(self) -> dict[str, object]:
         out: dict[str, object] = {
-            "encoding": self.encoding, "method": self.method, "confidence": round(self.confidence, 3),
+            "encoding": self.encoding,
+            "method": self.method,
+            "confidence": round(self.confidence, 3),
         }
         if self.replaced:
             out["replaced"] = self.replaced
@@ -123,7 +125,9 @@ def binary_kind(data: bytes) -> str | None:
     return None
 
 
-def decode_utf8_replacing(data: bytes, max_errors: int = 10_000) -> tuple[str, int, list[int], int] | None:
+def decode_utf8_replacing(
+    data: bytes, max_errors: int = 10_000
+) -> tuple[str, int, list[int], int] | None:
     """Decode UTF-8, replacing each invalid sequence by U+FFFD.
 
     Returns ``(text, number of invalid sequences, their byte offsets (first few), number of valid
@@ -146,7 +150,7 @@ def decode_utf8_replacing(data: bytes, max_errors: int = 10_000) -> tuple[str, i
             errors += 1
             if errors > max_errors:
                 return None
-            parts.append(codecs.utf_8_decode(view[pos:pos + exc.start], "strict", True)[0])
+            parts.append(codecs.utf_8_decode(view[pos : pos + exc.start], "strict", True)[0])
             parts.append("\ufffd")
             if len(offsets) < MAX_OFFSETS:
                 offsets.append(pos + exc.start)
@@ -219,7 +223,7 @@ def decode_bytes(data: bytes) -> Decoded:
     for bom, enc in BOMS:
         if data.startswith(bom):
             try:
-                return Decoded(data[len(bom):].decode(enc), enc, "bom", 1.0)
+                return Decoded(data[len(bom) :].decode(enc), enc, "bom", 1.0)
             except UnicodeDecodeError as exc:
                 raise DecodeError(
                     "decode.bad_bom_text",
@@ -250,7 +254,14 @@ def decode_bytes(data: bytes) -> Decoded:
         if repaired is not None:
             text, errors, offsets, valid = repaired
             if valid >= UTF8_VALID_PER_INVALID * errors:
-                return Decoded(text, "utf-8", "utf-8-replaced", valid / (valid + errors), errors, tuple(offsets))
+                return Decoded(
+                    text,
+                    "utf-8",
+                    "utf-8-replaced",
+                    valid / (valid + errors),
+                    errors,
+                    tuple(offsets),
+                )
     guess = detect(data)
     if guess is None:
         plain16 = _utf16_plain(data)
@@ -266,9 +277,13 @@ def decode_bytes(data: bytes) -> Decoded:
     try:
         codecs.lookup(enc)
     except LookupError:
-        raise DecodeError("decode.unknown_encoding", f"the detector named an unknown codec {enc!r}", 0) from None
+        raise DecodeError(
+            "decode.unknown_encoding", f"the detector named an unknown codec {enc!r}", 0
+        ) from None
     replaced, offsets = _replaced_offsets(data, enc)
-    return Decoded(data.decode(enc, errors="replace"), enc, "detector", confidence, replaced, tuple(offsets))
+    return Decoded(
+        data.decode(enc, errors="replace"), enc, "detector", confidence, replaced, tuple(offsets)
+    )
 
 
 def _replaced_offsets(data: bytes, enc: str) -> tuple[int, list[int]]:

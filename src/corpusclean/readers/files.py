@@ -100,7 +100,13 @@ def walk(root: Path, options: ReaderOptions | None = None) -> Iterator[tuple[Pat
 
     def onerror(exc: OSError) -> None:
         rel = os.path.relpath(exc.filename, root) if exc.filename else "."
-        rejects.append(Reject(display_name(Path(rel).as_posix()), "read.unlistable", f"cannot list the directory: {exc.strerror or exc}"))
+        rejects.append(
+            Reject(
+                display_name(Path(rel).as_posix()),
+                "read.unlistable",
+                f"cannot list the directory: {exc.strerror or exc}",
+            )
+        )
 
     seen_dirs: set[tuple[int, int]] = set()
     for dirpath, dirnames, filenames in os.walk(root, onerror=onerror, followlinks=True):
@@ -111,7 +117,9 @@ def walk(root: Path, options: ReaderOptions | None = None) -> Iterator[tuple[Pat
         key = (st.st_dev, st.st_ino)
         if key in seen_dirs:
             rel = display_name(Path(os.path.relpath(dirpath, root)).as_posix())
-            rejects.append(Reject(rel, "read.symlink_loop", "directory seen before through a link; skipped"))
+            rejects.append(
+                Reject(rel, "read.symlink_loop", "directory seen before through a link; skipped")
+            )
             dirnames[:] = []
             continue
         seen_dirs.add(key)
@@ -139,10 +147,12 @@ def display_name(name: str) -> str:
     return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
-class _Unusable(Exception):  # noqa: N818 - internal signal, always turned into a Reject
+class _Unusable(Exception):
     """A file cannot be used; carries the reason code, message and location."""
 
-    def __init__(self, reason: str, message: str, *, line: int | None = None, offset: int | None = None) -> None:
+    def __init__(
+        self, reason: str, message: str, *, line: int | None = None, offset: int | None = None
+    ) -> None:
         super().__init__(message)
         self.reason = reason
         self.line = line
@@ -152,8 +162,13 @@ class _Unusable(Exception):  # noqa: N818 - internal signal, always turned into 
         return Reject(rel, self.reason, str(self), line=self.line, offset=self.offset)
 
 
-_KINDS = {stat.S_IFDIR: "a directory", stat.S_IFIFO: "a FIFO", stat.S_IFSOCK: "a socket",
-          stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device"}
+_KINDS = {
+    stat.S_IFDIR: "a directory",
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+}
 
 
 def _open_regular(path: Path) -> tuple[IO[bytes], os.stat_result]:
@@ -162,12 +177,19 @@ def _open_regular(path: Path) -> tuple[IO[bytes], os.stat_result]:
     ``O_NONBLOCK`` makes opening a FIFO return at once (a plain open would wait for a writer);
     the check then refuses it without reading.
     """
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    flags = (
+        os.O_RDONLY
+        | getattr(os, "O_NONBLOCK", 0)
+        | getattr(os, "O_CLOEXEC", 0)
+        | getattr(os, "O_BINARY", 0)
+    )
     try:
         fd = os.open(path, flags)
     except FileNotFoundError:
         if path.is_symlink():
-            raise _Unusable("read.broken_link", "a symbolic link to a file that does not exist") from None
+            raise _Unusable(
+                "read.broken_link", "a symbolic link to a file that does not exist"
+            ) from None
         raise _Unusable("read.vanished", "the file disappeared before it could be read") from None
     except PermissionError as exc:
         raise _Unusable("read.unreadable", f"permission denied: {exc.strerror or exc}") from None
@@ -199,7 +221,9 @@ def _check_unchanged(f: IO[bytes], before: os.stat_result, consumed: int | None)
         )
 
 
-def read_file(path: Path, rel: str, options: ReaderOptions | None = None) -> Iterator[Document | Reject]:
+def read_file(
+    path: Path, rel: str, options: ReaderOptions | None = None
+) -> Iterator[Document | Reject]:
     """Read one file into documents (one for text and HTML, one per line for JSONL) or rejects.
 
     Never raises for a bad input: every problem is yielded as a :class:`Reject`.
@@ -224,24 +248,36 @@ def read_file(path: Path, rel: str, options: ReaderOptions | None = None) -> Ite
             yield Reject(rel, "read.io_error", f"reading failed: {exc.strerror or exc}")
 
 
-def _read_document(f: IO[bytes], st: os.stat_result, gz: bool, fmt: str, rel: str, options: ReaderOptions) -> Document:
+def _read_document(
+    f: IO[bytes], st: os.stat_result, gz: bool, fmt: str, rel: str, options: ReaderOptions
+) -> Document:
     limit = options.max_bytes
     if st.st_size > limit:
-        raise _Unusable("read.too_large", f"{st.st_size} bytes is over the limit of {limit} (--max-bytes); not read")
+        raise _Unusable(
+            "read.too_large",
+            f"{st.st_size} bytes is over the limit of {limit} (--max-bytes); not read",
+        )
     if gz:
         stream = gzip.GzipFile(fileobj=f, mode="rb")
         try:
             data = stream.read(limit + 1)
         except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
-            raise _Unusable("read.bad_gzip", f"not a complete gzip stream: {exc or 'truncated'}") from None
+            raise _Unusable(
+                "read.bad_gzip", f"not a complete gzip stream: {exc or 'truncated'}"
+            ) from None
         if len(data) > limit:
-            raise _Unusable("read.too_large", f"decompresses to more than the limit of {limit} bytes (--max-bytes)")
+            raise _Unusable(
+                "read.too_large",
+                f"decompresses to more than the limit of {limit} bytes (--max-bytes)",
+            )
         _check_unchanged(f, st, None)
     else:
         data = f.read(limit + 1)
         _check_unchanged(f, st, len(data))
     if not data.strip():
-        raise _Unusable("read.empty", "the file is empty" if not data else "the file holds only whitespace")
+        raise _Unusable(
+            "read.empty", "the file is empty" if not data else "the file holds only whitespace"
+        )
     try:
         with time_budget(options.time_budget):
             try:
@@ -259,7 +295,9 @@ def _read_document(f: IO[bytes], st: os.stat_result, gz: bool, fmt: str, rel: st
         raise _Unusable("read.timeout", f"decoding and converting the file {exc}") from None
 
 
-def _read_jsonl(f: IO[bytes], st: os.stat_result, gz: bool, rel: str, options: ReaderOptions) -> Iterator[Document | Reject]:
+def _read_jsonl(
+    f: IO[bytes], st: os.stat_result, gz: bool, rel: str, options: ReaderOptions
+) -> Iterator[Document | Reject]:
     """One document per JSONL line, read line by line; offsets count decompressed bytes."""
     stream: IO[bytes] = gzip.GzipFile(fileobj=f, mode="rb") if gz else f  # type: ignore[assignment]
     limit = options.max_bytes
@@ -272,8 +310,13 @@ def _read_jsonl(f: IO[bytes], st: os.stat_result, gz: bool, rel: str, options: R
         try:
             raw = stream.readline(limit + 1)
         except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
-            yield Reject(rel, "read.bad_gzip", f"the gzip stream breaks off: {exc or 'truncated'}; "
-                         f"lines before it were read", line=lineno + 1, offset=start)
+            yield Reject(
+                rel,
+                "read.bad_gzip",
+                f"the gzip stream breaks off: {exc or 'truncated'}; lines before it were read",
+                line=lineno + 1,
+                offset=start,
+            )
             return
         if not raw:
             break
@@ -283,12 +326,22 @@ def _read_jsonl(f: IO[bytes], st: os.stat_result, gz: bool, rel: str, options: R
             skipped = _skip_line(stream)
             offset += skipped
             produced += 1
-            yield Reject(rel, "jsonl.line_too_long", f"a line of more than {limit} bytes (--max-bytes); skipped",
-                         line=lineno, offset=start)
+            yield Reject(
+                rel,
+                "jsonl.line_too_long",
+                f"a line of more than {limit} bytes (--max-bytes); skipped",
+                line=lineno,
+                offset=start,
+            )
             continue
         if lineno == 1 and raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-            yield Reject(rel, "jsonl.not_utf8", "JSONL must be UTF-8, this file is UTF-16; convert it "
-                         "(iconv -f UTF-16 -t UTF-8)", line=1, offset=0)
+            yield Reject(
+                rel,
+                "jsonl.not_utf8",
+                "JSONL must be UTF-8, this file is UTF-16; convert it (iconv -f UTF-16 -t UTF-8)",
+                line=1,
+                offset=0,
+            )
             return
         if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
@@ -327,30 +380,57 @@ def _jsonl_record(
         if repaired is None:
             return Reject(rel, "jsonl.not_utf8", "the line is not UTF-8", line=lineno, offset=start)
         text, errors, offsets, _ = repaired
-        encoding.update(method="utf-8-replaced", replaced=errors, replaced_offsets=[start + o for o in offsets])
+        encoding.update(
+            method="utf-8-replaced", replaced=errors, replaced_offsets=[start + o for o in offsets]
+        )
     try:
         record: Any = json.loads(text)
     except json.JSONDecodeError as exc:
-        return Reject(rel, "jsonl.bad_json", f"not valid JSON: {exc.msg} (column {exc.colno})",
-                      line=lineno, offset=start + len(text[: exc.pos].encode("utf-8", "replace")))
+        return Reject(
+            rel,
+            "jsonl.bad_json",
+            f"not valid JSON: {exc.msg} (column {exc.colno})",
+            line=lineno,
+            offset=start + len(text[: exc.pos].encode("utf-8", "replace")),
+        )
     except RecursionError:
         return Reject(rel, "jsonl.too_deep", "JSON nested too deeply", line=lineno, offset=start)
     if not isinstance(record, dict):
-        return Reject(rel, "jsonl.not_object", f"a JSONL line must hold a JSON object, not {_json_type(record)}",
-                      line=lineno, offset=start)
+        return Reject(
+            rel,
+            "jsonl.not_object",
+            f"a JSONL line must hold a JSON object, not {_json_type(record)}",
+            line=lineno,
+            offset=start,
+        )
     body = record.get(options.text_field)
     if not isinstance(body, str):
-        what = "missing" if options.text_field not in record else f"{_json_type(body)}, not a string"
-        return Reject(rel, "jsonl.no_text", f"the {options.text_field!r} field is {what}", line=lineno, offset=start)
+        what = (
+            "missing" if options.text_field not in record else f"{_json_type(body)}, not a string"
+        )
+        return Reject(
+            rel,
+            "jsonl.no_text",
+            f"the {options.text_field!r} field is {what}",
+            line=lineno,
+            offset=start,
+        )
     if _depth(record) > MAX_DEPTH:
-        return Reject(rel, "jsonl.too_deep", f"JSON nested more than {MAX_DEPTH} levels deep",
-                      line=lineno, offset=start)
+        return Reject(
+            rel,
+            "jsonl.too_deep",
+            f"JSON nested more than {MAX_DEPTH} levels deep",
+            line=lineno,
+            offset=start,
+        )
     record, surrogates = _scrub(record)
     if surrogates:
         encoding["lone_surrogates"] = surrogates
     body = record[options.text_field]
     rid = record.get(options.id_field)
-    doc_id = str(rid) if isinstance(rid, (str, int)) and not isinstance(rid, bool) else f"{rel}:{lineno}"
+    doc_id = (
+        str(rid) if isinstance(rid, (str, int)) and not isinstance(rid, bool) else f"{rel}:{lineno}"
+    )
     meta: dict[str, Any] = {"source": rel, "format": "jsonl", "line": lineno, "encoding": encoding}
     if doc_id in seen_ids:
         meta["duplicate_id_of_line"] = seen_ids[doc_id]
@@ -382,8 +462,15 @@ def _depth(value: Any) -> int:
 
 
 def _json_type(value: Any) -> str:
-    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean", int: "a number",
-             float: "a number", type(None): "null"}
+    names = {
+        dict: "an object",
+        list: "an array",
+        str: "a string",
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        type(None): "null",
+    }
     return names.get(type(value), type(value).__name__)
 
 
