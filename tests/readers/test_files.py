@@ -326,3 +326,19 @@ def test_hostile_html_never_raises(tmp_path: Path, markup: str) -> None:
         item.text.encode("utf-8")
     else:
         assert item.reason.startswith(("html.", "read.", "decode."))
+
+
+def test_deleted_after_opening_is_still_read_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The open descriptor keeps the file's content: what was there is read completely.
+    path = tmp_path / "going.txt"
+    path.write_text("content that is being deleted\n")
+    real = files_mod._open_regular
+
+    def open_then_delete(p: Path):  # type: ignore[no-untyped-def]
+        f, st = real(p)
+        p.unlink()
+        return f, st
+
+    monkeypatch.setattr(files_mod, "_open_regular", open_then_delete)
+    [doc] = list(read_file(path, "going.txt"))
+    assert isinstance(doc, Document) and doc.text == "content that is being deleted"
