@@ -342,3 +342,11 @@ def test_deleted_after_opening_is_still_read_whole(tmp_path: Path, monkeypatch: 
     monkeypatch.setattr(files_mod, "_open_regular", open_then_delete)
     [doc] = list(read_file(path, "going.txt"))
     assert isinstance(doc, Document) and doc.text == "content that is being deleted"
+
+
+def test_duplicate_id_table_is_bounded(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    data = jsonl(*({"id": i % 3, "text": "x"} for i in range(6)))
+    items = read(tmp_path, "ids.jsonl", data, max_tracked_ids=2)
+    dups = [d.meta.get("duplicate_id_of_line") for d in items if isinstance(d, Document)]
+    assert dups == [None, None, None, 1, 2, None]  # id 2 came after the table was full
+    assert "duplicates of later ids are not detected" in caplog.text

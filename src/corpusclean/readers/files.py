@@ -16,6 +16,7 @@ from __future__ import annotations
 import errno
 import gzip
 import json
+import logging
 import os
 import stat
 import zlib
@@ -34,6 +35,8 @@ from .html import HtmlError, safe_html_to_text
 
 FORMATS = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
 
+log = logging.getLogger(__name__)
+
 #: Files whose name says they are not documents (the seeds' gold labels, for one).
 IGNORED_NAMES = frozenset({"gold.jsonl", "manifest.jsonl"})
 
@@ -43,6 +46,11 @@ IGNORED_NAMES = frozenset({"gold.jsonl", "manifest.jsonl"})
 #: took 3.1 GB and 211 s through the default pipeline, ``benchmarks/big_files.py``), so 16 MiB
 #: keeps one document near 250 MB and within reach of the default time budget.
 MAX_BYTES = 16 * 1024 * 1024
+
+#: Duplicate ids are looked for among the first this many ids of a JSONL file: the table costs
+#: about 120 bytes an id (a 1 GiB file of 2.1M records peaked at 282 MB before the cap), and
+#: must not grow without bound on a file of any size.
+MAX_TRACKED_IDS = 1_000_000
 
 #: How much a JSONL reader reads at a time while skipping an over-long line.
 _SKIP_CHUNK = 1024 * 1024
@@ -69,6 +77,7 @@ class ReaderOptions:
     max_bytes: int = MAX_BYTES
     ignore_names: frozenset[str] = IGNORED_NAMES
     time_budget: float | None = DEFAULT_SECONDS
+    max_tracked_ids: int = MAX_TRACKED_IDS
 
     def __post_init__(self) -> None:
         if self.max_bytes < 1:
@@ -435,8 +444,12 @@ def _jsonl_record(
     if doc_id in seen_ids:
         meta["duplicate_id_of_line"] = seen_ids[doc_id]
         doc_id = f"{doc_id}#{rel}:{lineno}"
-    else:
+    elif len(seen_ids) < options.max_tracked_ids:
         seen_ids[doc_id] = lineno
+        if len(seen_ids) == options.max_tracked_ids:  # said once per file
+            log.warning(
+                "%s: %d ids seen; duplicates of later ids are not detected", rel, len(seen_ids)
+            )
     extra = {k: v for k, v in record.items() if k not in (options.text_field, options.id_field)}
     if extra:
         meta["input_metadata"] = extra
