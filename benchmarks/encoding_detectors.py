@@ -170,44 +170,49 @@ def main(argv: list[str] | None = None) -> int:
     for _, enc, length, _ in samples:
         per_enc_count[f"{enc}/{length}"] += 1
     figures["samples_per_encoding"] = dict(sorted(per_enc_count.items()))
-    for name, detect in DETECTORS.items():
-        for mode in ("detector", "decoder"):
-            ok: dict[str, int] = defaultdict(int)
-            total: dict[str, int] = defaultdict(int)
-            by_enc: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-            seconds: dict[str, float] = defaultdict(float)
-            wrong: dict[str, int] = defaultdict(int)
-            for _, enc, length, data in samples:
-                original = data.decode(enc)
-                t0 = time.perf_counter()
-                if mode == "detector":
-                    guess = detect(data)
-                    seconds[length] += time.perf_counter() - t0
-                    good = decodes_to(data, guess, original)
-                else:
-                    text = decoder_text(data, detect)
-                    seconds[length] += time.perf_counter() - t0
-                    good = text == original
-                    guess = "rejected" if text is None else "other text"
-                total[length] += 1
-                ok[length] += good
-                by_enc[enc][1] += 1
-                by_enc[enc][0] += good
-                if not good:
-                    wrong[f"{enc}->{guess}"] += 1
-            scripts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-            for enc, (good_n, total_n) in by_enc.items():
-                scripts[SCRIPT[enc]][0] += good_n
-                scripts[SCRIPT[enc]][1] += total_n
-            figures[f"{name}/{mode}"] = {
-                "by_script": {k: f"{v[0]}/{v[1]}" for k, v in sorted(scripts.items())},
-                "accuracy": {k: round(ok[k] / total[k], 4) for k in sorted(total)},
-                "correct": dict(ok),
-                "total": dict(total),
-                "ms_per_sample": {k: round(1000 * seconds[k] / total[k], 3) for k in sorted(total)},
-                "by_encoding": {k: f"{v[0]}/{v[1]}" for k, v in sorted(by_enc.items())},
-                "top_errors": dict(sorted(wrong.items(), key=lambda kv: -kv[1])[:12]),
-            }
+    runs = [(name, mode) for name in DETECTORS for mode in ("detector", "decoder")]
+    ok: dict[tuple[str, str], dict[str, int]] = {r: defaultdict(int) for r in runs}
+    total: dict[str, int] = defaultdict(int)
+    by_enc: dict[tuple[str, str], dict[str, list[int]]] = {r: defaultdict(lambda: [0, 0]) for r in runs}
+    seconds: dict[tuple[str, str], dict[str, float]] = {r: defaultdict(float) for r in runs}
+    wrong: dict[tuple[str, str], dict[str, int]] = {r: defaultdict(int) for r in runs}
+    # Every sample goes through every (detector, mode) back to back, in an order that alternates,
+    # so a change of load on a shared machine weighs on all of them alike.
+    for i, (_, enc, length, data) in enumerate(samples):
+        original = data.decode(enc)
+        total[length] += 1
+        for run in runs if i % 2 == 0 else runs[::-1]:
+            name, mode = run
+            detect = DETECTORS[name]
+            t0 = time.perf_counter()
+            if mode == "detector":
+                guess = detect(data)
+                seconds[run][length] += time.perf_counter() - t0
+                good = decodes_to(data, guess, original)
+            else:
+                text = decoder_text(data, detect)
+                seconds[run][length] += time.perf_counter() - t0
+                good = text == original
+                guess = "rejected" if text is None else "other text"
+            ok[run][length] += good
+            by_enc[run][enc][1] += 1
+            by_enc[run][enc][0] += good
+            if not good:
+                wrong[run][f"{enc}->{guess}"] += 1
+    for run in runs:
+        scripts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for enc, (good_n, total_n) in by_enc[run].items():
+            scripts[SCRIPT[enc]][0] += good_n
+            scripts[SCRIPT[enc]][1] += total_n
+        figures["/".join(run)] = {
+            "by_script": {k: f"{v[0]}/{v[1]}" for k, v in sorted(scripts.items())},
+            "accuracy": {k: round(ok[run][k] / total[k], 4) for k in sorted(total)},
+            "correct": dict(ok[run]),
+            "total": dict(total),
+            "ms_per_sample": {k: round(1000 * seconds[run][k] / total[k], 3) for k in sorted(total)},
+            "by_encoding": {k: f"{v[0]}/{v[1]}" for k, v in sorted(by_enc[run].items())},
+            "top_errors": dict(sorted(wrong[run].items(), key=lambda kv: -kv[1])[:12]),
+        }
     text = json.dumps(figures, indent=2, ensure_ascii=False)
     print(text)
     if args.json:
