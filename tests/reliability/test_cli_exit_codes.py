@@ -128,3 +128,16 @@ def test_explain_shows_rejects_and_exits_0(capsys: pytest.CaptureFixture[str], i
     assert main(["explain", str(inp / "bad.jsonl")]) == 0
     out = capsys.readouterr().out
     assert "# rejected line 2: jsonl.bad_json" in out
+
+
+def test_interrupt_exits_130(
+    capsys: pytest.CaptureFixture[str], inp: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from corpusclean import cli
+
+    def interrupted(*_a: object, **_k: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "clean_directory", interrupted)
+    code, err = run(capsys, "clean", str(inp), "-o", str(tmp_path / "out"), "-q")
+    assert code == 130 and "interrupted" in err
