@@ -4,7 +4,7 @@ The decision (``encoding``, ``method``, ``confidence``) goes into each record's 
 reader of the output knows how its text was obtained.
 
 The detector is chardet (7.x): on real pages encoded into 15 legacy encodings it decoded 93%
-of samples exactly against 79% for charset-normalizer, at about the same speed
+of samples exactly against 79% for charset-normalizer, at a similar speed
 (``benchmarks/encoding_detectors.py``, figures in ``docs/dependencies.md``).
 """
 
