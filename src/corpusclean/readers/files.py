@@ -269,7 +269,7 @@ def _read_document(
     if gz:
         stream = gzip.GzipFile(fileobj=f, mode="rb")
         try:
-            data = stream.read(limit + 1)
+            data = _read_at_most(stream, limit + 1)
         except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
             raise _Unusable(
                 "read.bad_gzip", f"not a complete gzip stream: {exc or 'truncated'}"
@@ -281,7 +281,7 @@ def _read_document(
             )
         _check_unchanged(f, st, None)
     else:
-        data = f.read(limit + 1)
+        data = _read_at_most(f, st.st_size + 1)  # one byte more shows a file still growing
         _check_unchanged(f, st, len(data))
     if not data.strip():
         raise _Unusable(
@@ -302,6 +302,19 @@ def _read_document(
             return Document.from_text(text, id=rel, meta=meta)
     except BudgetExceeded as exc:
         raise _Unusable("read.timeout", f"decoding and converting the file {exc}") from None
+
+
+def _read_at_most(stream: IO[bytes], size: int) -> bytes:
+    """Up to ``size`` bytes, read in chunks (a single big ``read(size)`` allocates ``size``)."""
+    chunks: list[bytes] = []
+    left = size
+    while left > 0:
+        chunk = stream.read(min(left, _SKIP_CHUNK))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
 
 
 def _read_jsonl(
