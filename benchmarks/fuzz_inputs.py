@@ -107,6 +107,9 @@ CASES: list[tuple[str, bytes, tuple[str, ...]]] = [
     ("long-line.jsonl", _jsonl({"text": "a"}, {"text": "x" * 2_000_000}, {"text": "b"}),
      ("doc", "jsonl.line_too_long", "doc")),
     ("utf16.jsonl", codecs.BOM_UTF16_LE + _jsonl({"text": "x"}).decode().encode("utf-16-le"), ("jsonl.not_utf8",)),
+    ("utf16-no-bom.jsonl", _jsonl({"text": "x"}, {"text": "y"}).decode().encode("utf-16-le"), ("jsonl.not_utf8",)),
+    ("cut-in-long-line.jsonl.gz", gzip.compress(_jsonl({"text": "a"}, {"text": "x" * 2_000_000}))[:-60],
+     ("doc", "read.bad_gzip")),
     ("truncated.jsonl.gz", _CUT_JSONL_GZ, ("doc",) * _complete_lines(_CUT_JSONL_GZ) + ("read.bad_gzip",)),
 ]
 
@@ -265,7 +268,8 @@ def fuzz(seconds: float, seed: int, workdir: Path, batch: int = 25, batch_limit:
         figs.files += batch
         try:
             with time_budget(batch_limit), default_budget(5):
-                clean_directory(inp, out, reader_options=ReaderOptions(max_bytes=200_000, time_budget=5))
+                options = ReaderOptions(max_bytes=rng.choice((8192, 200_000)), time_budget=5)
+                clean_directory(inp, out, reader_options=options)
         except BudgetExceeded:
             figs.hangs += 1
             figs.failures.append(f"batch {n}: over {batch_limit} s")

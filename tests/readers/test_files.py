@@ -350,3 +350,15 @@ def test_duplicate_id_table_is_bounded(tmp_path: Path, caplog: pytest.LogCapture
     dups = [d.meta.get("duplicate_id_of_line") for d in items if isinstance(d, Document)]
     assert dups == [None, None, None, 1, 2, None]  # id 2 came after the table was full
     assert "duplicates of later ids are not detected" in caplog.text
+
+
+def test_gzip_cut_inside_an_over_long_jsonl_line(tmp_path: Path) -> None:
+    raw = jsonl({"text": "a"}, {"text": "x" * 50_000}, {"text": "b"})
+    cut = gzip.compress(raw)[:-60]
+    items = read(tmp_path, "cut.jsonl.gz", cut, max_bytes=1000)
+    assert reasons(items) == ["doc", "read.bad_gzip"]
+
+
+def test_utf16_jsonl_without_bom_is_refused(tmp_path: Path) -> None:
+    data = jsonl({"text": "x"}, {"text": "y"}).decode().encode("utf-16-le")
+    assert reasons(read(tmp_path, "u16.jsonl", data)) == ["jsonl.not_utf8"]

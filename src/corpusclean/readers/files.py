@@ -253,8 +253,13 @@ def read_file(
                 yield _read_document(f, st, gz, fmt or "text", rel, options)
         except _Unusable as exc:
             yield exc.reject(rel)
+        except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+            yield Reject(rel, "read.bad_gzip", f"not a complete gzip stream: {exc or 'truncated'}")
         except OSError as exc:
             yield Reject(rel, "read.io_error", f"reading failed: {exc.strerror or exc}")
+        except Exception as exc:  # noqa: BLE001 - the last line of defence: report, go on
+            log.exception("reading %s failed", rel)
+            yield Reject(rel, "read.error", f"reading failed: {type(exc).__name__}: {exc}")
 
 
 def _read_document(
@@ -345,8 +350,17 @@ def _read_jsonl(
         lineno += 1
         offset += len(raw)
         if len(raw) > limit and not raw.endswith(b"\n"):
-            skipped = _skip_line(stream)
-            offset += skipped
+            try:
+                offset += _skip_line(stream)
+            except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+                yield Reject(
+                    rel,
+                    "read.bad_gzip",
+                    f"the gzip stream breaks off inside a line: {exc or 'truncated'}",
+                    line=lineno,
+                    offset=start,
+                )
+                return
             produced += 1
             yield Reject(
                 rel,
@@ -356,7 +370,9 @@ def _read_jsonl(
                 offset=start,
             )
             continue
-        if lineno == 1 and raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        if lineno == 1 and (
+            raw.startswith((b"\xff\xfe", b"\xfe\xff")) or raw.count(0) > len(raw) // 4
+        ):
             yield Reject(
                 rel,
                 "jsonl.not_utf8",
