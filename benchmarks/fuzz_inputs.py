@@ -240,8 +240,14 @@ class Figures:
                 "failures": self.failures[:10]}
 
 
-def fuzz(seconds: float, seed: int, workdir: Path, batch: int = 25, batch_limit: float = 60.0) -> Figures:
-    """Mutate seeds into batches of files and run each batch; count crashes, hangs, lost records."""
+def fuzz(
+    seconds: float, seed: int, workdir: Path, batch: int = 25, batch_limit: float = 60.0,
+    keep: Path | None = None,
+) -> Figures:
+    """Mutate seeds into batches of files and run each batch; count crashes, hangs, lost records.
+
+    Inputs that lost a record are copied to ``keep`` when it is given.
+    """
     rng = random.Random(seed)
     seeds = _seed_inputs()
     exts = (".txt", ".html", ".jsonl", ".txt.gz", ".html.gz", ".jsonl.gz", ".htm")
@@ -263,7 +269,7 @@ def fuzz(seconds: float, seed: int, workdir: Path, batch: int = 25, batch_limit:
                 if rng.random() < 0.3:
                     data = data[: rng.randint(0, len(data))]
             (inp / name).write_bytes(data)
-            intact = not ext.endswith(".gz") or _gz_ok(data)
+            intact = not ext.endswith(".gz") or _gunzips_to(data, raw)
             made[name] = raw if intact else None  # a cut gzip stream: at least one outcome
         figs.files += batch
         try:
@@ -287,17 +293,20 @@ def fuzz(seconds: float, seed: int, workdir: Path, batch: int = 25, batch_limit:
                 need = 1
             if len(items) < need and not (items and _file_level(items)):
                 figs.lost += 1
-                figs.failures.append(f"batch {n}: {name} gave {len(items)} outcome(s), needs {need or 1}")
+                figs.failures.append(f"batch {n}: {name} gave {items[:3]}, needs {need} outcome(s)")
+                if keep is not None:
+                    keep.mkdir(parents=True, exist_ok=True)
+                    shutil.copy(inp / name, keep / f"batch{n}-{name}")
         shutil.rmtree(inp)
         shutil.rmtree(out)
     return figs
 
 
-def _gz_ok(data: bytes) -> bool:
+def _gunzips_to(data: bytes, raw: bytes) -> bool:
+    """Whether ``data`` is a whole gzip stream of ``raw`` (a cut one may hold less, or nothing)."""
     try:
-        gzip.decompress(data)
-        return True
-    except Exception:
+        return gzip.decompress(data) == raw
+    except Exception:  # any failure means "not whole"
         return False
 
 
@@ -312,11 +321,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seconds", type=float, default=60.0, help="how long to fuzz")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--json", type=Path, help="write the figures as JSON here")
+    ap.add_argument("--keep", type=Path, help="copy inputs that lost a record into this directory")
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         expected, got = run_battery(Path(tmp))
         mismatched = {k: (v, got.get(k, [])) for k, v in expected.items() if list(v) != got.get(k, [])}
-        figs = fuzz(args.seconds, args.seed, Path(tmp))
+        figs = fuzz(args.seconds, args.seed, Path(tmp), keep=args.keep)
     report = {"battery": {"cases": len(expected), "as_expected": len(expected) - len(mismatched),
                           "mismatched": mismatched},
               "fuzz": {"seconds": args.seconds, "seed": args.seed, **figs.to_dict()}}
