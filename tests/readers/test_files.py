@@ -5,6 +5,7 @@ import errno
 import gzip
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -247,18 +248,27 @@ def test_vanished_before_reading(tmp_path: Path) -> None:
     assert reasons(list(read_file(path, rel))) == ["read.vanished"]
 
 
+def after_open(monkeypatch: pytest.MonkeyPatch, action: Callable[[Path], object]) -> None:
+    """Make the reader's open run ``action(path)`` once the file is open, before it is read."""
+    real = files_mod._open_regular
+
+    def patched(p: Path):  # type: ignore[no-untyped-def]
+        f, st = real(p)
+        action(p)
+        return f, st
+
+    monkeypatch.setattr(files_mod, "_open_regular", patched)
+
+
+def append_line(p: Path) -> None:
+    with p.open("a") as w:  # a writer still at work on the file
+        w.write("more text arriving\n")
+
+
 def test_text_file_changed_while_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "grow.txt"
     path.write_text("first version\n")
-    real = files_mod._open_regular
-
-    def open_then_append(p: Path):  # type: ignore[no-untyped-def]
-        f, st = real(p)
-        with p.open("a") as w:  # a writer still at work on the file
-            w.write("more text arriving\n")
-        return f, st
-
-    monkeypatch.setattr(files_mod, "_open_regular", open_then_append)
+    after_open(monkeypatch, append_line)
     [rej] = list(read_file(path, "grow.txt"))
     assert isinstance(rej, Reject) and rej.reason == "read.changed"
 
@@ -332,14 +342,7 @@ def test_deleted_after_opening_is_still_read_whole(tmp_path: Path, monkeypatch: 
     # The open descriptor keeps the file's content: what was there is read completely.
     path = tmp_path / "going.txt"
     path.write_text("content that is being deleted\n")
-    real = files_mod._open_regular
-
-    def open_then_delete(p: Path):  # type: ignore[no-untyped-def]
-        f, st = real(p)
-        p.unlink()
-        return f, st
-
-    monkeypatch.setattr(files_mod, "_open_regular", open_then_delete)
+    after_open(monkeypatch, Path.unlink)
     [doc] = list(read_file(path, "going.txt"))
     assert isinstance(doc, Document) and doc.text == "content that is being deleted"
 
