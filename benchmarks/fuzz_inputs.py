@@ -115,7 +115,7 @@ CASES: list[tuple[str, bytes, tuple[str, ...]]] = [
 
 #: Directory entries that are not plain files: name -> (how to make it, expected outcomes).
 SPECIAL: dict[str, tuple[Callable[[Path], None], tuple[str, ...]]] = {
-    "broken-link.txt": (lambda p: p.symlink_to(p.parent / "nowhere.txt"), ("read.broken_link",)),
+    "broken-link.txt": (lambda p: p.symlink_to(p.parent / "nowhere.txt"), ("read.unreadable",)),
     "loop-a.txt": (lambda p: (p.symlink_to(p.parent / "loop-b.txt"),
                               (p.parent / "loop-b.txt").symlink_to(p)) and None, ("read.symlink_loop",)),
     "loop-b.txt": (lambda p: None, ("read.symlink_loop",)),

@@ -204,7 +204,8 @@ def test_jsonl_bom_is_skipped(tmp_path: Path) -> None:
 
 def test_broken_symlink(tmp_path: Path) -> None:
     (tmp_path / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
-    assert reasons(list(read_file(tmp_path / "gone.txt", "gone.txt"))) == ["read.broken_link"]
+    [rej] = list(read_file(tmp_path / "gone.txt", "gone.txt"))
+    assert isinstance(rej, Reject) and rej.reason == "read.unreadable" and "broken symbolic link" in rej.message
 
 
 def test_symlink_loop_to_a_file(tmp_path: Path) -> None:

@@ -197,7 +197,7 @@ def _open_regular(path: Path) -> tuple[IO[bytes], os.stat_result]:
     except FileNotFoundError:
         if path.is_symlink():
             raise _Unusable(
-                "read.broken_link", "a symbolic link to a file that does not exist"
+                "read.unreadable", "a broken symbolic link (its target does not exist)"
             ) from None
         raise _Unusable("read.vanished", "the file disappeared before it could be read") from None
     except PermissionError as exc:
