@@ -96,7 +96,7 @@ def literal_units(source: str) -> list[str]:
             chars.append(ch)
         i += 1
     units = list(dict.fromkeys(chars))[:8]
-    pairs = [a + b for a, b in zip(chars, chars[1:]) if a != b]
+    pairs = [a + b for a, b in zip(chars, chars[1:], strict=False) if a != b]
     return units + list(dict.fromkeys(pairs))[:4]
 
 
