@@ -83,9 +83,6 @@ def check_output_dir(input_path: Path, output: Path, *, overwrite: bool) -> None
         msg = (f"the output directory {output} is inside the input {input_path}, so its files "
                "would be read as input; choose an output directory outside the input")
         raise OutputError(msg)
-    if inp.is_file() and out == inp:
-        msg = f"the output directory {output} is the input file itself; choose a directory"
-        raise OutputError(msg)
     if out.exists() and not out.is_dir():
         msg = f"{output} exists and is not a directory; choose a directory for the output"
         raise OutputError(msg)
