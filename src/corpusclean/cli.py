@@ -9,12 +9,39 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ._version import __version__
+from .budget import DEFAULT_SECONDS, default_budget
 from .document import Document
 from .errors import CorpuscleanError
 from .pipeline import Pipeline, Result
 from .readers import ReaderOptions, Reject, read_file
 from .registry import default_registry
-from .runner import clean_directory
+from .runner import clean_directory, run_safely
+
+#: Exit codes: every input was processed or rejected cleanly / a usage error, or the output
+#: cannot be written (the message says what to do) / interrupted.
+EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED = 0, 2, 130
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        msg = f"expected a whole number of bytes of at least 1, not {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value >= 0 or value == float("inf"):
+        msg = f"expected a number of seconds (0 turns the budget off), not {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return value
 
 DESCRIPTION = """\
 Clean scraped web text into normalized, language-tagged JSONL.
@@ -42,7 +69,8 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("input", metavar="INPUT", help="input directory or file")
     c.add_argument("-o", "--output", required=True, metavar="OUT", help="output directory")
     c.add_argument("--overwrite", action="store_true", help="replace an earlier output in OUT")
-    c.add_argument("--max-bytes", type=int, default=ReaderOptions.max_bytes, help="reject input files larger than this (default: 256 MiB)")
+    c.add_argument("--max-bytes", type=_positive_int, default=ReaderOptions.max_bytes, help="reject text and HTML files (after decompression) and JSONL lines larger than this, without reading them (default: 16 MiB)")
+    c.add_argument("--time-budget", type=_seconds, default=DEFAULT_SECONDS, metavar="SECONDS", help=f"reject a document that takes longer than this to read or clean (default: {DEFAULT_SECONDS:g}; 0: no limit)")
     c.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
     common(c)
 
@@ -62,7 +90,10 @@ def _pipeline(args: argparse.Namespace) -> Pipeline:
 
 def _cmd_clean(args: argparse.Namespace) -> int:
     pipeline = _pipeline(args)
-    options = ReaderOptions(text_field=args.text_field, id_field=args.id_field, max_bytes=args.max_bytes)
+    budget = args.time_budget or None
+    options = ReaderOptions(
+        text_field=args.text_field, id_field=args.id_field, max_bytes=args.max_bytes, time_budget=budget
+    )
     bar = None
     if not args.quiet:
         from tqdm import tqdm
@@ -73,11 +104,21 @@ def _cmd_clean(args: argparse.Namespace) -> int:
         if bar is not None:
             bar.update(1)
 
-    summary = clean_directory(
-        args.input, args.output, pipeline, reader_options=options, overwrite=args.overwrite, on_item=on_item
-    )
-    if bar is not None:
-        bar.close()
+    try:
+        with default_budget(budget):
+            summary = clean_directory(
+                args.input, args.output, pipeline, reader_options=options, overwrite=args.overwrite,
+                on_item=on_item,
+            )
+    except OSError as exc:
+        where = exc.filename or args.output
+        print(f"corpusclean: writing the output failed at {where}: {exc.strerror or exc}; "
+              "check free space and permissions, then run again (earlier output files were left as they were)",
+              file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        if bar is not None:
+            bar.close()
     if not args.quiet:
         print(format_summary(summary.stats.counts, summary.output))
     return 0
@@ -129,16 +170,22 @@ def explain_lines(doc: Document, result: Result, *, only_removed: bool = False) 
 def _cmd_explain(args: argparse.Namespace) -> int:
     pipeline = _pipeline(args)
     path = Path(args.file)
-    if not path.is_file():
-        print(f"corpusclean: {path} is not a file", file=sys.stderr)
-        return 2
+    if not path.exists():
+        print(f"corpusclean: {path} does not exist; give the path of a .txt, .html or .jsonl file", file=sys.stderr)
+        return EXIT_USAGE
+    if path.is_dir():
+        print(f"corpusclean: {path} is a directory; explain takes one file (use 'clean' for a directory)",
+              file=sys.stderr)
+        return EXIT_USAGE
     options = ReaderOptions(text_field=args.text_field, id_field=args.id_field)
     for item in read_file(path, path.name, options):
-        if isinstance(item, Reject):
-            loc = f" line {item.line}" if item.line else ""
-            print(f"# rejected{loc}: {item.reason}: {item.message}")
+        outcome = item if isinstance(item, Reject) else run_safely(pipeline, item, time_budget=DEFAULT_SECONDS)
+        if isinstance(outcome, Reject):
+            loc = f" line {outcome.line}" if outcome.line else ""
+            print(f"# rejected{loc}: {outcome.reason}: {outcome.message}")
             continue
-        result = pipeline.run(item)
+        assert isinstance(item, Document)
+        result = outcome
         print("\n".join(explain_lines(item, result, only_removed=args.only_removed)))
     return 0
 
@@ -154,7 +201,7 @@ def _cmd_filters() -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``corpusclean`` command; returns the exit code."""
     parser = _parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv)  # usage errors exit with 2 and say what is wrong
     logging.basicConfig(level=logging.WARNING, format="corpusclean: %(message)s")
     try:
         if args.command == "clean":
@@ -168,9 +215,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
     except CorpuscleanError as exc:
         print(f"corpusclean: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("corpusclean: interrupted; output files already in place were left unchanged", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return EXIT_OK
     parser.print_help()
-    return 2
+    return EXIT_USAGE
 
 
 if __name__ == "__main__":  # pragma: no cover

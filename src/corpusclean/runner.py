@@ -19,13 +19,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .budget import BudgetExceeded, default_seconds
+from .budget import time_budget as _time_budget
 from .document import Document
 from .errors import InputError, OutputError
 from .pipeline import Pipeline, Result
 from .readers import ReaderOptions, Reject, read_file, walk
 from .record import dumps, to_record
 from .stats import Stats
-from .writers import AtomicWriter, write_atomic
+from .writers import AtomicWriter, check_target, write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -51,18 +53,25 @@ def iter_inputs(root: Path, options: ReaderOptions | None = None) -> Iterator[Do
             yield from read_file(path, rel, options)
 
 
-def run_safely(pipeline: Pipeline, doc: Document, **span: Any) -> Result | Reject:
+def run_safely(pipeline: Pipeline, doc: Document, *, time_budget: float | None = None, **span: Any) -> Result | Reject:
     """Run ``pipeline`` on ``doc``; a failure inside a filter becomes a reject, not a crash.
 
-    ``span`` passes ``start``, ``end`` and ``prior`` on to :meth:`Pipeline.run`.
+    A document that takes longer than ``time_budget`` seconds becomes a ``pipeline.timeout``
+    reject (:mod:`corpusclean.budget`; ``None``: the default set with ``default_budget``, 10 s
+    unless changed; ``0``: no limit). ``span`` is passed on to :meth:`Pipeline.run`.
     """
+    line = doc.meta.get("line")
+    line = line if isinstance(line, int) else None
     try:
-        return pipeline.run(doc, **span)
+        with _time_budget(default_seconds() if time_budget is None else time_budget):
+            return pipeline.run(doc, **span)
+    except BudgetExceeded as exc:
+        return Reject(doc.source or doc.id, "pipeline.timeout", f"the pipeline {exc}", line=line)
     except RecursionError:
-        return Reject(doc.source or doc.id, "pipeline.error", "recursion too deep in a filter")
+        return Reject(doc.source or doc.id, "pipeline.error", "recursion too deep in a filter", line=line)
     except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
         log.exception("filter failed on %s", doc.id)
-        return Reject(doc.source or doc.id, "pipeline.error", f"{type(exc).__name__}: {exc}")
+        return Reject(doc.source or doc.id, "pipeline.error", f"{type(exc).__name__}: {exc}", line=line)
 
 
 def process(
@@ -97,17 +106,25 @@ def process(
 
 
 def check_output_dir(input_path: Path, output: Path, *, overwrite: bool) -> None:
-    """Refuse an output inside the input, or over an earlier output without ``overwrite``."""
+    """Refuse an output inside the input, over an earlier output without ``overwrite``, or
+    through a symbolic link at any output file's name (links are never written through)."""
     inp = input_path.resolve()
     out = output.resolve()
     if inp.is_dir() and (out == inp or inp in out.parents):
-        msg = f"the output directory {output} is inside the input {input_path}; choose another"
+        msg = (f"the output directory {output} is inside the input {input_path}, so its files "
+               "would be read as input; choose an output directory outside the input")
         raise OutputError(msg)
     if out.exists() and not out.is_dir():
-        msg = f"{output} exists and is not a directory"
+        msg = f"{output} exists and is not a directory; choose a directory for the output"
         raise OutputError(msg)
-    if out.is_dir() and not overwrite and any((out / n).exists() for n in OUTPUT_FILES):
-        msg = f"{output} already holds corpusclean output; pass --overwrite to replace it"
+    if not out.is_dir():
+        return
+    for name in OUTPUT_FILES:
+        check_target(out / name)
+    existing = [n for n in OUTPUT_FILES if os.path.lexists(out / n)]
+    if existing and not overwrite:
+        msg = (f"{output} already holds corpusclean output ({', '.join(existing)}); "
+               "pass --overwrite to replace it, or choose another output directory")
         raise OutputError(msg)
 
 
@@ -124,7 +141,7 @@ def clean_directory(
     input_path = Path(input_path)
     output = Path(output)
     if not input_path.exists():
-        msg = f"{input_path} does not exist"
+        msg = f"{input_path} does not exist; give an existing directory or file to clean"
         raise InputError(msg)
     check_output_dir(input_path, output, overwrite=overwrite)
     pipeline = pipeline or Pipeline.default()

@@ -1,4 +1,11 @@
-"""Atomic output files: written under a temporary name in the same directory, then renamed."""
+"""Atomic output files: written under a temporary name in the same directory, then renamed.
+
+Output never goes through a symbolic link: an existing link at the final name is refused
+(:class:`~corpusclean.errors.OutputError`) rather than followed or silently replaced, and the
+temporary file is created with ``O_EXCL`` (``tempfile.mkstemp``), which never follows one either.
+Characters that UTF-8 cannot hold (lone surrogates) are written as ``\\uXXXX`` escapes, which
+inside a JSON string read back as the same character, instead of failing the whole run.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +14,32 @@ import tempfile
 from pathlib import Path
 from types import TracebackType
 from typing import IO
+
+from .errors import OutputError
+
+
+def check_target(path: Path) -> None:
+    """Refuse to write ``path`` if it is a symbolic link or anything but a regular file.
+
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> (d / "x").symlink_to("/etc/hostname")
+    >>> check_target(d / "x")
+    Traceback (most recent call last):
+    ...
+    corpusclean.errors.OutputError: ...x is a symbolic link; corpusclean does not write through links (remove it, or choose another output directory)
+    """
+    if path.is_symlink():
+        msg = (
+            f"{path} is a symbolic link; corpusclean does not write through links "
+            "(remove it, or choose another output directory)"
+        )
+        raise OutputError(msg)
+    if path.exists() and not path.is_file():
+        msg = (
+            f"{path} exists and is not a regular file; remove it or choose another output directory"
+        )
+        raise OutputError(msg)
 
 
 class AtomicWriter:
@@ -26,20 +59,39 @@ class AtomicWriter:
         self._tmp = ""
 
     def __enter__(self) -> IO[str]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, self._tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
-        self._file = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+        check_target(self.path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, self._tmp = tempfile.mkstemp(
+                prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent
+            )
+        except OSError as exc:
+            msg = (
+                f"cannot create a file in {self.path.parent}: {exc.strerror or exc}; "
+                "check that it is writable"
+            )
+            raise OutputError(msg) from None
+        self._file = os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="\n")
         return self._file
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         assert self._file is not None
         if exc_type is None:
-            self._file.flush()
-            os.fsync(self._file.fileno())
-            self._file.close()
-            os.replace(self._tmp, self.path)
+            try:
+                self._file.flush()
+                os.fsync(self._file.fileno())
+                self._file.close()
+                check_target(self.path)
+                os.replace(self._tmp, self.path)
+            except BaseException:
+                self._file.close()
+                Path(self._tmp).unlink(missing_ok=True)
+                raise
         else:
             self._file.close()
             Path(self._tmp).unlink(missing_ok=True)

@@ -1,8 +1,11 @@
 """Readers: files and directories in, documents and rejects out."""
 
 from .base import Reject
-from .decode import DecodeError, Decoded, decode_bytes
-from .files import ReaderOptions, read_file, walk
-from .html import html_to_text
+from .decode import Decoded, DecodeError, decode_bytes
+from .files import ReaderOptions, display_name, read_file, walk
+from .html import HtmlError, html_to_text, safe_html_to_text
 
-__all__ = ["DecodeError", "Decoded", "ReaderOptions", "Reject", "decode_bytes", "html_to_text", "read_file", "walk"]
+__all__ = [
+    "DecodeError", "Decoded", "HtmlError", "ReaderOptions", "Reject", "decode_bytes", "display_name",
+    "html_to_text", "read_file", "safe_html_to_text", "walk",
+]

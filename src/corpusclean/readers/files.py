@@ -2,38 +2,87 @@
 
 Supported: ``.txt``, ``.html``/``.htm``, ``.jsonl`` and each of them gzip-compressed (``.gz``).
 The walk is recursive and sorted by relative path, so runs are deterministic.
+
+Reading is defensive (``docs/reliability.md``): a file is opened once and checked to be a
+regular file before anything is read (a FIFO or a device is never read from); text and HTML
+files over ``max_bytes`` are rejected from their size alone; compressed input is decompressed as
+a stream with the same limit; JSONL is read line by line, never whole, and a line longer than
+``max_bytes`` is skipped without being held in memory. Anything unusable becomes a
+:class:`Reject` with a reason code and the line or byte offset, and reading goes on.
 """
 
 from __future__ import annotations
 
+import errno
 import gzip
 import json
+import logging
 import os
+import stat
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
+import regex
+
+from ..budget import DEFAULT_SECONDS, BudgetExceeded, time_budget
 from ..document import Document
 from .base import Reject
-from .decode import DecodeError, decode_bytes
-from .html import html_to_text
+from .decode import DecodeError, decode_bytes, decode_utf8_replacing
+from .html import HtmlError, safe_html_to_text
 
 FORMATS = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
+
+log = logging.getLogger(__name__)
 
 #: Files whose name says they are not documents (the seeds' gold labels, for one).
 IGNORED_NAMES = frozenset({"gold.jsonl", "manifest.jsonl"})
 
 
+#: Default size limit: of a text or HTML file (after decompression), and of one JSONL line.
+#: Peak memory while cleaning one document is about 15 times its size (a 200 MB one-line file
+#: took 3.1 GB and 211 s through the default pipeline, ``benchmarks/big_files.py``), so 16 MiB
+#: keeps one document near 250 MB and within reach of the default time budget.
+MAX_BYTES = 16 * 1024 * 1024
+
+#: Duplicate ids are looked for among the first this many ids of a JSONL file: the table costs
+#: about 120 bytes an id (a 1 GiB file of 2.1M records peaked at 282 MB before the cap), and
+#: must not grow without bound on a file of any size.
+MAX_TRACKED_IDS = 1_000_000
+
+#: How much a JSONL reader reads at a time while skipping an over-long line.
+_SKIP_CHUNK = 1024 * 1024
+#: Read buffer: large reads make skipping a long line cheap (few system calls).
+_BUFFER = 256 * 1024
+
+#: JSONL records nested deeper than this are rejected (the metadata is copied recursively).
+MAX_DEPTH = 64
+
+_SURROGATE_RE = regex.compile("[\ud800-\udfff]")
+
+
 @dataclass(frozen=True)
 class ReaderOptions:
-    """How files are read: JSONL field names, size limit, names to skip."""
+    """How files are read.
+
+    ``max_bytes`` limits a text or HTML file (its decompressed size for ``.gz``) and each JSONL
+    line; ``time_budget`` limits the seconds spent decoding and converting one file (``None``:
+    no limit).
+    """
 
     text_field: str = "text"
     id_field: str = "id"
-    max_bytes: int = 256 * 1024 * 1024
+    max_bytes: int = MAX_BYTES
     ignore_names: frozenset[str] = IGNORED_NAMES
+    time_budget: float | None = DEFAULT_SECONDS
+    max_tracked_ids: int = MAX_TRACKED_IDS
+
+    def __post_init__(self) -> None:
+        if self.max_bytes < 1:
+            msg = f"max_bytes must be at least 1, not {self.max_bytes}"
+            raise ValueError(msg)
 
 
 def file_format(path: Path) -> tuple[str | None, bool]:
@@ -52,15 +101,21 @@ def walk(root: Path, options: ReaderOptions | None = None) -> Iterator[tuple[Pat
     or a symlink loop, becomes a reject.
     """
     options = options or ReaderOptions()
-    if root.is_file():
-        yield root, root.name
+    if not root.is_dir():
+        yield root, display_name(root.name)
         return
     found: list[tuple[str, Path]] = []
     rejects: list[Reject] = []
 
     def onerror(exc: OSError) -> None:
         rel = os.path.relpath(exc.filename, root) if exc.filename else "."
-        rejects.append(Reject(Path(rel).as_posix(), "read.unlistable", f"cannot list directory: {exc.strerror}"))
+        rejects.append(
+            Reject(
+                display_name(Path(rel).as_posix()),
+                "read.unlistable",
+                f"cannot list the directory: {exc.strerror or exc}",
+            )
+        )
 
     seen_dirs: set[tuple[int, int]] = set()
     for dirpath, dirnames, filenames in os.walk(root, onerror=onerror, followlinks=True):
@@ -70,8 +125,10 @@ def walk(root: Path, options: ReaderOptions | None = None) -> Iterator[tuple[Pat
             continue
         key = (st.st_dev, st.st_ino)
         if key in seen_dirs:
-            rel = Path(os.path.relpath(dirpath, root)).as_posix()
-            rejects.append(Reject(rel, "read.symlink_loop", "directory seen before through a link; skipped"))
+            rel = display_name(Path(os.path.relpath(dirpath, root)).as_posix())
+            rejects.append(
+                Reject(rel, "read.symlink_loop", "directory seen before through a link; skipped")
+            )
             dirnames[:] = []
             continue
         seen_dirs.add(key)
@@ -82,101 +139,403 @@ def walk(root: Path, options: ReaderOptions | None = None) -> Iterator[tuple[Pat
             p = Path(dirpath) / fn
             if file_format(p)[0] is None:
                 continue
-            found.append((Path(os.path.relpath(p, root)).as_posix(), p))
+            found.append((display_name(Path(os.path.relpath(p, root)).as_posix()), p))
     yield from sorted(rejects, key=lambda r: r.source)
     for rel, p in sorted(found):
         yield p, rel
 
 
-def read_file(path: Path, rel: str, options: ReaderOptions | None = None) -> Iterator[Document | Reject]:
-    """Read one file into documents (one for text and HTML, one per line for JSONL) or rejects."""
+def display_name(name: str) -> str:
+    """A file name that can be written as UTF-8: undecodable bytes shown as ``\\xNN``.
+
+    >>> display_name("caf\\udce9.txt")
+    'caf\\\\xe9.txt'
+    """
+    if not _SURROGATE_RE.search(name):
+        return name
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
+class _Unusable(Exception):
+    """A file cannot be used; carries the reason code, message and location."""
+
+    def __init__(
+        self, reason: str, message: str, *, line: int | None = None, offset: int | None = None
+    ) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.line = line
+        self.offset = offset
+
+    def reject(self, rel: str) -> Reject:
+        return Reject(rel, self.reason, str(self), line=self.line, offset=self.offset)
+
+
+_KINDS = {
+    stat.S_IFDIR: "a directory",
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+}
+
+
+def _open_regular(path: Path) -> tuple[IO[bytes], os.stat_result]:
+    """Open ``path`` for reading, and check on the open file that it is a regular file.
+
+    ``O_NONBLOCK`` makes opening a FIFO return at once (a plain open would wait for a writer);
+    the check then refuses it without reading.
+    """
+    flags = (
+        os.O_RDONLY
+        | getattr(os, "O_NONBLOCK", 0)
+        | getattr(os, "O_CLOEXEC", 0)
+        | getattr(os, "O_BINARY", 0)
+    )
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise _Unusable(
+                "read.unreadable", "a broken symbolic link (its target does not exist)"
+            ) from None
+        raise _Unusable("read.vanished", "the file disappeared before it could be read") from None
+    except PermissionError as exc:
+        raise _Unusable("read.unreadable", f"permission denied: {exc.strerror or exc}") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise _Unusable("read.symlink_loop", "a loop of symbolic links") from None
+        raise _Unusable("read.unreadable", f"cannot open the file: {exc.strerror or exc}") from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            kind = _KINDS.get(stat.S_IFMT(st.st_mode), "not a regular file")
+            raise _Unusable("read.not_regular", f"{kind}, not a regular file; not read")
+        return os.fdopen(fd, "rb", buffering=_BUFFER), st
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _check_unchanged(f: IO[bytes], before: os.stat_result, consumed: int | None) -> None:
+    """Raise ``read.changed`` if the open file was written to while we read it."""
+    after = os.fstat(f.fileno())
+    if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns) or (
+        consumed is not None and consumed != before.st_size
+    ):
+        raise _Unusable(
+            "read.changed",
+            f"the file changed while being read ({before.st_size} -> {after.st_size} bytes); "
+            "read it again once it is complete",
+        )
+
+
+def read_file(
+    path: Path, rel: str, options: ReaderOptions | None = None
+) -> Iterator[Document | Reject]:
+    """Read one file into documents (one for text and HTML, one per line for JSONL) or rejects.
+
+    Never raises for a bad input: every problem is yielded as a :class:`Reject`.
+    """
     options = options or ReaderOptions()
     fmt, gz = file_format(path)
+    rel = display_name(rel)
     try:
-        size = path.stat().st_size
-        if size > options.max_bytes:
-            yield Reject(rel, "read.too_large", f"{size} bytes is over the limit of {options.max_bytes}")
-            return
-        data = path.read_bytes()
-    except OSError as exc:
-        yield Reject(rel, "read.unreadable", f"cannot read the file: {exc.strerror or exc}")
+        f, st = _open_regular(path)
+    except _Unusable as exc:
+        yield exc.reject(rel)
         return
-    if gz:
+    with f:
         try:
-            data = _gunzip(data, options.max_bytes)
-        except (OSError, EOFError, zlib.error) as exc:
-            yield Reject(rel, "read.bad_gzip", f"not a complete gzip stream: {exc}")
-            return
-    if fmt == "jsonl":
-        yield from _read_jsonl(data, rel, options)
-        return
+            if fmt == "jsonl":
+                yield from _read_jsonl(f, st, gz, rel, options)
+            else:
+                yield _read_document(f, st, gz, fmt or "text", rel, options)
+        except _Unusable as exc:
+            yield exc.reject(rel)
+        except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+            yield Reject(rel, "read.bad_gzip", f"not a complete gzip stream: {exc or 'truncated'}")
+        except OSError as exc:
+            yield Reject(rel, "read.io_error", f"reading failed: {exc.strerror or exc}")
+        except Exception as exc:  # noqa: BLE001 - the last line of defence: report, go on
+            log.exception("reading %s failed", rel)
+            yield Reject(rel, "read.error", f"reading failed: {type(exc).__name__}: {exc}")
+
+
+def _read_document(
+    f: IO[bytes], st: os.stat_result, gz: bool, fmt: str, rel: str, options: ReaderOptions
+) -> Document:
+    limit = options.max_bytes
+    if st.st_size > limit:
+        raise _Unusable(
+            "read.too_large",
+            f"{st.st_size} bytes is over the limit of {limit} (--max-bytes); not read",
+        )
+    if gz:
+        stream = gzip.GzipFile(fileobj=f, mode="rb")
+        try:
+            data = _read_at_most(stream, limit + 1)
+        except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+            raise _Unusable(
+                "read.bad_gzip", f"not a complete gzip stream: {exc or 'truncated'}"
+            ) from None
+        if len(data) > limit:
+            raise _Unusable(
+                "read.too_large",
+                f"decompresses to more than the limit of {limit} bytes (--max-bytes)",
+            )
+        _check_unchanged(f, st, None)
+    else:
+        data = _read_at_most(f, st.st_size + 1)  # one byte more shows a file still growing
+        _check_unchanged(f, st, len(data))
     if not data.strip():
-        yield Reject(rel, "read.empty", "the file is empty")
-        return
+        raise _Unusable(
+            "read.empty", "the file is empty" if not data else "the file holds only whitespace"
+        )
     try:
-        decoded = decode_bytes(data)
-    except DecodeError as exc:
-        yield Reject(rel, exc.reason, str(exc), offset=exc.offset)
-        return
-    text = html_to_text(decoded.text) if fmt == "html" else decoded.text
-    meta = {"source": rel, "format": fmt, "encoding": decoded.to_meta()}
-    yield Document.from_text(text, id=rel, meta=meta)
+        with time_budget(options.time_budget):
+            try:
+                decoded = decode_bytes(data)
+            except DecodeError as exc:
+                raise _Unusable(exc.reason, str(exc), offset=exc.offset) from None
+            del data
+            try:
+                text = safe_html_to_text(decoded.text) if fmt == "html" else decoded.text
+            except HtmlError as exc:
+                raise _Unusable(exc.reason, str(exc)) from None
+            meta = {"source": rel, "format": fmt, "encoding": decoded.to_meta()}
+            return Document.from_text(text, id=rel, meta=meta)
+    except BudgetExceeded as exc:
+        raise _Unusable("read.timeout", f"decoding and converting the file {exc}") from None
 
 
-def _gunzip(data: bytes, limit: int) -> bytes:
-    d = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    out = d.decompress(data, limit + 1)
-    if len(out) > limit:
-        msg = f"decompresses to more than {limit} bytes"
-        raise OSError(msg)
-    if not d.eof:
-        msg = "the gzip stream is truncated"
-        raise EOFError(msg)
-    return out
+def _read_at_most(stream: IO[bytes], size: int) -> bytes:
+    """Up to ``size`` bytes, read in chunks (a single big ``read(size)`` allocates ``size``)."""
+    chunks: list[bytes] = []
+    left = size
+    while left > 0:
+        chunk = stream.read(min(left, _SKIP_CHUNK))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
 
 
-def _read_jsonl(data: bytes, rel: str, options: ReaderOptions) -> Iterator[Document | Reject]:
-    offset = 0
+def _read_jsonl(
+    f: IO[bytes], st: os.stat_result, gz: bool, rel: str, options: ReaderOptions
+) -> Iterator[Document | Reject]:
+    """One document per JSONL line, read line by line; offsets count decompressed bytes."""
+    stream: IO[bytes] = gzip.GzipFile(fileobj=f, mode="rb") if gz else f  # type: ignore[assignment]
+    limit = options.max_bytes
     seen_ids: dict[str, int] = {}
-    for lineno, raw in enumerate(data.split(b"\n"), start=1):
+    offset = 0
+    lineno = 0
+    produced = 0
+    while True:
         start = offset
-        offset += len(raw) + 1
+        try:
+            raw = stream.readline(limit + 1)
+        except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+            yield Reject(
+                rel,
+                "read.bad_gzip",
+                f"the gzip stream breaks off: {exc or 'truncated'}; lines before it were read",
+                line=lineno + 1,
+                offset=start,
+            )
+            return
+        if not raw:
+            break
+        lineno += 1
+        offset += len(raw)
+        if len(raw) > limit and not raw.endswith(b"\n"):
+            try:
+                offset += _skip_line(stream)
+            except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+                yield Reject(
+                    rel,
+                    "read.bad_gzip",
+                    f"the gzip stream breaks off inside a line: {exc or 'truncated'}",
+                    line=lineno,
+                    offset=start,
+                )
+                return
+            produced += 1
+            yield Reject(
+                rel,
+                "jsonl.line_too_long",
+                f"a line of more than {limit} bytes (--max-bytes); skipped",
+                line=lineno,
+                offset=start,
+            )
+            continue
+        if lineno == 1 and (
+            raw.startswith((b"\xff\xfe", b"\xfe\xff")) or raw.count(0) > len(raw) // 4
+        ):
+            yield Reject(
+                rel,
+                "jsonl.not_utf8",
+                "JSONL must be UTF-8, this file is UTF-16; convert it (iconv -f UTF-16 -t UTF-8)",
+                line=1,
+                offset=0,
+            )
+            return
+        if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+            start += 3
         if not raw.strip():
             continue
+        produced += 1
+        yield _jsonl_record(raw, rel, lineno, start, seen_ids, options)
+    if not produced:
+        yield Reject(rel, "read.empty", "no records: the file is empty or holds only blank lines")
+    if not gz:
         try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            try:
-                text = decode_bytes(raw).text
-            except DecodeError as exc:
-                yield Reject(rel, exc.reason, str(exc), line=lineno, offset=start)
-                continue
-        try:
-            record: Any = json.loads(text)
-        except json.JSONDecodeError as exc:
-            yield Reject(rel, "jsonl.bad_json", f"not valid JSON: {exc.msg}", line=lineno, offset=start + exc.pos)
-            continue
-        if not isinstance(record, dict):
-            yield Reject(rel, "jsonl.not_object", "a JSONL line must hold a JSON object", line=lineno, offset=start)
-            continue
-        body = record.get(options.text_field)
-        if not isinstance(body, str):
-            what = "missing" if body is None else f"a {type(body).__name__}, not a string"
-            yield Reject(rel, "jsonl.no_text", f"the {options.text_field!r} field is {what}", line=lineno, offset=start)
-            continue
-        rid = record.get(options.id_field)
-        doc_id = str(rid) if isinstance(rid, (str, int)) and not isinstance(rid, bool) else f"{rel}:{lineno}"
-        if doc_id in seen_ids:
-            first = seen_ids[doc_id]
-            doc_id = f"{doc_id}#{rel}:{lineno}"
-            dup_of: int | None = first
+            _check_unchanged(f, st, offset)
+        except _Unusable as exc:
+            yield exc.reject(rel)
+
+
+def _skip_line(stream: IO[bytes]) -> int:
+    """Read past the end of the current line without holding it; return the bytes skipped."""
+    skipped = 0
+    while True:
+        chunk = stream.readline(_SKIP_CHUNK)
+        skipped += len(chunk)
+        if not chunk or chunk.endswith(b"\n"):
+            return skipped
+
+
+def _jsonl_record(
+    raw: bytes, rel: str, lineno: int, start: int, seen_ids: dict[str, int], options: ReaderOptions
+) -> Document | Reject:
+    encoding: dict[str, Any] = {"encoding": "utf-8", "method": "utf-8", "confidence": 1.0}
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        repaired = decode_utf8_replacing(raw)
+        if repaired is None:
+            return Reject(rel, "jsonl.not_utf8", "the line is not UTF-8", line=lineno, offset=start)
+        text, errors, offsets, _ = repaired
+        encoding.update(
+            method="utf-8-replaced", replaced=errors, replaced_offsets=[start + o for o in offsets]
+        )
+    try:
+        record: Any = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return Reject(
+            rel,
+            "jsonl.bad_json",
+            f"not valid JSON: {exc.msg} (column {exc.colno})",
+            line=lineno,
+            offset=start + len(text[: exc.pos].encode("utf-8", "replace")),
+        )
+    except RecursionError:
+        return Reject(rel, "jsonl.too_deep", "JSON nested too deeply", line=lineno, offset=start)
+    if not isinstance(record, dict):
+        return Reject(
+            rel,
+            "jsonl.not_object",
+            f"a JSONL line must hold a JSON object, not {_json_type(record)}",
+            line=lineno,
+            offset=start,
+        )
+    body = record.get(options.text_field)
+    if not isinstance(body, str):
+        what = (
+            "missing" if options.text_field not in record else f"{_json_type(body)}, not a string"
+        )
+        return Reject(
+            rel,
+            "jsonl.no_text",
+            f"the {options.text_field!r} field is {what}",
+            line=lineno,
+            offset=start,
+        )
+    if _depth(record) > MAX_DEPTH:
+        return Reject(
+            rel,
+            "jsonl.too_deep",
+            f"JSON nested more than {MAX_DEPTH} levels deep",
+            line=lineno,
+            offset=start,
+        )
+    record, surrogates = _scrub(record)
+    if surrogates:
+        encoding["lone_surrogates"] = surrogates
+    body = record[options.text_field]
+    rid = record.get(options.id_field)
+    doc_id = (
+        str(rid) if isinstance(rid, (str, int)) and not isinstance(rid, bool) else f"{rel}:{lineno}"
+    )
+    meta: dict[str, Any] = {"source": rel, "format": "jsonl", "line": lineno, "encoding": encoding}
+    if doc_id in seen_ids:
+        meta["duplicate_id_of_line"] = seen_ids[doc_id]
+        doc_id = f"{doc_id}#{rel}:{lineno}"
+    elif len(seen_ids) < options.max_tracked_ids:
+        seen_ids[doc_id] = lineno
+        if len(seen_ids) == options.max_tracked_ids:  # said once per file
+            log.warning(
+                "%s: %d ids seen; duplicates of later ids are not detected", rel, len(seen_ids)
+            )
+    extra = {k: v for k, v in record.items() if k not in (options.text_field, options.id_field)}
+    if extra:
+        meta["input_metadata"] = extra
+    return Document.from_text(body, id=doc_id, meta=meta)
+
+
+def _depth(value: Any) -> int:
+    """How deeply ``value`` nests objects and arrays (iterative: no recursion limit)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, d = stack.pop()
+        if isinstance(item, dict):
+            stack.extend((v, d + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, d + 1) for v in item)
         else:
-            seen_ids[doc_id] = lineno
-            dup_of = None
-        extra = {k: v for k, v in record.items() if k not in (options.text_field, options.id_field)}
-        meta: dict[str, Any] = {"source": rel, "format": "jsonl", "line": lineno, "encoding": {"encoding": "utf-8", "method": "utf-8", "confidence": 1.0}}
-        if extra:
-            meta["input_metadata"] = extra
-        if dup_of is not None:
-            meta["duplicate_id_of_line"] = dup_of
-        yield Document.from_text(body, id=doc_id, meta=meta)
+            continue
+        deepest = max(deepest, d + 1)
+        if deepest > MAX_DEPTH:
+            break
+    return deepest
+
+
+def _json_type(value: Any) -> str:
+    names = {
+        dict: "an object",
+        list: "an array",
+        str: "a string",
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        type(None): "null",
+    }
+    return names.get(type(value), type(value).__name__)
+
+
+def _scrub(value: Any) -> tuple[Any, int]:
+    """Replace lone surrogates (``"\\ud800"`` escapes) by U+FFFD; return the value and a count.
+
+    They cannot be written as UTF-8, so they never reach a document.
+    """
+    if isinstance(value, str):
+        if value.isascii():
+            return value, 0
+        fixed, n = _SURROGATE_RE.subn("\ufffd", value)
+        return fixed, n
+    if isinstance(value, dict):
+        total = 0
+        out: dict[Any, Any] = {}
+        for k, v in value.items():
+            k2, n1 = _scrub(k)
+            v2, n2 = _scrub(v)
+            out[k2] = v2
+            total += n1 + n2
+        return out, total
+    if isinstance(value, list):
+        items = [_scrub(v) for v in value]
+        return [v for v, _ in items], sum(n for _, n in items)
+    return value, 0

@@ -55,3 +55,26 @@ def _walk(node: Tag, parts: list[str]) -> None:
             parts.append("\n")
             stack.append("\n")
         stack.extend(reversed(item.contents))
+
+
+class HtmlError(ValueError):
+    """The markup cannot be turned into text; ``reason`` is a dotted code."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+def safe_html_to_text(markup: str) -> str:
+    """:func:`html_to_text`, with a parser failure turned into :class:`HtmlError`.
+
+    Deeply nested markup is parsed without recursion by ``html.parser``, but any part of the
+    conversion that recurses on such a tree is stopped here (``html.too_deep``) instead of
+    ending the run; time is limited by the reader's time budget.
+    """
+    try:
+        return html_to_text(markup)
+    except RecursionError:
+        raise HtmlError("html.too_deep", "the markup is nested too deeply to convert") from None
+    except (AssertionError, ValueError, TypeError, IndexError, KeyError) as exc:
+        raise HtmlError("html.parse_error", f"the HTML parser failed: {type(exc).__name__}: {exc}") from None

@@ -1,0 +1,126 @@
+import codecs
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from corpusclean.readers.decode import (
+    MAX_OFFSETS,
+    DecodeError,
+    binary_kind,
+    decode_bytes,
+    decode_utf8_replacing,
+)
+
+RUSSIAN = "Съешь же ещё этих мягких французских булок, да выпей чаю. Это текст на русском языке."
+GERMAN = "Größere Änderungen im Straßenverkehr: Fußgänger müssen künftig öfter warten."
+CHINESE = "这是一个关于编码检测的测试句子。我们希望解码器能够正确识别中文文本的编码方式，并且不会出错。"
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding", "method"),
+    [
+        (b"plain ascii", "utf-8", "utf-8"),
+        (GERMAN.encode("utf-8"), "utf-8", "utf-8"),
+        (codecs.BOM_UTF8 + GERMAN.encode("utf-8"), "utf-8", "bom"),
+        (codecs.BOM_UTF16_LE + GERMAN.encode("utf-16-le"), "utf-16-le", "bom"),
+        (codecs.BOM_UTF16_BE + GERMAN.encode("utf-16-be"), "utf-16-be", "bom"),
+        (codecs.BOM_UTF32_LE + GERMAN.encode("utf-32-le"), "utf-32-le", "bom"),
+        (GERMAN.encode("utf-16-le"), "utf-16-le", "utf-16-guess"),
+        (GERMAN.encode("utf-16-be"), "utf-16-be", "utf-16-guess"),
+        (CHINESE.encode("utf-16-le"), "utf-16-le", "utf-16-guess"),
+        (CHINESE.encode("utf-16-be"), "utf-16-be", "utf-16-guess"),
+        (b"", "utf-8", "empty"),
+    ],
+)
+def test_decodes_known_forms(data: bytes, encoding: str, method: str) -> None:
+    decoded = decode_bytes(data)
+    assert (decoded.encoding, decoded.method) == (encoding, method)
+    if data:
+        assert decoded.text.strip() in (GERMAN, CHINESE, "plain ascii")
+
+
+@pytest.mark.parametrize(("text", "enc"), [(RUSSIAN, "cp1251"), (RUSSIAN, "koi8-r"), (GERMAN, "cp1252")])
+def test_legacy_encodings_go_to_the_detector(text: str, enc: str) -> None:
+    decoded = decode_bytes(text.encode(enc))
+    assert decoded.method == "detector"
+    assert decoded.text == text
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "png"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n", "pdf"),
+        (b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes(200), "zip"),
+        (b"\x7fELF\x02\x01\x01\x00" + bytes(56) + b"\x03\x00\x3e\x00", "elf"),
+        (bytes(range(32)) * 40, "binary"),
+    ],
+)
+def test_binary_is_refused(data: bytes, kind: str) -> None:
+    with pytest.raises(DecodeError) as info:
+        decode_bytes(data)
+    assert info.value.reason == "decode.binary"
+    assert kind in str(info.value)
+
+
+def test_invalid_utf8_in_a_utf8_file_is_replaced_and_located() -> None:
+    good = ("Grüße aus Köln. " * 20).encode("utf-8")
+    data = good + b"\xff\xfe broken \xc3 here " + good
+    decoded = decode_bytes(data)
+    assert decoded.method == "utf-8-replaced"
+    assert decoded.encoding == "utf-8"
+    assert decoded.replaced == 3
+    assert decoded.offsets[0] == len(good)
+    assert decoded.text.count("\ufffd") == 3
+    meta = decoded.to_meta()
+    assert meta["replaced"] == 3 and meta["replaced_offsets"] == list(decoded.offsets)
+
+
+def test_a_legacy_file_is_not_taken_for_damaged_utf8() -> None:
+    # Every accented letter of a cp1252 file is an invalid UTF-8 sequence, and none is valid.
+    decoded = decode_bytes(GERMAN.encode("cp1252"))
+    assert decoded.method == "detector"
+    assert decoded.text == GERMAN
+
+
+def test_offsets_are_capped_but_the_count_is_exact() -> None:
+    data = ("é" * 2000).encode("utf-8") + b"\xff" * 100
+    text, errors, offsets, valid = decode_utf8_replacing(data)  # type: ignore[misc]
+    assert errors == 100 and len(offsets) == MAX_OFFSETS and valid == 2000
+    assert text.endswith("\ufffd" * 100)
+
+
+def test_too_many_errors_give_up() -> None:
+    assert decode_utf8_replacing(b"\xff" * 50, max_errors=10) is None
+
+
+def test_nul_bytes_in_text_keep_the_text() -> None:
+    decoded = decode_bytes(b"Hello\x00 world, this is a page with a stray NUL byte in it.\n")
+    assert "Hello" in decoded.text and "world" in decoded.text
+
+
+def test_binary_kind_of_text_is_none() -> None:
+    assert binary_kind(GERMAN.encode("utf-8")) is None
+
+
+@given(st.binary(max_size=2048))
+def test_decode_never_raises_anything_but_decode_error(data: bytes) -> None:
+    try:
+        decoded = decode_bytes(data)
+    except DecodeError as exc:
+        assert exc.reason.startswith("decode.")
+        return
+    assert isinstance(decoded.text, str)
+    decoded.text.encode("utf-8", "surrogatepass")
+
+
+@given(st.text(max_size=500))
+def test_utf8_text_round_trips(text: str) -> None:
+    data = text.encode("utf-8", "surrogatepass")
+    try:
+        decoded = decode_bytes(data)
+    except DecodeError:
+        return  # control-heavy text may be refused as binary; never anything else
+    if text.isprintable() and "\ud800" > max(text, default="a"):
+        assert decoded.text == text
