@@ -37,6 +37,19 @@ def to_record(result: Result, fingerprint: str) -> dict[str, Any]:
     return {"id": doc.id, "text": doc.text, "source": metadata["source_path"], "metadata": metadata}
 
 
+#: Characters that ``str.splitlines()`` and some JSONL readers take as line ends; JSON allows
+#: them raw inside strings, so they are escaped to keep one record on one line for every reader.
+_LINE_BREAKS = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_LINE_BREAKS_TABLE = str.maketrans(_LINE_BREAKS)
+
+
 def dumps(record: dict[str, Any]) -> str:
-    """One JSONL line, deterministic (keys in the order built, UTF-8 kept as is)."""
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
+    """One JSONL line, deterministic (keys in the order built, UTF-8 kept as is).
+
+    >>> dumps({"text": "a" + chr(0x2028) + "b"})
+    '{"text":"a\\\\u2028b"}\\n'
+    """
+    line = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    if not line.isascii():
+        line = line.translate(_LINE_BREAKS_TABLE)
+    return line + "\n"
