@@ -14,6 +14,7 @@ from .errors import CorpuscleanError
 from .pipeline import Pipeline, Result
 from .readers import ReaderOptions, Reject, read_file
 from .registry import default_registry
+from .executors.shards import SHARD_BYTES
 from .runner import clean_directory
 
 DESCRIPTION = """\
@@ -44,6 +45,10 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--overwrite", action="store_true", help="replace an earlier output in OUT")
     c.add_argument("--max-bytes", type=int, default=ReaderOptions.max_bytes, help="reject input files larger than this (default: 256 MiB)")
     c.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
+    c.add_argument("--workers", type=_positive_int, default=None, metavar="N", help="worker processes (default: every core); the output is the same for any N")
+    c.add_argument("--engine", choices=("local", "ray"), default="local", help="run on this machine (default) or on a Ray cluster (needs corpusclean[ray]; see docs/scale.md)")
+    c.add_argument("--resume", action="store_true", help="continue a stopped or killed run in OUT from its completed shards")
+    c.add_argument("--shard-mb", type=_positive_int, default=SHARD_BYTES // (1024 * 1024), metavar="MB", help=f"input per shard in MiB (default: {SHARD_BYTES // (1024 * 1024)}); bounds each worker's memory")
     common(c)
 
     e = sub.add_parser("explain", help="show every line of one file with keep/drop and the reason", description="Run the pipeline on one file and print each line: '+' kept, '-' removed with its reason code and step.")
@@ -54,6 +59,14 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("filters", help="list the registered filters and their reason codes")
     sub.add_parser("pipeline", help="print the default pipeline as TOML")
     return p
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        msg = f"expected a positive integer, got {text}"
+        raise argparse.ArgumentTypeError(msg)
+    return value
 
 
 def _pipeline(args: argparse.Namespace) -> Pipeline:
@@ -69,12 +82,14 @@ def _cmd_clean(args: argparse.Namespace) -> int:
 
         bar = tqdm(unit=" docs", desc="cleaning", file=sys.stderr, disable=not sys.stderr.isatty())
 
-    def on_item(_item: object, _outcome: object) -> None:
+    def progress(n: int) -> None:
         if bar is not None:
-            bar.update(1)
+            bar.update(n)
 
     summary = clean_directory(
-        args.input, args.output, pipeline, reader_options=options, overwrite=args.overwrite, on_item=on_item
+        args.input, args.output, pipeline, reader_options=options, overwrite=args.overwrite,
+        workers=args.workers, engine=args.engine, resume=args.resume,
+        shard_bytes=args.shard_mb * 1024 * 1024, progress=progress,
     )
     if bar is not None:
         bar.close()

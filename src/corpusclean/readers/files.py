@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import _json as fast_json
 from ..document import Document
 from .base import Reject
 from .decode import DecodeError, decode_bytes
@@ -135,10 +136,14 @@ def _gunzip(data: bytes, limit: int) -> bytes:
     return out
 
 
-def _read_jsonl(data: bytes, rel: str, options: ReaderOptions) -> Iterator[Document | Reject]:
-    offset = 0
+def _read_jsonl(
+    data: bytes, rel: str, options: ReaderOptions, *, first_line: int = 1, first_offset: int = 0
+) -> Iterator[Document | Reject]:
+    """Records of JSONL ``data``; ``first_line`` and ``first_offset`` place a byte range of a
+    larger file (see ``corpusclean.executors.shards``)."""
+    offset = first_offset
     seen_ids: dict[str, int] = {}
-    for lineno, raw in enumerate(data.split(b"\n"), start=1):
+    for lineno, raw in enumerate(data.split(b"\n"), start=first_line):
         start = offset
         offset += len(raw) + 1
         if not raw.strip():
@@ -152,7 +157,7 @@ def _read_jsonl(data: bytes, rel: str, options: ReaderOptions) -> Iterator[Docum
                 yield Reject(rel, exc.reason, str(exc), line=lineno, offset=start)
                 continue
         try:
-            record: Any = json.loads(text)
+            record: Any = fast_json.loads(text)
         except json.JSONDecodeError as exc:
             yield Reject(rel, "jsonl.bad_json", f"not valid JSON: {exc.msg}", line=lineno, offset=start + exc.pos)
             continue
