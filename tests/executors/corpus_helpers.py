@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -122,3 +123,20 @@ def make_corpus(root: Path, *, files: int = 3, docs: int = 60, seed: int = 7, du
     for t in range(4):
         (root / f"page{t}.txt").write_text(rng.choice(texts) + "\n", encoding="utf-8")
     return root
+
+
+@dataclass(frozen=True)
+class Slow:
+    """Keep every document after ``seconds`` (to stop a run half-way in the resume test)."""
+
+    seconds: float = 0.001
+
+    def __call__(self, doc):
+        time.sleep(self.seconds)
+        return keep()
+
+
+def slow_registry() -> Registry:
+    reg = registry()
+    reg.add(FilterInfo("test.slow", Slow, reasons=frozenset()))
+    return reg
