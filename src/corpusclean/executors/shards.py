@@ -20,7 +20,7 @@ from ..readers import ReaderOptions, Reject, read_file, walk
 from ..readers.files import _read_jsonl, file_format
 
 #: Default shard size: bytes of input per shard (also bounds what one worker holds at a time).
-SHARD_BYTES = 32 * 1024 * 1024
+SHARD_BYTES = 8 * 1024 * 1024
 #: At most this many small files go into one shard.
 SHARD_FILES = 2000
 
