@@ -25,10 +25,29 @@ def loads(text: str | bytes) -> Any:
     """Parse one JSON value; errors are the standard library's, with its message and position."""
     if orjson is not None:
         try:
-            return orjson.loads(text)
+            value = orjson.loads(text)
         except orjson.JSONDecodeError:
-            pass  # orjson refuses some inputs json takes (lone surrogates, NaN, huge ints)
+            pass  # orjson refuses some inputs json takes (lone surrogates, NaN)
+        else:
+            if not _has_huge_float(value):
+                return value
     return json.loads(text)
+
+
+def _has_huge_float(value: Any) -> bool:
+    """orjson reads integers beyond 64 bits as floats; json keeps them integers."""
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        t = type(v)
+        if t is float:
+            if not -(2.0**63) < v < 2.0**64:
+                return True
+        elif t is dict:
+            stack.extend(v.values())
+        elif t is list:
+            stack.extend(v)
+    return False
 
 
 def _orjson_safe(value: Any) -> bool:
