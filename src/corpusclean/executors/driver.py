@@ -127,6 +127,7 @@ def run_sharded(
     The caller has checked the output directory. ``progress`` is called with the number of
     documents of each shard as the final pass finishes it.
     """
+    input_path, output = input_path.absolute(), output.absolute()  # workers may run elsewhere
     shards = plan_shards(input_path, reader_options, shard_bytes=shard_bytes)
     identity = _run_identity(pipeline, plan_digest(shards), reader_options, shard_bytes)
     output.mkdir(parents=True, exist_ok=True)

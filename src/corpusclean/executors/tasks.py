@@ -137,16 +137,16 @@ _PIPELINES: dict[str, tuple[Pipeline, dict[int, str]]] = {}
 ITEM_HOOK: Callable[[Document | Reject, Result | Reject], None] | None = None
 
 
-def worker_pipeline(task: ShardTask) -> Pipeline:
-    """This process's pipeline for ``task``, with the task's corpus states bound."""
-    entry = _PIPELINES.get(task.pipeline.key)
+def worker_pipeline(pipeline: Handle, states: tuple[tuple[int, Handle], ...]) -> Pipeline:
+    """This process's pipeline (built once per process), with the corpus ``states`` bound."""
+    entry = _PIPELINES.get(pipeline.key)
     if entry is None:
         _PIPELINES.clear()
-        value = task.pipeline.get()
+        value = pipeline.get()
         pipe = value if isinstance(value, Pipeline) else value.build()
-        entry = _PIPELINES[task.pipeline.key] = (pipe, {})
+        entry = _PIPELINES[pipeline.key] = (pipe, {})
     pipe, bound = entry
-    for index, handle in task.bound:
+    for index, handle in states:
         if bound.get(index) != handle.key:
             pipe.bind(index, handle.get())
             bound[index] = handle.key
@@ -192,7 +192,7 @@ def outcomes(
 
 def run_task(task: ShardTask) -> ShardDone:
     """Run one pass over one shard and write its files (see the module docstring)."""
-    pipeline = worker_pipeline(task)
+    pipeline = worker_pipeline(task.pipeline, task.bound)
     spec = task.spec
     stream = outcomes(pipeline, _inputs(task), spec.start, spec.end)
     count = 0
