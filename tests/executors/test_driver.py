@@ -110,3 +110,13 @@ def test_resume_of_a_finished_run_changes_nothing(corpus, tmp_path):
     summary = clean_directory(corpus, out, shard_bytes=SMALL, resume=True)
     assert outputs(out) == before
     assert summary.stats.counts["documents.in"] > 0
+
+
+def test_cli_flags(corpus, tmp_path, capsys):
+    from corpusclean.cli import main
+
+    assert main(["clean", str(corpus), "-o", str(tmp_path / "o"), "--workers", "2", "--shard-mb", "1", "-q"]) == 0
+    assert main(["clean", str(corpus), "-o", str(tmp_path / "o"), "--resume"]) == 0
+    assert "documents:" in capsys.readouterr().out
+    clean_directory(corpus, tmp_path / "p")
+    assert outputs(tmp_path / "o") == outputs(tmp_path / "p")
