@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
 from collections.abc import Iterator
-from itertools import accumulate
 from dataclasses import dataclass
 
 import ftfy
@@ -87,17 +85,17 @@ def _suspect_lines(lines: tuple[Line, ...]) -> Iterator[int]:
     joined = "\n".join([line.text for line in lines])
     if joined.isascii() and "\x1b" not in joined:
         return
-    starts: list[int] | None = None
-    pos = 0
+    k = counted = pos = 0  # line k starts at or before ``counted``; search from ``pos``
     while True:
         m = SUSPECT_RE.search(joined, pos)
         if m is None:
             return
-        if starts is None:
-            starts = list(accumulate((len(line.text) + 1 for line in lines), initial=0))
-        k = bisect_right(starts, m.start()) - 1
+        k += joined.count("\n", counted, m.start())
+        counted = m.start()
         yield k
-        pos = starts[k + 1]
+        pos = joined.find("\n", counted) + 1
+        if pos == 0:
+            return
 
 
 _DAMAGE_RE = re.compile("[\x80-\x9f\ud800-\udfff\x1b]")
