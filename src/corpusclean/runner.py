@@ -160,7 +160,7 @@ def clean_directory(
     try:
         stats = run_sharded(
             input_path, output, pipeline, runner, reader_options=reader_options, resume=resume,
-            shard_bytes=shard_bytes, on_item=on_item, progress=progress,
+            overwrite=overwrite, shard_bytes=shard_bytes, on_item=on_item, progress=progress,
         )
     finally:
         runner.close()

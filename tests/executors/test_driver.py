@@ -120,3 +120,18 @@ def test_cli_flags(corpus, tmp_path, capsys):
     assert "documents:" in capsys.readouterr().out
     clean_directory(corpus, tmp_path / "p")
     assert outputs(tmp_path / "o") == outputs(tmp_path / "p")
+
+
+def test_an_unfinished_run_needs_resume_or_overwrite(corpus, tmp_path):
+    out = tmp_path / "o"
+    (out / WORK_DIR).mkdir(parents=True)
+    with pytest.raises(OutputError, match="--resume"):
+        clean_directory(corpus, out)
+
+
+def test_empty_input_gives_empty_files(tmp_path):
+    (tmp_path / "in").mkdir()
+    summary = clean_directory(tmp_path / "in", tmp_path / "o", corpus_pipeline(), workers=2)
+    assert all((tmp_path / "o" / n).exists() for n in OUTPUT_FILES)
+    assert (tmp_path / "o" / "documents.jsonl").read_bytes() == b""
+    assert summary.stats.counts.get("documents.in", 0) == 0

@@ -62,7 +62,7 @@ def _run_identity(pipeline: Pipeline, digest: str, options: ReaderOptions, shard
     }
 
 
-def _prepare_work(output: Path, identity: dict[str, Any], resume: bool) -> Path:
+def _prepare_work(output: Path, identity: dict[str, Any], resume: bool, overwrite: bool) -> Path:
     work = output / WORK_DIR
     run_file = work / "run.json"
     if work.exists():
@@ -78,6 +78,10 @@ def _prepare_work(output: Path, identity: dict[str, Any], resume: bool) -> Path:
         if resume and earlier is not None:
             msg = (f"{output} holds an unfinished run of another pipeline or input; "
                    "pass --overwrite instead of --resume to start again")
+            raise OutputError(msg)
+        if not resume and not overwrite:
+            msg = (f"{output} holds an unfinished run; pass --resume to continue it or "
+                   "--overwrite to start again")
             raise OutputError(msg)
         _remove_work(work)
     trash = work.with_name(work.name + ".trash")
@@ -118,6 +122,7 @@ def run_sharded(
     *,
     reader_options: ReaderOptions,
     resume: bool = False,
+    overwrite: bool = False,
     shard_bytes: int = SHARD_BYTES,
     on_item: Callable[[Document | Reject, Result | Reject], None] | None = None,
     progress: Callable[[int], None] | None = None,
@@ -131,7 +136,7 @@ def run_sharded(
     shards = plan_shards(input_path, reader_options, shard_bytes=shard_bytes)
     identity = _run_identity(pipeline, plan_digest(shards), reader_options, shard_bytes)
     output.mkdir(parents=True, exist_ok=True)
-    work = _prepare_work(output, identity, resume)
+    work = _prepare_work(output, identity, resume, overwrite)
     fingerprint = identity["pipeline"]
     spec_path = work / "pipeline.pkl"
     spec = PipelineSpec.of(pipeline)

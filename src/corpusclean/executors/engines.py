@@ -120,6 +120,9 @@ class PoolEngine:
         return self._pool
 
     def map(self, fn: Callable[[T], R], tasks: Sequence[T]) -> Iterator[tuple[int, R]]:
+        if len(tasks) <= 1 and self._pool is None:  # not worth starting processes for
+            yield from SerialEngine().map(fn, tasks)
+            return
         pool = self._executor()
         pending: dict[Future[R], int] = {}
         it = iter(enumerate(tasks))
