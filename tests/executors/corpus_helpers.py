@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import random
@@ -122,6 +123,10 @@ def make_corpus(root: Path, *, files: int = 3, docs: int = 60, seed: int = 7, du
                     out.write("{not json\n")
     for t in range(4):
         (root / f"page{t}.txt").write_text(rng.choice(texts) + "\n", encoding="utf-8")
+    body = "".join(f"<p>{line}</p>" for line in rng.choice(texts).split("\n"))
+    (root / "page.html").write_text(f"<html><title>T</title><body>{body}</body></html>", encoding="utf-8")
+    zipped = "".join(json.dumps({"id": f"z{i}", "text": rng.choice(texts)}) + "\n" for i in range(5))
+    (root / "zipped.jsonl.gz").write_bytes(gzip.compress(zipped.encode("utf-8"), mtime=0))
     return root
 
 

@@ -53,4 +53,4 @@ def test_clean_dataset_equals_clean_records(local_ray, tmp_path):
     got = clean_dataset(ds, corpus_pipeline(), dropped=True).take_all()
     assert [{**r, "metadata": json.loads(r["metadata"])} for r in got] == expected
     reasons = {r["metadata"].get("dropped", {}).get("reason") for r in expected}
-    assert {"corpus.duplicate", "quality.too_short"} <= reasons
+    assert "corpus.duplicate" in reasons  # a corpus step decided something
