@@ -9,6 +9,15 @@ from types import TracebackType
 from typing import IO
 
 
+def _read_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _read_umask()
+
+
 class AtomicWriter:
     """A text file that appears under its final name only when closed without error.
 
@@ -28,6 +37,7 @@ class AtomicWriter:
     def __enter__(self) -> IO[str]:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, self._tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+        os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600; output files get the usual mode
         self._file = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
         return self._file
 
