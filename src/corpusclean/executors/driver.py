@@ -23,7 +23,7 @@ from ..errors import OutputError
 from ..pipeline import Pipeline, Result
 from ..readers import ReaderOptions, Reject
 from ..stats import Stats
-from ..writers import write_atomic
+from ..writers import StagedFile, write_atomic, write_bytes_atomic
 from . import tasks
 from .engines import Engine, Handle
 from .shards import SHARD_BYTES, Shard, plan_digest, plan_shards
@@ -104,14 +104,16 @@ def _reduce(step: Any, work: Path, number: int, shards: list[Shard]) -> Any:
 
 
 def _concat(parts: list[Path], target: Path) -> None:
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    with tmp.open("wb") as out:
+    """Join the shard parts into ``target`` (synced: it is final output), atomically."""
+    out = StagedFile(target, sync=True)
+    try:
         for part in parts:
             with part.open("rb") as src:
-                shutil.copyfileobj(src, out, 4 * 1024 * 1024)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(tmp, target)
+                shutil.copyfileobj(src, out.file, 4 * 1024 * 1024)
+        out.commit()
+    except BaseException:
+        out.discard()
+        raise
 
 
 def run_sharded(
@@ -141,7 +143,7 @@ def run_sharded(
     spec_path = work / "pipeline.pkl"
     spec = PipelineSpec.of(pipeline)
     if engine.name != "serial":
-        tasks.write_file_atomic(spec_path, pickle.dumps(spec, protocol=pickle.HIGHEST_PROTOCOL))
+        write_bytes_atomic(spec_path, pickle.dumps(spec, protocol=pickle.HIGHEST_PROTOCOL))
     nonce = os.urandom(6).hex()
     pipe_handle: Handle = engine.broadcast(
         pipeline if engine.name == "serial" else spec, spec_path, f"pipeline:{nonce}"
@@ -167,7 +169,7 @@ def run_sharded(
                         merged = pickle.load(f)
                 else:
                     merged = _reduce(step, work, spec_.number, shards)
-                    tasks.write_file_atomic(merged_path, pickle.dumps(merged, protocol=pickle.HIGHEST_PROTOCOL))
+                    write_bytes_atomic(merged_path, pickle.dumps(merged, protocol=pickle.HIGHEST_PROTOCOL))
                 handle = engine.broadcast(merged, merged_path, f"state-{spec_.collect}:{nonce}")
                 bound.append((spec_.collect, handle))
     finally:

@@ -11,7 +11,6 @@ killed run resumes from its markers with nothing lost and nothing written twice.
 from __future__ import annotations
 
 import json
-import os
 import pickle
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from ..readers import ReaderOptions, Reject
 from ..record import to_record
 from ..registry import Registry, default_registry
 from ..stats import Stats
+from ..writers import StagedFile, write_bytes_atomic
 from .engines import Handle
 from .shards import Shard, read_shard
 
@@ -96,36 +96,6 @@ def marker_path(work: str | Path, number: int, shard: Shard) -> Path:
 
 def part_path(work: str | Path, stream: str, shard: Shard) -> Path:
     return Path(work) / f"{stream}-{shard.name}.part"
-
-
-class _Staged:
-    """A binary file written under a temporary name; :meth:`commit` renames it into place.
-
-    Work files are not synced to disk: a killed process loses nothing the kernel has, which is
-    what resuming needs; the final output files are synced when they are assembled."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        self.file = open(self.tmp, "wb", buffering=1024 * 1024)  # noqa: SIM115
-
-    def commit(self) -> None:
-        self.file.close()
-        os.replace(self.tmp, self.path)
-
-    def discard(self) -> None:
-        self.file.close()
-        self.tmp.unlink(missing_ok=True)
-
-
-def write_file_atomic(path: Path, data: bytes) -> None:
-    staged = _Staged(path)
-    try:
-        staged.file.write(data)
-        staged.commit()
-    except BaseException:
-        staged.discard()
-        raise
 
 
 # -- per-process state: the pipeline and the corpus states bound to it ---------------------------
@@ -200,7 +170,7 @@ def run_task(task: ShardTask) -> ShardDone:
         assert spec.collect is not None
         step = pipeline.filters[spec.collect]
         state = step.empty()
-        spill = _Staged(spill_path(task.work, spec.number, task.shard))
+        spill = StagedFile(spill_path(task.work, spec.number, task.shard))
         try:
             dump = pickle.Pickler(spill.file, protocol=pickle.HIGHEST_PROTOCOL)
             for _, outcome in stream:
@@ -209,7 +179,7 @@ def run_task(task: ShardTask) -> ShardDone:
                     state = step.collect(state, outcome.doc)
                 dump.dump(outcome)
                 dump.clear_memo()
-            write_file_atomic(state_path(task.work, spec.number, task.shard),
+            write_bytes_atomic(state_path(task.work, spec.number, task.shard),
                               pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
             spill.commit()
         except BaseException:
@@ -217,7 +187,7 @@ def run_task(task: ShardTask) -> ShardDone:
             raise
         stats = None
     else:
-        files = {name: _Staged(part_path(task.work, name, task.shard)) for name in STREAMS}
+        files = {name: StagedFile(part_path(task.work, name, task.shard)) for name in STREAMS}
         counter = Stats()
         hook = ITEM_HOOK
         try:
@@ -241,7 +211,7 @@ def run_task(task: ShardTask) -> ShardDone:
             raise
         stats = {"counts": dict(counter.counts), "seconds": dict(counter.seconds)}
     marker = {"shard": task.shard.index, "pass": spec.number, "documents": count, "stats": stats}
-    write_file_atomic(marker_path(task.work, spec.number, task.shard), json.dumps(marker).encode())
+    write_bytes_atomic(marker_path(task.work, spec.number, task.shard), json.dumps(marker).encode())
     if spec.number > 0:
         spill_path(task.work, spec.number - 1, task.shard).unlink(missing_ok=True)
     return ShardDone(task.shard.index, count, stats)
