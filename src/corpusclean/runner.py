@@ -7,7 +7,9 @@ The output directory holds:
 - ``rejects.jsonl``: inputs that could not be read, with reason and location;
 - ``stats.json``: counters per step and reason; ``pipeline.toml``: the effective configuration.
 
-Every file is written atomically.
+Every file is written atomically. :func:`clean_directory` cuts the input into shards and runs
+them on an engine (one process, a process pool or Ray: :mod:`corpusclean.executors`); while it
+runs, its work files live in ``OUT/.corpusclean-work/`` (``docs/scale.md``).
 """
 
 from __future__ import annotations
