@@ -161,5 +161,13 @@ def make_engine(engine: str, workers: int | None) -> Engine:
     if engine != "local":
         msg = f"unknown engine {engine!r}; choose 'local' or 'ray'"
         raise ValueError(msg)
-    n = workers if workers is not None else (os.cpu_count() or 1)
+    n = workers if workers is not None else available_cores()
     return SerialEngine() if n <= 1 else PoolEngine(n)
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the system tells it)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
