@@ -11,6 +11,7 @@ import logging
 from ._version import __version__
 from .decision import Decision, drop, keep, remove_lines, rewrite
 from .document import Document, Line, Removal
+from .executors.records import clean_records
 from .errors import ConfigError, CorpuscleanError, DuplicateNameError, InputError, OutputError, UnknownStepError
 from .pipeline import Pipeline, Result, Step
 from .registry import FilterInfo, Registry, default_registry
@@ -36,6 +37,7 @@ __all__ = [
     "UnknownStepError",
     "__version__",
     "clean_directory",
+    "clean_records",
     "clean_text",
     "default_registry",
     "drop",

@@ -9,12 +9,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ._version import __version__
-from .budget import DEFAULT_SECONDS, default_budget
+from .budget import DEFAULT_SECONDS
 from .document import Document
 from .errors import CorpuscleanError
 from .pipeline import Pipeline, Result
 from .readers import ReaderOptions, Reject, read_file
 from .registry import default_registry
+from .executors.shards import SHARD_BYTES
 from .runner import clean_directory, run_safely
 
 #: Exit codes: every input was processed or rejected cleanly / a usage error, or the output
@@ -28,7 +29,7 @@ def _positive_int(text: str) -> int:
     except ValueError:
         value = 0
     if value < 1:
-        msg = f"expected a whole number of bytes of at least 1, not {text!r}"
+        msg = f"expected a whole number of at least 1, not {text!r}"
         raise argparse.ArgumentTypeError(msg)
     return value
 
@@ -72,6 +73,10 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--max-bytes", type=_positive_int, default=ReaderOptions.max_bytes, help="reject text and HTML files (after decompression) and JSONL lines larger than this, without reading them (default: 16 MiB)")
     c.add_argument("--time-budget", type=_seconds, default=DEFAULT_SECONDS, metavar="SECONDS", help=f"reject a document that takes longer than this to read or clean (default: {DEFAULT_SECONDS:g}; 0: no limit)")
     c.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
+    c.add_argument("--workers", type=_positive_int, default=None, metavar="N", help="worker processes (default: every core); the output is the same for any N")
+    c.add_argument("--engine", choices=("local", "ray"), default="local", help="run on this machine (default) or on a Ray cluster (needs corpusclean[ray]; see docs/scale.md)")
+    c.add_argument("--resume", action="store_true", help="continue a stopped or killed run in OUT from its completed shards")
+    c.add_argument("--shard-mb", type=_positive_int, default=SHARD_BYTES // (1024 * 1024), metavar="MB", help=f"input per shard in MiB (default: {SHARD_BYTES // (1024 * 1024)}); bounds each worker's memory")
     common(c)
 
     e = sub.add_parser("explain", help="show every line of one file with keep/drop and the reason", description="Run the pipeline on one file and print each line: '+' kept, '-' removed with its reason code and step.")
@@ -100,16 +105,16 @@ def _cmd_clean(args: argparse.Namespace) -> int:
 
         bar = tqdm(unit=" docs", desc="cleaning", file=sys.stderr, disable=not sys.stderr.isatty())
 
-    def on_item(_item: object, _outcome: object) -> None:
+    def progress(n: int) -> None:
         if bar is not None:
-            bar.update(1)
+            bar.update(n)
 
     try:
-        with default_budget(budget):
-            summary = clean_directory(
-                args.input, args.output, pipeline, reader_options=options, overwrite=args.overwrite,
-                on_item=on_item,
-            )
+        summary = clean_directory(
+            args.input, args.output, pipeline, reader_options=options, overwrite=args.overwrite,
+            workers=args.workers, engine=args.engine, resume=args.resume,
+            shard_bytes=args.shard_mb * 1024 * 1024, progress=progress, time_budget=args.time_budget,
+        )
     except OSError as exc:
         where = exc.filename or args.output
         print(f"corpusclean: writing the output failed at {where}: {exc.strerror or exc}; "

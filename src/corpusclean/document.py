@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any, NamedTuple
 
 
@@ -80,8 +81,13 @@ def split_lines(text: str) -> tuple[Line, ...]:
     >>> split_lines("a\\r\\nb")
     (Line(no=1, text='a'), Line(no=2, text='b'))
     """
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return tuple(Line(i, t) for i, t in enumerate(text.split("\n"), start=1))
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    parts = text.split("\n")
+    return tuple(map(_new_line, repeat(Line), zip(range(1, len(parts) + 1), parts)))
+
+
+_new_line = tuple.__new__  # builds a Line from a (no, text) pair without a Python-level call
 
 
 def render(lines: Iterable[Line]) -> str:
@@ -122,7 +128,9 @@ class Document:
     removals: tuple[Removal, ...] = ()
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "lines", tuple(Line(*ln) for ln in self.lines))
+        lines = self.lines
+        if type(lines) is not tuple or (lines and set(map(type, lines)) != {Line}):
+            object.__setattr__(self, "lines", tuple(Line(*ln) for ln in lines))
         if not isinstance(self.meta, FrozenDict):
             object.__setattr__(self, "meta", freeze(self.meta))
         if not isinstance(self.annotations, FrozenDict):

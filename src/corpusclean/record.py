@@ -6,9 +6,9 @@ shape datatrove's and dolma's JSONL readers and ``datasets.load_dataset("json")`
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from ._json import dumps_line
 from ._version import __version__
 from .document import thaw
 from .pipeline import Result
@@ -37,19 +37,11 @@ def to_record(result: Result, fingerprint: str) -> dict[str, Any]:
     return {"id": doc.id, "text": doc.text, "source": metadata["source_path"], "metadata": metadata}
 
 
-#: Characters that ``str.splitlines()`` and some JSONL readers take as line ends; JSON allows
-#: them raw inside strings, so they are escaped to keep one record on one line for every reader.
-_LINE_BREAKS = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
-_LINE_BREAKS_TABLE = str.maketrans(_LINE_BREAKS)
-
-
 def dumps(record: dict[str, Any]) -> str:
-    """One JSONL line, deterministic (keys in the order built, UTF-8 kept as is).
+    """One JSONL line, deterministic (keys in the order built, UTF-8 kept as is, line-break
+    characters escaped so every reader sees one record per line).
 
     >>> dumps({"text": "a" + chr(0x2028) + "b"})
     '{"text":"a\\\\u2028b"}\\n'
     """
-    line = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
-    if not line.isascii():
-        line = line.translate(_LINE_BREAKS_TABLE)
-    return line + "\n"
+    return dumps_line(record).decode("utf-8")

@@ -7,27 +7,33 @@ The output directory holds:
 - ``rejects.jsonl``: inputs that could not be read, with reason and location;
 - ``stats.json``: counters per step and reason; ``pipeline.toml``: the effective configuration.
 
-Every file is written atomically.
+Every file is written atomically. :func:`clean_directory` cuts the input into shards and runs
+them on an engine (one process, a process pool or Ray: :mod:`corpusclean.executors`); while it
+runs, its work files live in ``OUT/.corpusclean-work/`` (``docs/scale.md``).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .budget import BudgetExceeded, default_seconds
+from .budget import BudgetExceeded, default_budget, default_seconds
 from .budget import time_budget as _time_budget
 from .document import Document
 from .errors import InputError, OutputError
 from .pipeline import Pipeline, Result
 from .readers import ReaderOptions, Reject, read_file, walk
-from .record import dumps, to_record
+from .executors.driver import WORK_DIR, run_sharded
+from .executors.engines import make_engine
+from .executors.shards import SHARD_BYTES
 from .stats import Stats
-from .writers import AtomicWriter, check_target, write_atomic
+from .writers import check_target
 
 log = logging.getLogger(__name__)
 
@@ -136,40 +142,62 @@ def clean_directory(
     reader_options: ReaderOptions | None = None,
     overwrite: bool = False,
     on_item: Callable[[Document | Reject, Result | Reject], None] | None = None,
+    workers: int | None = 1,
+    engine: str = "local",
+    resume: bool = False,
+    shard_bytes: int = SHARD_BYTES,
+    progress: Callable[[int], None] | None = None,
+    time_budget: float | None = None,
 ) -> RunSummary:
-    """Clean every supported file under ``input_path`` into ``output``."""
+    """Clean every supported file under ``input_path`` into ``output``.
+
+    The input is cut into shards (``shard_bytes`` of input each, see
+    :mod:`corpusclean.executors.shards`) run by ``workers`` processes (``None``: every core) or,
+    with ``engine="ray"``, by a Ray cluster; the output is the same bytes whatever runs it.
+    ``resume`` picks up a run that was stopped, even killed, from its completed shards.
+    ``on_item`` sees every document of the final pass with its outcome (one worker only);
+    ``progress`` is called with the number of documents of each finished shard.
+    ``time_budget`` is the seconds one document may take before it becomes a
+    ``pipeline.timeout`` reject (``None``: the current default, 10 s; ``0``: no limit).
+    """
     input_path = Path(input_path)
     output = Path(output)
     if not input_path.exists():
         msg = f"{input_path} does not exist; give an existing directory or file to clean"
         raise InputError(msg)
-    check_output_dir(input_path, output, overwrite=overwrite)
     pipeline = pipeline or Pipeline.default()
-    fingerprint = pipeline.fingerprint()
-    stats = Stats()
+    reader_options = reader_options or ReaderOptions()
+    if resume and _is_complete(output, pipeline):
+        stats = Stats.from_dict(json.loads((output / "stats.json").read_text(encoding="utf-8")))
+        return RunSummary(stats, output, [output / n for n in OUTPUT_FILES])
+    unfinished = resume and (output / WORK_DIR).is_dir()
+    check_output_dir(input_path, output, overwrite=overwrite or unfinished)
     try:
         output.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         msg = f"cannot create {output}: {exc.strerror}"
         raise OutputError(msg) from None
-    with (
-        AtomicWriter(output / "documents.jsonl") as docs_out,
-        AtomicWriter(output / "dropped.jsonl") as dropped_out,
-        AtomicWriter(output / "rejects.jsonl") as rejects_out,
-    ):
-        for item, outcome in process(iter_inputs(input_path, reader_options), pipeline):
-            if isinstance(outcome, Reject):
-                stats.add_reject(outcome)
-                rejects_out.write(dumps(outcome.to_dict()))
-            else:
-                stats.add_result(outcome)
-                target = docs_out if outcome.kept else dropped_out
-                target.write(dumps(to_record(outcome, fingerprint)))
-            if on_item is not None:
-                on_item(item, outcome)
-    write_atomic(output / "stats.json", stats.to_json())
-    write_atomic(output / "pipeline.toml", pipeline.to_toml())
+    if on_item is not None and (workers is None or workers > 1 or engine != "local"):
+        msg = "on_item needs workers=1 and the local engine; use progress= to follow a parallel run"
+        raise ValueError(msg)
+    runner = make_engine(engine, workers)
+    budget = default_budget(time_budget) if time_budget is not None else nullcontext()
+    try:
+        with budget:
+            stats = run_sharded(
+                input_path, output, pipeline, runner, reader_options=reader_options, resume=resume,
+                overwrite=overwrite, shard_bytes=shard_bytes, on_item=on_item, progress=progress,
+            )
+    finally:
+        runner.close()
     return RunSummary(stats, output, [output / n for n in OUTPUT_FILES])
+
+
+def _is_complete(output: Path, pipeline: Pipeline) -> bool:
+    """Whether ``output`` holds a finished run of ``pipeline`` (nothing left to resume)."""
+    if (output / WORK_DIR).exists() or not all((output / n).is_file() for n in OUTPUT_FILES):
+        return False
+    return (output / "pipeline.toml").read_text(encoding="utf-8") == pipeline.to_toml()
 
 
 def clean_text(text: str, pipeline: Pipeline | None = None, *, id: str = "") -> Result:

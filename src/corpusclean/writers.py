@@ -42,6 +42,15 @@ def check_target(path: Path) -> None:
         raise OutputError(msg)
 
 
+def _read_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _read_umask()
+
+
 class AtomicWriter:
     """A text file that appears under its final name only when closed without error.
 
@@ -71,6 +80,7 @@ class AtomicWriter:
                 "check that it is writable"
             )
             raise OutputError(msg) from None
+        os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600; output files get the usual mode
         self._file = os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="\n")
         return self._file
 
@@ -101,3 +111,46 @@ def write_atomic(path: str | Path, text: str) -> None:
     """Write ``text`` to ``path`` atomically."""
     with AtomicWriter(path) as f:
         f.write(text)
+
+
+class StagedFile:
+    """A binary file written under ``NAME.PID.tmp`` beside ``path``; :meth:`commit` renames it
+    into place, :meth:`discard` removes it. The executors write shard parts, spills and markers
+    with it: a killed process leaves at most a temporary file, never a partial ``path``.
+
+    ``sync=False`` (work files) skips ``fsync``: what a killed process wrote is still in the
+    kernel's hands, which is all that resuming needs.
+
+    >>> import tempfile, pathlib
+    >>> f = StagedFile(pathlib.Path(tempfile.mkdtemp()) / "part")
+    >>> _ = f.file.write(b"x"); f.commit(); f.path.read_bytes()
+    b'x'
+    """
+
+    def __init__(self, path: str | Path, *, sync: bool = False) -> None:
+        self.path = Path(path)
+        self.sync = sync
+        self.tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+        self.file = open(self.tmp, "wb", buffering=1024 * 1024)  # noqa: SIM115
+
+    def commit(self) -> None:
+        if self.sync:
+            self.file.flush()
+            os.fsync(self.file.fileno())
+        self.file.close()
+        os.replace(self.tmp, self.path)
+
+    def discard(self) -> None:
+        self.file.close()
+        self.tmp.unlink(missing_ok=True)
+
+
+def write_bytes_atomic(path: str | Path, data: bytes, *, sync: bool = False) -> None:
+    """Write ``data`` to ``path`` through a :class:`StagedFile`."""
+    staged = StagedFile(path, sync=sync)
+    try:
+        staged.file.write(data)
+        staged.commit()
+    except BaseException:
+        staged.discard()
+        raise

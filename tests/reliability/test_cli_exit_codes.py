@@ -111,13 +111,13 @@ def test_write_failure_mid_run_exits_2_and_keeps_earlier_output(
     out = tmp_path / "out"
     assert run(capsys, "clean", str(inp), "-o", str(out), "-q")[0] == 0
     before = (out / "documents.jsonl").read_bytes()
-    from corpusclean import runner
+    from corpusclean.executors import tasks
 
-    def disk_full(_record: object) -> str:
+    def disk_full(_record: object) -> bytes:
         raise OSError(28, "No space left on device", str(out / "documents.jsonl"))
 
-    monkeypatch.setattr(runner, "dumps", disk_full)
-    code, err = run(capsys, "clean", str(inp), "-o", str(out), "-q", "--overwrite")
+    monkeypatch.setattr(tasks, "dumps_line", disk_full)
+    code, err = run(capsys, "clean", str(inp), "-o", str(out), "-q", "--overwrite", "--workers", "1")
     assert code == 2
     assert "No space left on device" in err and "free space" in err
     assert (out / "documents.jsonl").read_bytes() == before

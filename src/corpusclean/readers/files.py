@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import errno
 import gzip
+import io
 import json
 import logging
 import os
@@ -27,6 +28,7 @@ from typing import IO, Any
 
 import regex
 
+from .. import _json as fast_json
 from ..budget import DEFAULT_SECONDS, BudgetExceeded, time_budget
 from ..document import Document
 from .base import Reject
@@ -323,14 +325,25 @@ def _read_at_most(stream: IO[bytes], size: int) -> bytes:
 
 
 def _read_jsonl(
-    f: IO[bytes], st: os.stat_result, gz: bool, rel: str, options: ReaderOptions
+    f: IO[bytes],
+    st: os.stat_result,
+    gz: bool,
+    rel: str,
+    options: ReaderOptions,
+    *,
+    first_line: int = 1,
+    first_offset: int = 0,
+    whole: bool = True,
 ) -> Iterator[Document | Reject]:
-    """One document per JSONL line, read line by line; offsets count decompressed bytes."""
+    """One document per JSONL line, read line by line; offsets count decompressed bytes.
+
+    ``first_line``, ``first_offset`` and ``whole=False`` read a byte range of a larger file
+    (see :func:`read_jsonl_range`)."""
     stream: IO[bytes] = gzip.GzipFile(fileobj=f, mode="rb") if gz else f  # type: ignore[assignment]
     limit = options.max_bytes
     seen_ids: dict[str, int] = {}
-    offset = 0
-    lineno = 0
+    offset = first_offset
+    lineno = first_line - 1
     produced = 0
     while True:
         start = offset
@@ -388,6 +401,8 @@ def _read_jsonl(
             continue
         produced += 1
         yield _jsonl_record(raw, rel, lineno, start, seen_ids, options)
+    if not whole:
+        return
     if not produced:
         yield Reject(rel, "read.empty", "no records: the file is empty or holds only blank lines")
     if not gz:
@@ -395,6 +410,49 @@ def _read_jsonl(
             _check_unchanged(f, st, offset)
         except _Unusable as exc:
             yield exc.reject(rel)
+
+
+class _Range(io.RawIOBase):
+    """The bytes ``[start, start + size)`` of an open file, as a readable stream."""
+
+    def __init__(self, f: IO[bytes], size: int) -> None:
+        self._f = f
+        self._left = size
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buf: Any) -> int:
+        n = min(len(buf), self._left)
+        if n <= 0:
+            return 0
+        data = self._f.read(n)
+        buf[: len(data)] = data
+        self._left -= len(data)
+        return len(data)
+
+
+def read_jsonl_range(
+    path: Path, rel: str, options: ReaderOptions, start: int, end: int, first_line: int
+) -> Iterator[Document | Reject]:
+    """The records of bytes ``[start, end)`` of an uncompressed JSONL file, a range that starts
+    at line ``first_line``; line numbers and offsets are those of the whole file."""
+    try:
+        f = open(path, "rb")  # noqa: SIM115 - closed below, after the generator is drained
+    except OSError as exc:
+        yield Reject(rel, "read.unreadable", f"cannot read the file: {exc.strerror or exc}", offset=start)
+        return
+    with f:
+        try:
+            st = os.fstat(f.fileno())
+            f.seek(start)
+        except OSError as exc:
+            yield Reject(rel, "read.unreadable", f"cannot read the file: {exc.strerror or exc}", offset=start)
+            return
+        stream = io.BufferedReader(_Range(f, end - start))
+        yield from _read_jsonl(
+            stream, st, False, rel, options, first_line=first_line, first_offset=start, whole=False  # type: ignore[arg-type]
+        )
 
 
 def _skip_line(stream: IO[bytes]) -> int:
@@ -422,7 +480,7 @@ def _jsonl_record(
             method="utf-8-replaced", replaced=errors, replaced_offsets=[start + o for o in offsets]
         )
     try:
-        record: Any = json.loads(text)
+        record: Any = fast_json.loads(text)
     except json.JSONDecodeError as exc:
         return Reject(
             rel,

@@ -1,0 +1,113 @@
+"""JSON in and out, with orjson when it is installed (the ``fast`` extra) and the standard
+library otherwise. Both give the same values in and the same bytes out.
+
+orjson writes what ``json.dumps(obj, ensure_ascii=False, separators=(",", ":"))`` writes except
+for a few values: floats below 1e-4 in magnitude (``1e-05`` against ``0.00001``), NaN and
+infinities, integers beyond 64 bits, non-string keys. :func:`dumps_line` sends every record
+holding one of those to the standard library, so the output does not depend on what is installed.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+try:  # pragma: no cover - depends on the environment
+    import orjson
+except ImportError:  # pragma: no cover
+    orjson = None  # type: ignore[assignment]
+
+HAVE_ORJSON = orjson is not None
+
+
+def loads(text: str | bytes) -> Any:
+    """Parse one JSON value; errors are the standard library's, with its message and position."""
+    if orjson is not None:
+        try:
+            value = orjson.loads(text)
+        except orjson.JSONDecodeError:
+            pass  # orjson refuses some inputs json takes (lone surrogates, NaN)
+        else:
+            if not _has_huge_float(value):
+                return value
+    return json.loads(text)
+
+
+def _has_huge_float(value: Any) -> bool:
+    """orjson reads integers beyond 64 bits as floats; json keeps them integers."""
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        t = type(v)
+        if t is float:
+            if not -(2.0**63) < v < 2.0**64:
+                return True
+        elif t is dict:
+            stack.extend(v.values())
+        elif t is list:
+            stack.extend(v)
+    return False
+
+
+def _orjson_safe(value: Any) -> bool:
+    """Whether orjson writes ``value`` exactly as the standard library does."""
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        t = type(v)
+        if t is str or t is bool or v is None:
+            continue
+        if t is int:
+            if not -(2**63) <= v < 2**64:
+                return False
+        elif t is float:
+            if not math.isfinite(v) or (v != 0.0 and -1e-4 < v < 1e-4):
+                return False
+        elif isinstance(v, dict):
+            for k in v:
+                if type(k) is not str:
+                    return False
+            stack.extend(v.values())
+        elif isinstance(v, (list, tuple)):
+            stack.extend(v)
+        elif isinstance(v, (str, int, float)):
+            return False  # subclasses: let the standard library decide how to write them
+        else:
+            return False
+    return True
+
+
+def dumps_std(obj: Any) -> bytes:
+    """One compact JSON line (UTF-8, keys in insertion order) with the standard library."""
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return text.encode("utf-8", errors="replace")
+
+
+#: U+0085, U+2028 and U+2029 in UTF-8: ``str.splitlines()`` and some JSONL readers end a line
+#: there, and JSON allows them raw inside strings, so they are written as escapes to keep one
+#: record on one line for every reader.
+_LINE_BREAKS = ((b"\xc2\x85", b"\\u0085"), (b"\xe2\x80\xa8", b"\\u2028"), (b"\xe2\x80\xa9", b"\\u2029"))
+
+
+def dumps_line(obj: Any) -> bytes:
+    """One compact JSON line as UTF-8 bytes, the same whichever library writes it.
+
+    >>> dumps_line({"a": "é", "b": [1, 2.5e-05]})
+    b'{"a":"\\xc3\\xa9","b":[1,2.5e-05]}\\n'
+    >>> dumps_line({"a": "x" + chr(0x2028)})
+    b'{"a":"x\\\\u2028"}\\n'
+    """
+    line = None
+    if orjson is not None and _orjson_safe(obj):
+        try:
+            line = orjson.dumps(obj, option=orjson.OPT_APPEND_NEWLINE)
+        except TypeError:
+            pass  # lone surrogates and other values orjson refuses
+    if line is None:
+        line = dumps_std(obj)
+    if not line.isascii():
+        for raw, escaped in _LINE_BREAKS:
+            if raw in line:
+                line = line.replace(raw, escaped)
+    return line

@@ -1,0 +1,198 @@
+"""The driver: plan shards, run the passes on an engine, merge corpus states, assemble output.
+
+Work files live in ``OUT/.corpusclean-work/`` until the run is complete: shard parts, spills
+between passes, corpus states, completion markers and ``run.json`` (what a resumed run must
+match). The final files are assembled from the parts in shard order and renamed into place, then
+the work directory is removed. See ``docs/scale.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import shutil
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..budget import default_seconds
+from ..document import Document
+from ..errors import OutputError
+from ..pipeline import Pipeline, Result
+from ..readers import ReaderOptions, Reject
+from ..stats import Stats
+from ..writers import StagedFile, write_atomic, write_bytes_atomic
+from . import tasks
+from .engines import Engine, Handle
+from .shards import SHARD_BYTES, Shard, plan_digest, plan_shards
+from .tasks import STREAMS, PassSpec, PipelineSpec, ShardTask, marker_path, part_path, state_path
+
+WORK_DIR = ".corpusclean-work"
+#: Shard states merged at once when reducing a corpus step.
+MERGE_BATCH = 16
+
+
+@dataclass
+class Plan:
+    """The passes of a pipeline: one per corpus step, then the final one."""
+
+    passes: list[PassSpec]
+
+    @classmethod
+    def of(cls, pipeline: Pipeline) -> Plan:
+        corpus = pipeline.corpus_indexes()
+        bounds = [0, *corpus, len(pipeline.filters)]
+        passes = []
+        for j in range(len(bounds) - 1):
+            collect = corpus[j] if j < len(corpus) else None
+            passes.append(PassSpec(j, bounds[j], bounds[j + 1], collect))
+        return cls(passes)
+
+
+def _run_identity(pipeline: Pipeline, digest: str, options: ReaderOptions, shard_bytes: int) -> dict[str, Any]:
+    return {
+        "pipeline": pipeline.fingerprint(),
+        "plan": digest,
+        "shard_bytes": shard_bytes,
+        "text_field": options.text_field,
+        "id_field": options.id_field,
+        "max_bytes": options.max_bytes,
+    }
+
+
+def _prepare_work(output: Path, identity: dict[str, Any], resume: bool, overwrite: bool) -> Path:
+    work = output / WORK_DIR
+    run_file = work / "run.json"
+    if work.exists():
+        earlier = None
+        try:
+            earlier = json.loads(run_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            earlier = None
+        if resume and earlier == identity:
+            for tmp in work.glob("*.tmp"):
+                tmp.unlink(missing_ok=True)
+            return work
+        if resume and earlier is not None:
+            msg = (f"{output} holds an unfinished run of another pipeline or input; "
+                   "pass --overwrite instead of --resume to start again")
+            raise OutputError(msg)
+        if not resume and not overwrite:
+            msg = (f"{output} holds an unfinished run; pass --resume to continue it or "
+                   "--overwrite to start again")
+            raise OutputError(msg)
+        _remove_work(work)
+    trash = work.with_name(work.name + ".trash")
+    if trash.exists():
+        shutil.rmtree(trash)
+    work.mkdir(parents=True)
+    write_atomic(run_file, json.dumps(identity, sort_keys=True) + "\n")
+    return work
+
+
+def _reduce(step: Any, work: Path, number: int, shards: list[Shard]) -> Any:
+    """Merge the shard states of one collecting pass, a batch at a time, in shard order."""
+    acc: list[Any] = []
+    for shard in shards:
+        with state_path(work, number, shard).open("rb") as f:
+            acc.append(pickle.load(f))
+        if len(acc) >= MERGE_BATCH:
+            acc = [step.merge(acc)]
+    return step.merge(acc) if acc else step.merge([step.empty()])
+
+
+def _concat(parts: list[Path], target: Path) -> None:
+    """Join the shard parts into ``target`` (synced: it is final output), atomically."""
+    out = StagedFile(target, sync=True)
+    try:
+        for part in parts:
+            with part.open("rb") as src:
+                shutil.copyfileobj(src, out.file, 4 * 1024 * 1024)
+        out.commit()
+    except BaseException:
+        out.discard()
+        raise
+
+
+def run_sharded(
+    input_path: Path,
+    output: Path,
+    pipeline: Pipeline,
+    engine: Engine,
+    *,
+    reader_options: ReaderOptions,
+    resume: bool = False,
+    overwrite: bool = False,
+    shard_bytes: int = SHARD_BYTES,
+    on_item: Callable[[Document | Reject, Result | Reject], None] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Stats:
+    """Clean ``input_path`` into ``output`` with ``engine``; return the run's stats.
+
+    The caller has checked the output directory. ``progress`` is called with the number of
+    documents of each shard as the final pass finishes it.
+    """
+    input_path, output = input_path.absolute(), output.absolute()  # workers may run elsewhere
+    shards = plan_shards(input_path, reader_options, shard_bytes=shard_bytes)
+    identity = _run_identity(pipeline, plan_digest(shards), reader_options, shard_bytes)
+    output.mkdir(parents=True, exist_ok=True)
+    work = _prepare_work(output, identity, resume, overwrite)
+    fingerprint = identity["pipeline"]
+    spec_path = work / "pipeline.pkl"
+    spec = PipelineSpec.of(pipeline)
+    if engine.name != "serial":
+        write_bytes_atomic(spec_path, pickle.dumps(spec, protocol=pickle.HIGHEST_PROTOCOL))
+    nonce = os.urandom(6).hex()
+    pipe_handle: Handle = engine.broadcast(
+        pipeline if engine.name == "serial" else spec, spec_path, f"pipeline:{nonce}"
+    )
+    bound: list[tuple[int, Handle]] = []
+    totals = Stats()
+    previous_hook = tasks.ITEM_HOOK
+    if on_item is not None and engine.name == "serial":
+        tasks.ITEM_HOOK = on_item
+    try:
+        for spec_ in Plan.of(pipeline).passes:
+            todo = [s for s in shards if not marker_path(work, spec_.number, s).exists()]
+            jobs = [ShardTask(s, spec_, str(work), pipe_handle, tuple(bound), reader_options, fingerprint,
+                              default_seconds())
+                    for s in todo]
+            for _, done in engine.map(tasks.run_task, jobs):
+                if spec_.final and progress is not None:
+                    progress(done.documents)
+            if spec_.collect is not None:
+                merged_path = work / f"state-{spec_.collect}.pkl"
+                step = pipeline.filters[spec_.collect]
+                if merged_path.exists():
+                    with merged_path.open("rb") as f:
+                        merged = pickle.load(f)
+                else:
+                    merged = _reduce(step, work, spec_.number, shards)
+                    write_bytes_atomic(merged_path, pickle.dumps(merged, protocol=pickle.HIGHEST_PROTOCOL))
+                handle = engine.broadcast(merged, merged_path, f"state-{spec_.collect}:{nonce}")
+                bound.append((spec_.collect, handle))
+    finally:
+        tasks.ITEM_HOOK = previous_hook
+    final = len(Plan.of(pipeline).passes) - 1
+    for shard in shards:
+        marker = json.loads(marker_path(work, final, shard).read_text(encoding="utf-8"))
+        part = marker["stats"]
+        totals += Stats(Counter(part["counts"]), Counter(part["seconds"]))
+    for name in STREAMS:
+        _concat([part_path(work, name, s) for s in shards], output / f"{name}.jsonl")
+    write_atomic(output / "stats.json", totals.to_json())
+    write_atomic(output / "pipeline.toml", pipeline.to_toml())
+    _remove_work(work)
+    return totals
+
+
+def _remove_work(work: Path) -> None:
+    """Remove the work directory: renamed first, so a kill cannot leave half of it looking valid."""
+    trash = work.with_name(work.name + ".trash")
+    if trash.exists():
+        shutil.rmtree(trash)
+    os.replace(work, trash)
+    shutil.rmtree(trash)

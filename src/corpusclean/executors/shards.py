@@ -1,0 +1,177 @@
+"""Shards: the units of work every executor hands out.
+
+The input is cut into shards below the file level: a large uncompressed JSONL file is split by
+byte ranges at line boundaries, and many small files are grouped into one shard. Shards depend
+on the input and on ``shard_bytes`` only, never on the number of workers, and their order is
+the order of the sorted walk; so writing each shard's output in shard order gives the same bytes
+whatever ran them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..document import Document
+from ..readers import ReaderOptions, Reject, read_file, walk
+from ..readers.files import file_format, read_jsonl_range
+
+#: Default shard size: bytes of input per shard (also bounds what one worker holds at a time).
+SHARD_BYTES = 8 * 1024 * 1024
+#: At most this many small files go into one shard.
+SHARD_FILES = 2000
+
+_SCAN_BLOCK = 4 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One piece of input: a whole file, a byte range of a JSONL file, or a walk reject.
+
+    For a range, ``start``/``end`` are byte offsets at line starts and ``first_line`` is the
+    1-based number of the line at ``start``.
+    """
+
+    rel: str
+    path: str = ""
+    start: int = 0
+    end: int = -1
+    first_line: int = 1
+    reject: Reject | None = None
+
+    @property
+    def is_range(self) -> bool:
+        return self.end >= 0
+
+    def size(self) -> int:
+        if self.reject is not None:
+            return 0
+        if self.is_range:
+            return self.end - self.start
+        try:
+            return os.stat(self.path).st_size
+        except OSError:
+            return 0
+
+
+@dataclass(frozen=True, slots=True)
+class Shard:
+    """A numbered list of units, read in order."""
+
+    index: int
+    units: tuple[Unit, ...]
+
+    @property
+    def name(self) -> str:
+        return f"{self.index:05d}"
+
+
+def split_points(path: Path, size: int, shard_bytes: int) -> list[tuple[int, int]]:
+    """``(byte offset, line number)`` of each range start of a file cut near every
+    ``shard_bytes``, always just after a newline. Reads the file once, a block at a time.
+
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "a.jsonl"
+    >>> _ = p.write_bytes(b"aaaa\\nbb\\ncccccc\\nd\\n")
+    >>> split_points(p, p.stat().st_size, 6)
+    [(0, 1), (8, 3), (15, 4)]
+    """
+    points = [(0, 1)]
+    target = shard_bytes
+    line = 1
+    pos = 0
+    with path.open("rb") as f:
+        while pos < size:
+            block = f.read(_SCAN_BLOCK)
+            if not block:
+                break
+            cursor = 0
+            while target < size and pos + len(block) > target:
+                nl = block.find(b"\n", max(target - pos, cursor))
+                if nl < 0:
+                    break
+                line += block.count(b"\n", cursor, nl + 1)
+                cursor = nl + 1
+                if pos + cursor < size:
+                    points.append((pos + cursor, line))
+                target = pos + cursor + shard_bytes
+            line += block.count(b"\n", cursor)
+            pos += len(block)
+    return points
+
+
+def plan_shards(
+    root: Path, options: ReaderOptions | None = None, *, shard_bytes: int = SHARD_BYTES,
+    shard_files: int = SHARD_FILES,
+) -> list[Shard]:
+    """Cut the input under ``root`` into shards (see the module docstring)."""
+    options = options or ReaderOptions()
+    shards: list[Shard] = []
+    current: list[Unit] = []
+    current_bytes = 0
+
+    def flush() -> None:
+        nonlocal current, current_bytes
+        if current:
+            shards.append(Shard(len(shards), tuple(current)))
+        current, current_bytes = [], 0
+
+    for item in walk(root, options):
+        if isinstance(item, Reject):
+            current.append(Unit(item.source, reject=item))
+            continue
+        path, rel = item
+        fmt, gz = file_format(path)
+        try:
+            size = path.stat().st_size
+        except OSError:
+            size = 0
+        if fmt == "jsonl" and not gz and size > shard_bytes:
+            flush()
+            points = split_points(path, size, shard_bytes)
+            ends = [p for p, _ in points[1:]] + [size]
+            for (start, first_line), end in zip(points, ends):
+                shards.append(Shard(len(shards), (Unit(rel, str(path), start, end, first_line),)))
+            continue
+        if current and (current_bytes + size > shard_bytes or len(current) >= shard_files):
+            flush()
+        current.append(Unit(rel, str(path)))
+        current_bytes += size
+    flush()
+    return shards
+
+
+def plan_digest(shards: list[Shard]) -> str:
+    """A hash of the plan and of each file's size and time stamp: a resumed run checks it."""
+    h = hashlib.sha256()
+    for shard in shards:
+        for u in shard.units:
+            stamp = ""
+            if u.reject is None:
+                try:
+                    st = os.stat(u.path)
+                    stamp = f"{st.st_size}:{st.st_mtime_ns}"
+                except OSError:
+                    stamp = "missing"
+            h.update(f"{shard.index}\t{u.rel}\t{u.start}\t{u.end}\t{u.first_line}\t{stamp}\n".encode())
+    return h.hexdigest()[:16]
+
+
+def read_unit(unit: Unit, options: ReaderOptions) -> Iterator[Document | Reject]:
+    """The documents and rejects of one unit, as the readers give them."""
+    if unit.reject is not None:
+        yield unit.reject
+        return
+    if not unit.is_range:
+        yield from read_file(Path(unit.path), unit.rel, options)
+        return
+    yield from read_jsonl_range(Path(unit.path), unit.rel, options, unit.start, unit.end, unit.first_line)
+
+
+def read_shard(shard: Shard, options: ReaderOptions) -> Iterator[Document | Reject]:
+    """Every document and reject of a shard, in order."""
+    for unit in shard.units:
+        yield from read_unit(unit, options)

@@ -1,0 +1,56 @@
+"""The Ray paths (in a small local Ray) give what the local executor gives."""
+
+import json
+from pathlib import Path
+
+import pytest
+from corpus_helpers import make_corpus, registry
+
+from corpusclean import Pipeline, Step, clean_records
+from corpusclean.runner import OUTPUT_FILES, clean_directory
+
+ray = pytest.importorskip("ray")
+pytest.importorskip("ray.data")
+
+
+def corpus_pipeline():
+    return Pipeline(
+        [Step("encoding.fix_mojibake"), Step("encoding.normalize"), Step("test.site_repeats", k=3),
+         Step("test.drop_short", min_chars=15), Step("test.keep_first")],
+        registry=registry(),
+    )
+
+
+@pytest.fixture(scope="module")
+def local_ray():
+    # A local Ray on this machine (Ray has no in-process mode any more); its workers import the
+    # test helpers from this folder.
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False,
+             runtime_env={"env_vars": {"PYTHONPATH": str(Path(__file__).resolve().parent)}})
+    ctx = ray.data.DataContext.get_current()
+    ctx.execution_options.preserve_order = True
+    ctx.enable_progress_bars = False
+    yield ray
+    ray.shutdown()
+
+
+def test_engine_ray_writes_what_the_local_engine_writes(local_ray, tmp_path):
+    src = make_corpus(tmp_path / "in", files=2, docs=40)
+    clean_directory(src, tmp_path / "local", corpus_pipeline(), workers=1, shard_bytes=6000)
+    clean_directory(src, tmp_path / "ray", corpus_pipeline(), engine="ray", shard_bytes=6000)
+    for name in OUTPUT_FILES:
+        assert (tmp_path / "ray" / name).read_bytes() == (tmp_path / "local" / name).read_bytes(), name
+
+
+def test_clean_dataset_equals_clean_records(local_ray, tmp_path):
+    from corpusclean.executors.ray_engine import clean_dataset
+
+    src = make_corpus(tmp_path / "in", files=1, docs=50, dup_ids=False)
+    rows = [json.loads(line) for line in (src / "part0.jsonl").read_text().splitlines()
+            if line.startswith("{\"")]
+    expected = list(clean_records(rows, corpus_pipeline(), dropped=True))
+    ds = ray.data.from_items(rows, override_num_blocks=3)
+    got = clean_dataset(ds, corpus_pipeline(), dropped=True).take_all()
+    assert [{**r, "metadata": json.loads(r["metadata"])} for r in got] == expected
+    reasons = {r["metadata"].get("dropped", {}).get("reason") for r in expected}
+    assert "corpus.duplicate" in reasons  # a corpus step decided something

@@ -1,0 +1,82 @@
+"""The encoding steps' fast paths give what the plain line-by-line definitions give."""
+
+import sys
+import unicodedata
+
+import ftfy
+from ftfy import badness
+from hypothesis import given
+from hypothesis import strategies as st
+
+from corpusclean.document import Document, Line
+from corpusclean.filters.encoding import (
+    FTFY_CONFIG,
+    ZS_CHARS,
+    FixMojibake,
+    Normalize,
+    _has_damage,
+    needs_ftfy,
+    normalize_line,
+    normalize_lines,
+)
+
+# Characters that exercise every branch: spaces of each kind, controls, invisibles, surrogates,
+# combining marks, mojibake letters, line separators.
+TRICKY = (" \t\u00a0\u2003\u3000\u200b\u00ad\ufeff\x00\x07\x0b\x0c\x1c\x1f\x7f\x85\x9f\u2028\u2029"
+          "\u0301\u0308eaAÃÂ©â€™ÐÑœ\u0420\u0421\u201e\x1b\ud800")
+line_text = st.text(alphabet=st.sampled_from(TRICKY) | st.characters(blacklist_characters="\n\r"), max_size=30)
+lines = st.lists(line_text, min_size=1, max_size=12)
+
+
+def test_zs_chars_are_the_unicode_space_separators():
+    zs = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if unicodedata.category(c) == "Zs")
+    assert ZS_CHARS == zs
+
+
+@given(lines, st.sampled_from(["NFC", "NFKC", "NFD", "NFKD"]))
+def test_normalize_lines_is_normalize_line_on_each(texts, form):
+    assert normalize_lines(texts, form) == [normalize_line(t, form) for t in texts]
+
+
+def test_normalize_lines_with_a_newline_inside_a_line():
+    assert normalize_lines(["a\n  b", " c "]) == ["a\n b", "c"]
+
+
+def reference_fix(doc):
+    """The line-by-line definition of encoding.fix_mojibake."""
+    out, repairs = [], []
+    for line in doc.lines:
+        if needs_ftfy(line.text) and (badness.is_bad(line.text) or _has_damage(line.text)):
+            fixed, steps = ftfy.fix_and_explain(line.text, config=FTFY_CONFIG)
+            if fixed != line.text and "\n" not in fixed:
+                repairs.append({"line": line.no, "steps": [list(s) for s in steps or []]})
+                out.append(Line(line.no, fixed))
+                continue
+        out.append(line)
+    return out, repairs
+
+
+MOJIBAKE = st.sampled_from(["cafÃ©", "Ã  la", "donâ€™t", "Ã", "Â ", "naÃ¯ve", "â€œquotedâ€\x9d", "plain", ""])
+
+
+@given(st.lists(line_text | MOJIBAKE, min_size=1, max_size=10))
+def test_fix_mojibake_finds_the_lines_the_plain_loop_finds(texts):
+    doc = Document(id="d", lines=tuple(Line(i + 1, t) for i, t in enumerate(texts)))
+    decision = FixMojibake()(doc)
+    expected_lines, expected_repairs = reference_fix(doc)
+    if decision.action == "keep":
+        assert expected_repairs == []
+    else:
+        assert list(decision.doc.lines) == expected_lines
+        assert list(decision.doc.annotations["encoding_repairs"]) == [
+            {"line": r["line"], "steps": tuple(tuple(s) for s in r["steps"])} for r in expected_repairs
+        ]
+
+
+@given(lines)
+def test_normalize_step_matches_the_line_function(texts):
+    doc = Document(id="d", lines=tuple(Line(i + 1, t) for i, t in enumerate(texts)))
+    decision = Normalize()(doc)
+    result = doc if decision.action == "keep" else decision.doc
+    assert [ln.text for ln in result.lines] == [normalize_line(t) for t in texts]
+    assert [ln.no for ln in result.lines] == [ln.no for ln in doc.lines]
