@@ -22,9 +22,10 @@ in one pass per line, no nested quantifiers).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 import regex
@@ -42,15 +43,14 @@ SHARE = "boilerplate.share"
 # -- normalization ----------------------------------------------------------------------------
 
 # Counters ("12", "1.2k", "3,400") and every other digit; a k/m/b suffix goes with its number.
-_COUNTER_RE = regex.compile(r"\d+(?:[.,]\d+)*(?:[kmb](?![^\W\d_]))?")
-_NON_LETTER_RE = regex.compile(r"[^\p{L}]+")
+_COUNTER_RE = re.compile(r"\d+(?:[.,]\d+)*(?:[kmb](?![^\W\d_]))?")
+_NON_LETTER_RE = re.compile(r"[\W\d_]+")
 _MARK_RE = regex.compile(r"[\p{Mn}\u0640]")  # combining marks and the Arabic tatweel
 _LETTER_FOLD = str.maketrans({"ى": "ي", "ة": "ه", "ٱ": "ا", "ی": "ي", "ک": "ك"})
 _CJK_RE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}]")
 _SENTENCE_END_RE = regex.compile(r"[.!?。！？…:;\"”»']\W*$")
 
 
-@lru_cache(maxsize=1 << 16)
 def normalize(text: str) -> str:
     """The comparison form of a line: casefolded, compatibility-decomposed, without combining
     marks, counters, digits or punctuation, spaces folded.
@@ -62,8 +62,10 @@ def normalize(text: str) -> str:
     >>> normalize("اترك تعليقاً")
     'اترك تعليقا'
     """
-    text = unicodedata.normalize("NFKD", text.casefold())
-    text = _MARK_RE.sub("", text).translate(_LETTER_FOLD)
+    text = text.casefold()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = _MARK_RE.sub("", text).translate(_LETTER_FOLD)
     text = _COUNTER_RE.sub(" ", text)
     return _NON_LETTER_RE.sub(" ", text).strip()
 
@@ -74,22 +76,26 @@ def size(norm: str) -> int:
     >>> size("leave a reply"), size("发表评论")
     (3, 2)
     """
-    cjk = len(_CJK_RE.findall(norm))
+    if not norm:
+        return 0
+    cjk = 0 if norm.isascii() else len(_CJK_RE.findall(norm))
     if not cjk:
-        return norm.count(" ") + 1 if norm else 0
+        return norm.count(" ") + 1
     spaced = len(_CJK_RE.sub(" ", norm).split())
     return spaced + (cjk + 1) // 2
 
 
-def is_prose(raw: str, norm: str) -> bool:
-    """A line of running text: long, or medium-long and ending like a sentence."""
-    n = size(norm)
+def is_prose(raw: str, n: int) -> bool:
+    """A line of running text: ``n`` words or more than 12, or 6 ending like a sentence."""
     return n >= 12 or (n >= 6 and _SENTENCE_END_RE.search(raw) is not None)
 
 
 # -- phrase patterns --------------------------------------------------------------------------
 
-_WORDISH = r"\p{Latin}\p{Cyrillic}\p{Greek}"
+# Letters of the scripts that separate words by spaces and do not glue particles to words;
+# a phrase in these scripts must start (and usually end) at a word edge. CJK and Arabic
+# phrases need no edge.
+_WORDISH = "A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u052f"
 
 
 def _entries(table: phrases.Table | Sequence[str], languages: Sequence[str]) -> list[str]:
@@ -101,46 +107,103 @@ def _entries(table: phrases.Table | Sequence[str], languages: Sequence[str]) -> 
     return sorted({n for p in items if (n := normalize(p))})
 
 
+def _union(names: tuple[str, ...], languages: tuple[str, ...], extra: tuple[str, ...]) -> list[str]:
+    items = {p for name in names for p in _entries(getattr(phrases, name), languages)}
+    return sorted(items | {n for p in extra if (n := normalize(p))})
+
+
+class PhraseSet:
+    """Normalized phrases for whole-line tests: exact lookup, or a split of the line into
+    phrases (``"facebook twitter e mail"``), found by a left-to-right pass over word positions.
+
+    >>> s = PhraseSet(["facebook", "twitter", "e mail"])
+    >>> s.whole("twitter"), s.split("facebook twitter e mail"), s.split("facebook is great")
+    (True, True, False)
+    """
+
+    def __init__(self, items: Iterable[str]) -> None:
+        self.items = frozenset(items)
+        self.longest = max((p.count(" ") + 1 for p in self.items), default=0)
+
+    def whole(self, norm: str) -> bool:
+        return norm in self.items
+
+    def split(self, norm: str) -> bool:
+        words = norm.split()
+        if not words:
+            return False
+        reach = [False] * (len(words) + 1)
+        reach[0] = True
+        for start in range(len(words)):
+            if not reach[start]:
+                continue
+            for stop in range(start + 1, min(len(words), start + self.longest) + 1):
+                if not reach[stop] and " ".join(words[start:stop]) in self.items:
+                    reach[stop] = True
+        return reach[-1]
+
+
 @lru_cache(maxsize=256)
-def pattern(names: tuple[str, ...], languages: tuple[str, ...] = (), extra: tuple[str, ...] = (),
-            mode: str = "line") -> regex.Pattern[str]:
-    """One compiled pattern for the union of the named phrase tables.
+def phrase_set(names: tuple[str, ...], languages: tuple[str, ...] = (),
+               extra: tuple[str, ...] = ()) -> PhraseSet:
+    """The union of the named phrase tables (restricted to ``languages``, empty: all), plus
+    ``extra`` phrases, normalized.
 
-    ``mode`` is ``"line"`` (use with ``fullmatch``), ``"phrase"`` (``search``; a phrase must
-    start and end at word edges) or ``"prefix"`` (``search``; word start only, so plurals and
-    compounds match). CJK and Arabic phrases need no word edges.
-
-    >>> bool(pattern(("SHARE_LINES",), ("en",)).fullmatch("read more"))
-    True
-    >>> bool(pattern(("COOKIE_TERMS",), ("de",), mode="prefix").search("cookieeinstellungen"))
+    >>> phrase_set(("SHARE_LINES",), ("en",)).whole("read more")
     True
     """
-    items = sorted({p for name in names for p in _entries(getattr(phrases, name), languages)}
-                   | {n for p in extra if (n := normalize(p))})
+    return PhraseSet(_union(names, languages, extra))
+
+
+def _trie_regex(items: Iterable[str]) -> str:
+    """One alternation shaped as a trie: every branch starts with a different character, so a
+    match attempt at one position costs at most the length of the longest phrase."""
+    trie: dict[str, dict] = {}  # type: ignore[type-arg]
+    for item in items:
+        node = trie
+        for ch in item:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:  # type: ignore[type-arg]
+        alts = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 and len(alts[0]) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(trie)
+
+
+@lru_cache(maxsize=256)
+def phrase_search(names: tuple[str, ...], languages: tuple[str, ...] = (),
+                  prefix: bool = False) -> re.Pattern[str]:
+    """A pattern finding any phrase of the named tables inside a normalized line (use with
+    ``search``). A phrase in a spaced script must start at a word edge and, unless ``prefix``
+    (plurals and compounds: ``cookie`` in ``cookieeinstellungen``), end at one.
+
+    >>> bool(phrase_search(("COOKIE_TERMS",), ("de",), prefix=True).search("cookieeinstellungen"))
+    True
+    >>> bool(phrase_search(("COMMENT_PHRASES",)).search("bitte schreibe einen kommentar"))
+    True
+    """
+    items = _union(names, languages, ())
     if not items:
-        return regex.compile(r"(?!)")
-    if mode == "line":
-        return regex.compile(r"\L<items>", items=items)
-    left = rf"(?<![{_WORDISH}])"
-    right = "" if mode == "prefix" else rf"(?![{_WORDISH}])"
-    return regex.compile(rf"{left}\L<items>{right}", items=items)
-
-
-@lru_cache(maxsize=64)
-def sequence_pattern(names: tuple[str, ...], languages: tuple[str, ...] = (),
-                     extra: tuple[str, ...] = ()) -> regex.Pattern[str]:
-    """A whole line made of phrases of the named tables separated by single spaces (use with
-    ``fullmatch`` on short lines: a split of the line into phrases is searched).
-
-    >>> bool(sequence_pattern(("SHARE_TOKENS",)).fullmatch("facebook twitter e mail"))
-    True
-    """
-    items = sorted({p for name in names for p in _entries(getattr(phrases, name), languages)}
-                   | {n for p in extra if (n := normalize(p))})
-    return regex.compile(r"\L<t>(?: \L<t>)*", t=items)
+        return re.compile(r"(?!)")
+    right = "" if prefix else f"(?![{_WORDISH}])"
+    return re.compile(f"(?<![{_WORDISH}])(?:{_trie_regex(items)}){right}")
 
 
 # -- shared line scaffolding ------------------------------------------------------------------
+
+
+# Characters of code, markup and quotation: a line with one is not a bare UI label (a code
+# line ``print(data)``, a quoted word ``"Search"``), even when its letters spell one.
+_CODE_RE = re.compile(r"[;{}=\[\]_\"“”„`\\]|\w\(|\(\)")
+# A line without letters that may stand in a row of buttons or fields ("×", "*", "|").
+_SYMBOL_RE = re.compile(r"[^\w\s]{1,3}")
+_COUNT_RE = re.compile(r"\(?\d{1,3}(?:[.,]\d{1,3})*[kKmM]?\)?")
+_NUMERIC_DATE_RE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,16 +211,43 @@ class _Line:
     index: int  # position in doc.lines
     raw: str
     norm: str
+    size: int
+
+    @property
+    def label(self) -> str:
+        """The normalized text when the line can be a bare label (not code or a quotation),
+        else ``""``."""
+        return "" if _CODE_RE.search(self.raw) else self.norm
+
+    @property
+    def lead_in(self) -> bool:
+        """Ends with a colon: "Read more:" or "See also:" introduces what follows."""
+        return self.raw.rstrip().endswith(":")
+
+    @property
+    def counter(self) -> bool:
+        """Only a number, as a counter split from its label ("12", "1.2K")."""
+        return _COUNT_RE.fullmatch(self.raw.strip()) is not None
+
+    @property
+    def symbol(self) -> bool:
+        return _SYMBOL_RE.fullmatch(self.raw.strip()) is not None
+
+
+@lru_cache(maxsize=1 << 16)
+def _features(text: str) -> tuple[str, int]:
+    norm = normalize(text)
+    return norm, size(norm)
 
 
 def _nonblank(doc: Document) -> list[_Line]:
-    return [_Line(i, ln.text, normalize(ln.text)) for i, ln in doc.content_lines()]
+    return [_Line(i, ln.text, *_features(ln.text)) for i, ln in doc.content_lines()]
 
 
 def _spread(lines: list[_Line], seeds: set[int], candidate: Callable[[_Line], bool],
             window: int) -> set[int]:
-    """Positions of candidate lines reachable from a seed within ``window`` non-blank lines,
-    hopping over other reached candidates (a row of buttons under a banner)."""
+    """Positions of candidate lines within ``window`` non-blank lines of a seed, before or
+    after it, hopping over candidates already reached (a row of buttons under a banner)."""
     reached: set[int] = set()
     for order in (range(len(lines)), range(len(lines) - 1, -1, -1)):
         last = None
@@ -172,29 +262,35 @@ def _spread(lines: list[_Line], seeds: set[int], candidate: Callable[[_Line], bo
 
 @dataclass(frozen=True, kw_only=True)
 class _LineFamily:
-    """Common parameters: ``languages`` restricts the phrase tables (empty: all of them),
-    ``extra_lines`` adds whole-line phrases, ``max_words`` bounds the lines considered."""
+    """Parameters every family has: ``languages`` restricts the phrase tables (empty: all),
+    ``extra_lines`` adds whole-line phrases of the family, ``max_words`` bounds the length of
+    the lines it looks at."""
 
     languages: tuple[str, ...] = ()
     extra_lines: tuple[str, ...] = ()
     max_words: int = 120
-    reason: str = field(default="", init=False, repr=False)
 
-    def _p(self, *names: str, mode: str = "line", extra: bool = False) -> regex.Pattern[str]:
-        return pattern(names, tuple(self.languages), tuple(self.extra_lines) if extra else (), mode)
+    reason = ""
+
+    def _set(self, *names: str, extra: bool = False) -> PhraseSet:
+        return phrase_set(names, tuple(self.languages), tuple(self.extra_lines) if extra else ())
+
+    def _search(self, *names: str, prefix: bool = False) -> re.Pattern[str]:
+        return phrase_search(names, tuple(self.languages), prefix)
 
     def __call__(self, doc: Document) -> Decision:
         lines = _nonblank(doc)
         hits = self.find(lines)
         return remove_lines(doc, {lines[pos].index: self.reason for pos in sorted(hits)})
 
-    def find(self, lines: list[_Line]) -> set[int]:  # pragma: no cover - abstract
+    def find(self, lines: list[_Line]) -> set[int]:
+        """Positions (in ``lines``) of the lines to remove."""
         raise NotImplementedError
 
 
 # -- cookie -----------------------------------------------------------------------------------
 
-_CONFIG_RE = regex.compile(r"[A-Za-z_][\w-]*\s*=\s*[(\[{\"'\w]")
+_CONFIG_RE = re.compile(r"[A-Za-z_][\w-]*\s*=\s*[(\[{\"'\w]")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -203,42 +299,41 @@ class CookieBanner(_LineFamily):
 
     A banner line has a cookie word together with a phrase addressing the reader or speaking
     for the site ("we use", "you agree", "this website"), or a consent-manager formula ("we
-    value your privacy"), or, on a short line, a cookie word with a control word ("Cookie
-    settings", "Accept cookies"), or is a widget configuration (``key=value`` pairs) carrying
-    consent buttons. Button lines ("Accept", "I agree", "OK", "Learn more") go only when they
-    stand within ``window`` lines of a banner.
+    value your privacy"); on a short line (``max_control_words``) a cookie word with a control
+    word is enough ("Cookie settings", "Accept cookies"); a widget configuration line
+    (``key=value`` pairs) counts when it carries a cookie word or consent buttons. Button lines
+    ("Accept", "I agree", "OK", "Learn more", or a row of them) go only when they stand within
+    ``window`` non-blank lines of a banner.
+
+    >>> doc = Document.from_text("News text.\\nWe use cookies on this website.\\nOK\\nOK")
+    >>> [r.line for r in CookieBanner()(doc).removed]
+    [2, 3, 4]
     """
 
     window: int = 3
     max_control_words: int = 8
-    reason: str = field(default=COOKIE, init=False, repr=False)
+    reason = COOKIE
 
     def is_banner(self, line: _Line) -> bool:
-        norm = line.norm
-        n = size(norm)
+        norm, n = line.norm, line.size
         if not norm or n > self.max_words:
             return False
-        if self._p("CONSENT_PHRASES", mode="phrase").search(norm):
+        if self._search("CONSENT_PHRASES").search(norm):
             return True
-        if self._p("COOKIE_BUTTONS", extra=True).fullmatch(norm):
-            return False
-        has_cookie = self._p("COOKIE_TERMS", mode="prefix").search(norm) is not None
+        has_cookie = self._search("COOKIE_TERMS", prefix=True).search(norm) is not None
         if has_cookie:
-            if self._p("COOKIE_ADDRESS", mode="phrase").search(norm):
+            if self._search("COOKIE_ADDRESS").search(norm):
                 return True
-            if n <= self.max_control_words and self._p("COOKIE_ACTIONS", mode="phrase").search(norm):
+            if n <= self.max_control_words and self._search("COOKIE_ACTIONS").search(norm):
                 return True
         if n <= 12 and len(_CONFIG_RE.findall(line.raw)) >= 2:
-            return has_cookie or self._p("COOKIE_BUTTONS", mode="phrase").search(norm) is not None
+            return has_cookie or self._search("COOKIE_BUTTONS").search(norm) is not None
         return False
 
     def is_button(self, line: _Line) -> bool:
-        norm = line.norm
-        return (not norm and len(line.raw) <= 3) or (
-            size(norm) <= 6
-            and sequence_pattern(("COOKIE_BUTTONS",), tuple(self.languages),
-                                 tuple(self.extra_lines)).fullmatch(norm) is not None
-        )
+        if not line.norm:
+            return line.symbol  # a lone "×" or "!"
+        return line.size <= 6 and self._set("COOKIE_BUTTONS", extra=True).split(line.label)
 
     def find(self, lines: list[_Line]) -> set[int]:
         seeds = {pos for pos, line in enumerate(lines) if self.is_banner(line)}
@@ -253,22 +348,28 @@ class CookieBanner(_LineFamily):
 @dataclass(frozen=True, kw_only=True)
 class CommentForm(_LineFamily):
     """Remove comment forms: "Leave a reply", "Your email address will not be published",
-    "Required fields are marked *", "Post comment", "N comments", and the field labels
-    ("Name", "Email", "Website") standing within ``window`` lines of such a line.
+    "Required fields are marked *", "Post comment", "N comments", and the field labels and
+    buttons ("Name", "Email", "Website", "Submit") within ``window`` non-blank lines of them.
+
+    >>> doc = Document.from_text("Text.\\nLeave a Reply\\nName *\\nEmail *\\nName")
+    >>> [r.line for r in CommentForm(window=2)(doc).removed]
+    [2, 3, 4, 5]
     """
 
     window: int = 4
-    reason: str = field(default=COMMENT_FORM, init=False, repr=False)
+    max_words: int = 30
+    reason = COMMENT_FORM
 
     def is_form(self, line: _Line) -> bool:
-        norm = line.norm
-        if not norm or size(norm) > self.max_words:
+        if not line.norm or line.size > self.max_words:
             return False
-        return (self._p("COMMENT_LINES", extra=True).fullmatch(norm) is not None
-                or self._p("COMMENT_PHRASES", mode="phrase").search(norm) is not None)
+        return (self._set("COMMENT_LINES", extra=True).whole(line.label)
+                or self._search("COMMENT_PHRASES").search(line.norm) is not None)
 
     def is_field(self, line: _Line) -> bool:
-        return not line.norm or self._p("COMMENT_WEAK").fullmatch(line.norm) is not None
+        if not line.norm:
+            return line.symbol or line.counter
+        return self._set("COMMENT_WEAK").whole(line.label)
 
     def find(self, lines: list[_Line]) -> set[int]:
         seeds = {pos for pos, line in enumerate(lines) if self.is_form(line)}
@@ -279,7 +380,7 @@ class CommentForm(_LineFamily):
 
 # -- navigation -------------------------------------------------------------------------------
 
-_CRUMB_SPLIT_RE = regex.compile(r"\s*(?:[›»>|/•·→»]|\s-\s)\s*")
+_CRUMB_SPLIT_RE = re.compile(r"\s*(?:[›»>|/•·→]|\s[-–]\s)\s*")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -289,69 +390,63 @@ class Navigation(_LineFamily):
     lines, breadcrumbs ("Home > World > Asia") and lines made only of menu labels.
 
     Section names and site links that can also be a heading or a list item ("World",
-    "Sports", "Careers") go only in the page's top or bottom edge (before the first or after
-    the last line of running text) or in a run of at least ``min_run`` menu labels among
-    short lines (``edge_labels`` switches both off).
+    "Sports", "Careers") go only at the page's top or bottom edge (before the first or after
+    the last line of running text) or in a run of at least ``min_run`` menu labels among short
+    lines; ``edge_labels=False`` switches both off.
+
+    >>> doc = Document.from_text("World\\nA headline\\n" + "A sentence of running text. " * 3)
+    >>> [r.line for r in Navigation()(doc).removed]
+    [1]
     """
 
     edge_labels: bool = True
     min_run: int = 3
-    reason: str = field(default=NAVIGATION, init=False, repr=False)
+    reason = NAVIGATION
 
     def is_strong(self, line: _Line) -> bool:
-        norm = line.norm
+        norm, n = line.norm, line.size
         if not norm:
             return False
-        n = size(norm)
-        if self._p("NAV_LINES", extra=True).fullmatch(norm):
+        if self._set("NAV_LINES", extra=True).whole(line.label):
             return True
-        if n <= 20 and self._p("NAV_PHRASES", mode="phrase").search(norm):
+        if n <= 20 and self._search("NAV_PHRASES").search(norm):
             return True
         if n <= 16 and self.is_breadcrumb(line):
             return True
-        return 3 <= n <= 12 and self._labels().fullmatch(norm) is not None and (
-            len(self._label_words().findall(norm)) >= 3)
+        return 3 <= n <= 12 and norm.count(" ") >= 2 and self._labels().split(line.label)
 
     def is_breadcrumb(self, line: _Line) -> bool:
-        parts = [normalize(p) for p in _CRUMB_SPLIT_RE.split(line.raw)]
-        parts = [p for p in parts if p]
+        """Items split by ``>``, ``›``, ``|``, ``/``... starting at "Home", or all labels."""
+        parts = [p for p in map(normalize, _CRUMB_SPLIT_RE.split(line.raw)) if p]
         if len(parts) < 2 or any(size(p) > 5 for p in parts):
             return False
-        if self._p("NAV_HOME").fullmatch(parts[0]):
+        if self._set("NAV_HOME").whole(parts[0]):
             return True
-        label = self._p("NAV_LINES", "NAV_WEAK")
-        return len(parts) >= 3 and all(label.fullmatch(p) for p in parts)
+        return len(parts) >= 3 and all(self._labels().whole(p) for p in parts)
 
-    def _labels(self) -> regex.Pattern[str]:
-        return sequence_pattern(("NAV_LINES", "NAV_WEAK"), tuple(self.languages))
-
-    def _label_words(self) -> regex.Pattern[str]:
-        return self._p("NAV_LINES", "NAV_WEAK", mode="phrase")
-
-    def is_label(self, line: _Line) -> bool:
-        return bool(line.norm) and self._p("NAV_LINES", "NAV_WEAK", extra=True).fullmatch(
-            line.norm) is not None
+    def _labels(self) -> PhraseSet:
+        return self._set("NAV_LINES", "NAV_WEAK", extra=True)
 
     def find(self, lines: list[_Line]) -> set[int]:
         hits = {pos for pos, line in enumerate(lines) if self.is_strong(line)}
         if not self.edge_labels:
             return hits
         prose = [pos for pos, line in enumerate(lines)
-                 if pos not in hits and is_prose(line.raw, line.norm)]
+                 if pos not in hits and is_prose(line.raw, line.size)]
         first, last = (prose[0], prose[-1]) if prose else (len(lines), -1)
-        labels = {pos for pos, line in enumerate(lines) if self.is_label(line)}
+        labels = {pos for pos, line in enumerate(lines)
+                  if not line.lead_in and self._labels().whole(line.label)}
         hits |= {pos for pos in labels if pos < first or pos > last}
         hits |= self._menu_runs(lines, labels)
         return hits
 
     def _menu_runs(self, lines: list[_Line], labels: set[int]) -> set[int]:
-        """Labels inside runs of short lines where labels are at least half and ``min_run``."""
+        """Labels in runs of short lines where they are at least ``min_run`` and half the run."""
         out: set[int] = set()
         run: list[int] = []
         for pos in [*range(len(lines)), len(lines)]:
-            short = pos < len(lines) and size(lines[pos].norm) <= 4 and not _SENTENCE_END_RE.search(
-                lines[pos].raw)
-            if short:
+            if pos < len(lines) and lines[pos].size <= 4 and not _SENTENCE_END_RE.search(
+                    lines[pos].raw):
                 run.append(pos)
                 continue
             in_run = [p for p in run if p in labels]
@@ -370,33 +465,41 @@ class PageWidget(_LineFamily):
     2024", "on"), reading time ("3 min read"), counters ("12 likes", "1.2K views"), print,
     subscribe and login prompts, newsletter sign-ups, advertisement labels.
 
-    Dates, times and their small words are stripped before a line is looked up, so a stamp
-    matches with or without its date; a line that is only a date or a connector ("on") goes
-    when it stands within ``window`` lines of a stamp.
+    Months, weekdays, times and the small words of a date are stripped before a line is looked
+    up, so a stamp matches with or without its date; a line that is only a date or a connector
+    ("on") goes when it stands within ``window`` non-blank lines of a widget line.
+
+    >>> doc = Document.from_text("Published\\non\\nMarch 3, 2024\\n4 min read\\nText on")
+    >>> [r.line for r in PageWidget()(doc).removed]
+    [1, 2, 3, 4]
     """
 
     window: int = 2
     max_signup_words: int = 30
-    reason: str = field(default=WIDGET, init=False, repr=False)
+    reason = WIDGET
 
     def stripped(self, norm: str) -> str:
-        dates = self._p("WIDGET_DATE_WORDS")
-        return " ".join(w for w in norm.split() if not dates.fullmatch(w))
+        dates = self._set("WIDGET_DATE_WORDS")
+        return " ".join(w for w in norm.split() if not dates.whole(w))
 
     def is_widget(self, line: _Line) -> bool:
-        norm = line.norm
+        norm, n = line.norm, line.size
         if not norm:
             return False
-        n = size(norm)
-        rest = self.stripped(norm) if n <= 12 else norm
-        if rest and self._p("WIDGET_LINES", extra=True).fullmatch(rest):
-            return True
+        if n <= 12 and line.label:
+            rest = self.stripped(line.label)
+            if rest and self._set("WIDGET_LINES", extra=True).whole(rest):
+                return True
         return (n <= self.max_signup_words
-                and self._p("NEWSLETTER_TERMS", mode="prefix").search(norm) is not None
-                and self._p("SIGNUP_ACTIONS", mode="phrase").search(norm) is not None)
+                and self._search("NEWSLETTER_TERMS", prefix=True).search(norm) is not None
+                and self._search("SIGNUP_ACTIONS").search(norm) is not None)
 
     def is_fragment(self, line: _Line) -> bool:
-        return size(line.norm) <= 8 and not self.stripped(line.norm)
+        """A date, a time or a connector standing alone ("on", "3 March 2024", "12.05.2024")."""
+        if not line.norm:
+            return line.counter or (_NUMERIC_DATE_RE.search(line.raw) is not None
+                                    and len(line.raw) <= 24)
+        return line.size <= 8 and not self.stripped(line.label) and bool(line.label)
 
     def find(self, lines: list[_Line]) -> set[int]:
         seeds = {pos for pos, line in enumerate(lines) if self.is_widget(line)}
@@ -407,40 +510,44 @@ class PageWidget(_LineFamily):
 
 # -- share ------------------------------------------------------------------------------------
 
-#: Share tokens that also are ordinary words; a share bar needs one network besides them.
-_AMBIGUOUS_SHARE_TOKENS = frozenset({"x", "ok", "line", "mix", "mail", "e mail", "google", "print",
-                                     "rss", "sms", "pocket", "threads", "messenger"})
+#: Share tokens that also are ordinary words: a share bar needs a network besides them.
+AMBIGUOUS_SHARE_TOKENS = frozenset({"x", "ok", "line", "mix", "mail", "e mail", "google", "print",
+                                    "rss", "sms", "pocket", "threads", "messenger", "email"})
 
 
 @dataclass(frozen=True, kw_only=True)
 class ShareLinks(_LineFamily):
     """Remove share bars and related-content links: "Share", "Share on Facebook", "Tweet",
-    lines made only of social networks ("Facebook Twitter Email"), "Follow us", "Related
-    articles", "Read more", "See also", "You may also like".
+    lines made only of social networks and share words ("Facebook Twitter Email"), "Follow
+    us", "Related articles", "Read more", "See also", "You may also like".
+
+    >>> doc = Document.from_text("Text.\\nShare on Facebook\\nFacebook Twitter E-mail\\nMail")
+    >>> [r.line for r in ShareLinks()(doc).removed]
+    [2, 3]
     """
 
-    reason: str = field(default=SHARE, init=False, repr=False)
+    reason = SHARE
 
     def is_share(self, line: _Line) -> bool:
-        norm = line.norm
-        if not norm or size(norm) > 12:
+        norm = line.label
+        if not norm or line.size > 12 or line.lead_in:
             return False
-        if self._p("SHARE_LINES", extra=True).fullmatch(norm):
+        if self._set("SHARE_LINES", extra=True).whole(norm):
             return True
-        networks = _network_pattern()
-        if networks.fullmatch(norm):
+        networks = _networks()
+        if networks.whole(norm):
             return True
-        bar = sequence_pattern(("SHARE_TOKENS", "SHARE_JOINERS"))
-        return bar.fullmatch(norm) is not None and networks.search(norm) is not None
+        return phrase_set(("SHARE_TOKENS", "SHARE_JOINERS")).split(norm) and any(
+            w in networks.items for w in norm.split())
 
     def find(self, lines: list[_Line]) -> set[int]:
         return {pos for pos, line in enumerate(lines) if self.is_share(line)}
 
 
 @lru_cache(maxsize=1)
-def _network_pattern() -> regex.Pattern[str]:
-    strong = [t for t in phrases.SHARE_TOKENS if t not in _AMBIGUOUS_SHARE_TOKENS]
-    return regex.compile(rf"(?<![{_WORDISH}])\L<n>(?![{_WORDISH}])", n=_entries(strong, ()))
+def _networks() -> PhraseSet:
+    return PhraseSet(_entries([t for t in phrases.SHARE_TOKENS
+                               if t not in AMBIGUOUS_SHARE_TOKENS], ()))
 
 
 __all__ = [
@@ -453,6 +560,9 @@ __all__ = [
     "CookieBanner",
     "Navigation",
     "PageWidget",
+    "PhraseSet",
     "ShareLinks",
     "normalize",
+    "phrase_search",
+    "phrase_set",
 ]
