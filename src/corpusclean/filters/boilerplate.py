@@ -206,18 +206,24 @@ _COUNT_RE = re.compile(r"\(?\d{1,3}(?:[.,]\d{1,3})*[kKmM]?\)?")
 _NUMERIC_DATE_RE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b")
 
 
+# A line holding one code token ("(", ".", "=") after a word: the word is an identifier of a
+# code block the page dump split into tokens (``print`` / ``(`` / ``r`` / ``.``).
+_CODE_TOKEN_RE = re.compile(r"[(.\[=]")
+
+
 @dataclass(frozen=True, slots=True)
 class _Line:
     index: int  # position in doc.lines
     raw: str
     norm: str
     size: int
+    code: bool = False
 
     @property
     def label(self) -> str:
         """The normalized text when the line can be a bare label (not code or a quotation),
         else ``""``."""
-        return "" if _CODE_RE.search(self.raw) else self.norm
+        return "" if self.code or _CODE_RE.search(self.raw) else self.norm
 
     @property
     def lead_in(self) -> bool:
@@ -241,13 +247,21 @@ def _features(text: str) -> tuple[str, int]:
 
 
 def _nonblank(doc: Document) -> list[_Line]:
-    return [_Line(i, ln.text, *_features(ln.text)) for i, ln in doc.content_lines()]
+    rows = list(doc.content_lines())
+    out = []
+    for k, (i, ln) in enumerate(rows):
+        after = rows[k + 1][1].text.strip() if k + 1 < len(rows) else ""
+        code = _CODE_TOKEN_RE.fullmatch(after) is not None
+        out.append(_Line(i, ln.text, *_features(ln.text), code=code))
+    return out
 
 
 def _spread(lines: list[_Line], seeds: set[int], candidate: Callable[[_Line], bool],
             window: int) -> set[int]:
     """Positions of candidate lines within ``window`` non-blank lines of a seed, before or
-    after it, hopping over candidates already reached (a row of buttons under a banner)."""
+    after it, hopping over labelled candidates already reached (a row of buttons under a
+    banner); a candidate without letters (a counter, a symbol) is reached but never hopped
+    from, so runs of numbers do not carry the neighbourhood along."""
     reached: set[int] = set()
     for order in (range(len(lines)), range(len(lines) - 1, -1, -1)):
         last = None
@@ -256,7 +270,8 @@ def _spread(lines: list[_Line], seeds: set[int], candidate: Callable[[_Line], bo
                 last = pos
             elif last is not None and abs(pos - last) <= window and candidate(lines[pos]):
                 reached.add(pos)
-                last = pos
+                if lines[pos].norm:
+                    last = pos
     return reached
 
 
@@ -392,7 +407,8 @@ class Navigation(_LineFamily):
     Section names and site links that can also be a heading or a list item ("World",
     "Sports", "Careers") go only at the page's top or bottom edge (before the first or after
     the last line of running text) or in a run of at least ``min_run`` menu labels among short
-    lines; ``edge_labels=False`` switches both off.
+    lines where they are at least ``run_share`` of the lines; ``edge_labels=False`` switches
+    both off.
 
     >>> doc = Document.from_text("World\\nA headline\\n" + "A sentence of running text. " * 3)
     >>> [r.line for r in Navigation()(doc).removed]
@@ -401,6 +417,7 @@ class Navigation(_LineFamily):
 
     edge_labels: bool = True
     min_run: int = 3
+    run_share: float = 0.34
     reason = NAVIGATION
 
     def is_strong(self, line: _Line) -> bool:
@@ -441,7 +458,8 @@ class Navigation(_LineFamily):
         return hits
 
     def _menu_runs(self, lines: list[_Line], labels: set[int]) -> set[int]:
-        """Labels in runs of short lines where they are at least ``min_run`` and half the run."""
+        """Labels in runs of short lines where they are at least ``min_run`` and ``run_share``
+        of the run."""
         out: set[int] = set()
         run: list[int] = []
         for pos in [*range(len(lines)), len(lines)]:
@@ -450,7 +468,7 @@ class Navigation(_LineFamily):
                 run.append(pos)
                 continue
             in_run = [p for p in run if p in labels]
-            if len(in_run) >= self.min_run and 2 * len(in_run) >= len(run):
+            if len(in_run) >= self.min_run and self.run_share * len(run) <= len(in_run):
                 out.update(in_run)
             run = []
         return out
@@ -467,7 +485,8 @@ class PageWidget(_LineFamily):
 
     Months, weekdays, times and the small words of a date are stripped before a line is looked
     up, so a stamp matches with or without its date; a line that is only a date or a connector
-    ("on") goes when it stands within ``window`` non-blank lines of a widget line.
+    ("on") goes when it stands within ``window`` non-blank lines of a widget line, and a run of
+    at least ``min_date_run`` such lines is an archive list.
 
     >>> doc = Document.from_text("Published\\non\\nMarch 3, 2024\\n4 min read\\nText on")
     >>> [r.line for r in PageWidget()(doc).removed]
@@ -476,6 +495,7 @@ class PageWidget(_LineFamily):
 
     window: int = 2
     max_signup_words: int = 30
+    min_date_run: int = 3
     reason = WIDGET
 
     def stripped(self, norm: str) -> str:
@@ -503,6 +523,16 @@ class PageWidget(_LineFamily):
 
     def find(self, lines: list[_Line]) -> set[int]:
         seeds = {pos for pos, line in enumerate(lines) if self.is_widget(line)}
+        fragments = [pos for pos, line in enumerate(lines)
+                     if line.norm and pos not in seeds and self.is_fragment(line)]
+        # a run of dates standing alone is an archive list ("March 2024", "February 2024"...)
+        run: list[int] = []
+        for pos in [*fragments, -2]:
+            if run and pos != run[-1] + 1:
+                if len(run) >= self.min_date_run:
+                    seeds.update(run)
+                run = []
+            run.append(pos)
         if not seeds:
             return set()
         return seeds | _spread(lines, seeds, self.is_fragment, self.window)
