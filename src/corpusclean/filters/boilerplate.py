@@ -22,6 +22,7 @@ in one pass per line, no nested quantifiers).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -184,7 +185,7 @@ def phrase_search(names: tuple[str, ...], languages: tuple[str, ...] = (),
 
     >>> bool(phrase_search(("COOKIE_TERMS",), ("de",), prefix=True).search("cookieeinstellungen"))
     True
-    >>> bool(phrase_search(("COMMENT_PHRASES",)).search("bitte schreibe einen kommentar"))
+    >>> bool(phrase_search(("COMMENT_PROMPTS",)).search("bitte schreibe einen kommentar"))
     True
     """
     items = _union(names, languages, ())
@@ -218,6 +219,7 @@ class _Line:
     norm: str
     size: int
     code: bool = False
+    lead: str | None = None  # in a list: the normalized lead-in line that introduces it
 
     @property
     def label(self) -> str:
@@ -247,12 +249,22 @@ def _features(text: str) -> tuple[str, int]:
 
 
 def _nonblank(doc: Document) -> list[_Line]:
-    rows = list(doc.content_lines())
+    return _relink([_Line(i, ln.text, *_features(ln.text)) for i, ln in doc.content_lines()])
+
+
+def _relink(lines: list[_Line]) -> list[_Line]:
+    """Set what depends on the neighbours: ``code`` (the next line is a lone code token) and
+    ``lead`` (a short line in a list introduced by a lead-in line "...:")."""
     out = []
-    for k, (i, ln) in enumerate(rows):
-        after = rows[k + 1][1].text.strip() if k + 1 < len(rows) else ""
-        code = _CODE_TOKEN_RE.fullmatch(after) is not None
-        out.append(_Line(i, ln.text, *_features(ln.text), code=code))
+    lead: str | None = None
+    for k, line in enumerate(lines):
+        after = lines[k + 1].raw.strip() if k + 1 < len(lines) else ""
+        if line.size > 6:
+            lead = None
+        elif k > 0 and lines[k - 1].lead_in:
+            lead = lines[k - 1].norm
+        out.append(dataclasses.replace(line, code=_CODE_TOKEN_RE.fullmatch(after) is not None,
+                                       lead=lead))
     return out
 
 
@@ -294,9 +306,14 @@ class _LineFamily:
         return phrase_search(names, tuple(self.languages), prefix)
 
     def __call__(self, doc: Document) -> Decision:
+        # Removing lines brings neighbours closer, so the rules run again on what is left until
+        # they remove nothing more: the output is a fixpoint and a second run changes nothing.
         lines = _nonblank(doc)
-        hits = self.find(lines)
-        return remove_lines(doc, {lines[pos].index: self.reason for pos in sorted(hits)})
+        removed: set[int] = set()
+        while hits := self.find(lines):
+            removed.update(lines[pos].index for pos in hits)
+            lines = _relink([line for pos, line in enumerate(lines) if pos not in hits])
+        return remove_lines(doc, dict.fromkeys(sorted(removed), self.reason))
 
     def find(self, lines: list[_Line]) -> set[int]:
         """Positions (in ``lines``) of the lines to remove."""
@@ -373,13 +390,16 @@ class CommentForm(_LineFamily):
 
     window: int = 4
     max_words: int = 30
+    max_prompt_words: int = 8
     reason = COMMENT_FORM
 
     def is_form(self, line: _Line) -> bool:
         if not line.norm or line.size > self.max_words:
             return False
         return (self._set("COMMENT_LINES", extra=True).whole(line.label)
-                or self._search("COMMENT_PHRASES").search(line.norm) is not None)
+                or self._search("COMMENT_PHRASES").search(line.norm) is not None
+                or (line.size <= self.max_prompt_words
+                    and self._search("COMMENT_PROMPTS").search(line.norm) is not None))
 
     def is_field(self, line: _Line) -> bool:
         if not line.norm:
@@ -452,7 +472,8 @@ class Navigation(_LineFamily):
                  if pos not in hits and is_prose(line.raw, line.size)]
         first, last = (prose[0], prose[-1]) if prose else (len(lines), -1)
         labels = {pos for pos, line in enumerate(lines)
-                  if not line.lead_in and self._labels().whole(line.label)}
+                  if not line.lead_in and self._labels().whole(line.label)
+                  and (line.lead is None or self._labels().whole(line.lead))}
         hits |= {pos for pos in labels if pos < first or pos > last}
         hits |= self._menu_runs(lines, labels)
         return hits
@@ -507,8 +528,9 @@ class PageWidget(_LineFamily):
         if not norm:
             return False
         if n <= 12 and line.label:
+            known = self._set("WIDGET_LINES", extra=True)
             rest = self.stripped(line.label)
-            if rest and self._set("WIDGET_LINES", extra=True).whole(rest):
+            if known.whole(line.label) or (rest and known.whole(rest)):
                 return True
         return (n <= self.max_signup_words
                 and self._search("NEWSLETTER_TERMS", prefix=True).search(norm) is not None
@@ -565,8 +587,8 @@ class ShareLinks(_LineFamily):
         if self._set("SHARE_LINES", extra=True).whole(norm):
             return True
         networks = _networks()
-        if networks.whole(norm):
-            return True
+        if networks.whole(norm):  # alone, or in a list after "Share:" / "Follow us on:"
+            return line.lead is None or self._set("SHARE_LINES", extra=True).whole(line.lead)
         return phrase_set(("SHARE_TOKENS", "SHARE_JOINERS")).split(norm) and any(
             w in networks.items for w in norm.split())
 
