@@ -22,12 +22,12 @@ in one pass per line, no nested quantifiers).
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import regex
 
@@ -207,49 +207,50 @@ _COUNT_RE = re.compile(r"\(?\d{1,3}(?:[.,]\d{1,3})*[kKmM]?\)?")
 _NUMERIC_DATE_RE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b")
 
 
-# A line holding one code token ("(", ".", "=") after a word: the word is an identifier of a
-# code block the page dump split into tokens (``print`` / ``(`` / ``r`` / ``.``).
-_CODE_TOKEN_RE = re.compile(r"[(.\[=]")
 
+class _Text(NamedTuple):
+    """What a line's text alone says (cached per text)."""
 
-@dataclass(frozen=True, slots=True)
-class _Line:
-    index: int  # position in doc.lines
-    raw: str
     norm: str
     size: int
-    code: bool = False
+    plain: bool  # no code, markup or quotation characters
+    lead_in: bool  # ends with a colon: "See also:" introduces what follows
+    counter: bool  # only a number, a counter split from its label ("12", "1.2K")
+    symbol: bool  # one to three symbols and no letters ("×", "*", "|")
+
+
+@lru_cache(maxsize=1 << 16)
+def _text(raw: str) -> _Text:
+    norm = normalize(raw)
+    bare = raw.strip()
+    return _Text(norm, size(norm), _CODE_RE.search(raw) is None, bare.endswith(":"),
+                 _COUNT_RE.fullmatch(bare) is not None, _SYMBOL_RE.fullmatch(bare) is not None)
+
+
+class _Line(NamedTuple):
+    index: int  # position in doc.lines
+    raw: str
+    text: _Text
+    code: bool = False  # the next line is a lone code token
     lead: str | None = None  # in a list: the normalized lead-in line that introduces it
+
+    @property
+    def norm(self) -> str:
+        return self.text.norm
+
+    @property
+    def size(self) -> int:
+        return self.text.size
 
     @property
     def label(self) -> str:
         """The normalized text when the line can be a bare label (not code or a quotation),
         else ``""``."""
-        return "" if self.code or _CODE_RE.search(self.raw) else self.norm
-
-    @property
-    def lead_in(self) -> bool:
-        """Ends with a colon: "Read more:" or "See also:" introduces what follows."""
-        return self.raw.rstrip().endswith(":")
-
-    @property
-    def counter(self) -> bool:
-        """Only a number, as a counter split from its label ("12", "1.2K")."""
-        return _COUNT_RE.fullmatch(self.raw.strip()) is not None
-
-    @property
-    def symbol(self) -> bool:
-        return _SYMBOL_RE.fullmatch(self.raw.strip()) is not None
-
-
-@lru_cache(maxsize=1 << 16)
-def _features(text: str) -> tuple[str, int]:
-    norm = normalize(text)
-    return norm, size(norm)
+        return self.text.norm if self.text.plain and not self.code else ""
 
 
 def _nonblank(doc: Document) -> list[_Line]:
-    return _relink([_Line(i, ln.text, *_features(ln.text)) for i, ln in doc.content_lines()])
+    return _relink([_Line(i, ln.text, _text(ln.text)) for i, ln in doc.content_lines()])
 
 
 def _relink(lines: list[_Line]) -> list[_Line]:
@@ -259,12 +260,12 @@ def _relink(lines: list[_Line]) -> list[_Line]:
     lead: str | None = None
     for k, line in enumerate(lines):
         after = lines[k + 1].raw.strip() if k + 1 < len(lines) else ""
-        if line.size > 6:
+        if line.text.size > 6:
             lead = None
-        elif k > 0 and lines[k - 1].lead_in:
-            lead = lines[k - 1].norm
-        out.append(dataclasses.replace(line, code=_CODE_TOKEN_RE.fullmatch(after) is not None,
-                                       lead=lead))
+        elif k > 0 and lines[k - 1].text.lead_in:
+            lead = lines[k - 1].text.norm
+        code = len(after) == 1 and after in "(.[="
+        out.append(_Line(line.index, line.raw, line.text, code, lead))
     return out
 
 
@@ -364,7 +365,7 @@ class CookieBanner(_LineFamily):
 
     def is_button(self, line: _Line) -> bool:
         if not line.norm:
-            return line.symbol  # a lone "×" or "!"
+            return line.text.symbol  # a lone "×" or "!"
         return line.size <= 6 and self._set("COOKIE_BUTTONS", extra=True).split(line.label)
 
     def find(self, lines: list[_Line]) -> set[int]:
@@ -403,7 +404,7 @@ class CommentForm(_LineFamily):
 
     def is_field(self, line: _Line) -> bool:
         if not line.norm:
-            return line.symbol or line.counter
+            return line.text.symbol or line.text.counter
         return self._set("COMMENT_WEAK").whole(line.label)
 
     def find(self, lines: list[_Line]) -> set[int]:
@@ -472,7 +473,7 @@ class Navigation(_LineFamily):
                  if pos not in hits and is_prose(line.raw, line.size)]
         first, last = (prose[0], prose[-1]) if prose else (len(lines), -1)
         labels = {pos for pos, line in enumerate(lines)
-                  if not line.lead_in and self._labels().whole(line.label)
+                  if not line.text.lead_in and self._labels().whole(line.label)
                   and (line.lead is None or self._labels().whole(line.lead))}
         hits |= {pos for pos in labels if pos < first or pos > last}
         hits |= self._menu_runs(lines, labels)
@@ -539,7 +540,7 @@ class PageWidget(_LineFamily):
     def is_fragment(self, line: _Line) -> bool:
         """A date, a time or a connector standing alone ("on", "3 March 2024", "12.05.2024")."""
         if not line.norm:
-            return line.counter or (_NUMERIC_DATE_RE.search(line.raw) is not None
+            return line.text.counter or (_NUMERIC_DATE_RE.search(line.raw) is not None
                                     and len(line.raw) <= 24)
         return line.size <= 8 and not self.stripped(line.label) and bool(line.label)
 
@@ -582,7 +583,7 @@ class ShareLinks(_LineFamily):
 
     def is_share(self, line: _Line) -> bool:
         norm = line.label
-        if not norm or line.size > 12 or line.lead_in:
+        if not norm or line.size > 12 or line.text.lead_in:
             return False
         if self._set("SHARE_LINES", extra=True).whole(norm):
             return True
