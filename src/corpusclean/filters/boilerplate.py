@@ -276,6 +276,8 @@ def _spread(lines: list[_Line], seeds: set[int], candidate: Callable[[_Line], bo
     banner); a candidate without letters (a counter, a symbol) is reached but never hopped
     from, so runs of numbers do not carry the neighbourhood along."""
     reached: set[int] = set()
+    if not seeds:
+        return reached
     for order in (range(len(lines)), range(len(lines) - 1, -1, -1)):
         last = None
         for pos in order:
@@ -370,8 +372,6 @@ class CookieBanner(_LineFamily):
 
     def find(self, lines: list[_Line]) -> set[int]:
         seeds = {pos for pos, line in enumerate(lines) if self.is_banner(line)}
-        if not seeds:
-            return set()
         return seeds | _spread(lines, seeds, self.is_button, self.window)
 
 
@@ -409,8 +409,6 @@ class CommentForm(_LineFamily):
 
     def find(self, lines: list[_Line]) -> set[int]:
         seeds = {pos for pos, line in enumerate(lines) if self.is_form(line)}
-        if not seeds:
-            return set()
         return seeds | _spread(lines, seeds, self.is_field, self.window)
 
 
@@ -556,8 +554,6 @@ class PageWidget(_LineFamily):
                     seeds.update(run)
                 run = []
             run.append(pos)
-        if not seeds:
-            return set()
         return seeds | _spread(lines, seeds, self.is_fragment, self.window)
 
 
