@@ -453,7 +453,10 @@ class Navigation(_LineFamily):
 
     def is_breadcrumb(self, line: _Line) -> bool:
         """Items split by ``>``, ``›``, ``|``, ``/``... starting at "Home", or all labels."""
-        parts = [p for p in map(normalize, _CRUMB_SPLIT_RE.split(line.raw)) if p]
+        pieces = _CRUMB_SPLIT_RE.split(line.raw)
+        if len(pieces) < 2:
+            return False
+        parts = [p for p in map(normalize, pieces) if p]
         if len(parts) < 2 or any(size(p) > 5 for p in parts):
             return False
         if self._set("NAV_HOME").whole(parts[0]):
