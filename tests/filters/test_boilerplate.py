@@ -87,6 +87,20 @@ def test_languages_restrict_the_tables() -> None:
     assert _removed(only_en(doc)) == {"2": "boilerplate.comment_form"}
 
 
+def test_unknown_language_is_a_config_error() -> None:
+    with pytest.raises(ValueError, match="known: en, de"):
+        bp.ShareLinks(languages=("xx",))
+
+
+def test_every_table_covers_every_language() -> None:
+    from corpusclean.filters import _boilerplate_phrases as phrases
+
+    tables = {name: value for name, value in vars(phrases).items()
+              if name.isupper() and isinstance(value, dict)}
+    for name, table in tables.items():
+        assert set(table) == set(phrases.LANGUAGES), name
+
+
 def test_extra_lines_add_whole_line_phrases() -> None:
     doc = Document.from_text("A sentence of running text that stays in the page.\nZur Übersicht")
     nav = bp.Navigation(extra_lines=("Zur Übersicht",))

@@ -19,6 +19,10 @@ from __future__ import annotations
 
 Table = dict[str, tuple[str, ...]]
 
+#: The languages every table covers.
+LANGUAGES: tuple[str, ...] = ("en", "de", "fr", "es", "pt", "it", "ru", "uk", "ar", "zh", "nl", "pl",
+                              "ja", "tr")
+
 # --------------------------------------------------------------------------------------------
 # Cookie and consent banners
 
@@ -46,31 +50,30 @@ COOKIE_ADDRESS: Table = {
     "en": ("we use", "we and our partners", "this website", "this site", "our website", "our site",
            "our partners", "you agree", "you consent", "you accept", "your consent", "by continuing",
            "by using", "by clicking", "continue browsing", "continuing to browse", "continue to use",
-           "your experience", "user experience", "browsing experience", "best experience",
-           "your browser", "your device", "your preferences", "cookie policy", "cookie settings",
-           "privacy policy", "learn more", "more information", "to enhance", "to improve"),
+           "your experience", "browsing experience", "best experience", "your browser",
+           "your device", "your preferences", "our cookie policy", "cookie settings",
+           "our privacy policy", "learn more", "more information"),
     "de": ("wir verwenden", "wir nutzen", "wir setzen", "diese website", "diese webseite",
            "dieser website", "dieser webseite", "unsere website", "unsere webseite",
            "unserer website", "unserer webseite", "sie stimmen", "stimmen sie", "ihre zustimmung",
            "ihre einwilligung", "einverstanden", "durch die nutzung", "weitere nutzung",
            "nutzererfahrung", "ihr browser", "ihre einstellungen", "datenschutzerklärung",
-           "mehr erfahren", "weitere informationen", "zu verbessern", "zu optimieren"),
+           "mehr erfahren", "weitere informationen"),
     "fr": ("nous utilisons", "ce site", "notre site", "vous acceptez", "en poursuivant",
            "en continuant", "votre consentement", "votre expérience", "votre navigation",
-           "vous consentez", "nos partenaires", "en savoir plus", "politique de confidentialité",
-           "améliorer"),
+           "vous consentez", "nos partenaires", "en savoir plus", "notre politique"),
     "es": ("utilizamos", "usamos", "este sitio", "nuestro sitio", "esta web", "nuestra web",
            "esta página", "aceptas", "usted acepta", "su consentimiento", "tu consentimiento",
            "si continúa navegando", "si continúas navegando", "continuar navegando",
            "su experiencia", "tu experiencia", "su navegación", "nuestros socios", "más información",
-           "política de cookies", "política de privacidad", "mejorar"),
+           "nuestra política"),
     "pt": ("utilizamos", "usamos", "este site", "nosso site", "este sítio", "você concorda",
            "ao continuar", "continuar navegando", "seu consentimento", "o seu consentimento",
            "sua experiência", "a sua experiência", "nossos parceiros", "saiba mais",
-           "política de privacidade", "melhorar"),
+           "nossa política"),
     "it": ("utilizziamo", "usiamo", "questo sito", "nostro sito", "acconsenti", "proseguendo",
            "continuando la navigazione", "il tuo consenso", "tua esperienza", "nostri partner",
-           "maggiori informazioni", "informativa", "migliorare"),
+           "maggiori informazioni", "informativa estesa", "la nostra"),
     "ru": ("мы используем", "этот сайт", "наш сайт", "нашего сайта", "сайт использует",
            "вы соглашаетесь", "вы даете согласие", "продолжая", "использования сайта",
            "пользуясь сайтом", "согласие на", "подробнее"),

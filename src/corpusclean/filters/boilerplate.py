@@ -16,8 +16,9 @@ phrase tables of :mod:`._boilerplate_phrases`; longer lines only by distinctive 
 combination (a cookie word *and* a phrase addressing the reader). Labels that are ambiguous on
 their own ("OK", "Name", "World", "on") are removed only where their neighbourhood says what
 they are: next to a banner or a form, in a run of menu labels, at the top or bottom edge of the
-page. Every family's phrases are compiled into a few patterns (``regex`` named lists, matched
-in one pass per line, no nested quantifiers).
+page. Every family's phrases are compiled once into a few matchers: hash sets for whole lines
+and one trie-shaped pattern per table for phrases inside lines (one pass over a line, no
+nested quantifiers, time linear in the line length).
 """
 
 from __future__ import annotations
@@ -87,15 +88,16 @@ def size(norm: str) -> int:
 
 
 def is_prose(raw: str, n: int) -> bool:
-    """A line of running text: ``n`` words or more than 12, or 6 ending like a sentence."""
+    """A line of running text: twelve words or more, or six ending like a sentence."""
     return n >= 12 or (n >= 6 and _SENTENCE_END_RE.search(raw) is not None)
 
 
 # -- phrase patterns --------------------------------------------------------------------------
 
-# Letters of the scripts that separate words by spaces and do not glue particles to words;
-# a phrase in these scripts must start (and usually end) at a word edge. CJK and Arabic
-# phrases need no edge.
+# Letters of the scripts that separate words by spaces and do not glue particles to words:
+# a phrase may not touch one of them (it must start, and usually end, at a word edge). CJK
+# and Arabic letters are not among them, so phrases match inside unspaced text and after
+# Arabic clitics.
 _WORDISH = "A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u052f"
 
 
@@ -301,6 +303,13 @@ class _LineFamily:
     max_words: int = 120
 
     reason = ""
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.languages) - set(phrases.LANGUAGES))
+        if unknown:
+            msg = (f"no boilerplate phrases for language(s) {unknown}; "
+                   f"known: {', '.join(phrases.LANGUAGES)}")
+            raise ValueError(msg)
 
     def _set(self, *names: str, extra: bool = False) -> PhraseSet:
         return phrase_set(names, tuple(self.languages), tuple(self.extra_lines) if extra else ())
