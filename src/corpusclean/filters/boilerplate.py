@@ -206,6 +206,7 @@ _CODE_RE = re.compile(r"[;{}=\[\]_\"“”„`\\]|\w\(|\(\)")
 # A line without letters that may stand in a row of buttons or fields ("×", "*", "|").
 _SYMBOL_RE = re.compile(r"[^\w\s]{1,3}")
 _COUNT_RE = re.compile(r"\(?\d{1,3}(?:[.,]\d{1,3})*[kKmM]?\)?")
+_TIME_RANGE_RE = re.compile(r"\d(?:[:.]\d\d)?\s*(?:[ap]\.?m\.?)?\s*[-–—]\s*\d", re.IGNORECASE)
 _NUMERIC_DATE_RE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b")
 
 
@@ -556,9 +557,11 @@ class PageWidget(_LineFamily):
 
     def find(self, lines: list[_Line]) -> set[int]:
         seeds = {pos for pos, line in enumerate(lines) if self.is_widget(line)}
+        # a run of dates standing alone is an archive list or a column of timestamps ("March
+        # 2024", "3 days ago"); opening hours ("Monday 9:30 am - 6 pm") are ranges and stay
         fragments = [pos for pos, line in enumerate(lines)
-                     if line.norm and pos not in seeds and self.is_fragment(line)]
-        # a run of dates standing alone is an archive list ("March 2024", "February 2024"...)
+                     if line.norm and pos not in seeds and not _TIME_RANGE_RE.search(line.raw)
+                     and self.is_fragment(line)]
         run: list[int] = []
         for pos in [*fragments, -2]:
             if run and pos != run[-1] + 1:
