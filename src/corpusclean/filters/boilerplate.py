@@ -552,24 +552,32 @@ class PageWidget(_LineFamily):
         """A date, a time or a connector standing alone ("on", "3 March 2024", "12.05.2024")."""
         if not line.norm:
             return line.text.counter or (_NUMERIC_DATE_RE.search(line.raw) is not None
-                                    and len(line.raw) <= 24)
+                                         and len(line.raw) <= 24)
         return line.size <= 8 and not self.stripped(line.label) and bool(line.label)
 
     def find(self, lines: list[_Line]) -> set[int]:
         seeds = {pos for pos, line in enumerate(lines) if self.is_widget(line)}
-        # a run of dates standing alone is an archive list or a column of timestamps ("March
-        # 2024", "3 days ago"); opening hours ("Monday 9:30 am - 6 pm") are ranges and stay
-        fragments = [pos for pos, line in enumerate(lines)
-                     if line.norm and pos not in seeds and not _TIME_RANGE_RE.search(line.raw)
-                     and self.is_fragment(line)]
-        run: list[int] = []
-        for pos in [*fragments, -2]:
-            if run and pos != run[-1] + 1:
-                if len(run) >= self.min_date_run:
-                    seeds.update(run)
-                run = []
-            run.append(pos)
+        seeds.update(self._date_runs(lines, seeds))
         return seeds | _spread(lines, seeds, self.is_fragment, self.window)
+
+    def _date_runs(self, lines: list[_Line], seeds: set[int]) -> set[int]:
+        """Runs of at least ``min_date_run`` dates standing alone, counters allowed between
+        them: an archive list ("March 2024", "(12)", "February 2024") or a column of timestamps
+        ("3 days ago"). Opening hours ("Monday 9:30 am - 6 pm") are ranges and stay."""
+        out: set[int] = set()
+        run: list[int] = []
+        for pos in range(len(lines) + 1):
+            line = lines[pos] if pos < len(lines) else None
+            if line is not None and not line.norm and line.text.counter and run:
+                continue
+            if (line is not None and line.norm and pos not in seeds
+                    and not _TIME_RANGE_RE.search(line.raw) and self.is_fragment(line)):
+                run.append(pos)
+                continue
+            if len(run) >= self.min_date_run:
+                out.update(run)
+            run = []
+        return out
 
 
 # -- share ------------------------------------------------------------------------------------
@@ -601,8 +609,9 @@ class ShareLinks(_LineFamily):
         networks = _networks()
         if networks.whole(norm):  # alone, or in a list after "Share:" / "Follow us on:"
             return line.lead is None or self._set("SHARE_LINES", extra=True).whole(line.lead)
-        return phrase_set(("SHARE_TOKENS", "SHARE_JOINERS")).split(norm) and any(
-            w in networks.items for w in norm.split())
+        lines_set = self._set("SHARE_LINES", extra=True)
+        return phrase_set(("SHARE_TOKENS", "SHARE_JOINERS", "SHARE_LINES")).split(norm) and any(
+            w in networks.items or w in lines_set.items for w in norm.split())
 
     def find(self, lines: list[_Line]) -> set[int]:
         return {pos for pos, line in enumerate(lines) if self.is_share(line)}
