@@ -288,11 +288,10 @@ COMMENT_PROMPTS: Table = {
 #: Whole lines of a comment section ("Comments", "12 comments": counters are stripped).
 COMMENT_LINES: Table = {
     "en": ("comments", "comment", "reply", "replies", "responses", "no comments",
-           "comments rss", "show comments", "view comments", "load comments", "reply to this comment",
-           "discussion"),
-    "de": ("kommentare", "kommentar", "antworten", "antwort", "keine kommentare",
+           "comments rss", "show comments", "view comments", "load comments", "reply to this comment"),
+    "de": ("kommentare", "kommentar", "antworten", "keine kommentare",
            "kommentare anzeigen", "kommentare lesen"),
-    "fr": ("commentaires", "commentaire", "répondre", "réponses", "réponse",
+    "fr": ("commentaires", "commentaire", "répondre", "réponses",
            "voir les commentaires"),
     "es": ("comentarios", "comentario", "responder", "respuestas", "ver comentarios",
            "sin comentarios"),
@@ -845,6 +844,27 @@ SHARE_LINES: Table = {
     "tr": ("paylaş", "paylaşın", "ilgili haberler", "ilgili yazılar", "devamını oku",
            "daha fazla oku", "bunlar da ilginizi çekebilir", "bizi takip edin", "ayrıca bakınız",
            "benzer haberler"),
+}
+
+#: Headers of share bars; unlike other lines ending with a colon ("Read more:", which
+#: introduces what follows), "Share this:" is part of the bar.
+SHARE_HEADERS: Table = {
+    "en": ("share", "share this", "share this article", "share on", "share via", "like this",
+           "follow us", "follow us on", "follow", "connect with us", "find us on"),
+    "de": ("teilen", "diesen artikel teilen", "teilen auf", "folgen sie uns", "folge uns",
+           "gefällt mir"),
+    "fr": ("partager", "partager cet article", "partager sur", "suivez nous", "suivez nous sur"),
+    "es": ("compartir", "compartir en", "comparte", "síguenos", "síguenos en"),
+    "pt": ("compartilhar", "partilhar", "compartilhe", "partilhe", "siga nos", "siga nos no"),
+    "it": ("condividi", "condividi su", "seguici", "seguici su"),
+    "ru": ("поделиться", "поделиться в", "подписывайтесь на нас", "мы в соцсетях"),
+    "uk": ("поділитися", "поширити", "підписуйтесь на нас", "ми в соцмережах"),
+    "ar": ("شارك", "شاركها", "مشاركة", "شارك على", "تابعنا", "تابعونا", "تابعنا على"),
+    "zh": ("分享", "分享到", "分享至", "关注我们"),
+    "nl": ("delen", "deel", "volg ons"),
+    "pl": ("udostępnij", "podziel się", "obserwuj nas"),
+    "ja": ("シェア", "シェアする", "共有", "フォローする"),
+    "tr": ("paylaş", "paylaşın", "bizi takip edin"),
 }
 
 #: Social networks and share words: a line made only of these is a share bar

@@ -602,13 +602,16 @@ class ShareLinks(_LineFamily):
 
     def is_share(self, line: _Line) -> bool:
         norm = line.label
-        if not norm or line.size > 12 or line.text.lead_in:
+        if not norm or line.size > 12:
             return False
-        if self._set("SHARE_LINES", extra=True).whole(norm):
+        if line.text.lead_in:  # "Share this:" heads a bar, "Read more:" introduces content
+            return self._set("SHARE_HEADERS").whole(norm)
+        if self._set("SHARE_LINES", "SHARE_HEADERS", extra=True).whole(norm):
             return True
         networks = _networks()
         if networks.whole(norm):  # alone, or in a list after "Share:" / "Follow us on:"
-            return line.lead is None or self._set("SHARE_LINES", extra=True).whole(line.lead)
+            return line.lead is None or self._set("SHARE_LINES", "SHARE_HEADERS",
+                                                  extra=True).whole(line.lead)
         lines_set = self._set("SHARE_LINES", extra=True)
         return phrase_set(("SHARE_TOKENS", "SHARE_JOINERS", "SHARE_LINES")).split(norm) and any(
             w in networks.items or w in lines_set.items for w in norm.split())
