@@ -436,8 +436,8 @@ class Navigation(_LineFamily):
     Section names and site links that can also be a heading or a list item ("World",
     "Sports", "Careers") go only at the page's top or bottom edge (before the first or after
     the last line of running text) or in a run of at least ``min_run`` menu labels among short
-    lines where they are at least ``run_share`` of the lines; ``edge_labels=False`` switches
-    both off.
+    lines (``run_words`` words at most) where they are at least ``run_share`` of the lines;
+    ``edge_labels=False`` switches both off.
 
     >>> doc = Document.from_text("World\\nA headline\\n" + "A sentence of running text. " * 3)
     >>> [r.line for r in Navigation()(doc).removed]
@@ -446,7 +446,8 @@ class Navigation(_LineFamily):
 
     edge_labels: bool = True
     min_run: int = 3
-    run_share: float = 0.34
+    run_share: float = 0.25
+    run_words: int = 4
     reason = NAVIGATION
 
     def is_strong(self, line: _Line) -> bool:
@@ -496,8 +497,9 @@ class Navigation(_LineFamily):
         out: set[int] = set()
         run: list[int] = []
         for pos in [*range(len(lines)), len(lines)]:
-            if pos < len(lines) and lines[pos].size <= 4 and not _SENTENCE_END_RE.search(
-                    lines[pos].raw):
+            line = lines[pos] if pos < len(lines) else None
+            if line is not None and line.size <= self.run_words and not _SENTENCE_END_RE.search(
+                    line.raw):
                 run.append(pos)
                 continue
             in_run = [p for p in run if p in labels]
