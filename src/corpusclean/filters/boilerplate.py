@@ -210,7 +210,6 @@ _TIME_RANGE_RE = re.compile(r"\d(?:[:.]\d\d)?\s*(?:[ap]\.?m\.?)?\s*[-–—]\s*\
 _NUMERIC_DATE_RE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b")
 
 
-
 class _Text(NamedTuple):
     """What a line's text alone says (cached per text)."""
 
