@@ -7,12 +7,30 @@ pipeline is :data:`DEFAULT_STEPS`, in order.
 from __future__ import annotations
 
 from ..registry import FilterInfo
-from . import encoding, language
+from . import boilerplate, encoding, language
 
 BUILTINS: tuple[FilterInfo, ...] = (
     FilterInfo("encoding.fix_mojibake", encoding.FixMojibake, reasons=frozenset(),
                provides=frozenset({"encoding_repairs"})),
     FilterInfo("encoding.normalize", encoding.Normalize, reasons=frozenset()),
+    FilterInfo("boilerplate.cookie", boilerplate.CookieBanner,
+               reasons=frozenset({boilerplate.COOKIE}),
+               reason_help={boilerplate.COOKIE: "cookie or consent banner, or a button next to one"}),
+    FilterInfo("boilerplate.comment_form", boilerplate.CommentForm,
+               reasons=frozenset({boilerplate.COMMENT_FORM}),
+               reason_help={boilerplate.COMMENT_FORM: "comment form text, field label or counter"}),
+    FilterInfo("boilerplate.widget", boilerplate.PageWidget,
+               reasons=frozenset({boilerplate.WIDGET}),
+               reason_help={boilerplate.WIDGET: "publication stamp, reading time, counter, "
+                            "print/subscribe/login prompt, newsletter sign-up"}),
+    FilterInfo("boilerplate.share", boilerplate.ShareLinks,
+               reasons=frozenset({boilerplate.SHARE}),
+               reason_help={boilerplate.SHARE: "share bar, social follow line, related or "
+                            "read-more link"}),
+    FilterInfo("boilerplate.navigation", boilerplate.Navigation,
+               reasons=frozenset({boilerplate.NAVIGATION}),
+               reason_help={boilerplate.NAVIGATION: "menu label, breadcrumb, skip link, footer "
+                            "link or copyright line"}),
     FilterInfo("language.detect", language.Detect, reasons=frozenset(),
                provides=frozenset({"language"})),
     FilterInfo("language.foreign_lines", language.ForeignLines,
@@ -29,6 +47,11 @@ BUILTINS: tuple[FilterInfo, ...] = (
 DEFAULT_STEPS: tuple[str, ...] = (
     "encoding.fix_mojibake",
     "encoding.normalize",
+    "boilerplate.cookie",
+    "boilerplate.comment_form",
+    "boilerplate.widget",
+    "boilerplate.share",
+    "boilerplate.navigation",
     "language.detect",
     "language.foreign_lines",
 )

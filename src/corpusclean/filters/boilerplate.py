@@ -1,0 +1,647 @@
+"""Boilerplate line families: cookie banners, comment forms, navigation, page widgets, share bars.
+
+Each family is one line filter that removes whole lines with its own reason code:
+
+=========================  ==========================================================
+``boilerplate.cookie``     cookie and consent banners, their buttons, widget configs
+``boilerplate.comment_form`` comment forms, their field labels, comment counters
+``boilerplate.navigation`` menus, breadcrumbs, skip links, footer links, edge labels
+``boilerplate.widget``     publication stamps, reading time, counters, prompts, ads
+``boilerplate.share``      share bars, social follow lines, related / read-more links
+=========================  ==========================================================
+
+Lines are compared in a normalized form (:func:`normalize`: casefolded, accents and
+punctuation removed, digits and counters dropped). Short lines are matched whole against the
+phrase tables of :mod:`._boilerplate_phrases`; longer lines only by distinctive phrases or by a
+combination (a cookie word *and* a phrase addressing the reader). Labels that are ambiguous on
+their own ("OK", "Name", "World", "on") are removed only where their neighbourhood says what
+they are: next to a banner or a form, in a run of menu labels, at the top or bottom edge of the
+page. Every family's phrases are compiled once into a few matchers: hash sets for whole lines
+and one trie-shaped pattern per table for phrases inside lines (one pass over a line, no
+nested quantifiers, time linear in the line length).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
+
+import regex
+
+from ..decision import Decision, remove_lines
+from ..document import Document
+from . import _boilerplate_phrases as phrases
+
+COOKIE = "boilerplate.cookie"
+COMMENT_FORM = "boilerplate.comment_form"
+NAVIGATION = "boilerplate.navigation"
+WIDGET = "boilerplate.widget"
+SHARE = "boilerplate.share"
+
+# -- normalization ----------------------------------------------------------------------------
+
+# Counters ("12", "1.2k", "3,400") and every other digit; a k/m/b suffix goes with its number.
+_COUNTER_RE = re.compile(r"\d+(?:[.,]\d+)*(?:[kmb](?![^\W\d_]))?")
+_NON_LETTER_RE = re.compile(r"[\W\d_]+")
+_MARK_RE = regex.compile(r"[\p{Mn}\u0640]")  # combining marks and the Arabic tatweel
+_LETTER_FOLD = str.maketrans({"ى": "ي", "ة": "ه", "ٱ": "ا", "ی": "ي", "ک": "ك"})
+_CJK_RE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}]")
+_SENTENCE_END_RE = regex.compile(r"[.!?。！？…:;\"”»']\W*$")
+
+
+def normalize(text: str) -> str:
+    """The comparison form of a line: casefolded, compatibility-decomposed, without combining
+    marks, counters, digits or punctuation, spaces folded.
+
+    >>> normalize("  Leave a Reply: ")
+    'leave a reply'
+    >>> normalize("1.2K Views · 3 min read")
+    'views min read'
+    >>> normalize("اترك تعليقاً")
+    'اترك تعليقا'
+    """
+    text = text.casefold()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = _MARK_RE.sub("", text).translate(_LETTER_FOLD)
+    text = _COUNTER_RE.sub(" ", text)
+    return _NON_LETTER_RE.sub(" ", text).strip()
+
+
+def size(norm: str) -> int:
+    """Words in a normalized line; CJK, kana and Thai characters count half a word each.
+
+    >>> size("leave a reply"), size("发表评论")
+    (3, 2)
+    """
+    if not norm:
+        return 0
+    cjk = 0 if norm.isascii() else len(_CJK_RE.findall(norm))
+    if not cjk:
+        return norm.count(" ") + 1
+    spaced = len(_CJK_RE.sub(" ", norm).split())
+    return spaced + (cjk + 1) // 2
+
+
+def is_prose(raw: str, n: int) -> bool:
+    """A line of running text: twelve words or more, or six ending like a sentence."""
+    return n >= 12 or (n >= 6 and _SENTENCE_END_RE.search(raw) is not None)
+
+
+# -- phrase patterns --------------------------------------------------------------------------
+
+# Letters of the scripts that separate words by spaces and do not glue particles to words:
+# a phrase may not touch one of them (it must start, and usually end, at a word edge). CJK
+# and Arabic letters are not among them, so phrases match inside unspaced text and after
+# Arabic clitics.
+_WORDISH = "A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u052f"
+
+
+def _entries(table: phrases.Table | Sequence[str], languages: Sequence[str]) -> list[str]:
+    if isinstance(table, dict):
+        langs = languages or tuple(table)
+        items: Iterable[str] = (p for lang in langs for p in table.get(lang, ()))
+    else:
+        items = table
+    return sorted({n for p in items if (n := normalize(p))})
+
+
+def _union(names: tuple[str, ...], languages: tuple[str, ...], extra: tuple[str, ...]) -> list[str]:
+    items = {p for name in names for p in _entries(getattr(phrases, name), languages)}
+    return sorted(items | {n for p in extra if (n := normalize(p))})
+
+
+class PhraseSet:
+    """Normalized phrases for whole-line tests: exact lookup, or a split of the line into
+    phrases (``"facebook twitter e mail"``), found by a left-to-right pass over word positions.
+
+    >>> s = PhraseSet(["facebook", "twitter", "e mail"])
+    >>> s.whole("twitter"), s.split("facebook twitter e mail"), s.split("facebook is great")
+    (True, True, False)
+    """
+
+    def __init__(self, items: Iterable[str]) -> None:
+        self.items = frozenset(items)
+        self.longest = max((p.count(" ") + 1 for p in self.items), default=0)
+
+    def whole(self, norm: str) -> bool:
+        return norm in self.items
+
+    def split(self, norm: str) -> bool:
+        words = norm.split()
+        if not words:
+            return False
+        reach = [False] * (len(words) + 1)
+        reach[0] = True
+        for start in range(len(words)):
+            if not reach[start]:
+                continue
+            for stop in range(start + 1, min(len(words), start + self.longest) + 1):
+                if not reach[stop] and " ".join(words[start:stop]) in self.items:
+                    reach[stop] = True
+        return reach[-1]
+
+
+@lru_cache(maxsize=256)
+def phrase_set(names: tuple[str, ...], languages: tuple[str, ...] = (),
+               extra: tuple[str, ...] = ()) -> PhraseSet:
+    """The union of the named phrase tables (restricted to ``languages``, empty: all), plus
+    ``extra`` phrases, normalized.
+
+    >>> phrase_set(("SHARE_LINES",), ("en",)).whole("read more")
+    True
+    """
+    return PhraseSet(_union(names, languages, extra))
+
+
+def _trie_regex(items: Iterable[str]) -> str:
+    """One alternation shaped as a trie: every branch starts with a different character, so a
+    match attempt at one position costs at most the length of the longest phrase."""
+    trie: dict[str, dict] = {}  # type: ignore[type-arg]
+    for item in items:
+        node = trie
+        for ch in item:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:  # type: ignore[type-arg]
+        alts = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 and len(alts[0]) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(trie)
+
+
+@lru_cache(maxsize=256)
+def phrase_search(names: tuple[str, ...], languages: tuple[str, ...] = (),
+                  prefix: bool = False) -> re.Pattern[str]:
+    """A pattern finding any phrase of the named tables inside a normalized line (use with
+    ``search``). A phrase in a spaced script must start at a word edge and, unless ``prefix``
+    (plurals and compounds: ``cookie`` in ``cookieeinstellungen``), end at one.
+
+    >>> bool(phrase_search(("COOKIE_TERMS",), ("de",), prefix=True).search("cookieeinstellungen"))
+    True
+    >>> bool(phrase_search(("COMMENT_PROMPTS",)).search("bitte schreibe einen kommentar"))
+    True
+    """
+    items = _union(names, languages, ())
+    if not items:
+        return re.compile(r"(?!)")
+    right = "" if prefix else f"(?![{_WORDISH}])"
+    return re.compile(f"(?<![{_WORDISH}])(?:{_trie_regex(items)}){right}")
+
+
+# -- shared line scaffolding ------------------------------------------------------------------
+
+
+# Characters of code, markup and quotation: a line with one is not a bare UI label (a code
+# line ``print(data)``, a quoted word ``"Search"``), even when its letters spell one.
+_CODE_RE = re.compile(r"[;{}=\[\]_\"“”„`\\]|\w\(|\(\)")
+# A line without letters that may stand in a row of buttons or fields ("×", "*", "|").
+_SYMBOL_RE = re.compile(r"[^\w\s]{1,3}")
+_COUNT_RE = re.compile(r"\(?\d{1,3}(?:[.,]\d{1,3})*[kKmM]?\)?")
+_TIME_RANGE_RE = re.compile(r"\d(?:[:.]\d\d)?\s*(?:[ap]\.?m\.?)?\s*[-–—]\s*\d", re.IGNORECASE)
+_NUMERIC_DATE_RE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b")
+
+
+class _Text(NamedTuple):
+    """What a line's text alone says (cached per text)."""
+
+    norm: str
+    size: int
+    plain: bool  # no code, markup or quotation characters
+    lead_in: bool  # ends with a colon: "See also:" introduces what follows
+    counter: bool  # only a number, a counter split from its label ("12", "1.2K")
+    symbol: bool  # one to three symbols and no letters ("×", "*", "|")
+
+
+@lru_cache(maxsize=1 << 16)
+def _text(raw: str) -> _Text:
+    norm = normalize(raw)
+    bare = raw.strip()
+    return _Text(norm, size(norm), _CODE_RE.search(raw) is None, bare.endswith(":"),
+                 _COUNT_RE.fullmatch(bare) is not None, _SYMBOL_RE.fullmatch(bare) is not None)
+
+
+class _Line(NamedTuple):
+    index: int  # position in doc.lines
+    raw: str
+    text: _Text
+    code: bool = False  # the next line is a lone code token
+    lead: str | None = None  # in a list: the normalized lead-in line that introduces it
+
+    @property
+    def norm(self) -> str:
+        return self.text.norm
+
+    @property
+    def size(self) -> int:
+        return self.text.size
+
+    @property
+    def label(self) -> str:
+        """The normalized text when the line can be a bare label (not code or a quotation),
+        else ``""``."""
+        return self.text.norm if self.text.plain and not self.code else ""
+
+
+def _nonblank(doc: Document) -> list[_Line]:
+    return _relink([_Line(i, ln.text, _text(ln.text)) for i, ln in doc.content_lines()])
+
+
+def _relink(lines: list[_Line]) -> list[_Line]:
+    """Set what depends on the neighbours: ``code`` (the next line is a lone code token) and
+    ``lead`` (a short line in a list introduced by a lead-in line "...:")."""
+    out = []
+    lead: str | None = None
+    for k, line in enumerate(lines):
+        after = lines[k + 1].raw.strip() if k + 1 < len(lines) else ""
+        if line.text.size > 6:
+            lead = None
+        elif k > 0 and lines[k - 1].text.lead_in:
+            lead = lines[k - 1].text.norm
+        code = len(after) == 1 and after in "(.[="
+        out.append(_Line(line.index, line.raw, line.text, code, lead))
+    return out
+
+
+def _spread(lines: list[_Line], seeds: set[int], candidate: Callable[[_Line], bool],
+            window: int) -> set[int]:
+    """Positions of candidate lines within ``window`` non-blank lines of a seed, before or
+    after it, hopping over labelled candidates already reached (a row of buttons under a
+    banner); a candidate without letters (a counter, a symbol) is reached but never hopped
+    from, so runs of numbers do not carry the neighbourhood along."""
+    reached: set[int] = set()
+    if not seeds:
+        return reached
+    for order in (range(len(lines)), range(len(lines) - 1, -1, -1)):
+        last = None
+        for pos in order:
+            if pos in seeds:
+                last = pos
+            elif last is not None and abs(pos - last) <= window and candidate(lines[pos]):
+                reached.add(pos)
+                if lines[pos].norm:
+                    last = pos
+    return reached
+
+
+@dataclass(frozen=True, kw_only=True)
+class _LineFamily:
+    """Parameters every family has: ``languages`` restricts the phrase tables (empty: all),
+    ``extra_lines`` adds whole-line phrases of the family, ``max_words`` bounds the length of
+    the lines it looks at."""
+
+    languages: tuple[str, ...] = ()
+    extra_lines: tuple[str, ...] = ()
+    max_words: int = 120
+
+    reason = ""
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.languages) - set(phrases.LANGUAGES))
+        if unknown:
+            msg = (f"no boilerplate phrases for language(s) {unknown}; "
+                   f"known: {', '.join(phrases.LANGUAGES)}")
+            raise ValueError(msg)
+
+    def _set(self, *names: str, extra: bool = False) -> PhraseSet:
+        return phrase_set(names, tuple(self.languages), tuple(self.extra_lines) if extra else ())
+
+    def _search(self, *names: str, prefix: bool = False) -> re.Pattern[str]:
+        return phrase_search(names, tuple(self.languages), prefix)
+
+    def __call__(self, doc: Document) -> Decision:
+        # Removing lines brings neighbours closer, so the rules run again on what is left until
+        # they remove nothing more: the output is a fixpoint and a second run changes nothing.
+        lines = _nonblank(doc)
+        removed: set[int] = set()
+        while hits := self.find(lines):
+            removed.update(lines[pos].index for pos in hits)
+            lines = _relink([line for pos, line in enumerate(lines) if pos not in hits])
+        return remove_lines(doc, dict.fromkeys(sorted(removed), self.reason))
+
+    def find(self, lines: list[_Line]) -> set[int]:
+        """Positions (in ``lines``) of the lines to remove."""
+        raise NotImplementedError
+
+
+# -- cookie -----------------------------------------------------------------------------------
+
+# Starts only where a name starts, with possessive runs: linear on long runs of letters.
+_CONFIG_RE = re.compile(r"(?<![\w-])[A-Za-z_][\w-]*+\s*+=\s*+[(\[{\"'\w]")
+
+
+@dataclass(frozen=True, kw_only=True)
+class CookieBanner(_LineFamily):
+    """Remove cookie and consent banners and the short button lines next to them.
+
+    A banner line has a cookie word together with a phrase addressing the reader or speaking
+    for the site ("we use", "you agree", "this website"), or a consent-manager formula ("we
+    value your privacy"); on a short line (``max_control_words``) a cookie word with a control
+    word is enough ("Cookie settings", "Accept cookies"); a widget configuration line
+    (``key=value`` pairs) counts when it carries a cookie word or consent buttons. Button lines
+    ("Accept", "I agree", "OK", "Learn more", or a row of them) go only when they stand within
+    ``window`` non-blank lines of a banner.
+
+    >>> doc = Document.from_text("News text.\\nWe use cookies on this website.\\nOK\\nOK")
+    >>> [r.line for r in CookieBanner()(doc).removed]
+    [2, 3, 4]
+    """
+
+    window: int = 3
+    max_control_words: int = 8
+    reason = COOKIE
+
+    def is_banner(self, line: _Line) -> bool:
+        norm, n = line.norm, line.size
+        if not norm or n > self.max_words:
+            return False
+        if self._search("CONSENT_PHRASES").search(norm):
+            return True
+        has_cookie = self._search("COOKIE_TERMS", prefix=True).search(norm) is not None
+        if has_cookie:
+            if self._search("COOKIE_ADDRESS").search(norm):
+                return True
+            if n <= self.max_control_words and self._search("COOKIE_ACTIONS").search(norm):
+                return True
+        if n <= 12 and len(_CONFIG_RE.findall(line.raw)) >= 2:
+            return has_cookie or self._search("COOKIE_BUTTONS").search(norm) is not None
+        return False
+
+    def is_button(self, line: _Line) -> bool:
+        if not line.norm:
+            return line.text.symbol  # a lone "×" or "!"
+        return line.size <= 6 and self._set("COOKIE_BUTTONS", extra=True).split(line.label)
+
+    def find(self, lines: list[_Line]) -> set[int]:
+        seeds = {pos for pos, line in enumerate(lines) if self.is_banner(line)}
+        return seeds | _spread(lines, seeds, self.is_button, self.window)
+
+
+# -- comment form -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class CommentForm(_LineFamily):
+    """Remove comment forms: "Leave a reply", "Your email address will not be published",
+    "Required fields are marked *", "Post comment", "N comments", and the field labels and
+    buttons ("Name", "Email", "Website", "Submit") within ``window`` non-blank lines of them.
+
+    >>> doc = Document.from_text("Text.\\nLeave a Reply\\nName *\\nEmail *\\nName")
+    >>> [r.line for r in CommentForm(window=2)(doc).removed]
+    [2, 3, 4, 5]
+    """
+
+    window: int = 4
+    max_words: int = 30
+    max_prompt_words: int = 8
+    reason = COMMENT_FORM
+
+    def is_form(self, line: _Line) -> bool:
+        if not line.norm or line.size > self.max_words:
+            return False
+        return (self._set("COMMENT_LINES", extra=True).whole(line.label)
+                or self._search("COMMENT_PHRASES").search(line.norm) is not None
+                or (line.size <= self.max_prompt_words
+                    and self._search("COMMENT_PROMPTS").search(line.norm) is not None))
+
+    def is_field(self, line: _Line) -> bool:
+        if not line.norm:
+            return line.text.symbol or line.text.counter
+        return self._set("COMMENT_WEAK").whole(line.label)
+
+    def find(self, lines: list[_Line]) -> set[int]:
+        seeds = {pos for pos, line in enumerate(lines) if self.is_form(line)}
+        return seeds | _spread(lines, seeds, self.is_field, self.window)
+
+
+# -- navigation -------------------------------------------------------------------------------
+
+# Starts only at the first space of a run (or at the separator): linear on long space runs.
+_CRUMB_SPLIT_RE = re.compile(r"(?<!\s)\s*(?:[›»>|/•·→]|(?<=\s)[-–](?=\s))\s*")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Navigation(_LineFamily):
+    """Remove navigation: skip links, "Home", "Menu", "Search", "Close", "Show more",
+    "Details", "Back to top", "Trending", "Exit mobile version", footer links and copyright
+    lines, breadcrumbs ("Home > World > Asia") and lines made only of menu labels.
+
+    Section names and site links that can also be a heading or a list item ("World",
+    "Sports", "Careers") go only at the page's top or bottom edge (before the first or after
+    the last line of running text) or in a run of at least ``min_run`` menu labels among short
+    lines (``run_words`` words at most) where they are at least ``run_share`` of the lines;
+    ``edge_labels=False`` switches both off.
+
+    >>> doc = Document.from_text("World\\nA headline\\n" + "A sentence of running text. " * 3)
+    >>> [r.line for r in Navigation()(doc).removed]
+    [1]
+    """
+
+    edge_labels: bool = True
+    min_run: int = 3
+    run_share: float = 0.25
+    run_words: int = 4
+    reason = NAVIGATION
+
+    def is_strong(self, line: _Line) -> bool:
+        norm, n = line.norm, line.size
+        if not norm:
+            return False
+        if self._set("NAV_LINES", extra=True).whole(line.label):
+            return True
+        if n <= 20 and self._search("NAV_PHRASES").search(norm):
+            return True
+        if n <= 16 and self.is_breadcrumb(line):
+            return True
+        return 3 <= n <= 12 and norm.count(" ") >= 2 and self._labels().split(line.label)
+
+    def is_breadcrumb(self, line: _Line) -> bool:
+        """Items split by ``>``, ``›``, ``|``, ``/``... starting at "Home", or all labels."""
+        pieces = _CRUMB_SPLIT_RE.split(line.raw)
+        if len(pieces) < 2:
+            return False
+        parts = [p for p in map(normalize, pieces) if p]
+        if len(parts) < 2 or any(size(p) > 5 for p in parts):
+            return False
+        if self._set("NAV_HOME").whole(parts[0]):
+            return True
+        return len(parts) >= 3 and all(self._labels().whole(p) for p in parts)
+
+    def _labels(self) -> PhraseSet:
+        return self._set("NAV_LINES", "NAV_WEAK", extra=True)
+
+    def find(self, lines: list[_Line]) -> set[int]:
+        hits = {pos for pos, line in enumerate(lines) if self.is_strong(line)}
+        if not self.edge_labels:
+            return hits
+        prose = [pos for pos, line in enumerate(lines)
+                 if pos not in hits and is_prose(line.raw, line.size)]
+        first, last = (prose[0], prose[-1]) if prose else (len(lines), -1)
+        labels = {pos for pos, line in enumerate(lines)
+                  if not line.text.lead_in and self._labels().whole(line.label)
+                  and (line.lead is None or self._labels().whole(line.lead))}
+        hits |= {pos for pos in labels if pos < first or pos > last}
+        hits |= self._menu_runs(lines, labels)
+        return hits
+
+    def _menu_runs(self, lines: list[_Line], labels: set[int]) -> set[int]:
+        """Labels in runs of short lines where they are at least ``min_run`` and ``run_share``
+        of the run."""
+        out: set[int] = set()
+        run: list[int] = []
+        for pos in [*range(len(lines)), len(lines)]:
+            line = lines[pos] if pos < len(lines) else None
+            if line is not None and line.size <= self.run_words and not _SENTENCE_END_RE.search(
+                    line.raw):
+                run.append(pos)
+                continue
+            in_run = [p for p in run if p in labels]
+            if len(in_run) >= self.min_run and self.run_share * len(run) <= len(in_run):
+                out.update(in_run)
+            run = []
+        return out
+
+
+# -- widgets ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class PageWidget(_LineFamily):
+    """Remove page widgets: publication stamps standing alone ("Published", "Updated 3 May
+    2024", "on"), reading time ("3 min read"), counters ("12 likes", "1.2K views"), print,
+    subscribe and login prompts, newsletter sign-ups, advertisement labels.
+
+    Months, weekdays, times and the small words of a date are stripped before a line is looked
+    up, so a stamp matches with or without its date; a line that is only a date or a connector
+    ("on") goes when it stands within ``window`` non-blank lines of a widget line, and a run of
+    at least ``min_date_run`` such lines is an archive list.
+
+    >>> doc = Document.from_text("Published\\non\\nMarch 3, 2024\\n4 min read\\nText on")
+    >>> [r.line for r in PageWidget()(doc).removed]
+    [1, 2, 3, 4]
+    """
+
+    window: int = 2
+    max_signup_words: int = 30
+    min_date_run: int = 3
+    reason = WIDGET
+
+    def stripped(self, norm: str) -> str:
+        dates = self._set("WIDGET_DATE_WORDS")
+        return " ".join(w for w in norm.split() if not dates.whole(w))
+
+    def is_widget(self, line: _Line) -> bool:
+        norm, n = line.norm, line.size
+        if not norm:
+            return False
+        if n <= 12 and line.label:
+            known = self._set("WIDGET_LINES", extra=True)
+            rest = self.stripped(line.label)
+            if known.whole(line.label) or (rest and known.whole(rest)):
+                return True
+        return (n <= self.max_signup_words
+                and self._search("NEWSLETTER_TERMS", prefix=True).search(norm) is not None
+                and self._search("SIGNUP_ACTIONS").search(norm) is not None)
+
+    def is_fragment(self, line: _Line) -> bool:
+        """A date, a time or a connector standing alone ("on", "3 March 2024", "12.05.2024")."""
+        if not line.norm:
+            return line.text.counter or (_NUMERIC_DATE_RE.search(line.raw) is not None
+                                         and len(line.raw) <= 24)
+        return line.size <= 8 and not self.stripped(line.label) and bool(line.label)
+
+    def find(self, lines: list[_Line]) -> set[int]:
+        seeds = {pos for pos, line in enumerate(lines) if self.is_widget(line)}
+        seeds.update(self._date_runs(lines, seeds))
+        return seeds | _spread(lines, seeds, self.is_fragment, self.window)
+
+    def _date_runs(self, lines: list[_Line], seeds: set[int]) -> set[int]:
+        """Runs of at least ``min_date_run`` dates standing alone, counters allowed between
+        them: an archive list ("March 2024", "(12)", "February 2024") or a column of timestamps
+        ("3 days ago"). Opening hours ("Monday 9:30 am - 6 pm") are ranges and stay."""
+        out: set[int] = set()
+        run: list[int] = []
+        for pos in range(len(lines) + 1):
+            line = lines[pos] if pos < len(lines) else None
+            if line is not None and not line.norm and line.text.counter and run:
+                continue
+            if (line is not None and line.norm and pos not in seeds
+                    and not _TIME_RANGE_RE.search(line.raw) and self.is_fragment(line)):
+                run.append(pos)
+                continue
+            if len(run) >= self.min_date_run:
+                out.update(run)
+            run = []
+        return out
+
+
+# -- share ------------------------------------------------------------------------------------
+
+#: Share tokens that also are ordinary words: a share bar needs a network besides them.
+AMBIGUOUS_SHARE_TOKENS = frozenset({"x", "ok", "line", "mix", "mail", "e mail", "google", "print",
+                                    "rss", "sms", "pocket", "threads", "messenger", "email"})
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShareLinks(_LineFamily):
+    """Remove share bars and related-content links: "Share", "Share on Facebook", "Tweet",
+    lines made only of social networks and share words ("Facebook Twitter Email"), "Follow
+    us", "Related articles", "Read more", "See also", "You may also like".
+
+    >>> doc = Document.from_text("Text.\\nShare on Facebook\\nFacebook Twitter E-mail\\nMail")
+    >>> [r.line for r in ShareLinks()(doc).removed]
+    [2, 3]
+    """
+
+    reason = SHARE
+
+    def is_share(self, line: _Line) -> bool:
+        norm = line.label
+        if not norm or line.size > 12:
+            return False
+        if line.text.lead_in:  # "Share this:" heads a bar, "Read more:" introduces content
+            return self._set("SHARE_HEADERS").whole(norm)
+        if self._set("SHARE_LINES", "SHARE_HEADERS", extra=True).whole(norm):
+            return True
+        networks = _networks()
+        if networks.whole(norm):  # alone, or in a list after "Share:" / "Follow us on:"
+            return line.lead is None or self._set("SHARE_LINES", "SHARE_HEADERS",
+                                                  extra=True).whole(line.lead)
+        lines_set = self._set("SHARE_LINES", extra=True)
+        return phrase_set(("SHARE_TOKENS", "SHARE_JOINERS", "SHARE_LINES")).split(norm) and any(
+            w in networks.items or w in lines_set.items for w in norm.split())
+
+    def find(self, lines: list[_Line]) -> set[int]:
+        return {pos for pos, line in enumerate(lines) if self.is_share(line)}
+
+
+@lru_cache(maxsize=1)
+def _networks() -> PhraseSet:
+    return PhraseSet(_entries([t for t in phrases.SHARE_TOKENS
+                               if t not in AMBIGUOUS_SHARE_TOKENS], ()))
+
+
+__all__ = [
+    "COMMENT_FORM",
+    "COOKIE",
+    "NAVIGATION",
+    "SHARE",
+    "WIDGET",
+    "CommentForm",
+    "CookieBanner",
+    "Navigation",
+    "PageWidget",
+    "PhraseSet",
+    "ShareLinks",
+    "normalize",
+    "phrase_search",
+    "phrase_set",
+]
