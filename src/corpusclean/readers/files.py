@@ -18,7 +18,7 @@ from typing import Any
 from ..document import Document
 from .base import Reject
 from .decode import DecodeError, decode_bytes
-from .html import html_to_text
+from .html import html_to_blocks
 
 FORMATS = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
 
@@ -118,8 +118,13 @@ def read_file(path: Path, rel: str, options: ReaderOptions | None = None) -> Ite
     except DecodeError as exc:
         yield Reject(rel, exc.reason, str(exc), offset=exc.offset)
         return
-    text = html_to_text(decoded.text) if fmt == "html" else decoded.text
-    meta = {"source": rel, "format": fmt, "encoding": decoded.to_meta()}
+    meta: dict[str, Any] = {"source": rel, "format": fmt, "encoding": decoded.to_meta()}
+    if fmt == "html":
+        html_lines, evidence = html_to_blocks(decoded.text)
+        text = "\n".join(html_lines)
+        meta["dom"] = evidence.to_meta()  # read by html.dom_boilerplate, not written out
+    else:
+        text = decoded.text
     yield Document.from_text(text, id=rel, meta=meta)
 
 
