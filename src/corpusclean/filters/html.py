@@ -114,6 +114,10 @@ class DomBoilerplate:
     sibling_ratio: float = 0.2
     link_density: float = 0.6
     class_weight: float = 25.0
+    widen_to_main: bool = False
+    outside_min_text: int = 80
+    context_boost: float = 1.5
+    context_penalty: float = 1.0
     max_hint_share: float = 0.5
     remove_title: bool = True
     keep_meta: bool = True
@@ -200,6 +204,14 @@ class DomBoilerplate:
                 s += self.class_weight
             if flags & (_NEGATIVE | _NEGATIVE_TAGS):
                 s -= self.class_weight
+            # the nearest telling ancestor: inside <main>/<article> helps, inside a footer,
+            # sidebar, comment section or nav hurts
+            for a in chain(n)[1:]:
+                up = flags_of(a)
+                if up & _MAIN_TAGS:
+                    return s * self.context_boost
+                if up & (H.T_FOOTER | H.T_ASIDE | H.T_NAV | H.COMMENT):
+                    return s * self.context_penalty
             return s
 
         cands = sorted(((final(n), n) for n in score if n > 0 and nodes[n][1] not in ("body", "html")),
@@ -208,6 +220,11 @@ class DomBoilerplate:
         if cands and cands[0][0] > 0:
             top_score, top = cands[0]
             top = self._widen(top, top_score, cands, chain)
+            if self.widen_to_main:
+                for a in chain(top):
+                    if nodes[a][2] & H.T_MAIN and nodes[a][1] not in ("body", "html"):
+                        top = a
+                        break
             region = self._with_siblings(top, top_score, nodes, parents, final, text_w, link_w)
 
         reasons: dict[int, str] = {}
@@ -231,6 +248,8 @@ class DomBoilerplate:
                 if dense is not None:
                     reasons[i], details[i] = "html.link_dense", dense
                 continue
+            if reason is None and self.outside_min_text and w >= self.outside_min_text and ratio < 0.2:
+                continue  # a long, plain paragraph with no evidence against it stays
             if reason is None:
                 if not region:
                     continue  # no main region found: remove only what evidence names
