@@ -44,6 +44,7 @@ REASONS: dict[str, str] = {
     "html.hidden": "inside an element hidden from view (hidden, display:none)",
     "html.outside_main": "outside the main-content region of the page",
     "html.link_dense": "a link in a block made almost only of links",
+    "html.caption": "a figure or table caption (photo credits, image descriptions)",
     "html.title": "the <title> of the page (the headline is kept where the page shows it)",
 }
 
@@ -114,11 +115,14 @@ class DomBoilerplate:
     sibling_ratio: float = 0.2
     link_density: float = 0.6
     class_weight: float = 25.0
+    drop_captions: bool = True
+    link_line_max: int = 80
     widen_to_main: bool = False
     outside_min_text: int = 80
     context_boost: float = 1.5
     context_penalty: float = 1.0
     max_hint_share: float = 0.5
+    wrapper_share: float = 0.8
     remove_title: bool = True
     keep_meta: bool = True
 
@@ -148,16 +152,29 @@ class DomBoilerplate:
                 chains[node] = c
             return c
 
-        # a hint that covers most of the page (page builders put "widget" on every block) says
-        # nothing about any part of it: such flags are ignored on this page
-        total_w = 0.0
-        cover: dict[int, float] = defaultdict(float)
-        for _i, ln, (node, _link) in items:
+        # text and link weight under every node
+        text_w: dict[int, float] = defaultdict(float)
+        link_w: dict[int, float] = defaultdict(float)
+        per_line: list[tuple[int, Any, list[int], int, float]] = []
+        for i, ln, (node, link) in items:
             w = text_weight(ln.text)
-            total_w += w
+            ratio = min(link / max(len(ln.text), 1), 1.0)
+            anc = chain(node)
+            per_line.append((i, ln, anc, w, ratio))
+            for a in anc:
+                text_w[a] += w
+                link_w[a] += w * ratio
+        total_w = text_w[0] or 1.0
+
+        # Hints that say nothing on this page: those of a wrapper holding most of the page's
+        # text, and a family found around most of the text (page builders put "widget" on
+        # every block; forums mark every post as a comment).
+        wrapper = self.wrapper_share * total_w
+        cover: dict[int, float] = defaultdict(float)
+        for _i, _ln, anc, w, _ratio in per_line:
             seen = 0
-            for a in chain(node):
-                if nodes[a][1] not in ("body", "html"):
+            for a in anc:
+                if text_w[a] <= wrapper:
                     seen |= nodes[a][2]
             bit = 1
             while bit <= seen:
@@ -169,23 +186,18 @@ class DomBoilerplate:
             if w > self.max_hint_share * total_w and not bit & (H.POSITIVE | _MAIN_TAGS):
                 ignored |= bit
         keep_bits = ~ignored
+        wrapper_bits = ~(_NEGATIVE | _NEGATIVE_TAGS | H.HIDDEN)
 
         def flags_of(n: int) -> int:
-            return 0 if nodes[n][1] in ("body", "html") else nodes[n][2] & keep_bits
+            if nodes[n][1] in ("body", "html"):
+                return 0
+            if text_w[n] > wrapper:
+                return nodes[n][2] & keep_bits & wrapper_bits
+            return nodes[n][2] & keep_bits
 
-        # text and link weight under every node; paragraph scores of candidate regions
-        text_w: dict[int, float] = defaultdict(float)
-        link_w: dict[int, float] = defaultdict(float)
+        # paragraph scores of candidate regions
         score: dict[int, float] = defaultdict(float)
-        per_line: list[tuple[int, Any, list[int], int, float]] = []
-        for i, ln, (node, link) in items:
-            w = text_weight(ln.text)
-            ratio = min(link / max(len(ln.text), 1), 1.0)
-            anc = chain(node)
-            per_line.append((i, ln, anc, w, ratio))
-            for a in anc:
-                text_w[a] += w
-                link_w[a] += w * ratio
+        for _i, ln, anc, w, ratio in per_line:
             block = next((k for k, a in enumerate(anc) if nodes[a][1] in _SCORED or nodes[a][1] in _HEADINGS), None)
             if block is None or nodes[anc[block]][1] in _HEADINGS:
                 continue
@@ -243,8 +255,14 @@ class DomBoilerplate:
             reason = self._family(flags)
             if reason is None and flags & H.META and not self.keep_meta:
                 reason = "html.outside_main"
+            if reason is None and self.drop_captions and any(nodes[a][1] in ("figcaption", "caption") for a in below):
+                reasons[i], details[i] = "html.caption", "inside <figcaption>"
+                continue
             if inside and reason is None:
                 dense = self._link_list(anc[:cut], nodes, text_w, link_w, ratio)
+                if dense is None and self.link_line_max and ratio >= 0.9 and w < self.link_line_max \
+                        and not any(nodes[a][1] in _HEADINGS for a in anc[:3]):
+                    dense = "a line that is one short link"
                 if dense is not None:
                     reasons[i], details[i] = "html.link_dense", dense
                 continue
