@@ -119,6 +119,9 @@ class DomBoilerplate:
     link_line_max: int = 80
     widen_to_main: bool = False
     outside_min_text: int = 80
+    recover_depth: int = 1
+    min_region_score: float = 25.0
+    min_region_share: float = 0.25
     context_boost: float = 1.5
     context_penalty: float = 1.0
     max_hint_share: float = 0.5
@@ -229,7 +232,15 @@ class DomBoilerplate:
         cands = sorted(((final(n), n) for n in score if n > 0 and nodes[n][1] not in ("body", "html")),
                        key=lambda t: (-t[0], t[1]))
         region: set[int] = set()
-        if cands and cands[0][0] > 0:
+        plain = 0.0  # text of the page with no evidence against it, links left out
+        for _i, _ln, anc, w, ratio in per_line:
+            f = 0
+            for a in anc:
+                f |= flags_of(a)
+            if not f & (_NEGATIVE | _NEGATIVE_TAGS | H.HIDDEN):
+                plain += w * (1.0 - ratio)
+        if cands and cands[0][0] >= self.min_region_score and \
+                text_w[cands[0][1]] - link_w[cands[0][1]] >= self.min_region_share * plain:
             top_score, top = cands[0]
             top = self._widen(top, top_score, cands, chain)
             if self.widen_to_main:
@@ -239,8 +250,13 @@ class DomBoilerplate:
                         break
             region = self._with_siblings(top, top_score, nodes, parents, final, text_w, link_w)
 
+        elif cands:
+            # no block stands out (a landing or listing page): the whole page is the region,
+            # and only lines with evidence against them go
+            region = {0}
         reasons: dict[int, str] = {}
         details: dict[int, str] = {}
+        recovered: set[int] = set()
         for i, ln, anc, w, ratio in per_line:
             cut = next((k for k, a in enumerate(anc) if a in region), None)
             inside = cut is not None
@@ -267,7 +283,12 @@ class DomBoilerplate:
                     reasons[i], details[i] = "html.link_dense", dense
                 continue
             if reason is None and self.outside_min_text and w >= self.outside_min_text and ratio < 0.2:
-                continue  # a long, plain paragraph with no evidence against it stays
+                # a long, plain paragraph with no evidence against it stays, and so does the
+                # unmarked text in the small blocks around it (a post's signature, a heading)
+                for a in anc[1 : 1 + self.recover_depth]:
+                    if text_w[a] <= wrapper:
+                        recovered.add(a)
+                continue
             if reason is None:
                 if not region:
                     continue  # no main region found: remove only what evidence names
@@ -278,6 +299,11 @@ class DomBoilerplate:
             if reason == "html.comments" and flags & H.T_FORM:
                 reason = "boilerplate.comment_form"
             reasons[i] = reason
+        if recovered:
+            for i, _ln, anc, _w, _ratio in per_line:
+                if reasons.get(i) == "html.outside_main" and any(a in recovered for a in anc[: 1 + self.recover_depth]):
+                    del reasons[i]
+                    del details[i]
         return reasons, details
 
     def _widen(self, top: int, top_score: float, cands: list[tuple[float, int]], chain: Any) -> int:
