@@ -186,7 +186,7 @@ class DomBoilerplate:
                 bit <<= 1
         ignored = 0
         for bit, w in cover.items():
-            if w > self.max_hint_share * total_w and not bit & (H.POSITIVE | _MAIN_TAGS):
+            if w > self.max_hint_share * total_w and not bit & (H.POSITIVE | _MAIN_TAGS | _NEGATIVE_TAGS):
                 ignored |= bit
         keep_bits = ~ignored
         wrapper_bits = ~(_NEGATIVE | _NEGATIVE_TAGS | H.HIDDEN)
