@@ -45,6 +45,7 @@ REASONS: dict[str, str] = {
     "html.outside_main": "outside the main-content region of the page",
     "html.link_dense": "a link in a block made almost only of links",
     "html.caption": "a figure or table caption (photo credits, image descriptions)",
+    "html.meta": "a byline, date line or photo credit (class/id: byline, dateline, credit...)",
     "html.title": "the <title> of the page (the headline is kept where the page shows it)",
 }
 
@@ -126,8 +127,9 @@ class DomBoilerplate:
     context_penalty: float = 1.0
     max_hint_share: float = 0.5
     wrapper_share: float = 0.8
+    region_header: bool = False
     remove_title: bool = True
-    keep_meta: bool = True
+    keep_meta: bool = False
 
     def __call__(self, doc: Document) -> Decision:
         dom = doc.meta.get("dom")
@@ -268,9 +270,11 @@ class DomBoilerplate:
                 if self.remove_title:
                     reasons[i], details[i] = "html.title", "page <title>"
                 continue
+            if inside and self.region_header:
+                flags &= ~(H.HEADER | H.T_HEADER)  # an article's own header: headline, byline
             reason = self._family(flags)
             if reason is None and flags & H.META and not self.keep_meta:
-                reason = "html.outside_main"
+                reason = "html.meta"
             if reason is None and self.drop_captions and any(nodes[a][1] in ("figcaption", "caption") for a in below):
                 reasons[i], details[i] = "html.caption", "inside <figcaption>"
                 continue
