@@ -107,9 +107,16 @@ class DomBoilerplate:
     """Remove navigation, share bars, comment sections, cookie banners and everything outside the
     main-content region of an HTML page, from the DOM evidence its reader recorded.
 
-    ``min_text`` is the weighted length from which a line scores its region; ``sibling_ratio`` the
-    share of the best score a sibling block needs to join the region; ``link_density`` the share of
-    link text above which a list inside the region counts as a link list.
+    Region: lines of ``min_text`` or more score their blocks; ``class_weight`` is added or taken
+    for class/id hints, ``context_boost`` multiplies blocks inside ``<main>``/``<article>``;
+    siblings with ``sibling_ratio`` of the best score join it. Under ``min_region_score``, or
+    with less than ``min_region_share`` of the page's plain text, the whole page is the region.
+    Hints covering over ``max_hint_share`` of the text, and hints of wrappers holding over
+    ``wrapper_share`` of it, are ignored. Outside the region, plain lines of ``outside_min_text``
+    or more stay, with the unmarked lines ``recover_depth`` levels around them. Inside it, links
+    in lists with ``link_density`` of link text and one-link lines under ``link_line_max`` go;
+    ``drop_captions``, ``remove_title`` and ``keep_meta`` switch those families.
+    See ``docs/filters.md``.
     """
 
     min_text: int = 25
@@ -118,16 +125,13 @@ class DomBoilerplate:
     class_weight: float = 25.0
     drop_captions: bool = True
     link_line_max: int = 80
-    widen_to_main: bool = False
     outside_min_text: int = 80
     recover_depth: int = 1
     min_region_score: float = 25.0
     min_region_share: float = 0.25
     context_boost: float = 1.5
-    context_penalty: float = 1.0
     max_hint_share: float = 0.5
     wrapper_share: float = 0.8
-    region_header: bool = False
     remove_title: bool = True
     keep_meta: bool = False
 
@@ -221,14 +225,13 @@ class DomBoilerplate:
                 s += self.class_weight
             if flags & (_NEGATIVE | _NEGATIVE_TAGS):
                 s -= self.class_weight
-            # the nearest telling ancestor: inside <main>/<article> helps, inside a footer,
-            # sidebar, comment section or nav hurts
+            # inside <main>/<article>, unless a footer, sidebar, nav or comment section is nearer
             for a in chain(n)[1:]:
                 up = flags_of(a)
                 if up & _MAIN_TAGS:
                     return s * self.context_boost
                 if up & (H.T_FOOTER | H.T_ASIDE | H.T_NAV | H.COMMENT):
-                    return s * self.context_penalty
+                    return s
             return s
 
         cands = sorted(((final(n), n) for n in score if n > 0 and nodes[n][1] not in ("body", "html")),
@@ -245,11 +248,6 @@ class DomBoilerplate:
                 text_w[cands[0][1]] - link_w[cands[0][1]] >= self.min_region_share * plain:
             top_score, top = cands[0]
             top = self._widen(top, top_score, cands, chain)
-            if self.widen_to_main:
-                for a in chain(top):
-                    if nodes[a][2] & H.T_MAIN and nodes[a][1] not in ("body", "html"):
-                        top = a
-                        break
             region = self._with_siblings(top, top_score, nodes, parents, final, text_w, link_w)
 
         elif cands:
@@ -270,8 +268,6 @@ class DomBoilerplate:
                 if self.remove_title:
                     reasons[i], details[i] = "html.title", "page <title>"
                 continue
-            if inside and self.region_header:
-                flags &= ~(H.HEADER | H.T_HEADER)  # an article's own header: headline, byline
             reason = self._family(flags)
             if reason is None and flags & H.META and not self.keep_meta:
                 reason = "html.meta"
