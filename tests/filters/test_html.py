@@ -133,3 +133,16 @@ def test_never_raises_on_arbitrary_markup(markup: str) -> None:
     if dec.action == "rewrite":
         assert dec.doc is not None
         assert len(dec.doc.lines) + len(dec.removed) == len(doc.lines)
+
+
+def test_deeply_nested_page() -> None:
+    markup = "<div>" * 3000 + f"<p>{PARA}</p>" + "</div>" * 3000 + "<footer>Footer line</footer>"
+    kept, reasons = run(markup)
+    assert kept == [PARA]
+    assert reasons == {"Footer line": "html.footer"}
+
+
+def test_evidence_with_a_cycle_is_ignored() -> None:
+    meta = {"dom": {"schema": 1, "nodes": ((-1, "#root", 0), (2, "div", 0), (1, "p", 0)), "lines": {1: (2, 0)}}}
+    doc = Document.from_text(PARA, meta=meta)
+    assert DomBoilerplate()(doc).action == "keep"

@@ -155,9 +155,18 @@ class DomBoilerplate:
         chains: dict[int, list[int]] = {}
 
         def chain(node: int) -> list[int]:
+            """``node`` and its ancestors up to the root (iterative: pages can nest deeply)."""
             c = chains.get(node)
             if c is None:
-                c = [node] if node <= 0 else [node, *chain(parents[node])]
+                c = []
+                n = node
+                while n > 0 and n not in chains:
+                    c.append(n)
+                    n = parents[n]
+                    if len(c) > len(parents):
+                        msg = "the node table has a cycle"
+                        raise ValueError(msg)
+                c.extend(chains.get(n, [n]) if n >= 0 else [])
                 chains[node] = c
             return c
 
