@@ -127,6 +127,7 @@ class DomBoilerplate:
     link_line_max: int = 80
     outside_min_text: int = 80
     recover_depth: int = 1
+    widen_ratio: float = 0.75
     min_region_score: float = 25.0
     min_region_share: float = 0.25
     context_boost: float = 1.5
@@ -206,12 +207,13 @@ class DomBoilerplate:
         keep_bits = ~ignored
         wrapper_bits = ~(_NEGATIVE | _NEGATIVE_TAGS | H.HIDDEN)
 
-        def flags_of(n: int) -> int:
+        def flags_of(n: int, raw: bool = False) -> int:
             if nodes[n][1] in ("body", "html"):
                 return 0
+            bits = -1 if raw else keep_bits
             if text_w[n] > wrapper:
-                return nodes[n][2] & keep_bits & wrapper_bits
-            return nodes[n][2] & keep_bits
+                return nodes[n][2] & bits & wrapper_bits
+            return nodes[n][2] & bits
 
         # paragraph scores of candidate regions
         score: dict[int, float] = defaultdict(float)
@@ -272,7 +274,8 @@ class DomBoilerplate:
             below = anc if cut is None else anc[:cut]
             flags = 0
             for a in below:
-                flags |= flags_of(a)
+                # outside the region a hint keeps its meaning even where it is common
+                flags |= flags_of(a, raw=not inside)
             if nodes[anc[0]][1] == "title":
                 if self.remove_title:
                     reasons[i], details[i] = "html.title", "page <title>"
@@ -317,7 +320,7 @@ class DomBoilerplate:
 
     def _widen(self, top: int, top_score: float, cands: list[tuple[float, int]], chain: Any) -> int:
         """The lowest common ancestor of the best blocks, when three of the best five share one."""
-        close = [n for s, n in cands[1:5] if s >= 0.75 * top_score]
+        close = [n for s, n in cands[1:5] if s >= self.widen_ratio * top_score]
         if len(close) < 2:
             return top
         top_chain = chain(top)
