@@ -88,7 +88,9 @@ def run_page(job: tuple[str, str, str, str]) -> dict[str, Any]:
     reject = None
     if task == "lines":
         text = (data_dir / f"{name}.dump.txt").read_text(encoding="utf-8")
-        doc = Document.from_text(text, id=name, meta={"source": f"{name}.dump.txt", "format": "text"})
+        doc = Document.from_text(
+            text, id=name, meta={"source": f"{name}.dump.txt", "format": "text"}
+        )
         result = _PIPELINE.run(doc)
         removed_nos = {r.line for r in result.doc.removals}
         source_lines = doc.lines
@@ -143,7 +145,7 @@ def find_bench(arg: str | None) -> Path:
     for cand in (arg, os.environ.get("CORPUSCLEAN_BENCH"), str(REPO.parent / "shared" / "bench")):
         if cand and (Path(cand) / "score.py").exists():
             return Path(cand)
-    msg = "bench not found: pass --bench DIR or set CORPUSCLEAN_BENCH (a folder with score.py and dev/)"
+    msg = "bench not found: pass --bench DIR or set CORPUSCLEAN_BENCH (folder with score.py, dev/)"
     raise SystemExit(msg)
 
 
@@ -155,7 +157,9 @@ def load_score_module(bench: Path) -> ModuleType:
     return mod
 
 
-def run_task(task: str, bench: Path, pred: Path, names: list[str], config: str | None, jobs: int) -> list[dict[str, Any]]:
+def run_task(
+    task: str, bench: Path, pred: Path, names: list[str], config: str | None, jobs: int
+) -> list[dict[str, Any]]:
     pred.mkdir(parents=True, exist_ok=True)
     data = bench / "dev"
     work = [(task, str(data), str(pred), n) for n in names]
@@ -169,14 +173,29 @@ def run_task(task: str, bench: Path, pred: Path, names: list[str], config: str |
 def score_task(task: str, bench: Path, pred: Path) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "score.json"
-        cmd = [sys.executable, str(bench / "score.py"), "--task", task, "--pred", str(pred),
-               "--data", str(bench / "dev"), "--json", str(out)]
+        cmd = [
+            sys.executable,
+            str(bench / "score.py"),
+            "--task",
+            task,
+            "--pred",
+            str(pred),
+            "--data",
+            str(bench / "dev"),
+            "--json",
+            str(out),
+        ]
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
         return json.loads(out.read_text(encoding="utf-8"))
 
 
-def by_language(score_mod: ModuleType, task: str, scored: dict[str, Any], pages: dict[str, dict[str, Any]],
-                manifest: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+def by_language(
+    score_mod: ModuleType,
+    task: str,
+    scored: dict[str, Any],
+    pages: dict[str, dict[str, Any]],
+    manifest: dict[str, dict[str, Any]],
+) -> dict[str, dict[str, Any]]:
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in scored["pages"]:
         lang = manifest[row["name"]].get("lang") or pages[row["name"]]["detected_lang"] or "?"
@@ -195,7 +214,9 @@ def reason_table(pages: list[dict[str, Any]]) -> list[tuple[str, int, int, int, 
     for reason in sorted(counts):
         c = counts[reason]
         total = sum(c.values())
-        rows.append((reason, total, c["content"], c["boilerplate"], total - c["content"] - c["boilerplate"]))
+        rows.append(
+            (reason, total, c["content"], c["boilerplate"], total - c["content"] - c["boilerplate"])
+        )
     return rows
 
 
@@ -228,7 +249,9 @@ def table(task: str, rows: list[tuple[str, dict[str, Any]]], first: str) -> list
     cols = COLS[task]
     out = [f"| {first} | pages | " + " | ".join(cols) + " |", "|---|---:|" + "---:|" * len(cols)]
     for label, agg in rows:
-        out.append(f"| {label} | {agg['pages']} | " + " | ".join(fmt(agg.get(c)) for c in cols) + " |")
+        out.append(
+            f"| {label} | {agg['pages']} | " + " | ".join(fmt(agg.get(c)) for c in cols) + " |"
+        )
     return out
 
 
@@ -236,7 +259,8 @@ def report(task: str, res: dict[str, Any]) -> list[str]:
     o = res["score"]["overall"]
     key = "tok_f1" if task == "lines" else "f1"
     out = [f"## {task} task", ""]
-    head = f"Token F1 **{fmt(o.get(key))}** (macro over sources {fmt(o.get(key + '_macro_over_sources'))})"
+    macro = fmt(o.get(key + "_macro_over_sources"))
+    head = f"Token F1 **{fmt(o.get(key))}** (macro over sources {macro})"
     if task == "lines":
         head += f"; lines scored {o['lines']}, accuracy {fmt(o.get('acc'))}"
     else:
@@ -245,12 +269,19 @@ def report(task: str, res: dict[str, Any]) -> list[str]:
     rejected = sum(1 for p in res["pages"] if p["reject"])
     head += f"; documents dropped by the pipeline: {dropped}, rejected by the reader: {rejected}."
     out += [head, ""]
-    out += table(task, [("OVERALL", o)] + sorted(res["score"]["by_source"].items()), "source")
+    out += table(task, [("OVERALL", o), *sorted(res["score"]["by_source"].items())], "source")
     out += ["", "By language (manifest, else detected, else ?):", ""]
     out += table(task, list(res["by_lang"].items()), "language")
-    out += ["", "Removed lines by reason code (label of the removed line on the bench; for the html task a",
-            "removed line is matched to a labelled dump line by its text, `other` = no label found):", ""]
-    out += ["| reason | removed | content | boilerplate | other | precision |", "|---|---:|---:|---:|---:|---:|"]
+    out += [
+        "",
+        "Removed lines by reason code (label of the removed line on the bench; for the html task a",
+        "removed line is matched to a labelled dump line by its text, `other` = no label found):",
+        "",
+    ]
+    out += [
+        "| reason | removed | content | boilerplate | other | precision |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
     for reason, total, content, boiler, other in res["reasons"]:
         labelled = content + boiler
         prec = fmt(boiler / labelled) if labelled else "-"
@@ -260,7 +291,9 @@ def report(task: str, res: dict[str, Any]) -> list[str]:
     return out
 
 
-def render_docs(results: dict[str, dict[str, Any]], bench: Path, pipeline_desc: str, fingerprint: str) -> str:
+def render_docs(
+    results: dict[str, dict[str, Any]], bench: Path, pipeline_desc: str, fingerprint: str
+) -> str:
     out = [
         "# Quality on the boilerplate bench",
         "",
@@ -269,37 +302,53 @@ def render_docs(results: dict[str, dict[str, Any]], bench: Path, pipeline_desc: 
         f"corpusclean {__version__}, pipeline {pipeline_desc} (fingerprint `{fingerprint}`), bench "
         "development split (648 labelled pages; the bench's `score.py` computes every figure).",
         "",
-        "- lines task: each `NAME.dump.txt` runs through the pipeline as plain text; the output is the",
-        "  dump lines no step removed. `c_*` = keeping content lines, `b_*` = removing boilerplate",
-        "  lines (micro over lines), `tok_f1` = token F1 of the kept text against the gold text.",
-        "- html task: each `NAME.html` is read by corpusclean's HTML reader (`readers/html.py`) and runs",
-        "  through the same pipeline; the output is the document text. `f1` = bag-of-words token F1",
-        "  against the gold (mean over the full-gold pages), `sh_f1` = word 4-gram F1, and on snippet",
-        "  pages `with_recall` (must-have snippets found) and `without_leak` (must-not snippets kept).",
+        "- lines task: each `NAME.dump.txt` runs through the pipeline as plain text; the output",
+        "  is the dump lines no step removed. `c_*` = keeping content lines, `b_*` = removing",
+        "  boilerplate lines (micro over lines), `tok_f1` = token F1 of the kept text against the",
+        "  gold text.",
+        "- html task: each `NAME.html` is read by corpusclean's HTML reader (`readers/html.py`)",
+        "  and runs through the same pipeline; the output is the document text. `f1` =",
+        "  bag-of-words token F1 against the gold (mean over the full-gold pages), `sh_f1` = word",
+        "  4-gram F1, and on snippet pages `with_recall` (must-have snippets found) and",
+        "  `without_leak` (must-not snippets kept).",
         "- precision of a reason = share of its removed lines the bench labels boilerplate.",
         "",
     ]
     for task in TASKS:
         if task in results:
-            out += report(task, results[task]) + [""]
-    out += ["## Reference figures (from the bench README, token F1)", "",
-            "| tool | lines task (dump) | html task |", "|---|---|---|"]
+            out += [*report(task, results[task]), ""]
+    out += [
+        "## Reference figures (from the bench README, token F1)",
+        "",
+        "| tool | lines task (dump) | html task |",
+        "|---|---|---|",
+    ]
     for row in reference_figures(bench):
         out.append("| " + " | ".join(row) + " |")
-    ours = " | ".join(fmt(results[t]["score"]["overall"].get("tok_f1" if t == "lines" else "f1"))
-                      if t in results else "-" for t in TASKS)
+    ours = " | ".join(
+        fmt(results[t]["score"]["overall"].get("tok_f1" if t == "lines" else "f1"))
+        if t in results
+        else "-"
+        for t in TASKS
+    )
     out.append(f"| **corpusclean {__version__}** | {ours} |")
     return "\n".join(out) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--bench", help="bench folder (with score.py, README.md and dev/)")
     ap.add_argument("--config", help="pipeline TOML (default: the built-in pipeline)")
     ap.add_argument("--task", choices=(*TASKS, "both"), default="both")
-    ap.add_argument("-j", "--jobs", type=int, default=min(2, os.cpu_count() or 1), help="worker processes")
+    ap.add_argument(
+        "-j", "--jobs", type=int, default=min(2, os.cpu_count() or 1), help="worker processes"
+    )
     ap.add_argument("--out", help="keep the PRED folders here (default: a temporary folder)")
-    ap.add_argument("--sources", default="", help="only these comma-separated sources (not with --write-docs)")
+    ap.add_argument(
+        "--sources", default="", help="only these comma-separated sources (not with --write-docs)"
+    )
     ap.add_argument("--write-docs", action="store_true", help="regenerate docs/quality.md")
     args = ap.parse_args(argv)
     if args.write_docs and (args.sources or args.task != "both"):
@@ -307,11 +356,19 @@ def main(argv: list[str] | None = None) -> int:
 
     bench = find_bench(args.bench)
     score_mod = load_score_module(bench)
-    manifest = {r["name"]: r for r in score_mod.load_manifest(bench / "dev") if r.get("split", "dev") == "dev"}
+    manifest = {
+        r["name"]: r
+        for r in score_mod.load_manifest(bench / "dev")
+        if r.get("split", "dev") == "dev"
+    }
     wanted = {s for s in args.sources.split(",") if s}
     names = [n for n, r in manifest.items() if not wanted or r["source"] in wanted]
     pipeline = Pipeline.from_file(args.config) if args.config else Pipeline.default()
-    desc = f"`{args.config}`" if args.config else "default (`" + "`, `".join(s.use for s in pipeline.steps) + "`)"
+    desc = (
+        f"`{args.config}`"
+        if args.config
+        else "default (`" + "`, `".join(s.use for s in pipeline.steps) + "`)"
+    )
 
     tasks = TASKS if args.task == "both" else (args.task,)
     tmp = tempfile.TemporaryDirectory() if not args.out else None
@@ -331,8 +388,10 @@ def main(argv: list[str] | None = None) -> int:
                 keep = set(names)
                 scored["pages"] = [r for r in scored["pages"] if r["name"] in keep]
                 scored["overall"] = score_mod.aggregate(task, scored["pages"])
-                scored["by_source"] = {s: score_mod.aggregate(task, [r for r in scored["pages"] if r["source"] == s])
-                                       for s in sorted(wanted)}
+                scored["by_source"] = {
+                    s: score_mod.aggregate(task, [r for r in scored["pages"] if r["source"] == s])
+                    for s in sorted(wanted)
+                }
             page_map = {p["name"]: p for p in pages}
             results[task] = {
                 "score": scored,
@@ -341,8 +400,10 @@ def main(argv: list[str] | None = None) -> int:
                 "reasons": reason_table(pages),
             }
             print("\n".join(report(task, results[task])))
-            print(f"\n{len(pages)} pages in {wall:.1f} s wall ({args.jobs} workers), "
-                  f"{1000 * cpu / max(len(pages), 1):.1f} ms/page (read + pipeline, per worker)\n")
+            print(
+                f"\n{len(pages)} pages in {wall:.1f} s wall ({args.jobs} workers), "
+                f"{1000 * cpu / max(len(pages), 1):.1f} ms/page (read + pipeline, per worker)\n"
+            )
     finally:
         if tmp is not None:
             tmp.cleanup()
@@ -351,7 +412,9 @@ def main(argv: list[str] | None = None) -> int:
         print("  " + " | ".join(row))
     if args.write_docs:
         target = REPO / "docs" / "quality.md"
-        target.write_text(render_docs(results, bench, desc, pipeline.fingerprint()), encoding="utf-8")
+        target.write_text(
+            render_docs(results, bench, desc, pipeline.fingerprint()), encoding="utf-8"
+        )
         print(f"wrote {target.relative_to(REPO)}")
     return 0
 

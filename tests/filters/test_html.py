@@ -18,7 +18,9 @@ PARA = (
 
 def page_doc(markup: str) -> Document:
     lines, ev = html_to_blocks(markup)
-    return Document.from_text("\n".join(lines), id="p", meta={"format": "html", "dom": ev.to_meta()})
+    return Document.from_text(
+        "\n".join(lines), id="p", meta={"format": "html", "dom": ev.to_meta()}
+    )
 
 
 def run(markup: str, **params: object) -> tuple[list[str], dict[str, str]]:
@@ -45,7 +47,8 @@ ARTICLE_PAGE = f"""<html><head><title>Harbour budget | City News</title></head><
   <div class="share-bar"><a href="#">Share on Facebook</a> <a href="#">Tweet</a></div>
 </article>
 <section id="comments"><h3>Leave a reply</h3>
-  <form class="comment-form"><label>Name</label><textarea></textarea><button>Post comment</button></form>
+  <form class="comment-form"><label>Name</label><textarea></textarea>
+    <button>Post comment</button></form>
 </section>
 <aside class="sidebar"><h3>Most read</h3><ul><li><a href="/x">Another story</a></li></ul></aside>
 <footer><p>© 2024 City News. All rights reserved.</p></footer>
@@ -79,9 +82,11 @@ def test_removals_are_explained() -> None:
 
 def test_page_without_article_tag() -> None:
     markup = f"""<body><div id="top"><a href="/">Home</a> <a href="/about">About us</a></div>
-    <div class="wrap"><div class="left"><ul><li><a href="/1">One</a></li><li><a href="/2">Two</a></li>
+    <div class="wrap"><div class="left"><ul><li><a href="/1">One</a></li>
+    <li><a href="/2">Two</a></li>
     <li><a href="/3">Three</a></li></ul></div>
-    <div class="story"><h2>A quiet week</h2><p>{PARA}</p><p>{PARA.upper()}</p><p>{PARA.lower()}</p></div></div>
+    <div class="story"><h2>A quiet week</h2><p>{PARA}</p><p>{PARA.upper()}</p>
+    <p>{PARA.lower()}</p></div></div>
     <div>Copyright 2024, all rights reserved, Example Ltd</div></body>"""
     kept, reasons = run(markup)
     assert kept == ["A quiet week", PARA, PARA.upper(), PARA.lower()]
@@ -89,7 +94,10 @@ def test_page_without_article_tag() -> None:
 
 
 def test_list_heavy_article_keeps_its_items() -> None:
-    items = "".join(f"<li>Step {i}: mix the flour, the water and the salt, then wait an hour.</li>" for i in range(8))
+    items = "".join(
+        f"<li>Step {i}: mix the flour, the water and the salt, then wait an hour.</li>"
+        for i in range(8)
+    )
     markup = f"""<body><nav><a href="/">Home</a></nav><main><h1>Bread</h1><p>{PARA}</p>
     <ol>{items}</ol><ul><li>Flour</li><li>Water</li><li>Salt</li></ul><p>{PARA}</p></main>
     <footer>Footer text here</footer></body>"""
@@ -143,6 +151,12 @@ def test_deeply_nested_page() -> None:
 
 
 def test_evidence_with_a_cycle_is_ignored() -> None:
-    meta = {"dom": {"schema": 1, "nodes": ((-1, "#root", 0), (2, "div", 0), (1, "p", 0)), "lines": {1: (2, 0)}}}
+    meta = {
+        "dom": {
+            "schema": 1,
+            "nodes": ((-1, "#root", 0), (2, "div", 0), (1, "p", 0)),
+            "lines": {1: (2, 0)},
+        }
+    }
     doc = Document.from_text(PARA, meta=meta)
     assert DomBoilerplate()(doc).action == "keep"

@@ -37,8 +37,12 @@ def _line(lines: list[str], ev: H.DomEvidence, text: str) -> tuple[str, int, int
 def test_lines_title_first_blocks_one_per_line() -> None:
     lines, ev = html_to_blocks(PAGE)
     assert lines == [
-        "Rain in Lisbon - The Daily", "Home", "World", "Rain in Lisbon",
-        "It rained for three days, and the river rose above the quay.", "Hidden text",
+        "Rain in Lisbon - The Daily",
+        "Home",
+        "World",
+        "Rain in Lisbon",
+        "It rained for three days, and the river rose above the quay.",
+        "Hidden text",
         "© 2024 The Daily",
     ]
     assert sorted(ev.lines) == list(range(1, len(lines) + 1))
@@ -46,14 +50,16 @@ def test_lines_title_first_blocks_one_per_line() -> None:
 
 def test_evidence_tags_hints_and_links() -> None:
     lines, ev = html_to_blocks(PAGE)
-    tag, flags, link = _line(lines, ev, "Home")
+    tag, _flags, link = _line(lines, ev, "Home")
     assert tag == "a" and link == 4
     chain = H.ancestors(ev.nodes, ev.lines[lines.index("Home") + 1][0])
     union = 0
     for n in chain:
         union |= ev.nodes[n][2]
     assert union & H.T_NAV and union & H.NAV
-    tag, flags, link = _line(lines, ev, "It rained for three days, and the river rose above the quay.")
+    tag, _flags, link = _line(
+        lines, ev, "It rained for three days, and the river rose above the quay."
+    )
     assert tag == "p" and link == len("above the quay")
     assert _line(lines, ev, "Hidden text")[1] & H.HIDDEN
     assert _line(lines, ev, "© 2024 The Daily")[1] & H.T_FOOTER
@@ -69,21 +75,38 @@ def test_title_repeated_as_first_line_is_kept_once() -> None:
 @pytest.mark.parametrize(
     ("name", "flag"),
     [
-        ("share-buttons", H.SHARE), ("socialShareBar", H.SHARE), ("partager", H.SHARE),
-        ("compartir", H.SHARE), ("comments-area", H.COMMENT), ("kommentarliste", H.COMMENT),
-        ("commentaires", H.COMMENT), ("komentarze", H.COMMENT), ("cookie-banner", H.COOKIE),
-        ("consent_box", H.COOKIE), ("breadcrumbs", H.BREADCRUMB), ("fil-ariane", H.BREADCRUMB),
-        ("related-posts", H.RELATED), ("verwandte-artikel", H.RELATED), ("sidebar", H.SIDEBAR),
-        ("seitenleiste", H.SIDEBAR), ("site-footer", H.FOOTER), ("main-menu", H.NAV),
-        ("ad-slot", H.AD), ("werbung", H.AD), ("newsletter-signup", H.WIDGET),
-        ("entry-content", H.POSITIVE), ("articleBody", H.POSITIVE),
+        ("share-buttons", H.SHARE),
+        ("socialShareBar", H.SHARE),
+        ("partager", H.SHARE),
+        ("compartir", H.SHARE),
+        ("comments-area", H.COMMENT),
+        ("kommentarliste", H.COMMENT),
+        ("commentaires", H.COMMENT),
+        ("komentarze", H.COMMENT),
+        ("cookie-banner", H.COOKIE),
+        ("consent_box", H.COOKIE),
+        ("breadcrumbs", H.BREADCRUMB),
+        ("fil-ariane", H.BREADCRUMB),
+        ("related-posts", H.RELATED),
+        ("verwandte-artikel", H.RELATED),
+        ("sidebar", H.SIDEBAR),
+        ("seitenleiste", H.SIDEBAR),
+        ("site-footer", H.FOOTER),
+        ("main-menu", H.NAV),
+        ("ad-slot", H.AD),
+        ("werbung", H.AD),
+        ("newsletter-signup", H.WIDGET),
+        ("entry-content", H.POSITIVE),
+        ("articleBody", H.POSITIVE),
     ],
 )
 def test_name_hints(name: str, flag: int) -> None:
     assert name_hints(name) & flag
 
 
-@pytest.mark.parametrize("name", ["header", "shadow", "download", "loading", "leading", "readability", "badge"])
+@pytest.mark.parametrize(
+    "name", ["header", "shadow", "download", "loading", "leading", "readability", "badge"]
+)
 def test_no_ad_hint_inside_other_words(name: str) -> None:
     assert not name_hints(name) & H.AD
 

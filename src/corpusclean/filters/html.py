@@ -1,4 +1,4 @@
-"""Boilerplate removal from the DOM evidence of HTML pages (``meta["dom"]``, see ``readers/html.py``).
+"""Boilerplate removal from the DOM evidence of HTML pages (``meta["dom"]``, ``readers/html.py``).
 
 ``html.dom_boilerplate`` finds the main-content region of a page the way readability-style
 extractors do, but from evidence it can explain line by line:
@@ -63,7 +63,21 @@ _FAMILIES: tuple[tuple[int, str], ...] = (
     (H.FOOTER | H.T_FOOTER, "html.footer"),
     (H.HEADER | H.T_HEADER, "html.header"),
 )
-_NEGATIVE = H.COOKIE | H.SHARE | H.COMMENT | H.BREADCRUMB | H.NAV | H.PAGER | H.TAGS | H.AD | H.RELATED | H.WIDGET | H.SIDEBAR | H.FOOTER | H.HEADER
+_NEGATIVE = (
+    H.COOKIE
+    | H.SHARE
+    | H.COMMENT
+    | H.BREADCRUMB
+    | H.NAV
+    | H.PAGER
+    | H.TAGS
+    | H.AD
+    | H.RELATED
+    | H.WIDGET
+    | H.SIDEBAR
+    | H.FOOTER
+    | H.HEADER
+)
 _NEGATIVE_TAGS = H.T_NAV | H.T_ASIDE | H.T_FOOTER | H.T_FORM | H.T_HEADER
 _MAIN_TAGS = H.T_MAIN | H.T_ARTICLE
 
@@ -73,12 +87,34 @@ _NAMES = {v: k for k, v in H.HINTS.items()} | {v: k[2:] for k, v in H.TAG_FLAGS.
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _LISTS = frozenset({"ul", "ol", "menu", "dl"})
 # Blocks whose text scores the region around them (readability's paragraphs, plus divs with text).
-_SCORED = frozenset({"p", "pre", "td", "blockquote", "dd", "div", "section", "article", "main",
-                     "span", "font", "li", "figcaption", "address", "center", "em", "strong", "b", "i"})
+_SCORED = frozenset(
+    {
+        "p",
+        "pre",
+        "td",
+        "blockquote",
+        "dd",
+        "div",
+        "section",
+        "article",
+        "main",
+        "span",
+        "font",
+        "li",
+        "figcaption",
+        "address",
+        "center",
+        "em",
+        "strong",
+        "b",
+        "i",
+    }
+)
 
-_WIDE_RE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]")
-_COMMA_RE = regex.compile(r"[,，、،;；]")
-_SENTENCE_END_RE = regex.compile(r"[.!?。！？]\s*$")
+_WIDE_RE = regex.compile(
+    r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]"
+)
+_COMMA_RE = regex.compile("[,\uff0c\u3001\u060c;\uff1b]")
 
 
 def text_weight(text: str) -> int:
@@ -148,7 +184,9 @@ class DomBoilerplate:
 
     # -- the decision ----------------------------------------------------------------------------
 
-    def decide(self, doc: Document, nodes: Any, line_ev: Any) -> tuple[dict[int, str], dict[int, str]]:
+    def decide(
+        self, doc: Document, nodes: Any, line_ev: Any
+    ) -> tuple[dict[int, str], dict[int, str]]:
         items = [(i, ln, line_ev[ln.no]) for i, ln in doc.content_lines() if ln.no in line_ev]
         if not items:
             return {}, {}
@@ -202,7 +240,9 @@ class DomBoilerplate:
                 bit <<= 1
         ignored = 0
         for bit, w in cover.items():
-            if w > self.max_hint_share * total_w and not bit & (H.POSITIVE | _MAIN_TAGS | _NEGATIVE_TAGS):
+            if w > self.max_hint_share * total_w and not bit & (
+                H.POSITIVE | _MAIN_TAGS | _NEGATIVE_TAGS
+            ):
                 ignored |= bit
         keep_bits = ~ignored
         wrapper_bits = ~(_NEGATIVE | _NEGATIVE_TAGS | H.HIDDEN)
@@ -218,7 +258,14 @@ class DomBoilerplate:
         # paragraph scores of candidate regions
         score: dict[int, float] = defaultdict(float)
         for _i, ln, anc, w, ratio in per_line:
-            block = next((k for k, a in enumerate(anc) if nodes[a][1] in _SCORED or nodes[a][1] in _HEADINGS), None)
+            block = next(
+                (
+                    k
+                    for k, a in enumerate(anc)
+                    if nodes[a][1] in _SCORED or nodes[a][1] in _HEADINGS
+                ),
+                None,
+            )
             if block is None or nodes[anc[block]][1] in _HEADINGS:
                 continue
             if w < self.min_text or ratio > 0.5:
@@ -245,8 +292,10 @@ class DomBoilerplate:
                     return s
             return s
 
-        cands = sorted(((final(n), n) for n in score if n > 0 and nodes[n][1] not in ("body", "html")),
-                       key=lambda t: (-t[0], t[1]))
+        cands = sorted(
+            ((final(n), n) for n in score if n > 0 and nodes[n][1] not in ("body", "html")),
+            key=lambda t: (-t[0], t[1]),
+        )
         region: set[int] = set()
         plain = 0.0  # text of the page with no evidence against it, links left out
         for _i, _ln, anc, w, ratio in per_line:
@@ -255,12 +304,14 @@ class DomBoilerplate:
                 f |= flags_of(a)
             if not f & (_NEGATIVE | _NEGATIVE_TAGS | H.HIDDEN):
                 plain += w * (1.0 - ratio)
-        if cands and cands[0][0] >= self.min_region_score and \
-                text_w[cands[0][1]] - link_w[cands[0][1]] >= self.min_region_share * plain:
+        if (
+            cands
+            and cands[0][0] >= self.min_region_score
+            and text_w[cands[0][1]] - link_w[cands[0][1]] >= self.min_region_share * plain
+        ):
             top_score, top = cands[0]
             top = self._widen(top, top_score, cands, chain)
             region = self._with_siblings(top, top_score, nodes, parents, final, text_w, link_w)
-
         elif cands:
             # no block stands out (a landing or listing page): the whole page is the region,
             # and only lines with evidence against them go
@@ -268,7 +319,7 @@ class DomBoilerplate:
         reasons: dict[int, str] = {}
         details: dict[int, str] = {}
         recovered: set[int] = set()
-        for i, ln, anc, w, ratio in per_line:
+        for i, _ln, anc, w, ratio in per_line:
             cut = next((k for k, a in enumerate(anc) if a in region), None)
             inside = cut is not None
             below = anc if cut is None else anc[:cut]
@@ -283,18 +334,32 @@ class DomBoilerplate:
             reason = self._family(flags)
             if reason is None and flags & H.META and not self.keep_meta:
                 reason = "html.meta"
-            if reason is None and self.drop_captions and any(nodes[a][1] in ("figcaption", "caption") for a in below):
+            if (
+                reason is None
+                and self.drop_captions
+                and any(nodes[a][1] in ("figcaption", "caption") for a in below)
+            ):
                 reasons[i], details[i] = "html.caption", "inside <figcaption>"
                 continue
             if inside and reason is None:
                 dense = self._link_list(anc[:cut], nodes, text_w, link_w, ratio)
-                if dense is None and self.link_line_max and ratio >= 0.9 and w < self.link_line_max \
-                        and not any(nodes[a][1] in _HEADINGS for a in anc[:3]):
+                if (
+                    dense is None
+                    and self.link_line_max
+                    and ratio >= 0.9
+                    and w < self.link_line_max
+                    and not any(nodes[a][1] in _HEADINGS for a in anc[:3])
+                ):
                     dense = "a line that is one short link"
                 if dense is not None:
                     reasons[i], details[i] = "html.link_dense", dense
                 continue
-            if reason is None and self.outside_min_text and w >= self.outside_min_text and ratio < 0.2:
+            if (
+                reason is None
+                and self.outside_min_text
+                and w >= self.outside_min_text
+                and ratio < 0.2
+            ):
                 # a long, plain paragraph with no evidence against it stays, and so does the
                 # unmarked text in the small blocks around it (a post's signature, a heading)
                 for a in anc[1 : 1 + self.recover_depth]:
@@ -307,13 +372,16 @@ class DomBoilerplate:
                 reason = "html.outside_main"
                 details[i] = "not inside the main region"
             else:
-                details[i] = f"inside <{_where(below, nodes, flags_of)}> ({flag_names(flags & ~H.POSITIVE & ~_MAIN_TAGS)})"
+                named = flag_names(flags & ~H.POSITIVE & ~_MAIN_TAGS)
+                details[i] = f"inside <{_where(below, nodes, flags_of)}> ({named})"
             if reason == "html.comments" and flags & H.T_FORM:
                 reason = "boilerplate.comment_form"
             reasons[i] = reason
         if recovered:
             for i, _ln, anc, _w, _ratio in per_line:
-                if reasons.get(i) == "html.outside_main" and any(a in recovered for a in anc[: 1 + self.recover_depth]):
+                if reasons.get(i) == "html.outside_main" and any(
+                    a in recovered for a in anc[: 1 + self.recover_depth]
+                ):
                     del reasons[i]
                     del details[i]
         return reasons, details
@@ -333,8 +401,16 @@ class DomBoilerplate:
                 return a
         return top
 
-    def _with_siblings(self, top: int, top_score: float, nodes: Any, parents: list[int], final: Any,
-                       text_w: Any, link_w: Any) -> set[int]:
+    def _with_siblings(
+        self,
+        top: int,
+        top_score: float,
+        nodes: Any,
+        parents: list[int],
+        final: Any,
+        text_w: Any,
+        link_w: Any,
+    ) -> set[int]:
         region = {top}
         parent = parents[top]
         if parent <= 0:
@@ -356,7 +432,9 @@ class DomBoilerplate:
                 return reason
         return None
 
-    def _link_list(self, below: list[int], nodes: Any, text_w: Any, link_w: Any, ratio: float) -> str | None:
+    def _link_list(
+        self, below: list[int], nodes: Any, text_w: Any, link_w: Any, ratio: float
+    ) -> str | None:
         if ratio < 0.9:
             return None
         for a in below:

@@ -18,7 +18,7 @@ Evidence format (``DomEvidence.to_meta()``), schema 1:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +26,9 @@ import regex
 from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, ProcessingInstruction, Tag
 
 #: Elements whose content is never visible text.
-DROP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "math", "head", "iframe", "object", "canvas"})
+DROP_TAGS = frozenset({
+    "script", "style", "noscript", "template", "svg", "math", "head", "iframe", "object", "canvas",
+})
 
 #: Elements that start a new line of text.
 BLOCK_TAGS = frozenset({
@@ -265,7 +267,8 @@ class _Builder:
 def html_to_blocks(markup: str) -> tuple[list[str], DomEvidence]:
     """Lines of visible text (one per block element, the page title first) and their evidence.
 
-    >>> lines, ev = html_to_blocks("<title>T</title><nav><a href=/>Home</a></nav><p>Hi <b>there</b></p>")
+    >>> page = "<title>T</title><nav><a href=/>Home</a></nav><p>Hi <b>there</b></p>"
+    >>> lines, ev = html_to_blocks(page)
     >>> lines
     ['T', 'Home', 'Hi there']
     >>> ev.nodes[ev.lines[2][0]][1], ev.lines[2][1], ev.nodes[ev.lines[3][0]][1]
@@ -332,9 +335,9 @@ def html_to_text(markup: str) -> str:
     return "\n".join(html_to_blocks(markup)[0])
 
 
-def ancestors(nodes: Iterable[tuple[int, str, int]] | tuple[tuple[int, str, int], ...], node: int) -> list[int]:
+def ancestors(nodes: Sequence[tuple[int, str, int]], node: int) -> list[int]:
     """Node ids from ``node`` up to the root (both included)."""
-    table = nodes if isinstance(nodes, (list, tuple)) else tuple(nodes)
+    table = nodes
     out: list[int] = []
     while node >= 0:
         out.append(node)
