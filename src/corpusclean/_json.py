@@ -78,10 +78,6 @@ def _orjson_safe(value: Any) -> bool:
     return True
 
 
-def dumps_std(obj: Any) -> bytes:
-    """One compact JSON line (UTF-8, keys in insertion order) with the standard library."""
-    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n"
-    return text.encode("utf-8", errors="replace")
 
 
 #: U+0085, U+2028 and U+2029 in UTF-8: ``str.splitlines()`` and some JSONL readers end a line
@@ -98,14 +94,21 @@ def dumps_line(obj: Any) -> bytes:
     >>> dumps_line({"a": "x" + chr(0x2028)})
     b'{"a":"x\\\\u2028"}\\n'
     """
-    line = None
     if orjson is not None and _orjson_safe(obj):
         try:
-            line = orjson.dumps(obj, option=orjson.OPT_APPEND_NEWLINE)
+            return _escape_line_breaks(orjson.dumps(obj, option=orjson.OPT_APPEND_NEWLINE))
         except TypeError:
             pass  # lone surrogates and other values orjson refuses
-    if line is None:
-        line = dumps_std(obj)
+    return dumps_std(obj)
+
+
+def dumps_std(obj: Any) -> bytes:
+    """One compact JSON line (UTF-8, keys in insertion order) with the standard library."""
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return _escape_line_breaks(text.encode("utf-8", errors="replace"))
+
+
+def _escape_line_breaks(line: bytes) -> bytes:
     if not line.isascii():
         for raw, escaped in _LINE_BREAKS:
             if raw in line:

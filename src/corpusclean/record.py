@@ -15,11 +15,18 @@ from .pipeline import Result
 
 RECORD_SCHEMA = 1
 
+#: Reader-internal ``meta`` keys that are left out of records unless asked for (the HTML
+#: reader's per-line DOM evidence is large and only the filters need it).
+INTERNAL_META = frozenset({"dom"})
 
-def to_record(result: Result, fingerprint: str) -> dict[str, Any]:
-    """Build the output record of a pipeline result."""
+
+def to_record(result: Result, fingerprint: str, *, keep_internal: bool = False) -> dict[str, Any]:
+    """Build the output record of a pipeline result (``keep_internal``: also reader evidence)."""
     doc = result.doc
     meta = thaw(doc.meta)
+    if not keep_internal:
+        for key in INTERNAL_META:
+            meta.pop(key, None)
     metadata: dict[str, Any] = {
         "source_path": meta.pop("source", ""),
         "format": meta.pop("format", ""),

@@ -69,11 +69,11 @@ def test_the_run_goes_on_after_a_timeout(tmp_path: Path) -> None:
 
 
 def test_slow_reading_is_a_read_timeout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def slow_html(markup: str) -> str:
+    def slow_html(markup: str) -> object:
         time.sleep(10)
         return markup
 
-    monkeypatch.setattr(files_mod, "safe_html_to_text", slow_html)
+    monkeypatch.setattr(files_mod, "safe_html_to_blocks", slow_html)
     (tmp_path / "p.html").write_text("<p>x</p>")
     [rej] = list(read_file(tmp_path / "p.html", "p.html", ReaderOptions(time_budget=0.2)))
     assert isinstance(rej, Reject) and rej.reason == "read.timeout"

@@ -7,12 +7,14 @@ pipeline is :data:`DEFAULT_STEPS`, in order.
 from __future__ import annotations
 
 from ..registry import FilterInfo
-from . import boilerplate, encoding, language
+from . import boilerplate, encoding, html, language
 
 BUILTINS: tuple[FilterInfo, ...] = (
     FilterInfo("encoding.fix_mojibake", encoding.FixMojibake, reasons=frozenset(),
                provides=frozenset({"encoding_repairs"})),
     FilterInfo("encoding.normalize", encoding.Normalize, reasons=frozenset()),
+    FilterInfo("html.dom_boilerplate", html.DomBoilerplate, reasons=frozenset(html.REASONS),
+               reason_help=html.REASONS),
     FilterInfo("boilerplate.cookie", boilerplate.CookieBanner,
                reasons=frozenset({boilerplate.COOKIE}),
                reason_help={boilerplate.COOKIE: "cookie or consent banner, or a button next to one"}),
@@ -47,6 +49,7 @@ BUILTINS: tuple[FilterInfo, ...] = (
 DEFAULT_STEPS: tuple[str, ...] = (
     "encoding.fix_mojibake",
     "encoding.normalize",
+    "html.dom_boilerplate",
     "boilerplate.cookie",
     "boilerplate.comment_form",
     "boilerplate.widget",

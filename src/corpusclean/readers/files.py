@@ -33,7 +33,7 @@ from ..budget import DEFAULT_SECONDS, BudgetExceeded, time_budget
 from ..document import Document
 from .base import Reject
 from .decode import DecodeError, decode_bytes, decode_utf8_replacing
-from .html import HtmlError, safe_html_to_text
+from .html import HtmlError, safe_html_to_blocks
 
 FORMATS = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
 
@@ -301,11 +301,16 @@ def _read_document(
             except DecodeError as exc:
                 raise _Unusable(exc.reason, str(exc), offset=exc.offset) from None
             del data
-            try:
-                text = safe_html_to_text(decoded.text) if fmt == "html" else decoded.text
-            except HtmlError as exc:
-                raise _Unusable(exc.reason, str(exc)) from None
-            meta = {"source": rel, "format": fmt, "encoding": decoded.to_meta()}
+            meta: dict[str, Any] = {"source": rel, "format": fmt, "encoding": decoded.to_meta()}
+            if fmt == "html":
+                try:
+                    html_lines, evidence = safe_html_to_blocks(decoded.text)
+                except HtmlError as exc:
+                    raise _Unusable(exc.reason, str(exc)) from None
+                text = "\n".join(html_lines)
+                meta["dom"] = evidence.to_meta()  # read by html.dom_boilerplate, not written out
+            else:
+                text = decoded.text
             return Document.from_text(text, id=rel, meta=meta)
     except BudgetExceeded as exc:
         raise _Unusable("read.timeout", f"decoding and converting the file {exc}") from None

@@ -1,11 +1,34 @@
-"""HTML to text blocks with beautifulsoup4: one line per block element, scripts and styles out."""
+"""HTML to text lines with beautifulsoup4, and the DOM evidence behind every line.
+
+:func:`html_to_blocks` turns a page into one line per block element (text whitespace-folded,
+scripts and styles out, the ``<title>`` first) and a compact, picklable record of where each line
+sat in the page (:class:`DomEvidence`): the chain of enclosing block and flagged elements with
+their tag and the hints their ``class``/``id``/``role`` carry, and how much of the line's text is
+link text. The reader decides nothing; the ``html.dom_boilerplate`` filter reads this evidence
+(stored as ``meta["dom"]``) and removes lines with an explained reason.
+
+Evidence format (``DomEvidence.to_meta()``), schema 1:
+
+- ``nodes``: a tuple, index = node id, of ``(parent id, tag, flags)``; node 0 is the page root.
+  Nodes are the block elements and every element whose tag, role or class/id hints matter;
+  ``flags`` is a bit set of :data:`HINTS` and :data:`TAG_FLAGS`.
+- ``lines``: ``{line number: (node id, link characters)}``, the innermost recorded element that
+  holds the start of the line, and how many of its characters sit inside ``<a>`` elements.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import regex
 from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, ProcessingInstruction, Tag
 
 #: Elements whose content is never visible text.
-DROP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "math", "head", "iframe", "object", "canvas"})
+DROP_TAGS = frozenset({
+    "script", "style", "noscript", "template", "svg", "math", "head", "iframe", "object", "canvas",
+})
 
 #: Elements that start a new line of text.
 BLOCK_TAGS = frozenset({
@@ -13,8 +36,294 @@ BLOCK_TAGS = frozenset({
     "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4",
     "h5", "h6", "header", "hr", "html", "legend", "li", "main", "nav", "ol", "option", "p", "pre",
     "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "title", "tr", "ul",
-    "button", "label", "select", "textarea",
+    "button", "label", "select", "textarea", "menu",
 })
+
+#: Inline elements recorded as nodes even without hints (they say what a line is).
+FLAGGED_INLINE = frozenset({"a", "input"})
+
+# -- flags -----------------------------------------------------------------------------------------
+# Hints read from class, id and a few other attributes (one bit per family).
+NAV = 1 << 0
+BREADCRUMB = 1 << 1
+SHARE = 1 << 2
+COMMENT = 1 << 3
+RELATED = 1 << 4
+COOKIE = 1 << 5
+SIDEBAR = 1 << 6
+FOOTER = 1 << 7
+HEADER = 1 << 8
+WIDGET = 1 << 9
+AD = 1 << 10
+TAGS = 1 << 11
+PAGER = 1 << 12
+HIDDEN = 1 << 13
+POSITIVE = 1 << 14
+META = 1 << 15
+# Structural facts from the tag or its ARIA role.
+T_NAV = 1 << 20
+T_HEADER = 1 << 21
+T_FOOTER = 1 << 22
+T_ASIDE = 1 << 23
+T_FORM = 1 << 24
+T_CONTROL = 1 << 25
+T_MAIN = 1 << 26
+T_ARTICLE = 1 << 27
+
+HINTS: dict[str, int] = {
+    "nav": NAV, "breadcrumb": BREADCRUMB, "share": SHARE, "comment": COMMENT, "related": RELATED,
+    "cookie": COOKIE, "sidebar": SIDEBAR, "footer": FOOTER, "header": HEADER, "widget": WIDGET,
+    "ad": AD, "tags": TAGS, "pager": PAGER, "hidden": HIDDEN, "positive": POSITIVE, "meta": META,
+}
+TAG_FLAGS: dict[str, int] = {
+    "t_nav": T_NAV, "t_header": T_HEADER, "t_footer": T_FOOTER, "t_aside": T_ASIDE,
+    "t_form": T_FORM, "t_control": T_CONTROL, "t_main": T_MAIN, "t_article": T_ARTICLE,
+}
+
+# Words of class/id names, by family, in the spellings sites use (English first, then German,
+# French, Spanish, Portuguese, Italian, Polish, Dutch and others). A word matches a name token
+# exactly; a STEM (in _STEMS) also matches inside a longer token ("sharebar", "kommentarliste").
+_WORDS: dict[int, tuple[str, ...]] = {
+    NAV: ("nav", "navi", "navbar", "menu", "menus", "menue", "navigation", "topnav", "subnav",
+          "mainnav", "megamenu", "dropdown", "hamburger", "skip", "skiplink", "jumplink", "toc",
+          "submenu", "menubar", "navegacion", "navigazione", "nawigacja", "menuitem"),
+    BREADCRUMB: ("breadcrumb", "breadcrumbs", "crumbs", "crumb", "brotkrumen", "ariane", "migas",
+                 "brotkrumennavigation", "filariane", "trail"),
+    SHARE: ("share", "shares", "sharing", "social", "socials", "teilen", "partager", "partage",
+            "compartir", "compartilhar", "condividi", "udostepnij", "delen", "sociaal", "sns",
+            "addthis", "sharethis", "shariff", "follow", "socialmedia"),
+    COMMENT: ("comment", "comments", "kommentar", "kommentare", "commentaire", "commentaires",
+              "comentario", "comentarios", "commento", "commenti", "komentarz", "komentarze",
+              "reacties", "disqus", "respond", "reply", "replies", "discussion", "leserbriefe"),
+    RELATED: ("related", "relatedposts", "recommended", "recommendations", "recirculation",
+              "readmore", "readnext", "morestories", "popular", "trending", "mostread",
+              "mostpopular", "verwandt", "aehnlich", "ahnlich", "empfehlungen", "weitere",
+              "similar", "similaires", "relacionados", "relacionadas", "correlati", "powiazane",
+              "teaser", "teasers", "outbrain", "taboola", "suggested", "upnext"),
+    COOKIE: ("cookie", "cookies", "consent", "gdpr", "dsgvo", "cookiebar", "cookiebanner",
+             "cookienotice", "privacybanner", "rgpd", "onetrust", "usercentrics", "borlabs"),
+    SIDEBAR: ("sidebar", "sidebars", "aside", "rail", "siderail", "rightrail", "leftrail",
+              "seitenleiste", "sidecol", "barralateral", "lateral", "marginal"),
+    FOOTER: ("footer", "foot", "colophon", "copyright", "fusszeile", "fuss", "pied", "piedepagina",
+             "rodape", "stopka", "impressum", "legal", "imprint"),
+    HEADER: ("header", "masthead", "topbar", "branding", "logo", "kopfzeile", "cabecera",
+             "cabecalho", "entete", "naglowek", "sitehead", "siteheader"),
+    WIDGET: ("widget", "widgets", "newsletter", "subscribe", "subscription", "signup", "login",
+             "signin", "register", "promo", "promotion", "banner", "popup", "modal", "overlay",
+             "paywall", "abo", "abonnement", "anmelden", "inscription", "suscripcion", "donate",
+             "donation", "cta", "toolbar", "tools", "print", "rating", "vote", "poll", "search",
+             "suche", "recherche", "busqueda", "author", "authorbox", "bio", "profile"),
+    AD: ("ad", "ads", "adv", "advert", "adverts", "advertisement", "advertising", "sponsor",
+         "sponsored", "sponsors", "werbung", "anzeige", "anzeigen", "publicidad", "publicite",
+         "pub", "reklama", "pubblicita", "adsense", "dfp", "gpt", "adslot", "adunit", "commercial",
+         "affiliate"),
+    TAGS: ("tags", "tag", "taglist", "tagcloud", "keywords", "schlagworte", "schlagwort",
+           "etiquetas", "categories", "category", "kategorie", "kategorien", "topics", "tagi"),
+    PAGER: ("pagination", "pager", "paging", "pagenav", "prevnext", "postnav", "blaettern",
+            "paginacion"),
+    HIDDEN: ("sronly", "screenreader", "visuallyhidden", "offscreen"),
+    META: ("byline", "dateline", "timestamp", "published", "posted", "postmeta", "entrymeta",
+           "caption", "credit", "credits", "photocredit"),
+    POSITIVE: ("article", "articles", "content", "post", "entry", "story", "body", "text", "main",
+               "artikel", "beitrag", "inhalt", "contenido", "contenu", "articulo", "conteudo",
+               "materia", "tresc", "artykul", "articolo", "contenuto", "blog", "prose", "hentry",
+               "postbody", "articlebody", "richtext", "storybody", "entrycontent", "postcontent",
+               "articletext", "articlecontent", "page", "single"),
+}
+#: Words long and specific enough to match inside a longer token.
+_STEMS: dict[int, tuple[str, ...]] = {
+    NAV: ("navigation", "navbar", "megamenu", "menu"),
+    BREADCRUMB: ("breadcrumb", "brotkrumen"),
+    SHARE: ("share", "sharing", "social", "teilen", "partage"),
+    COMMENT: ("comment", "kommentar", "komentar", "comentari", "disqus"),
+    RELATED: ("related", "recommend", "verwandt", "relacionad", "mostread", "outbrain", "taboola"),
+    COOKIE: ("cookie", "consent", "gdpr", "dsgvo"),
+    SIDEBAR: ("sidebar", "seitenleiste"),
+    FOOTER: ("footer", "copyright"),
+    WIDGET: ("widget", "newsletter", "subscri", "popup", "paywall"),
+    AD: ("advert", "sponsor", "werbung", "adsense", "adslot"),
+    PAGER: ("pagination",),
+    POSITIVE: ("articlebody", "storybody", "entrycontent", "postcontent", "articletext",
+               "articlecontent", "postbody"),
+}
+_WORD_FLAGS: dict[str, int] = {}
+for _flag, _words in _WORDS.items():
+    for _w in _words:
+        _WORD_FLAGS[_w] = _WORD_FLAGS.get(_w, 0) | _flag
+_STEM_LIST: tuple[tuple[str, int], ...] = tuple(
+    (stem, flag) for flag, stems in _STEMS.items() for stem in stems
+)
+
+_ROLE_FLAGS = {
+    "navigation": T_NAV, "menu": T_NAV, "menubar": T_NAV, "banner": T_HEADER,
+    "contentinfo": T_FOOTER, "complementary": T_ASIDE, "main": T_MAIN, "article": T_ARTICLE,
+    "search": T_FORM, "dialog": WIDGET, "alertdialog": WIDGET, "button": T_CONTROL,
+}
+_TAG_BITS = {
+    "nav": T_NAV, "menu": T_NAV, "header": T_HEADER, "footer": T_FOOTER, "aside": T_ASIDE,
+    "form": T_FORM, "button": T_CONTROL, "select": T_CONTROL, "option": T_CONTROL,
+    "textarea": T_CONTROL, "input": T_CONTROL, "label": T_CONTROL, "main": T_MAIN,
+    "article": T_ARTICLE, "dialog": WIDGET,
+}
+
+_CAMEL_RE = regex.compile(r"(?<=[a-z])(?=[A-Z])")
+_SPLIT_RE = regex.compile(r"[^a-z0-9]+")
+_HIDDEN_STYLE_RE = regex.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
+
+
+def name_hints(value: str) -> int:
+    """Hint flags of a class/id value: its words, split on punctuation and camelCase.
+
+    >>> name_hints("post-content") == POSITIVE
+    True
+    >>> name_hints("socialShareBar") & SHARE != 0, name_hints("header") & AD
+    (True, 0)
+    """
+    flags = 0
+    for token in _SPLIT_RE.split(_CAMEL_RE.sub("-", value).lower()):
+        if not token or token.isdigit():
+            continue
+        flags |= _WORD_FLAGS.get(token, 0)
+        if len(token) > 4:
+            for stem, flag in _STEM_LIST:
+                if stem in token:
+                    flags |= flag
+    # a joined name ("sharebar", "entrycontent") also gets its compound's hints
+    joined = _SPLIT_RE.sub("", value.lower())
+    if joined != value.lower():
+        flags |= _WORD_FLAGS.get(joined, 0)
+    return flags
+
+
+def element_flags(el: Tag) -> int:
+    """Flags of one element from its tag, ARIA role, class, id and visibility attributes."""
+    flags = _TAG_BITS.get(el.name, 0)
+    attrs = el.attrs
+    if attrs:
+        role = attrs.get("role")
+        if isinstance(role, str):
+            flags |= _ROLE_FLAGS.get(role.strip().lower(), 0)
+        names: list[str] = []
+        cls = attrs.get("class")
+        if isinstance(cls, str):
+            names.append(cls)
+        elif isinstance(cls, list):
+            names.extend(c for c in cls if isinstance(c, str))
+        for key in ("id", "itemprop"):
+            v = attrs.get(key)
+            if isinstance(v, str):
+                names.append(v)
+        for name in names:
+            flags |= name_hints(name[:200])
+        if attrs.get("itemprop") == "articleBody":
+            flags |= T_MAIN
+        if "hidden" in attrs or attrs.get("aria-hidden") == "true":
+            flags |= HIDDEN
+        style = attrs.get("style")
+        if isinstance(style, str) and _HIDDEN_STYLE_RE.search(style):
+            flags |= HIDDEN
+    return flags
+
+
+@dataclass
+class DomEvidence:
+    """Where each line came from: a table of nodes and, per line number, its node and link text."""
+
+    nodes: list[tuple[int, str, int]] = field(default_factory=lambda: [(-1, "#root", 0)])
+    lines: dict[int, tuple[int, int]] = field(default_factory=dict)
+
+    def to_meta(self) -> dict[str, Any]:
+        return {"schema": 1, "nodes": tuple(self.nodes), "lines": dict(self.lines)}
+
+
+class _Builder:
+    """Collects text chunks into lines while the tree is walked."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.ev = DomEvidence()
+        self.parts: list[str] = []
+        self.node = 0
+        self.link = 0
+
+    def text(self, chunk: str, node: int, in_link: bool) -> None:
+        if not self.parts or not "".join(self.parts).strip():
+            self.node = node
+        self.parts.append(chunk)
+        if in_link:
+            self.link += len(" ".join(chunk.split()))
+
+    def flush(self) -> None:
+        if not self.parts:
+            return
+        text = " ".join("".join(self.parts).split())
+        self.parts = []
+        if text:
+            self.lines.append(text)
+            self.ev.lines[len(self.lines)] = (self.node, min(self.link, len(text)))
+        self.link = 0
+
+
+def html_to_blocks(markup: str) -> tuple[list[str], DomEvidence]:
+    """Lines of visible text (one per block element, the page title first) and their evidence.
+
+    >>> page = "<title>T</title><nav><a href=/>Home</a></nav><p>Hi <b>there</b></p>"
+    >>> lines, ev = html_to_blocks(page)
+    >>> lines
+    ['T', 'Home', 'Hi there']
+    >>> ev.nodes[ev.lines[2][0]][1], ev.lines[2][1], ev.nodes[ev.lines[3][0]][1]
+    ('a', 4, 'p')
+    """
+    soup = BeautifulSoup(markup, "html.parser")
+    b = _Builder()
+    title_el = soup.find("title")
+    title = " ".join(title_el.get_text(" ").split()) if isinstance(title_el, Tag) else ""
+    if title:
+        b.ev.nodes.append((0, "title", 0))
+        b.text(title, 1, False)
+        b.flush()
+    root = soup.body if isinstance(soup.body, Tag) else soup
+    _walk(root, b)
+    b.flush()
+    if title and len(b.lines) > 1 and b.lines[1] == title:
+        # the page repeats its title as the first visible line: keep one copy
+        b.lines.pop(0)
+        b.ev.lines = {no - 1: v for no, v in b.ev.lines.items() if no > 1}
+    return b.lines, b.ev
+
+
+_END = object()
+
+
+def _walk(root: Tag, b: _Builder) -> None:
+    # explicit stack: (item, node id, inside a link); _END marks the end of a block element
+    stack: list[tuple[object, int, bool]] = [(root, 0, False)]
+    while stack:
+        item, node, in_link = stack.pop()
+        if item is _END:
+            b.flush()
+            continue
+        if isinstance(item, (Comment, Doctype, ProcessingInstruction)):
+            continue
+        if isinstance(item, NavigableString):
+            b.text(str(item), node, in_link)
+            continue
+        if not isinstance(item, Tag):
+            continue
+        name = item.name
+        if name in DROP_TAGS:
+            continue
+        block = name in BLOCK_TAGS
+        flags = element_flags(item)
+        child_node = node
+        if block or flags or name in FLAGGED_INLINE:
+            b.ev.nodes.append((node, name, flags))
+            child_node = len(b.ev.nodes) - 1
+        if block:
+            b.flush()
+            stack.append((_END, node, in_link))
+        link = in_link or name == "a"
+        stack.extend((c, child_node, link) for c in reversed(item.contents))
 
 
 def html_to_text(markup: str) -> str:
@@ -23,38 +332,17 @@ def html_to_text(markup: str) -> str:
     >>> html_to_text("<p>Hello <b>world</b></p><script>x()</script><div>Next</div>")
     'Hello world\\nNext'
     """
-    soup = BeautifulSoup(markup, "html.parser")
-    title = soup.title.get_text(" ", strip=True) if soup.title else ""
-    parts: list[str] = []
-    _walk(soup.body or soup, parts)
-    lines = [" ".join(chunk.split()) for chunk in "".join(parts).split("\n")]
-    lines = [ln for ln in lines if ln]
-    if title and (not lines or lines[0] != title):
-        lines.insert(0, title)
-    return "\n".join(lines)
+    return "\n".join(html_to_blocks(markup)[0])
 
 
-def _walk(node: Tag, parts: list[str]) -> None:
-    stack: list[object] = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str) and not isinstance(item, NavigableString):
-            parts.append(item)  # a block boundary marker
-            continue
-        if isinstance(item, (Comment, Doctype, ProcessingInstruction)):
-            continue
-        if isinstance(item, NavigableString):
-            parts.append(str(item))
-            continue
-        if not isinstance(item, Tag) or item.name in DROP_TAGS:
-            continue
-        if item.name in ("head", "title"):
-            continue
-        block = item.name in BLOCK_TAGS
-        if block:
-            parts.append("\n")
-            stack.append("\n")
-        stack.extend(reversed(item.contents))
+def ancestors(nodes: Sequence[tuple[int, str, int]], node: int) -> list[int]:
+    """Node ids from ``node`` up to the root (both included)."""
+    table = nodes
+    out: list[int] = []
+    while node >= 0:
+        out.append(node)
+        node = table[node][0]
+    return out
 
 
 class HtmlError(ValueError):
@@ -65,16 +353,21 @@ class HtmlError(ValueError):
         self.reason = reason
 
 
-def safe_html_to_text(markup: str) -> str:
-    """:func:`html_to_text`, with a parser failure turned into :class:`HtmlError`.
+def safe_html_to_blocks(markup: str) -> tuple[list[str], DomEvidence]:
+    """:func:`html_to_blocks`, with a parser failure turned into :class:`HtmlError`.
 
     Deeply nested markup is parsed without recursion by ``html.parser``, but any part of the
     conversion that recurses on such a tree is stopped here (``html.too_deep``) instead of
     ending the run; time is limited by the reader's time budget.
     """
     try:
-        return html_to_text(markup)
+        return html_to_blocks(markup)
     except RecursionError:
         raise HtmlError("html.too_deep", "the markup is nested too deeply to convert") from None
     except (AssertionError, ValueError, TypeError, IndexError, KeyError) as exc:
         raise HtmlError("html.parse_error", f"the HTML parser failed: {type(exc).__name__}: {exc}") from None
+
+
+def safe_html_to_text(markup: str) -> str:
+    """:func:`html_to_text`, with a parser failure turned into :class:`HtmlError`."""
+    return "\n".join(safe_html_to_blocks(markup)[0])
