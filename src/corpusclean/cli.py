@@ -12,15 +12,16 @@ from ._version import __version__
 from .document import Document
 from .errors import CorpuscleanError
 from .pipeline import Pipeline, Result
-from .readers import ReaderOptions, Reject, read_file
+from .readers import ReaderOptions, Reject
 from .registry import default_registry
-from .runner import clean_directory
+from .runner import clean_directory, iter_inputs, process
 
 DESCRIPTION = """\
 Clean scraped web text into normalized, language-tagged JSONL.
 
   corpusclean clean seeds -o out        clean a directory (txt, html, jsonl, and .gz forms)
   corpusclean explain seeds/page.txt    show every line with keep/drop and the reason
+  corpusclean explain F --context DIR    the same, with DIR as the corpus (template lines, duplicates)
   corpusclean filters                   list the built-in filters and their reason codes
   corpusclean pipeline                  print the default pipeline as TOML (edit, pass --config)
 """
@@ -37,6 +38,7 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument("--config", metavar="TOML", help="pipeline configuration (default: the built-in pipeline)")
         sp.add_argument("--text-field", default="text", help="JSONL field holding the text (default: text)")
         sp.add_argument("--id-field", default="id", help="JSONL field holding the id (default: id)")
+        sp.add_argument("--corpus", action="store_true", help="add the corpus steps to the default pipeline: site template lines and duplicates (docs/corpus.md)")
 
     c = sub.add_parser("clean", help="clean a directory or file into JSONL", description="Clean every .txt, .html, .htm and .jsonl file (and .gz forms) under INPUT into OUT/documents.jsonl, with OUT/dropped.jsonl, OUT/rejects.jsonl, OUT/stats.json and OUT/pipeline.toml beside it.")
     c.add_argument("input", metavar="INPUT", help="input directory or file")
@@ -46,8 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
     common(c)
 
-    e = sub.add_parser("explain", help="show every line of one file with keep/drop and the reason", description="Run the pipeline on one file and print each line: '+' kept, '-' removed with its reason code and step.")
-    e.add_argument("file", metavar="FILE", help="a .txt, .html or .jsonl file (for JSONL: every record)")
+    e = sub.add_parser("explain", help="show every line of a file or directory with keep/drop and the reason", description="Run the pipeline on a file or a directory and print each line: '+' kept, '-' removed with its reason code and step. Corpus steps (template lines, duplicates) see every document of FILE, or of --context DIR.")
+    e.add_argument("file", metavar="FILE", help="a .txt, .html or .jsonl file (for JSONL: every record), or a directory")
+    e.add_argument("--context", metavar="DIR", help="run the pipeline over DIR, which holds FILE, and explain FILE among its documents")
     e.add_argument("--only-removed", action="store_true", help="print removed lines only")
     common(e)
 
@@ -57,7 +60,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _pipeline(args: argparse.Namespace) -> Pipeline:
-    return Pipeline.from_file(args.config) if args.config else Pipeline.default()
+    if args.config:
+        return Pipeline.from_file(args.config)
+    return Pipeline.default(corpus=args.corpus)
 
 
 def _cmd_clean(args: argparse.Namespace) -> int:
@@ -116,11 +121,15 @@ def explain_lines(doc: Document, result: Result, *, only_removed: bool = False) 
            f"score={result.doc.annotations.get('language_score')}"]
     if result.dropped:
         out.append(f"# document dropped: {result.dropped} (step {result.dropped_by})")
+        if "duplicate_of" in result.doc.annotations:
+            out.append(f"# duplicate of {result.doc.annotations['duplicate_of']} "
+                       f"(similarity {result.doc.annotations.get('duplicate_similarity')})")
     width = len(str(len(doc.lines)))
     for line in doc.lines:
         r = removed.get(line.no)
         if r is not None:
-            out.append(f"- {line.no:>{width}} {r.reason:<28} [{r.step}] {line.text}")
+            detail = f"  ({r.detail})" if r.detail else ""
+            out.append(f"- {line.no:>{width}} {r.reason:<28} [{r.step}] {line.text}{detail}")
         elif not only_removed and line.text.strip():
             out.append(f"+ {line.no:>{width}} {'':<28} {line.text}")
     return out
@@ -129,17 +138,31 @@ def explain_lines(doc: Document, result: Result, *, only_removed: bool = False) 
 def _cmd_explain(args: argparse.Namespace) -> int:
     pipeline = _pipeline(args)
     path = Path(args.file)
-    if not path.is_file():
-        print(f"corpusclean: {path} is not a file", file=sys.stderr)
+    if not path.exists():
+        print(f"corpusclean: {path} does not exist", file=sys.stderr)
         return 2
+    root, wanted = path, None
+    if args.context:
+        root = Path(args.context)
+        try:
+            wanted = path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            print(f"corpusclean: {path} is not inside the context {root}", file=sys.stderr)
+            return 2
+    elif path.is_file() and pipeline.corpus_indexes():
+        print(f"corpusclean: corpus steps see only {path.name}; pass --context DIR to explain it "
+              "among its site's documents", file=sys.stderr)
     options = ReaderOptions(text_field=args.text_field, id_field=args.id_field)
-    for item in read_file(path, path.name, options):
-        if isinstance(item, Reject):
-            loc = f" line {item.line}" if item.line else ""
-            print(f"# rejected{loc}: {item.reason}: {item.message}")
+    for item, outcome in process(iter_inputs(root, options), pipeline):
+        source = item.source
+        if wanted not in (None, ".") and source != wanted and not source.startswith(f"{wanted}/"):
             continue
-        result = pipeline.run(item)
-        print("\n".join(explain_lines(item, result, only_removed=args.only_removed)))
+        if isinstance(outcome, Reject):
+            loc = f" line {outcome.line}" if outcome.line else ""
+            print(f"# rejected {outcome.source}{loc}: {outcome.reason}: {outcome.message}")
+            continue
+        assert isinstance(item, Document)
+        print("\n".join(explain_lines(item, outcome, only_removed=args.only_removed)))
     return 0
 
 

@@ -7,12 +7,16 @@ pipeline is :data:`DEFAULT_STEPS`, in order.
 from __future__ import annotations
 
 from ..registry import FilterInfo
-from . import encoding
+from . import corpus, encoding
 
 BUILTINS: tuple[FilterInfo, ...] = (
     FilterInfo("encoding.fix_mojibake", encoding.FixMojibake, reasons=frozenset(),
                provides=frozenset({"encoding_repairs"})),
     FilterInfo("encoding.normalize", encoding.Normalize, reasons=frozenset()),
+    FilterInfo("corpus.template_lines", corpus.TemplateLines, reasons=frozenset({"corpus.template_line"}),
+               corpus=True),
+    FilterInfo("corpus.dedup", corpus.Dedup, reasons=frozenset({"dedup.exact", "dedup.near"}),
+               provides=frozenset({"duplicate_of", "duplicate_similarity"}), corpus=True),
 )
 
 #: The default pipeline, in order.
@@ -21,4 +25,11 @@ DEFAULT_STEPS: tuple[str, ...] = (
     "encoding.normalize",
 )
 
-__all__ = ["BUILTINS", "DEFAULT_STEPS"]
+#: Corpus steps appended by ``Pipeline.default(corpus=True)`` and ``corpusclean clean --corpus``.
+#: Not in DEFAULT_STEPS: a corpus step cannot run on one document alone (``Pipeline.run``).
+CORPUS_STEPS: tuple[str, ...] = (
+    "corpus.template_lines",
+    "corpus.dedup",
+)
+
+__all__ = ["BUILTINS", "CORPUS_STEPS", "DEFAULT_STEPS"]
