@@ -32,7 +32,7 @@ _DIGITS_RE = regex.compile(r"\d+")
 _SPACE_RE = regex.compile(r"\s+")
 _WORD_RE = regex.compile(r"\w+")
 _CHAR_RE = regex.compile(r"\w")
-_HAS_WORD_RE = regex.compile(r"\w")
+_HAS_LETTER_RE = regex.compile(r"\p{L}")
 #: Scripts written without spaces between words: shingled by characters, not words.
 _UNSPACED_RE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\p{Tibetan}]")
 
@@ -128,14 +128,21 @@ def site_of(doc: Document, *, site: str = "auto", url_field: str = "url") -> str
 _CM_SEEDS = np.random.default_rng(0x5EED_C0DE).integers(1, 2**63, size=16, dtype=np.uint64) * _U64(2) + _U64(1)
 
 
+#: Sketch cells are 16-bit and saturate: a sum of non-negative counts capped at the same value
+#: is still associative and commutative, so shards merge to the same sketch.
+_CELL_MAX = np.iinfo(np.uint16).max
+
+
 def _scatter_add(row: np.ndarray, idx: np.ndarray, weights: np.ndarray) -> None:
-    """``row[idx] += weights`` with repeated indexes summed."""
+    """``row[idx] += weights`` with repeated indexes summed, saturating at the cell maximum."""
     if idx.size == 0:
         return
     order = np.argsort(idx, kind="stable")
     sidx = idx[order]
     starts = np.flatnonzero(np.r_[True, sidx[1:] != sidx[:-1]])
-    row[sidx[starts]] += np.add.reduceat(weights[order].astype(row.dtype), starts)
+    cells = sidx[starts]
+    sums = row[cells].astype(np.uint64) + np.add.reduceat(weights[order].astype(np.uint64), starts)
+    row[cells] = np.minimum(sums, _CELL_MAX).astype(row.dtype)
 
 
 def _compact(keys: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -154,8 +161,8 @@ class LineCounts:
 
     Exact counts are two numpy arrays (sorted 64-bit keys, 32-bit counts: 12 bytes a key)
     fed through a buffer. When more than ``capacity`` distinct keys are seen, every count is
-    folded into a count-min sketch of ``depth`` rows of ``width`` 32-bit cells. The sketch is
-    linear, so a merge adds sketches; whether a merged state is exact depends only on the total
+    folded into a count-min sketch of ``depth`` rows of ``width`` 16-bit saturating cells. The
+    sketch is linear, so a merge adds sketches; whether a merged state is exact depends only on the total
     number of distinct keys, so any split of the corpus gives the same merged state.
     """
 
@@ -194,7 +201,7 @@ class LineCounts:
 
     def to_sketch(self) -> None:
         if self.sketch is None:
-            self.sketch = np.zeros((self.depth, self.width), np.uint32)
+            self.sketch = np.zeros((self.depth, self.width), np.uint16)
         self._sketch_add(self.keys, self.counts)
         self.keys, self.counts = np.zeros(0, np.uint64), np.zeros(0, np.uint32)
 
@@ -210,6 +217,11 @@ class LineCounts:
     @property
     def exact(self) -> bool:
         return self.sketch is None
+
+    @property
+    def load(self) -> float:
+        """Mean count per sketch cell (documents x lines / width); 0 while counts are exact."""
+        return 0.0 if self.sketch is None else float(self.sketch[0].sum(dtype=np.uint64)) / self.width
 
     def lookup(self, keys: np.ndarray) -> np.ndarray:
         """Document counts of ``keys`` (exact, or the count-min estimate, never below the truth)."""
@@ -256,7 +268,9 @@ def merge_counts(states: Sequence[LineCounts], capacity: int, width: int, depth:
     )
     sketches = [s.sketch for s in states if s.sketch is not None]
     if sketches or out.keys.size > capacity:
-        out.sketch = np.sum(sketches, axis=0, dtype=np.uint32) if sketches else None
+        if sketches:
+            total = np.sum(sketches, axis=0, dtype=np.uint64)
+            out.sketch = np.minimum(total, _CELL_MAX).astype(np.uint16)
         out.to_sketch()
     return out
 
@@ -278,13 +292,13 @@ class TemplateLines:
     """
 
     min_docs: int = 3
-    min_share: float = 0.0
+    min_share: float = 0.2
     max_words: int = 30
     max_chars: int = 200
     long_min_docs: int = 10
     site: str = "auto"
     url_field: str = "url"
-    memory_mb: int = 256
+    memory_mb: float = 256.0
     sketch_depth: int = 4
 
     def __post_init__(self) -> None:
@@ -295,14 +309,15 @@ class TemplateLines:
             msg = "min_docs and long_min_docs must be at least 2 (a line in one document is no template)"
             raise ValueError(msg)
 
-    # sizes derived from the budget: exact keys take 12 bytes, with room to compact in place
+    # Sizes derived from the budget: an exact key takes 12 bytes, about 32 while the table is
+    # compacted; a sketch cell takes 2 bytes.
     @property
     def capacity(self) -> int:
-        return max(1024, self.memory_mb * 2**20 // 32)
+        return max(64, int(self.memory_mb * 2**20) // 32)
 
     @property
     def width(self) -> int:
-        cells = max(1024, self.memory_mb * 2**20 // (4 * self.sketch_depth))
+        cells = max(64, int(self.memory_mb * 2**20) // (2 * self.sketch_depth))
         return 1 << (cells.bit_length() - 1)
 
     def _site(self, doc: Document) -> str:
@@ -314,7 +329,7 @@ class TemplateLines:
         prefix = site + "\x00"
         for i, line in doc.content_lines():
             folded = fold_line(line.text)
-            if _HAS_WORD_RE.search(folded):
+            if _HAS_LETTER_RE.search(folded):
                 out[i] = (hash64(prefix + folded), folded)
         return out
 
@@ -348,7 +363,7 @@ class TemplateLines:
                 folded = lines[i][1]
                 long = len(folded.split()) > self.max_words or len(folded) > self.max_chars
                 need = max(self.long_min_docs if long else self.min_docs, self.min_share * n_site)
-                if c >= need:
+                if c >= need or c >= _CELL_MAX:
                     reasons[i] = "corpus.template_line"
                     details[i] = f"seen in {where}{c} of {n_site} documents of {site}"
             return remove_lines(doc, reasons, details)
@@ -363,36 +378,63 @@ _rng = np.random.default_rng(0xD3D0_5EED)
 _GRAM_MULT = _rng.integers(1, 2**63, size=64, dtype=np.uint64) * _U64(2) + _U64(1)
 
 
-def tokens(text: str, *, unspaced_share: float = 0.5) -> tuple[np.ndarray, bool]:
+def tokens(text: str, *, unspaced_share: float = 0.5) -> tuple[np.ndarray, np.ndarray, bool]:
     """Token hashes of ``text`` (casefolded): words, or characters for unspaced scripts.
 
-    Returns the 32-bit token hashes (as uint64) and whether characters were used: text whose
-    word characters are mostly Chinese, Japanese, Thai, Lao, Khmer, Myanmar or Tibetan has no
-    spaces between words, so it is shingled by characters.
+    Returns the 32-bit token hashes (as uint64), the line number of each token, and whether
+    characters were used: text whose word characters are mostly Chinese, Japanese, Thai, Lao,
+    Khmer, Myanmar or Tibetan has no spaces between words, so it is shingled by characters.
 
-    >>> t, chars = tokens("Hello world, hello")
-    >>> len(t), chars, bool(t[0] == t[2])
-    (3, False, True)
-    >>> tokens("東京は日本の首都です")[1]
+    >>> t, line, chars = tokens("Hello world,\\nhello")
+    >>> len(t), line.tolist(), chars, bool(t[0] == t[2])
+    (3, [0, 0, 1], False, True)
+    >>> tokens("東京は日本の首都です")[2]
     True
     """
     folded = text.casefold()
-    chars = _CHAR_RE.findall(folded)
-    if chars and len(_UNSPACED_RE.findall(folded)) > unspaced_share * len(chars):
-        return np.fromiter((ord(c) for c in chars), np.uint64, len(chars)), True
-    words = _WORD_RE.findall(folded)
-    return np.fromiter((zlib.crc32(w.encode("utf-8", "surrogatepass")) for w in words), np.uint64, len(words)), False
+    lines = folded.split("\n")
+    n_chars = len(_CHAR_RE.findall(folded))
+    chars = n_chars > 0 and len(_UNSPACED_RE.findall(folded)) > unspaced_share * n_chars
+    per_line = [_CHAR_RE.findall(ln) if chars else _WORD_RE.findall(ln) for ln in lines]
+    flat = [t for toks in per_line for t in toks]
+    if chars:
+        hashes = np.fromiter((ord(c) for c in flat), np.uint64, len(flat))
+    else:
+        hashes = np.fromiter((zlib.crc32(w.encode("utf-8", "surrogatepass")) for w in flat), np.uint64, len(flat))
+    line_of = np.repeat(np.arange(len(lines)), [len(t) for t in per_line])
+    return hashes, line_of, chars
 
 
-def shingles(toks: np.ndarray, n: int) -> np.ndarray:
-    """Sorted unique 32-bit hashes of the n-grams of ``toks`` (one n-gram if fewer tokens)."""
+def shingles(toks: np.ndarray, line_of: np.ndarray, n: int) -> np.ndarray:
+    """Sorted unique 32-bit hashes of the ``n``-grams of ``toks`` inside each line.
+
+    An n-gram never spans two lines, so reordering paragraphs keeps every shingle; a line of
+    fewer than ``n`` tokens is one shingle.
+
+    >>> t, line, _ = tokens("a b c\\nd e")
+    >>> shingles(t, line, 2).size, shingles(t, line, 5).size
+    (3, 2)
+    """
     if toks.size == 0:
         return np.zeros(0, np.uint64)
-    n = min(n, toks.size)
+    parts = []
     m = toks.size - n + 1
-    x = np.zeros(m, np.uint64)
-    for j in range(n):
-        x += toks[j : j + m] * _GRAM_MULT[j]
+    if m > 0:
+        x = np.zeros(m, np.uint64)
+        for j in range(n):
+            x += toks[j : j + m] * _GRAM_MULT[j]
+        parts.append(x[line_of[: m] == line_of[n - 1 :]])
+    bounds = np.flatnonzero(np.r_[True, line_of[1:] != line_of[:-1], True])
+    starts, lengths = bounds[:-1], np.diff(bounds)
+    short = lengths < n
+    if short.any():
+        st, ln = starts[short], lengths[short]
+        x = ln.astype(np.uint64) * _GRAM_MULT[n % _GRAM_MULT.size]
+        for j in range(int(ln.max())):
+            live = ln > j
+            x[live] += toks[st[live] + j] * _GRAM_MULT[j]
+        parts.append(x)
+    x = np.concatenate(parts)
     x ^= x >> _U64(31)
     x *= _U64(0x9E3779B97F4A7C15)
     x ^= x >> _U64(29)
@@ -521,9 +563,9 @@ class Dedup:
             return state
         sig = sh_bytes = b""
         if self.near:
-            toks, chars = tokens(text)
+            toks, line_of, chars = tokens(text)
             if toks.size >= self.min_words:
-                sh = shingles(toks, self.char_ngram if chars else self.ngram)
+                sh = shingles(toks, line_of, self.char_ngram if chars else self.ngram)
                 a, b = self._params()
                 sig = minhash(sh, a, b).astype("<u4").tobytes()
                 if self.verify:
