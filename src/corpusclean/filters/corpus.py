@@ -15,26 +15,31 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
+import re
 import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
 import numpy as np
-import regex
 
 from ..corpus import doc_order
 from ..decision import Decision, drop, keep, remove_lines
 from ..document import Document
 
-_DIGITS_RE = regex.compile(r"\d+")
-_SPACE_RE = regex.compile(r"\s+")
-_WORD_RE = regex.compile(r"\w+")
-_CHAR_RE = regex.compile(r"\w")
-_HAS_LETTER_RE = regex.compile(r"\p{L}")
-#: Scripts written without spaces between words: shingled by characters, not words.
-_UNSPACED_RE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\p{Tibetan}]")
+# The standard ``re`` module: Unicode-aware for these classes and faster than ``regex`` here.
+_DIGITS_RE = re.compile(r"\d+")
+_WORD_RE = re.compile(r"\w+")
+_CHAR_RE = re.compile(r"\w")
+_HAS_LETTER_RE = re.compile(r"[^\W\d_]")
+#: Scripts written without spaces between words (Han, kana, Thai, Lao, Tibetan, Myanmar, Khmer):
+#: shingled by characters, not words.
+_UNSPACED_RE = re.compile(
+    "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+    "\u0e00-\u0eff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff]"
+)
 
 _U64 = np.uint64
 
@@ -57,7 +62,7 @@ def fold_line(text: str) -> str:
     >>> fold_line("  Page 3 of 12 ")
     'page 0 of 0'
     """
-    return _SPACE_RE.sub(" ", _DIGITS_RE.sub("0", text.casefold())).strip()
+    return " ".join(_DIGITS_RE.sub("0", text.casefold()).split())
 
 
 def fold_text(text: str) -> str:
@@ -66,7 +71,7 @@ def fold_text(text: str) -> str:
     >>> fold_text("Hello\\n\\n  World") == fold_text("hello world")
     True
     """
-    return _SPACE_RE.sub(" ", text.casefold()).strip()
+    return " ".join(text.casefold().split())
 
 
 # -- sites ------------------------------------------------------------------------------------
@@ -327,8 +332,11 @@ class TemplateLines:
         """Line index -> (key, folded line) for the lines that can be template lines."""
         out: dict[int, tuple[int, str]] = {}
         prefix = site + "\x00"
-        for i, line in doc.content_lines():
-            folded = fold_line(line.text)
+        idxs = [i for i, _line in doc.content_lines()]
+        # fold every line in one pass (the same as fold_line on each: no line holds a newline)
+        block = _DIGITS_RE.sub("0", "\n".join(doc.lines[i].text for i in idxs).casefold())
+        for i, raw in zip(idxs, block.split("\n")):
+            folded = " ".join(raw.split())
             if _HAS_LETTER_RE.search(folded):
                 out[i] = (hash64(prefix + folded), folded)
         return out
@@ -393,14 +401,17 @@ def tokens(text: str, *, unspaced_share: float = 0.5) -> tuple[np.ndarray, np.nd
     """
     folded = text.casefold()
     lines = folded.split("\n")
-    n_chars = len(_CHAR_RE.findall(folded))
-    chars = n_chars > 0 and len(_UNSPACED_RE.findall(folded)) > unspaced_share * n_chars
+    unspaced = len(_UNSPACED_RE.findall(folded))
+    chars = unspaced > 0 and unspaced > unspaced_share * len(_CHAR_RE.findall(folded))
     per_line = [_CHAR_RE.findall(ln) if chars else _WORD_RE.findall(ln) for ln in lines]
     flat = [t for toks in per_line for t in toks]
     if chars:
-        hashes = np.fromiter((ord(c) for c in flat), np.uint64, len(flat))
+        hashes = np.fromiter(map(ord, flat), np.uint64, len(flat))
     else:
-        hashes = np.fromiter((zlib.crc32(w.encode("utf-8", "surrogatepass")) for w in flat), np.uint64, len(flat))
+        try:
+            hashes = np.fromiter(map(zlib.crc32, map(str.encode, flat)), np.uint64, len(flat))
+        except UnicodeEncodeError:  # lone surrogates
+            hashes = np.fromiter((zlib.crc32(w.encode("utf-8", "surrogatepass")) for w in flat), np.uint64, len(flat))
     line_of = np.repeat(np.arange(len(lines)), [len(t) for t in per_line])
     return hashes, line_of, chars
 
@@ -441,6 +452,7 @@ def shingles(toks: np.ndarray, line_of: np.ndarray, n: int) -> np.ndarray:
     return np.unique(x >> _U64(32))
 
 
+@lru_cache(maxsize=8)
 def _perm_params(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
     a = rng.integers(1, 2**63, size=num_perm, dtype=np.uint64) * _U64(2) + _U64(1)
