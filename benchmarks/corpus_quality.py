@@ -19,7 +19,9 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -231,6 +233,29 @@ def score_dedup(docs: list[Document], family: dict, kind: dict, dedup: Dedup, sh
     }
 
 
+def mixed_directory(data: Path, step: TemplateLines) -> dict:
+    """Template lines over every dev dump as one directory (unrelated pages, one "site"),
+    scored with the benchmark's ``score.py --task lines`` (kept lines of each dump)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        pred = Path(tmp) / "pred"
+        pred.mkdir()
+        docs = [Document.from_text(p.read_text(encoding="utf-8"), id=p.name[: -len(".dump.txt")],
+                                   meta={"source": f"dev/{p.name}"}) for p in sorted(data.glob("*.dump.txt"))]
+        state = step.empty()
+        for d in docs:
+            state = step.collect(state, d)
+        filt = step.bind(step.merge([state]))
+        for d in docs:
+            out = filt(d).doc or d
+            (pred / f"{d.id}.txt").write_text("\n".join(ln.text for ln in out.lines), encoding="utf-8")
+        result = Path(tmp) / "score.json"
+        subprocess.run([sys.executable, str(data.parent / "score.py"), "--task", "lines", "--pred", str(pred),
+                        "--data", str(data), "--json", str(result)], check=True, capture_output=True)
+        overall = json.loads(result.read_text(encoding="utf-8"))
+    agg = overall.get("overall", overall)
+    return {k: agg.get(k) for k in ("c_p", "c_r", "b_p", "b_r", "b_f1", "tok_f1")}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", default=str(DEFAULT_DATA), help="the dev pages (NAME.labels.jsonl, manifest.jsonl)")
@@ -240,6 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--bases", type=int, default=300)
     ap.add_argument("--families", type=int, default=100, help="bases that get copies")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--skip-mixed", action="store_true", help="skip scoring all dev dumps as one directory")
     ap.add_argument("--json", help="write the figures here")
     args = ap.parse_args(argv)
     data = Path(args.data)
@@ -281,6 +307,13 @@ def main(argv: list[str] | None = None) -> int:
               f"originals dropped={len(res['originals_dropped'])} bind {res['bind_seconds']}s")
         if res["false_merges"]:
             print(f"    false merges: {res['false_merges']}")
+    if (data.parent / "score.py").exists() and not args.skip_mixed:
+        print("\ntemplate lines over all dev dumps as one directory (score.py --task lines):")
+        for label, step in (("keep everything", None), ("default", TemplateLines(site="directory")),
+                            ("min_share=0", TemplateLines(site="directory", min_share=0.0))):
+            res = mixed_directory(data, step or TemplateLines(site="directory", min_docs=10**9))
+            report[f"mixed {label}"] = res
+            print(f"  {label:<16} " + " ".join(f"{k}={v:.3f}" for k, v in res.items() if v is not None))
     one = score_dedup(docs, family, kind, Dedup(), shards=1)["verdicts"]
     four = score_dedup(docs, family, kind, Dedup(), shards=4)["verdicts"]
     print(f"  1 shard and 4 shards give the same verdicts: {one == four}")
