@@ -5,8 +5,9 @@ The documents are synthesized deterministically from the dev pages: each belongs
 around twenty content lines drawn from every dev page's content lines, with 3% of their words
 replaced; 5% of the documents are exact copies and 5% near copies (5% of words changed).
 
-Each system runs twice: once for time, once under tracemalloc for the peak of memory allocated
-during its pass (the documents themselves are built before and not counted).
+Each system runs in its own process, which loads the documents from a pickle and reports the
+wall time of the passes and how far they raised the peak resident memory (``ru_maxrss``) above
+the loaded documents.
 
 - ``corpus.template_lines``: collect, merge, bind, then the filter on every document;
   peer: a plain ``dict`` of sets-per-document counts keyed by (site, folded line).
@@ -14,18 +15,22 @@ during its pass (the documents themselves are built before and not counted).
   peer: datasketch ``MinHash`` (``update_batch``) and ``MinHashLSH`` at the same threshold and
   number of permutations, inserting and querying every document (no union-find).
 
-    python benchmarks/corpus_speed.py [--docs 100000] [--data ../shared/bench/dev]
+    python benchmarks/corpus_speed.py [--docs 100000] [--cache docs.pickle] [--only dedup,datasketch]
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import importlib.util
 import json
+import pickle
 import random
+import resource
+import subprocess
 import sys
+import tempfile
 import time
-import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
@@ -122,53 +127,69 @@ def datasketch_peer(docs: list[Document], threshold: float = 0.3, num_perm: int 
     return found
 
 
-def measure(label: str, fn: Callable[[], int], *, memory: bool) -> dict:
+SYSTEMS: dict[str, tuple[str, Callable[[list[Document]], int]]] = {
+    "template": ("corpus.template_lines (exact)", lambda docs: run_step(TemplateLines(), docs)),
+    "template-sketch": ("corpus.template_lines (sketch, memory_mb=32)", lambda docs: run_step(TemplateLines(memory_mb=32), docs)),
+    "dict": ("peer: dict counting", dict_template_peer),
+    "dedup": ("corpus.dedup (threshold 0.3, 128 perm)", lambda docs: run_step(Dedup(), docs)),
+    "datasketch": ("peer: datasketch MinHash + MinHashLSH (hits = candidates)", datasketch_peer),
+}
+
+
+def child(name: str, cache: Path) -> int:
+    """Run one system on the cached documents; print seconds and peak RSS above the documents."""
+    with cache.open("rb") as f:
+        docs = pickle.load(f)
     gc.collect()
+    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     t0 = time.perf_counter()
-    out = fn()
+    hits = SYSTEMS[name][1](docs)
     seconds = time.perf_counter() - t0
-    peak = None
-    if memory:
-        gc.collect()
-        tracemalloc.start()
-        fn()
-        peak = tracemalloc.get_traced_memory()[1] / 2**20
-        tracemalloc.stop()
-    mem = f"{peak:8.1f} MiB" if peak is not None else "       -"
-    print(f"  {label:<44} {seconds:8.1f} s  peak {mem}  ({out} documents changed or dropped)", flush=True)
-    return {"label": label, "seconds": round(seconds, 2), "peak_mib": None if peak is None else round(peak, 1), "hits": out}
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base  # KiB on Linux
+    print(json.dumps({"seconds": round(seconds, 2), "peak_mib": round(peak / 1024, 1), "hits": hits}))
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", default=str(DEFAULT_DATA))
     ap.add_argument("--docs", type=int, default=100_000)
-    ap.add_argument("--no-memory", action="store_true", help="skip the tracemalloc runs")
+    ap.add_argument("--cache", help="pickle of the synthesized documents (built if missing)")
+    ap.add_argument("--only", help="comma-separated systems: " + ",".join(SYSTEMS))
+    ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--json", help="write the figures here")
     args = ap.parse_args(argv)
+    if args.child:
+        return child(args.child, Path(args.cache))
     data = Path(args.data)
     if not data.is_dir():
         print(f"no dev pages at {data}", file=sys.stderr)
         return 2
-    t0 = time.perf_counter()
-    docs = synthesize(data, args.docs)
-    words = sum(len(d.text.split()) for d in docs)
-    print(f"{len(docs)} documents, {words / len(docs):.0f} words each on average, built in {time.perf_counter() - t0:.1f} s")
-    memory = not args.no_memory
-    rows = [
-        measure("corpus.template_lines (exact)", lambda: run_step(TemplateLines(), docs), memory=memory),
-        measure("corpus.template_lines (sketch, memory_mb=32)", lambda: run_step(TemplateLines(memory_mb=32), docs), memory=memory),
-        measure("peer: dict counting", lambda: dict_template_peer(docs), memory=memory),
-        measure("corpus.dedup (threshold 0.3, 128 perm)", lambda: run_step(Dedup(), docs), memory=memory),
-    ]
-    try:
-        import datasketch  # noqa: F401
-    except ImportError:
-        print("  peer datasketch: not installed (pip install datasketch)")
-    else:
-        rows.append(measure("peer: datasketch MinHash + MinHashLSH (hits = candidates)", lambda: datasketch_peer(docs), memory=memory))
+    with tempfile.TemporaryDirectory() as tmp:
+        cache = Path(args.cache or Path(tmp) / "docs.pickle")
+        if not cache.exists():
+            t0 = time.perf_counter()
+            docs = synthesize(data, args.docs)
+            words = sum(len(d.text.split()) for d in docs)
+            print(f"{len(docs)} documents, {words / len(docs):.0f} words each on average, "
+                  f"built in {time.perf_counter() - t0:.1f} s", flush=True)
+            with cache.open("wb") as f:
+                pickle.dump(docs, f, protocol=pickle.HIGHEST_PROTOCOL)
+            del docs
+        names = args.only.split(",") if args.only else list(SYSTEMS)
+        rows = []
+        for name in names:
+            if name == "datasketch" and importlib.util.find_spec("datasketch") is None:
+                print("  peer datasketch: not installed (pip install datasketch)")
+                continue
+            out = subprocess.run([sys.executable, __file__, "--child", name, "--cache", str(cache)],
+                                 check=True, capture_output=True, text=True).stdout
+            row = {"system": SYSTEMS[name][0], **json.loads(out.strip().splitlines()[-1])}
+            rows.append(row)
+            print(f"  {row['system']:<58} {row['seconds']:8.1f} s  peak +{row['peak_mib']:7.1f} MiB  "
+                  f"({row['hits']} documents changed or dropped)", flush=True)
     if args.json:
-        Path(args.json).write_text(json.dumps({"docs": len(docs), "rows": rows}, indent=2), encoding="utf-8")
+        Path(args.json).write_text(json.dumps({"docs": args.docs, "rows": rows}, indent=2), encoding="utf-8")
     return 0
 
 
