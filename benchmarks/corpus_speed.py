@@ -15,7 +15,7 @@ the loaded documents.
   peer: datasketch ``MinHash`` (``update_batch``) and ``MinHashLSH`` at the same threshold and
   number of permutations, inserting and querying every document (no union-find).
 
-    python benchmarks/corpus_speed.py [--docs 100000] [--cache docs.pickle] [--only dedup,datasketch]
+    python benchmarks/corpus_speed.py [--docs 100000] [--cache F.pickle] [--only dedup,datasketch]
 """
 
 from __future__ import annotations
@@ -77,8 +77,11 @@ def synthesize(data: Path, n_docs: int, seed: int = 11) -> list[Document]:
                 body.append(" ".join(words))
             tmpl = templates[site]
             text = "\n".join([*tmpl[:6], *body, *tmpl[6:]])
-        meta = {"source": f"crawl/{i // 1000:03d}.jsonl", "line": i % 1000 + 1,
-                "input_metadata": {"url": f"https://site{site}.example/page/{i}"}}
+        meta = {
+            "source": f"crawl/{i // 1000:03d}.jsonl",
+            "line": i % 1000 + 1,
+            "input_metadata": {"url": f"https://site{site}.example/page/{i}"},
+        }
         docs.append(Document.from_text(text, id=f"d{i:07d}", meta=meta))
     return docs
 
@@ -101,7 +104,9 @@ def dict_template_peer(docs: list[Document], min_docs: int = 3) -> int:
     changed = 0
     for d in docs:
         site = site_of(d)
-        changed += any(counts.get((site, fold_line(ln.text)), 0) >= min_docs for _i, ln in d.content_lines())
+        changed += any(
+            counts.get((site, fold_line(ln.text)), 0) >= min_docs for _i, ln in d.content_lines()
+        )
     return changed
 
 
@@ -129,7 +134,10 @@ def datasketch_peer(docs: list[Document], threshold: float = 0.3, num_perm: int 
 
 SYSTEMS: dict[str, tuple[str, Callable[[list[Document]], int]]] = {
     "template": ("corpus.template_lines (exact)", lambda docs: run_step(TemplateLines(), docs)),
-    "template-sketch": ("corpus.template_lines (sketch, memory_mb=32)", lambda docs: run_step(TemplateLines(memory_mb=32), docs)),
+    "template-sketch": (
+        "corpus.template_lines (sketch, memory_mb=32)",
+        lambda docs: run_step(TemplateLines(memory_mb=32), docs),
+    ),
     "dict": ("peer: dict counting", dict_template_peer),
     "dedup": ("corpus.dedup (threshold 0.3, 128 perm)", lambda docs: run_step(Dedup(), docs)),
     "datasketch": ("peer: datasketch MinHash + MinHashLSH (hits = candidates)", datasketch_peer),
@@ -146,12 +154,16 @@ def child(name: str, cache: Path) -> int:
     hits = SYSTEMS[name][1](docs)
     seconds = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base  # KiB on Linux
-    print(json.dumps({"seconds": round(seconds, 2), "peak_mib": round(peak / 1024, 1), "hits": hits}))
+    print(
+        json.dumps({"seconds": round(seconds, 2), "peak_mib": round(peak / 1024, 1), "hits": hits})
+    )
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--data", default=str(DEFAULT_DATA))
     ap.add_argument("--docs", type=int, default=100_000)
     ap.add_argument("--cache", help="pickle of the synthesized documents (built if missing)")
@@ -171,8 +183,11 @@ def main(argv: list[str] | None = None) -> int:
             t0 = time.perf_counter()
             docs = synthesize(data, args.docs)
             words = sum(len(d.text.split()) for d in docs)
-            print(f"{len(docs)} documents, {words / len(docs):.0f} words each on average, "
-                  f"built in {time.perf_counter() - t0:.1f} s", flush=True)
+            print(
+                f"{len(docs)} documents, {words / len(docs):.0f} words each on average, "
+                f"built in {time.perf_counter() - t0:.1f} s",
+                flush=True,
+            )
             with cache.open("wb") as f:
                 pickle.dump(docs, f, protocol=pickle.HIGHEST_PROTOCOL)
             del docs
@@ -182,14 +197,23 @@ def main(argv: list[str] | None = None) -> int:
             if name == "datasketch" and importlib.util.find_spec("datasketch") is None:
                 print("  peer datasketch: not installed (pip install datasketch)")
                 continue
-            out = subprocess.run([sys.executable, __file__, "--child", name, "--cache", str(cache)],
-                                 check=True, capture_output=True, text=True).stdout
+            out = subprocess.run(
+                [sys.executable, __file__, "--child", name, "--cache", str(cache)],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
             row = {"system": SYSTEMS[name][0], **json.loads(out.strip().splitlines()[-1])}
             rows.append(row)
-            print(f"  {row['system']:<58} {row['seconds']:8.1f} s  peak +{row['peak_mib']:7.1f} MiB  "
-                  f"({row['hits']} documents changed or dropped)", flush=True)
+            print(
+                f"  {row['system']:<58} {row['seconds']:8.1f} s  peak +{row['peak_mib']:7.1f} MiB  "
+                f"({row['hits']} documents changed or dropped)",
+                flush=True,
+            )
     if args.json:
-        Path(args.json).write_text(json.dumps({"docs": args.docs, "rows": rows}, indent=2), encoding="utf-8")
+        Path(args.json).write_text(
+            json.dumps({"docs": args.docs, "rows": rows}, indent=2), encoding="utf-8"
+        )
     return 0
 
 

@@ -14,6 +14,7 @@ document of each group by :func:`corpusclean.corpus.doc_order`. See ``docs/corpu
 from __future__ import annotations
 
 import hashlib
+import itertools
 import posixpath
 import re
 import zlib
@@ -130,7 +131,9 @@ def site_of(doc: Document, *, site: str = "auto", url_field: str = "url") -> str
 # -- counting structure -----------------------------------------------------------------------
 
 #: Odd 64-bit multipliers of the count-min rows (multiply-shift hashing of 64-bit keys).
-_CM_SEEDS = np.random.default_rng(0x5EED_C0DE).integers(1, 2**63, size=16, dtype=np.uint64) * _U64(2) + _U64(1)
+_CM_SEEDS = np.random.default_rng(0x5EED_C0DE).integers(1, 2**63, size=16, dtype=np.uint64) * _U64(
+    2
+) + _U64(1)
 
 
 #: Sketch cells are 16-bit and saturate: a sum of non-negative counts capped at the same value
@@ -167,8 +170,8 @@ class LineCounts:
     Exact counts are two numpy arrays (sorted 64-bit keys, 32-bit counts: 12 bytes a key)
     fed through a buffer. When more than ``capacity`` distinct keys are seen, every count is
     folded into a count-min sketch of ``depth`` rows of ``width`` 16-bit saturating cells. The
-    sketch is linear, so a merge adds sketches; whether a merged state is exact depends only on the total
-    number of distinct keys, so any split of the corpus gives the same merged state.
+    sketch is linear, so a merge adds sketches; whether a merged state is exact depends only on
+    the total number of distinct keys, so any split of the corpus gives the same merged state.
     """
 
     capacity: int
@@ -199,7 +202,8 @@ class LineCounts:
             self._sketch_add(new, np.ones(new.size, np.uint32))
             return
         self.keys, self.counts = _compact(
-            np.concatenate([self.keys, new]), np.concatenate([self.counts, np.ones(new.size, np.uint32)])
+            np.concatenate([self.keys, new]),
+            np.concatenate([self.counts, np.ones(new.size, np.uint32)]),
         )
         if self.keys.size > self.capacity:
             self.to_sketch()
@@ -226,7 +230,9 @@ class LineCounts:
     @property
     def load(self) -> float:
         """Mean count per sketch cell (documents x lines / width); 0 while counts are exact."""
-        return 0.0 if self.sketch is None else float(self.sketch[0].sum(dtype=np.uint64)) / self.width
+        return (
+            0.0 if self.sketch is None else float(self.sketch[0].sum(dtype=np.uint64)) / self.width
+        )
 
     def lookup(self, keys: np.ndarray) -> np.ndarray:
         """Document counts of ``keys`` (exact, or the count-min estimate, never below the truth)."""
@@ -247,10 +253,13 @@ class LineCounts:
         self.flush()
         other.flush()
         same_sketch = (self.sketch is None and other.sketch is None) or (
-            self.sketch is not None and other.sketch is not None and np.array_equal(self.sketch, other.sketch)
+            self.sketch is not None
+            and other.sketch is not None
+            and np.array_equal(self.sketch, other.sketch)
         )
         return (
-            (self.capacity, self.width, self.depth, self.sites) == (other.capacity, other.width, other.depth, other.sites)
+            (self.capacity, self.width, self.depth, self.sites)
+            == (other.capacity, other.width, other.depth, other.sites)
             and np.array_equal(self.keys, other.keys)
             and np.array_equal(self.counts, other.counts)
             and same_sketch
@@ -311,7 +320,8 @@ class TemplateLines:
             msg = f"site must be 'auto', 'url', 'directory' or 'corpus', not {self.site!r}"
             raise ValueError(msg)
         if self.min_docs < 2 or self.long_min_docs < 2:
-            msg = "min_docs and long_min_docs must be at least 2 (a line in one document is no template)"
+            msg = ("min_docs and long_min_docs must be at least 2 "
+                   "(a line of one document is no template)")
             raise ValueError(msg)
 
     # Sizes derived from the budget: an exact key takes 12 bytes, about 32 while the table is
@@ -333,9 +343,11 @@ class TemplateLines:
         out: dict[int, tuple[int, str]] = {}
         prefix = site + "\x00"
         idxs = [i for i, _line in doc.content_lines()]
+        if not idxs:
+            return out
         # fold every line in one pass (the same as fold_line on each: no line holds a newline)
         block = _DIGITS_RE.sub("0", "\n".join(doc.lines[i].text for i in idxs).casefold())
-        for i, raw in zip(idxs, block.split("\n")):
+        for i, raw in zip(idxs, block.split("\n"), strict=True):
             folded = " ".join(raw.split())
             if _HAS_LETTER_RE.search(folded):
                 out[i] = (hash64(prefix + folded), folded)
@@ -367,7 +379,7 @@ class TemplateLines:
             counts = state.lookup(np.fromiter((lines[i][0] for i in idxs), np.uint64, len(idxs)))
             reasons: dict[int, str] = {}
             details: dict[int, str] = {}
-            for i, c in zip(idxs, counts.tolist()):
+            for i, c in zip(idxs, counts.tolist(), strict=True):
                 folded = lines[i][1]
                 long = len(folded.split()) > self.max_words or len(folded) > self.max_chars
                 need = max(self.long_min_docs if long else self.min_docs, self.min_share * n_site)
@@ -411,7 +423,9 @@ def tokens(text: str, *, unspaced_share: float = 0.5) -> tuple[np.ndarray, np.nd
         try:
             hashes = np.fromiter(map(zlib.crc32, map(str.encode, flat)), np.uint64, len(flat))
         except UnicodeEncodeError:  # lone surrogates
-            hashes = np.fromiter((zlib.crc32(w.encode("utf-8", "surrogatepass")) for w in flat), np.uint64, len(flat))
+            hashes = np.fromiter(
+                (zlib.crc32(w.encode("utf-8", "surrogatepass")) for w in flat), np.uint64, len(flat)
+            )
     line_of = np.repeat(np.arange(len(lines)), [len(t) for t in per_line])
     return hashes, line_of, chars
 
@@ -434,7 +448,7 @@ def shingles(toks: np.ndarray, line_of: np.ndarray, n: int) -> np.ndarray:
         x = np.zeros(m, np.uint64)
         for j in range(n):
             x += toks[j : j + m] * _GRAM_MULT[j]
-        parts.append(x[line_of[: m] == line_of[n - 1 :]])
+        parts.append(x[line_of[:m] == line_of[n - 1 :]])
     bounds = np.flatnonzero(np.r_[True, line_of[1:] != line_of[:-1], True])
     starts, lengths = bounds[:-1], np.diff(bounds)
     short = lengths < n
@@ -600,8 +614,11 @@ class Dedup:
                 uf.union(j, i)
         reps = [i for i in range(n) if first_of[recs[i][2]] == i and recs[i][3]]
         sigs = (
-            np.frombuffer(b"".join(recs[i][3] for i in reps), "<u4").reshape(len(reps), self.num_perm)
-            if reps else np.zeros((0, self.num_perm), np.uint32)
+            np.frombuffer(b"".join(recs[i][3] for i in reps), "<u4").reshape(
+                len(reps), self.num_perm
+            )
+            if reps
+            else np.zeros((0, self.num_perm), np.uint32)
         )
         sets = [np.frombuffer(recs[i][4], "<u4") for i in reps] if self.verify else []
         if self.near and len(reps) > 1:
@@ -618,11 +635,17 @@ class Dedup:
             pi, pk = rep_pos.get(first_of[recs[i][2]]), rep_pos.get(k)
             sim = 0.0
             if pi is not None and pk is not None:
-                sim = _jaccard(sets[pi], sets[pk]) if self.verify else float(np.mean(sigs[pi] == sigs[pk]))
+                sim = (
+                    _jaccard(sets[pi], sets[pk])
+                    if self.verify
+                    else float(np.mean(sigs[pi] == sigs[pk]))
+                )
             out[recs[i][0]] = Verdict(recs[k][1], "dedup.near", round(sim, 3))
         return out
 
-    def _link(self, sigs: np.ndarray, sets: list[np.ndarray], reps: list[int], uf: _UnionFind) -> None:
+    def _link(
+        self, sigs: np.ndarray, sets: list[np.ndarray], reps: list[int], uf: _UnionFind
+    ) -> None:
         """Union every LSH candidate pair whose similarity reaches the threshold."""
         r = self.rows
         margin = 0.15 if self.verify else 0.0
@@ -634,7 +657,7 @@ class Dedup:
             order = np.argsort(key, kind="stable")
             skey = key[order]
             cuts = np.flatnonzero(np.r_[True, skey[1:] != skey[:-1], True])
-            for s, e in zip(cuts[:-1], cuts[1:]):
+            for s, e in itertools.pairwise(cuts):
                 if e - s < 2:
                     continue
                 members = np.sort(order[s:e])
@@ -644,8 +667,13 @@ class Dedup:
                 self._link_bucket(members, sigs, sets, reps, uf, margin)
 
     def _link_bucket(
-        self, members: np.ndarray, sigs: np.ndarray, sets: list[np.ndarray], reps: list[int],
-        uf: _UnionFind, margin: float,
+        self,
+        members: np.ndarray,
+        sigs: np.ndarray,
+        sets: list[np.ndarray],
+        reps: list[int],
+        uf: _UnionFind,
+        margin: float,
     ) -> None:
         """Link similar members of one LSH bucket: every pair in a small bucket; in a large one,
         each member against the first still unmatched member (the leader), leader after leader."""
@@ -653,7 +681,7 @@ class Dedup:
             sub = sigs[members]
             est = (sub[:, None, :] == sub[None, :, :]).mean(axis=2)
             ii, jj = np.nonzero(np.triu(est >= self.threshold - margin, k=1))
-            for i, j in zip(members[ii].tolist(), members[jj].tolist()):
+            for i, j in zip(members[ii].tolist(), members[jj].tolist(), strict=True):
                 if uf.find(reps[i]) != uf.find(reps[j]) and self._close(sets, i, j):
                     uf.union(reps[i], reps[j])
             return
@@ -692,4 +720,13 @@ def _jaccard(x: np.ndarray, y: np.ndarray) -> float:
     return inter / (x.size + y.size - inter)
 
 
-__all__ = ["Dedup", "DedupState", "LineCounts", "TemplateLines", "fold_line", "fold_text", "hash64", "site_of"]
+__all__ = [
+    "Dedup",
+    "DedupState",
+    "LineCounts",
+    "TemplateLines",
+    "fold_line",
+    "fold_text",
+    "hash64",
+    "site_of",
+]
