@@ -14,9 +14,12 @@ BUILTINS: tuple[FilterInfo, ...] = (
                provides=frozenset({"encoding_repairs"})),
     FilterInfo("encoding.normalize", encoding.Normalize, reasons=frozenset()),
     FilterInfo("corpus.template_lines", corpus.TemplateLines, reasons=frozenset({"corpus.template_line"}),
-               corpus=True),
+               corpus=True, reason_help={
+                   "corpus.template_line": "a line repeated across many documents of the same site"}),
     FilterInfo("corpus.dedup", corpus.Dedup, reasons=frozenset({"dedup.exact", "dedup.near"}),
-               provides=frozenset({"duplicate_of", "duplicate_similarity"}), corpus=True),
+               provides=frozenset({"duplicate_of", "duplicate_similarity"}), corpus=True, reason_help={
+                   "dedup.exact": "the same text (case and spacing folded) as an earlier document",
+                   "dedup.near": "a near copy (MinHash Jaccard of word 5-grams) of an earlier document"}),
 )
 
 #: The default pipeline, in order.

@@ -282,9 +282,13 @@ def merge_counts(states: Sequence[LineCounts], capacity: int, width: int, depth:
     )
     sketches = [s.sketch for s in states if s.sketch is not None]
     if sketches or out.keys.size > capacity:
-        if sketches:
-            total = np.sum(sketches, axis=0, dtype=np.uint64)
-            out.sketch = np.minimum(total, _CELL_MAX).astype(np.uint16)
+        if sketches:  # row by row, to keep the temporary small
+            out.sketch = np.zeros((depth, width), np.uint16)
+            for r in range(depth):
+                acc = np.zeros(width, np.uint32)
+                for sk in sketches:
+                    acc += sk[r]
+                out.sketch[r] = np.minimum(acc, _CELL_MAX)
         out.to_sketch()
     return out
 
