@@ -527,3 +527,13 @@ def test_explain_with_context(tmp_path, capsys):
     captured = capsys.readouterr()
     assert "--context" in captured.err and "dropped" not in captured.out
     assert main(["explain", str(site / "p3.txt"), "--context", str(tmp_path / "elsewhere")]) == 2
+
+
+@given(texts=st.lists(st.text(max_size=200), max_size=6))
+def test_arbitrary_text_never_raises(texts):
+    docs = [doc(t, f"d{i}", url="http://a.org/") for i, t in enumerate(texts + texts)]
+    steps = (TemplateLines(min_docs=2, min_share=0.0), Dedup(min_words=1, ngram=2),
+             Dedup(verify=True))
+    for step in steps:
+        for dec in run(step, docs):
+            assert dec.action in ("keep", "drop", "rewrite")
