@@ -162,3 +162,20 @@ def test_unbound_corpus_step_says_how_to_run_it():
     pipe = Pipeline([Step("test.site_repeats")], registry=registry())
     with pytest.raises(RuntimeError, match="run_corpus"):
         pipe.run(Document.from_text("x"))
+
+
+@dataclass(frozen=True)
+class DropWithNote:
+    """Drop every document, noting why in an annotation."""
+
+    def __call__(self, doc):
+        return drop("quality.too_short", doc=doc.annotate(note="why").evolve(lines=()))
+
+
+def test_drop_keeps_the_annotations_of_its_document_only():
+    reg = registry()
+    reg.add(FilterInfo("test.drop_note", DropWithNote, reasons=frozenset({"quality.too_short"})))
+    result = Pipeline([Step("test.drop_note")], registry=reg).run(Document.from_text("a\nb"))
+    assert result.dropped == "quality.too_short"
+    assert result.doc.annotations["note"] == "why"
+    assert result.doc.text == "a\nb"  # lines are not the drop's to change

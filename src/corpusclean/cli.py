@@ -13,10 +13,10 @@ from .budget import DEFAULT_SECONDS
 from .document import Document
 from .errors import CorpuscleanError
 from .pipeline import Pipeline, Result
-from .readers import ReaderOptions, Reject, read_file
+from .readers import ReaderOptions, Reject
 from .registry import default_registry
 from .executors.shards import SHARD_BYTES
-from .runner import clean_directory, run_safely
+from .runner import clean_directory, iter_inputs, process
 
 #: Exit codes: every input was processed or rejected cleanly / a usage error, or the output
 #: cannot be written (the message says what to do) / interrupted.
@@ -49,6 +49,7 @@ Clean scraped web text into normalized, language-tagged JSONL.
 
   corpusclean clean seeds -o out        clean a directory (txt, html, jsonl, and .gz forms)
   corpusclean explain seeds/page.txt    show every line with keep/drop and the reason
+  corpusclean explain F --context DIR    the same, with DIR as the corpus (template lines, duplicates)
   corpusclean filters                   list the built-in filters and their reason codes
   corpusclean pipeline                  print the default pipeline as TOML (edit, pass --config)
 """
@@ -65,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument("--config", metavar="TOML", help="pipeline configuration (default: the built-in pipeline)")
         sp.add_argument("--text-field", default="text", help="JSONL field holding the text (default: text)")
         sp.add_argument("--id-field", default="id", help="JSONL field holding the id (default: id)")
+        sp.add_argument("--corpus", action="store_true", help="add the corpus steps to the default pipeline: site template lines and duplicates (docs/corpus.md)")
 
     c = sub.add_parser("clean", help="clean a directory or file into JSONL", description="Clean every .txt, .html, .htm and .jsonl file (and .gz forms) under INPUT into OUT/documents.jsonl, with OUT/dropped.jsonl, OUT/rejects.jsonl, OUT/stats.json and OUT/pipeline.toml beside it.")
     c.add_argument("input", metavar="INPUT", help="input directory or file")
@@ -79,8 +81,9 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--shard-mb", type=_positive_int, default=SHARD_BYTES // (1024 * 1024), metavar="MB", help=f"input per shard in MiB (default: {SHARD_BYTES // (1024 * 1024)}); bounds each worker's memory")
     common(c)
 
-    e = sub.add_parser("explain", help="show every line of one file with keep/drop and the reason", description="Run the pipeline on one file and print each line: '+' kept, '-' removed with its reason code and step.")
-    e.add_argument("file", metavar="FILE", help="a .txt, .html or .jsonl file (for JSONL: every record)")
+    e = sub.add_parser("explain", help="show every line of a file or directory with keep/drop and the reason", description="Run the pipeline on a file or a directory and print each line: '+' kept, '-' removed with its reason code and step. Corpus steps (template lines, duplicates) see every document of FILE, or of --context DIR.")
+    e.add_argument("file", metavar="FILE", help="a .txt, .html or .jsonl file (for JSONL: every record), or a directory")
+    e.add_argument("--context", metavar="DIR", help="run the pipeline over DIR, which holds FILE, and explain FILE among its documents")
     e.add_argument("--only-removed", action="store_true", help="print removed lines only")
     common(e)
 
@@ -90,7 +93,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _pipeline(args: argparse.Namespace) -> Pipeline:
-    return Pipeline.from_file(args.config) if args.config else Pipeline.default()
+    if args.config:
+        return Pipeline.from_file(args.config)
+    return Pipeline.default(corpus=args.corpus)
 
 
 def _cmd_clean(args: argparse.Namespace) -> int:
@@ -162,11 +167,15 @@ def explain_lines(doc: Document, result: Result, *, only_removed: bool = False) 
            f"score={result.doc.annotations.get('language_score')}"]
     if result.dropped:
         out.append(f"# document dropped: {result.dropped} (step {result.dropped_by})")
+        if "duplicate_of" in result.doc.annotations:
+            out.append(f"# duplicate of {result.doc.annotations['duplicate_of']} "
+                       f"(similarity {result.doc.annotations.get('duplicate_similarity')})")
     width = len(str(len(doc.lines)))
     for line in doc.lines:
         r = removed.get(line.no)
         if r is not None:
-            out.append(f"- {line.no:>{width}} {r.reason:<28} [{r.step}] {line.text}")
+            detail = f"  ({r.detail})" if r.detail else ""
+            out.append(f"- {line.no:>{width}} {r.reason:<28} [{r.step}] {line.text}{detail}")
         elif not only_removed and line.text.strip():
             out.append(f"+ {line.no:>{width}} {'':<28} {line.text}")
     return out
@@ -176,22 +185,31 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     pipeline = _pipeline(args)
     path = Path(args.file)
     if not path.exists():
-        print(f"corpusclean: {path} does not exist; give the path of a .txt, .html or .jsonl file", file=sys.stderr)
+        print(f"corpusclean: {path} does not exist; give the path of a .txt, .html or .jsonl file, "
+              "or a directory", file=sys.stderr)
         return EXIT_USAGE
-    if path.is_dir():
-        print(f"corpusclean: {path} is a directory; explain takes one file (use 'clean' for a directory)",
-              file=sys.stderr)
-        return EXIT_USAGE
+    root, wanted = path, None
+    if args.context:
+        root = Path(args.context)
+        try:
+            wanted = path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            print(f"corpusclean: {path} is not inside the context {root}", file=sys.stderr)
+            return EXIT_USAGE
+    elif path.is_file() and pipeline.corpus_indexes():
+        print(f"corpusclean: corpus steps see only {path.name}; pass --context DIR to explain it "
+              "among its site's documents", file=sys.stderr)
     options = ReaderOptions(text_field=args.text_field, id_field=args.id_field)
-    for item in read_file(path, path.name, options):
-        outcome = item if isinstance(item, Reject) else run_safely(pipeline, item, time_budget=DEFAULT_SECONDS)
+    for item, outcome in process(iter_inputs(root, options), pipeline):
+        source = item.source
+        if wanted not in (None, ".") and source != wanted and not source.startswith(f"{wanted}/"):
+            continue
         if isinstance(outcome, Reject):
             loc = f" line {outcome.line}" if outcome.line else ""
-            print(f"# rejected{loc}: {outcome.reason}: {outcome.message}")
+            print(f"# rejected {outcome.source}{loc}: {outcome.reason}: {outcome.message}")
             continue
         assert isinstance(item, Document)
-        result = outcome
-        print("\n".join(explain_lines(item, result, only_removed=args.only_removed)))
+        print("\n".join(explain_lines(item, outcome, only_removed=args.only_removed)))
     return 0
 
 

@@ -47,9 +47,18 @@ def keep() -> Decision:
     return _KEEP
 
 
-def drop(reason: str) -> Decision:
-    """Drop the whole document for ``reason``."""
-    return Decision("drop", reason=check_reason(reason))
+def drop(reason: str, *, doc: Document | None = None) -> Decision:
+    """Drop the whole document for ``reason``.
+
+    ``doc``, if given, is the same document with annotations added that say more about the
+    drop (``corpus.dedup`` records the id of the document it duplicates); the pipeline keeps
+    those annotations on the dropped document and ignores any other change.
+
+    >>> d = Document.from_text("x")
+    >>> drop("dedup.exact", doc=d.annotate(duplicate_of="a")).doc.annotations["duplicate_of"]
+    'a'
+    """
+    return Decision("drop", reason=check_reason(reason), doc=doc)
 
 
 def rewrite(doc: Document, *, removed: tuple[Removal, ...] = (), reason: str | None = None) -> Decision:

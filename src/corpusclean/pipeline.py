@@ -129,11 +129,15 @@ class Pipeline:
     # -- construction -------------------------------------------------------------------------
 
     @classmethod
-    def default(cls, *, registry: Registry | None = None) -> Pipeline:
-        """The default cleaning pipeline (see ``docs/filters.md``)."""
-        from .filters import DEFAULT_STEPS
+    def default(cls, *, registry: Registry | None = None, corpus: bool = False) -> Pipeline:
+        """The default cleaning pipeline (see ``docs/filters.md``).
 
-        return cls([Step(use) for use in DEFAULT_STEPS], registry=registry)
+        ``corpus=True`` appends the corpus steps (template lines, duplicates: ``docs/corpus.md``).
+        """
+        from .filters import CORPUS_STEPS, DEFAULT_STEPS
+
+        uses = DEFAULT_STEPS + (CORPUS_STEPS if corpus else ())
+        return cls([Step(use) for use in uses], registry=registry)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, registry: Registry | None = None) -> Pipeline:
@@ -280,6 +284,8 @@ class Pipeline:
             if decision.action == "drop":
                 assert decision.reason is not None
                 _check_declared(info, {decision.reason})
+                if decision.doc is not None:  # annotations that say more about the drop
+                    doc = doc.evolve(annotations=decision.doc.annotations)
                 return Result(doc, decision.reason, name, tuple(trace))
         return Result(doc, None, None, tuple(trace))
 

@@ -48,7 +48,7 @@ def test_rejects_do_not_fail_the_run(capsys: pytest.CaptureFixture[str], inp: Pa
         (["clean", "{inp}", "-o", "{out}", "--config", "{missing}"], "cannot read the configuration"),
         (["clean", "{inp}"], "required"),
         (["explain", "{missing}"], "does not exist"),
-        (["explain", "{inp}"], "is a directory"),
+        (["explain", "{file}", "--context", "{inp}"], "not inside the context"),
         (["no-such-command"], "invalid choice"),
     ],
 )
@@ -127,7 +127,7 @@ def test_write_failure_mid_run_exits_2_and_keeps_earlier_output(
 def test_explain_shows_rejects_and_exits_0(capsys: pytest.CaptureFixture[str], inp: Path) -> None:
     assert main(["explain", str(inp / "bad.jsonl")]) == 0
     out = capsys.readouterr().out
-    assert "# rejected line 2: jsonl.bad_json" in out
+    assert "# rejected bad.jsonl line 2: jsonl.bad_json" in out
 
 
 def test_interrupt_exits_130(

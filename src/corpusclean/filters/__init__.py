@@ -7,7 +7,7 @@ pipeline is :data:`DEFAULT_STEPS`, in order.
 from __future__ import annotations
 
 from ..registry import FilterInfo
-from . import boilerplate, encoding, html, language
+from . import boilerplate, corpus, encoding, html, language
 
 BUILTINS: tuple[FilterInfo, ...] = (
     FilterInfo("encoding.fix_mojibake", encoding.FixMojibake, reasons=frozenset(),
@@ -43,6 +43,13 @@ BUILTINS: tuple[FilterInfo, ...] = (
     FilterInfo("language.keep", language.Keep, reasons=frozenset({language.UNWANTED}),
                requires=frozenset({"language"}),
                reason_help={language.UNWANTED: "document language not wanted or score too low"}),
+    FilterInfo("corpus.template_lines", corpus.TemplateLines, reasons=frozenset({"corpus.template_line"}),
+               corpus=True, reason_help={
+                   "corpus.template_line": "a line repeated across many documents of the same site"}),
+    FilterInfo("corpus.dedup", corpus.Dedup, reasons=frozenset({"dedup.exact", "dedup.near"}),
+               provides=frozenset({"duplicate_of", "duplicate_similarity"}), corpus=True, reason_help={
+                   "dedup.exact": "the same text (case and spacing folded) as an earlier document",
+                   "dedup.near": "a near copy (MinHash Jaccard of word 5-grams) of an earlier document"}),
 )
 
 #: The default pipeline, in order.
@@ -59,4 +66,11 @@ DEFAULT_STEPS: tuple[str, ...] = (
     "language.foreign_lines",
 )
 
-__all__ = ["BUILTINS", "DEFAULT_STEPS"]
+#: Corpus steps appended by ``Pipeline.default(corpus=True)`` and ``corpusclean clean --corpus``.
+#: Not in DEFAULT_STEPS: a corpus step cannot run on one document alone (``Pipeline.run``).
+CORPUS_STEPS: tuple[str, ...] = (
+    "corpus.template_lines",
+    "corpus.dedup",
+)
+
+__all__ = ["BUILTINS", "CORPUS_STEPS", "DEFAULT_STEPS"]
