@@ -137,49 +137,53 @@ def make_bins(X: np.ndarray, max_bins: int = 64) -> list[np.ndarray]:
 
 
 def fit_trees(X, y, w, names, *, n_trees=120, depth=3, lr=0.15, lam=1.0, min_hess=2.0) -> Trees:
+    """Logistic-loss gradient boosting of complete trees of ``depth``, split on histograms."""
     edges = make_bins(X)
     B = max(len(e) for e in edges) + 1
-    Xb = np.stack([np.searchsorted(e, X[:, j], side="left") for j, e in enumerate(edges)], axis=1)
-    nf = X.shape[1]
+    # Column-major bins: each feature's column is contiguous for the histogram passes.
+    Xb = np.asfortranarray(np.stack([np.searchsorted(e, X[:, j], side="left") for j, e in enumerate(edges)], axis=1))
+    nf, n = X.shape[1], len(y)
+    valid = np.zeros((nf, B), dtype=bool)
+    for j, e in enumerate(edges):
+        valid[j, : len(e)] = True
     yf = y.astype(np.float64)
     pos = float((w * yf).sum() / w.sum())
     bias = math.log(pos / (1 - pos))
-    margin = np.full(len(y), bias)
+    margin = np.full(n, bias)
     internal = (1 << depth) - 1
+    rows = np.arange(n)
     trees = []
     for _ in range(n_trees):
         p = 1 / (1 + np.exp(-margin))
         g = (p - yf) * w
         h = np.maximum(p * (1 - p), 1e-6) * w
-        node = np.zeros(len(y), dtype=np.int64)
+        node = np.zeros(n, dtype=np.int64)
         feats = [0] * internal
         thrs = [1e30] * internal
         for level in range(depth):
             first = (1 << level) - 1
             width = 1 << level
-            local = node - first
-            best = [(0.0, 0, B)] * width  # gain, feature, bin
+            base = (node - first) * B
+            G = np.empty((nf, width, B))
+            H = np.empty((nf, width, B))
             for j in range(nf):
-                idx = local * B + Xb[:, j]
-                G = np.bincount(idx, weights=g, minlength=width * B).reshape(width, B)
-                H = np.bincount(idx, weights=h, minlength=width * B).reshape(width, B)
-                GL, HL = np.cumsum(G, axis=1), np.cumsum(H, axis=1)
-                Gt, Ht = GL[:, -1:], HL[:, -1:]
-                GR, HR = Gt - GL, Ht - HL
-                gain = GL**2 / (HL + lam) + GR**2 / (HR + lam) - Gt**2 / (Ht + lam)
-                gain[(HL < min_hess) | (HR < min_hess)] = 0.0
-                gain[:, len(edges[j]):] = 0.0
-                for k in range(width):
-                    b = int(np.argmax(gain[k]))
-                    if gain[k, b] > best[k][0] + 1e-12:
-                        best[k] = (float(gain[k, b]), j, b)
+                idx = base + Xb[:, j]
+                G[j] = np.bincount(idx, weights=g, minlength=width * B).reshape(width, B)
+                H[j] = np.bincount(idx, weights=h, minlength=width * B).reshape(width, B)
+            GL, HL = np.cumsum(G, axis=2), np.cumsum(H, axis=2)
+            Gt, Ht = GL[:, :, -1:], HL[:, :, -1:]
+            GR, HR = Gt - GL, Ht - HL
+            gain = GL**2 / (HL + lam) + GR**2 / (HR + lam) - Gt**2 / (Ht + lam)
+            gain[(HL < min_hess) | (HR < min_hess) | ~valid[:, None, :]] = 0.0
             for k in range(width):
-                gain, j, b = best[k]
-                if gain > 0:
+                flat = gain[:, k, :]
+                j, b = divmod(int(np.argmax(flat)), B)
+                if flat[j, b] > 1e-12:
                     feats[first + k], thrs[first + k] = j, float(edges[j][b])
             f_arr = np.array(feats[first:first + width])
             t_arr = np.array(thrs[first:first + width])
-            go_left = X[np.arange(len(y)), f_arr[local]] <= t_arr[local]
+            local = node - first
+            go_left = X[rows, f_arr[local]] <= t_arr[local]
             node = 2 * node + np.where(go_left, 1, 2)
         leaf = node - internal
         G = np.bincount(leaf, weights=g, minlength=internal + 1)
@@ -227,23 +231,52 @@ def doc_groups(pages: list[Page], augment: bool) -> list[str]:
     return names
 
 
-def fit_model(pages: list[Page], args, inner_folds: int) -> LineModel:
-    """Fit pass one on all ``pages``; fit pass two on pass-one scores cross-fitted over
-    ``inner_folds`` page groups (so pass two learns from honest scores)."""
+def residual_docs(pages: list[Page], trees: Trees, threshold: float) -> tuple[list, list[str]]:
+    """What is left of each page after one round of ``trees``: the documents the filter meets
+    in its next round (and the next run over its own output), with their true labels; and the
+    page name of each (its cross-validation group)."""
+    docs, groups = [], []
+    for p in pages:
+        X = np.array([[r.get(n, 0.0) for n in trees.names] for r in p.rows], dtype=np.float64)
+        keep = np.flatnonzero(predict(trees, X) >= threshold).tolist() if len(X) else []
+        if len(keep) < 3 or len(keep) == len(p.texts):
+            continue
+        rows = document_features([p.texts[i] for i in keep])
+        docs.append((rows, [p.labels[i] for i in keep], [p.tokens[i] for i in keep]))
+        groups.append(p.name)
+    return docs, groups
+
+
+def fit_model(pages: list[Page], args) -> LineModel:
+    """Fit the two-pass model on ``pages``.
+
+    Training documents: the pages, their clean articles alone, and (with ``--residual``) what a
+    first model leaves of each page, so the model learns the states the filter meets in its later
+    rounds. Pass two learns from pass-one scores cross-fitted over ``--inner-folds`` page groups.
+    """
+    names = list(FEATURES)
+    kw = dict(n_trees=args.trees, depth=args.depth, lr=args.lr)
     docs = page_docs(pages, augment=True)
     groups = doc_groups(pages, augment=True)
-    names = list(FEATURES)
+    if args.residual:
+        block = Block(docs, names)
+        lab = block.y >= 0
+        w = weights(block, args.weight_power)
+        first = fit_trees(block.X[lab], block.y[lab], w[lab], names, **{**kw, "n_trees": max(1, args.trees // 2)})
+        extra, extra_groups = residual_docs(pages, first, args.threshold)
+        docs += extra
+        groups += extra_groups
     block = Block(docs, names)
     lab = block.y >= 0
     w = weights(block, args.weight_power)
-    kw = dict(n_trees=args.trees, depth=args.depth, lr=args.lr)
+    t0 = time.perf_counter()
     t1 = fit_trees(block.X[lab], block.y[lab], w[lab], names, **kw)
+    print(f"  pass one: {int(lab.sum())} lines, {time.perf_counter() - t0:.0f}s", file=sys.stderr)
     if args.single_pass:
         return LineModel(t1, None, args.threshold)
-    # Honest pass-one scores for training pass two.
-    line_group = np.repeat(np.array([fold_of(g, inner_folds) for g in groups]), np.diff(block.bounds))
+    line_group = np.repeat(np.array([fold_of(g, args.inner_folds) for g in groups]), np.diff(block.bounds))
     p1 = np.zeros(len(block.y))
-    for k in range(inner_folds):
+    for k in range(args.inner_folds):
         tr = lab & (line_group != k)
         tk = fit_trees(block.X[tr], block.y[tr], w[tr], names, **kw)
         p1[line_group == k] = predict(tk, block.X[line_group == k])
@@ -291,7 +324,8 @@ def main(argv=None) -> int:
     ap.add_argument("--bench", default=str(ROOT.parent / "shared" / "bench"))
     ap.add_argument("--split", default="dev")
     ap.add_argument("--folds", type=int, default=5, help="cross-validation folds (0: full fit only)")
-    ap.add_argument("--inner-folds", type=int, default=4)
+    ap.add_argument("--inner-folds", type=int, default=2)
+    ap.add_argument("--residual", type=int, default=1, help="1: also train on what a first model leaves")
     ap.add_argument("--trees", type=int, default=120)
     ap.add_argument("--depth", type=int, default=3)
     ap.add_argument("--lr", type=float, default=0.15)
@@ -306,15 +340,18 @@ def main(argv=None) -> int:
     pages = load_pages(bench / "dev", args.split)
     print(f"{len(pages)} pages, {sum(len(p.texts) for p in pages)} lines", file=sys.stderr)
     meta = {"trained_on": f"bench {args.split}: {len(pages)} pages", "trees": args.trees, "depth": args.depth,
-            "lr": args.lr, "weight_power": args.weight_power, "augment": "clean articles",
-            "command": "python benchmarks/train_line_model.py " + " ".join(argv if argv is not None else sys.argv[1:])}
+            "lr": args.lr, "weight_power": args.weight_power, "inner_folds": args.inner_folds,
+            "augment": "clean articles" + (", first-round residues" if args.residual else ""),
+            "command": f"python benchmarks/train_line_model.py --trees {args.trees} --depth {args.depth} "
+                       f"--lr {args.lr} --weight-power {args.weight_power} --inner-folds {args.inner_folds} "
+                       f"--residual {args.residual}" + (" --single-pass" if args.single_pass else "")}
     if args.folds:
         cv_dir = out / "cv"
         for k in range(args.folds):
             t0 = time.perf_counter()
             train = [p for p in pages if fold_of(p.name, args.folds) != k]
             test = [p for p in pages if fold_of(p.name, args.folds) == k]
-            model = fit_model(train, args, args.inner_folds)
+            model = fit_model(train, args)
             mp = out / f"fold{k}.json"
             save(model, mp, meta)
             write_predictions(test, mp, cv_dir, -1.0)
@@ -325,7 +362,7 @@ def main(argv=None) -> int:
         meta["cv"] = {"folds": args.folds, "tok_f1": round(cv["tok_f1"], 4), "b_f1": round(cv["b_f1"], 4),
                       "c_f1": round(cv["c_f1"], 4)}
     if not args.no_full:
-        model = fit_model(pages, args, args.inner_folds)
+        model = fit_model(pages, args)
         save(model, Path(args.model), meta)
         secs = write_predictions(pages, Path(args.model), out / "full", -1.0)
         print(f"== full fit, scored on its own training pages ({secs / len(pages) * 1000:.1f} ms/page) ==")
