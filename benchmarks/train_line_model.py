@@ -77,7 +77,9 @@ def load_pages(data: Path, split: str) -> list[Page]:
         rec = json.loads(line)
         if split != "all" and rec["split"] != split:
             continue
-        rows = [json.loads(x) for x in (data / f"{rec['name']}.labels.jsonl").open(encoding="utf-8")]
+        rows = [
+            json.loads(x) for x in (data / f"{rec['name']}.labels.jsonl").open(encoding="utf-8")
+        ]
         pages.append(Page(rec["name"], rec["source"], rows, rec["gold"] == "full"))
     return pages
 
@@ -90,10 +92,14 @@ def fold_of(name: str, k: int) -> int:
 class Block:
     """Feature rows of a set of documents: X (lines x features), y, weights, doc boundaries."""
 
-    def __init__(self, docs: list[tuple[list[dict], list[int], list[int]]], names: list[str]) -> None:
+    def __init__(
+        self, docs: list[tuple[list[dict], list[int], list[int]]], names: list[str]
+    ) -> None:
         self.names = names
         self.rows = [rows for rows, _, _ in docs]
-        self.X = np.array([[r.get(n, 0.0) for n in names] for rows, _, _ in docs for r in rows], dtype=np.float64)
+        self.X = np.array(
+            [[r.get(n, 0.0) for n in names] for rows, _, _ in docs for r in rows], dtype=np.float64
+        )
         self.y = np.array([lab for _, labels, _ in docs for lab in labels], dtype=np.int64)
         self.tok = np.array([t for _, _, toks in docs for t in toks], dtype=np.float64)
         self.bounds = np.cumsum([0] + [len(rows) for rows, _, _ in docs])
@@ -130,7 +136,9 @@ def make_bins(X: np.ndarray, max_bins: int = 64) -> list[np.ndarray]:
         if len(u) <= max_bins:
             e = (u[:-1] + u[1:]) / 2
         else:
-            q = np.unique(np.quantile(X[:, j], np.linspace(0, 1, max_bins + 1)[1:-1], method="lower"))
+            q = np.unique(
+                np.quantile(X[:, j], np.linspace(0, 1, max_bins + 1)[1:-1], method="lower")
+            )
             e = q
         edges.append(np.round(e, 6))
     return edges
@@ -141,7 +149,9 @@ def fit_trees(X, y, w, names, *, n_trees=120, depth=3, lr=0.15, lam=1.0, min_hes
     edges = make_bins(X)
     B = max(len(e) for e in edges) + 1
     # Column-major bins: each feature's column is contiguous for the histogram passes.
-    Xb = np.asfortranarray(np.stack([np.searchsorted(e, X[:, j], side="left") for j, e in enumerate(edges)], axis=1))
+    Xb = np.asfortranarray(
+        np.stack([np.searchsorted(e, X[:, j], side="left") for j, e in enumerate(edges)], axis=1)
+    )
     nf, n = X.shape[1], len(y)
     valid = np.zeros((nf, B), dtype=bool)
     for j, e in enumerate(edges):
@@ -180,8 +190,8 @@ def fit_trees(X, y, w, names, *, n_trees=120, depth=3, lr=0.15, lam=1.0, min_hes
                 j, b = divmod(int(np.argmax(flat)), B)
                 if flat[j, b] > 1e-12:
                     feats[first + k], thrs[first + k] = j, float(edges[j][b])
-            f_arr = np.array(feats[first:first + width])
-            t_arr = np.array(thrs[first:first + width])
+            f_arr = np.array(feats[first : first + width])
+            t_arr = np.array(thrs[first : first + width])
             local = node - first
             go_left = X[rows, f_arr[local]] <= t_arr[local]
             node = 2 * node + np.where(go_left, 1, 2)
@@ -190,7 +200,13 @@ def fit_trees(X, y, w, names, *, n_trees=120, depth=3, lr=0.15, lam=1.0, min_hes
         H = np.bincount(leaf, weights=h, minlength=internal + 1)
         values = -G / (H + lam) * lr
         margin = margin + values[leaf]
-        trees.append((tuple(feats), tuple(round(t, 6) for t in thrs), tuple(round(float(v), 5) for v in values)))
+        trees.append(
+            (
+                tuple(feats),
+                tuple(round(t, 6) for t in thrs),
+                tuple(round(float(v), 5) for v in values),
+            )
+        )
     return Trees(names=tuple(names), depth=depth, bias=round(bias, 6), trees=tuple(trees))
 
 
@@ -212,7 +228,7 @@ def predict(trees: Trees, X: np.ndarray) -> np.ndarray:
 
 
 def weights(block: Block, power: float) -> np.ndarray:
-    return block.tok ** power
+    return block.tok**power
 
 
 def pass2_block(block: Block, p1: np.ndarray) -> np.ndarray:
@@ -262,7 +278,9 @@ def fit_model(pages: list[Page], args) -> LineModel:
         block = Block(docs, names)
         lab = block.y >= 0
         w = weights(block, args.weight_power)
-        first = fit_trees(block.X[lab], block.y[lab], w[lab], names, **{**kw, "n_trees": max(1, args.trees // 2)})
+        first = fit_trees(
+            block.X[lab], block.y[lab], w[lab], names, **{**kw, "n_trees": max(1, args.trees // 2)}
+        )
         extra, extra_groups = residual_docs(pages, first, args.threshold)
         docs += extra
         groups += extra_groups
@@ -274,7 +292,9 @@ def fit_model(pages: list[Page], args) -> LineModel:
     print(f"  pass one: {int(lab.sum())} lines, {time.perf_counter() - t0:.0f}s", file=sys.stderr)
     if args.single_pass:
         return LineModel(t1, None, args.threshold)
-    line_group = np.repeat(np.array([fold_of(g, args.inner_folds) for g in groups]), np.diff(block.bounds))
+    line_group = np.repeat(
+        np.array([fold_of(g, args.inner_folds) for g in groups]), np.diff(block.bounds)
+    )
     p1 = np.zeros(len(block.y))
     for k in range(args.inner_folds):
         tr = lab & (line_group != k)
@@ -297,7 +317,9 @@ def write_predictions(pages: list[Page], model_path: Path, out: Path, threshold:
     for p in pages:
         doc = Document.from_text("\n".join(p.texts))
         res = filt(doc)
-        kept_idx = range(len(p.texts)) if res.action == "keep" else [ln.no - 1 for ln in res.doc.lines]
+        kept_idx = (
+            range(len(p.texts)) if res.action == "keep" else [ln.no - 1 for ln in res.doc.lines]
+        )
         kept = [p.dump[p.where[i]] for i in kept_idx if p.texts[i].strip()]
         (out / f"{p.name}.txt").write_text("\n".join(kept), encoding="utf-8")
     return time.perf_counter() - t0
@@ -305,10 +327,37 @@ def write_predictions(pages: list[Page], model_path: Path, out: Path, threshold:
 
 def run_score(bench: Path, pred: Path) -> dict:
     jf = pred.with_suffix(".json")
-    subprocess.run([sys.executable, str(bench / "score.py"), "--task", "lines", "--pred", str(pred),
-                    "--data", str(bench / "dev"), "--json", str(jf)], check=True, stdout=subprocess.DEVNULL)
-    txt = subprocess.run([sys.executable, str(bench / "score.py"), "--task", "lines", "--pred", str(pred),
-                          "--data", str(bench / "dev")], check=True, capture_output=True, text=True).stdout
+    subprocess.run(
+        [
+            sys.executable,
+            str(bench / "score.py"),
+            "--task",
+            "lines",
+            "--pred",
+            str(pred),
+            "--data",
+            str(bench / "dev"),
+            "--json",
+            str(jf),
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    txt = subprocess.run(
+        [
+            sys.executable,
+            str(bench / "score.py"),
+            "--task",
+            "lines",
+            "--pred",
+            str(pred),
+            "--data",
+            str(bench / "dev"),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     print(txt)
     return json.loads(jf.read_text())["overall"]
 
@@ -316,16 +365,24 @@ def run_score(bench: Path, pred: Path) -> dict:
 def save(model: LineModel, path: Path, meta: dict) -> None:
     model = LineModel(model.pass1, model.pass2, model.threshold, meta)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(model.to_json(), separators=(",", ":"), sort_keys=False) + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps(model.to_json(), separators=(",", ":"), sort_keys=False) + "\n", encoding="utf-8"
+    )
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--bench", default=str(ROOT.parent / "shared" / "bench"))
     ap.add_argument("--split", default="dev")
-    ap.add_argument("--folds", type=int, default=5, help="cross-validation folds (0: full fit only)")
+    ap.add_argument(
+        "--folds", type=int, default=5, help="cross-validation folds (0: full fit only)"
+    )
     ap.add_argument("--inner-folds", type=int, default=2)
-    ap.add_argument("--residual", type=int, default=1, help="1: also train on what a first model leaves")
+    ap.add_argument(
+        "--residual", type=int, default=1, help="1: also train on what a first model leaves"
+    )
     ap.add_argument("--trees", type=int, default=120)
     ap.add_argument("--depth", type=int, default=3)
     ap.add_argument("--lr", type=float, default=0.15)
@@ -339,12 +396,19 @@ def main(argv=None) -> int:
     bench, out = Path(args.bench), Path(args.out)
     pages = load_pages(bench / "dev", args.split)
     print(f"{len(pages)} pages, {sum(len(p.texts) for p in pages)} lines", file=sys.stderr)
-    meta = {"trained_on": f"bench {args.split}: {len(pages)} pages", "trees": args.trees, "depth": args.depth,
-            "lr": args.lr, "weight_power": args.weight_power, "inner_folds": args.inner_folds,
-            "augment": "clean articles" + (", first-round residues" if args.residual else ""),
-            "command": f"python benchmarks/train_line_model.py --trees {args.trees} --depth {args.depth} "
-                       f"--lr {args.lr} --weight-power {args.weight_power} --inner-folds {args.inner_folds} "
-                       f"--residual {args.residual}" + (" --single-pass" if args.single_pass else "")}
+    meta = {
+        "trained_on": f"bench {args.split}: {len(pages)} pages",
+        "trees": args.trees,
+        "depth": args.depth,
+        "lr": args.lr,
+        "weight_power": args.weight_power,
+        "inner_folds": args.inner_folds,
+        "augment": "clean articles" + (", first-round residues" if args.residual else ""),
+        "command": "python benchmarks/train_line_model.py "
+        f"--trees {args.trees} --depth {args.depth} "
+        f"--lr {args.lr} --weight-power {args.weight_power} --inner-folds {args.inner_folds} "
+        f"--residual {args.residual}" + (" --single-pass" if args.single_pass else ""),
+    }
     if args.folds:
         cv_dir = out / "cv"
         for k in range(args.folds):
@@ -355,17 +419,27 @@ def main(argv=None) -> int:
             mp = out / f"fold{k}.json"
             save(model, mp, meta)
             write_predictions(test, mp, cv_dir, -1.0)
-            print(f"fold {k}: {len(train)} train / {len(test)} test pages, {time.perf_counter() - t0:.0f}s",
-                  file=sys.stderr)
+            print(
+                f"fold {k}: {len(train)} train / {len(test)} test pages, "
+                f"{time.perf_counter() - t0:.0f}s",
+                file=sys.stderr,
+            )
         print("== cross-validated (each page cleaned by a model that never saw it) ==")
         cv = run_score(bench, cv_dir)
-        meta["cv"] = {"folds": args.folds, "tok_f1": round(cv["tok_f1"], 4), "b_f1": round(cv["b_f1"], 4),
-                      "c_f1": round(cv["c_f1"], 4)}
+        meta["cv"] = {
+            "folds": args.folds,
+            "tok_f1": round(cv["tok_f1"], 4),
+            "b_f1": round(cv["b_f1"], 4),
+            "c_f1": round(cv["c_f1"], 4),
+        }
     if not args.no_full:
         model = fit_model(pages, args)
         save(model, Path(args.model), meta)
         secs = write_predictions(pages, Path(args.model), out / "full", -1.0)
-        print(f"== full fit, scored on its own training pages ({secs / len(pages) * 1000:.1f} ms/page) ==")
+        print(
+            "== full fit, scored on its own training pages "
+            f"({secs / len(pages) * 1000:.1f} ms/page) =="
+        )
         run_score(bench, out / "full")
     return 0
 

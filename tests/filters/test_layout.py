@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (CJK text and punctuation are meant)
 import json
 from pathlib import Path
 
@@ -35,8 +36,16 @@ PARAS = [
     "worry that the construction work could keep customers away for several months.",
 ]
 NAV_TOP = ["Home", "News", "Sport", "Business", "Culture", "Weather", "Contact", "Log in"]
-NAV_BOTTOM = ["Related articles", "Privacy policy", "Terms of use", "Cookie settings",
-              "Follow us", "Facebook", "Twitter", "© 2024 Example Media"]
+NAV_BOTTOM = [
+    "Related articles",
+    "Privacy policy",
+    "Terms of use",
+    "Cookie settings",
+    "Follow us",
+    "Facebook",
+    "Twitter",
+    "© 2024 Example Media",
+]
 
 
 def kept_texts(lines: list[str]) -> list[str]:
@@ -47,7 +56,7 @@ def kept_texts(lines: list[str]) -> list[str]:
 
 
 def test_nav_runs_at_the_edges_go_and_the_article_stays():
-    lines = NAV_TOP + ["Council debates the budget for next year"] + PARAS + NAV_BOTTOM
+    lines = [*NAV_TOP, "Council debates the budget for next year", *PARAS, *NAV_BOTTOM]
     kept = kept_texts(lines)
     for p in PARAS:
         assert p in kept
@@ -89,7 +98,7 @@ def test_cjk_article():
     ]
     nav = ["首页", "新闻", "体育", "财经", "文化", "天气", "联系我们", "登录"]
     foot = ["相关文章", "隐私政策", "使用条款", "关注我们", "微博", "微信", "© 2024 示例传媒"]
-    kept = kept_texts(nav + ["市议会讨论明年预算"] + paras + foot)
+    kept = kept_texts([*nav, "市议会讨论明年预算", *paras, *foot])
     for p in paras:
         assert p in kept
     assert len([n for n in nav + foot if n not in kept]) >= len(nav + foot) - 3
@@ -136,8 +145,13 @@ def test_extra_features_are_accepted_and_unknown_ones_ignored():
 
 @pytest.mark.parametrize(
     ("line", "tokens", "terminal"),
-    [("Home | News | Sport", 3, False), ("It rained.", 2, True), ("\u4eca\u5929\u4e0b\u96e8\u3002", 4, True),
-     ("\u201cWe will.\u201d", 2, True), ("", 0, False)],
+    [
+        ("Home | News | Sport", 3, False),
+        ("It rained.", 2, True),
+        ("\u4eca\u5929\u4e0b\u96e8\u3002", 4, True),
+        ("\u201cWe will.\u201d", 2, True),
+        ("", 0, False),
+    ],
 )
 def test_line_shape(line, tokens, terminal):
     s = line_shape(line)
@@ -146,8 +160,26 @@ def test_line_shape(line, tokens, terminal):
 
 # --- properties --------------------------------------------------------------------------------
 
-words = st.sampled_from(["the", "council", "Home", "News", "|", "2024", "said", "budget", "»",
-                         "\u65b0\u95fb", "schools.", "Login", "and", "bridges,", "\u00a9", "x"])
+words = st.sampled_from(
+    [
+        "the",
+        "council",
+        "Home",
+        "News",
+        "|",
+        "2024",
+        "said",
+        "budget",
+        "»",
+        "\u65b0\u95fb",
+        "schools.",
+        "Login",
+        "and",
+        "bridges,",
+        "\u00a9",
+        "x",
+    ]
+)
 line = st.lists(words, min_size=0, max_size=40).map(" ".join)
 docs = st.lists(st.one_of(line, st.sampled_from(PARAS + NAV_TOP + [""])), min_size=0, max_size=40)
 
@@ -178,7 +210,9 @@ def test_beats_keeping_everything_on_a_sample_of_bench_pages():
     right = total = 0
     content_right = content_total = 0
     for rec in recs:
-        rows = [json.loads(x) for x in (BENCH / f"{rec['name']}.labels.jsonl").open(encoding="utf-8")]
+        rows = [
+            json.loads(x) for x in (BENCH / f"{rec['name']}.labels.jsonl").open(encoding="utf-8")
+        ]
         dec = FILTER(Document.from_text("\n".join(r["text"] for r in rows)))
         gone = {r.line - 1 for r in dec.removed}
         if dec.action == "rewrite":  # idempotent on real pages too

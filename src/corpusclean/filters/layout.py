@@ -25,11 +25,11 @@ Extra evidence can be passed per line as named values (``extra_features``); a mo
 with such names uses them, and names it does not know are ignored.
 """
 
+# ruff: noqa: RUF001  (the Unicode punctuation tables are meant)
 from __future__ import annotations
 
 import json
 import math
-import unicodedata
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -185,7 +185,8 @@ def line_shape(text: str) -> LineShape:
         end_terminal=last in _TERMINAL,
         end_colon=last in ":：",
         end_comma=last in _COMMAS or last in "-–—",
-        starts_lower=bool(text) and (first_letter.islower() or text[0] in _COMMAS or text[0] in ".)]"),
+        starts_lower=bool(text)
+        and (first_letter.islower() or text[0] in _COMMAS or text[0] in ".)]"),
         digit_share=digits / chars if chars else 0.0,
         upper_share=upper / letters if letters else 0.0,
         punct_share=punct / chars if chars else 0.0,
@@ -199,7 +200,10 @@ def line_shape(text: str) -> LineShape:
         segmented_share=seg / n_tok if n_tok else 0.0,
         mean_word_len=sum(len(w) for w in words) / len(words) if words else 0.0,
         bullet=_BULLET_RE.match(text) is not None,
-        sentences=sum(1 for i, ch in enumerate(text) if ch in _TERMINAL and (i + 1 == chars or text[i + 1] == " ")),
+        sentences=sum(
+            1 for i, ch in enumerate(text)
+            if ch in _TERMINAL and (i + 1 == chars or text[i + 1] == " ")
+        ),
         copyright="©" in text or "(c)" in text.casefold(),
         key=" ".join(toks),
     )
@@ -220,7 +224,7 @@ def document_features(
     shapes = [line_shape(t) for t in texts]
     prose = [s.is_prose for s in shapes]
     total_chars = sum(s.chars for s in shapes) or 1
-    prose_chars = [s.chars if p else 0 for s, p in zip(shapes, prose)]
+    prose_chars = [s.chars if p else 0 for s, p in zip(shapes, prose, strict=True)]
     total_prose = sum(prose_chars)
     first_prose = next((i for i, p in enumerate(prose) if p), n)
     last_prose = max((i for i, p in enumerate(prose) if p), default=-1)
@@ -297,11 +301,15 @@ def document_features(
             "log_to_end": _log(n - 1 - i),
             "chars_before": chars_before / total_chars,
             "prose_before": prose_before / total_prose if total_prose else 0.0,
-            "prose_after": (total_prose - prose_before - prose_chars[i]) / total_prose if total_prose else 0.0,
+            "prose_after": (
+                (total_prose - prose_before - prose_chars[i]) / total_prose if total_prose else 0.0
+            ),
             "before_first_prose": float(i < first_prose),
             "after_last_prose": float(i > last_prose),
             "log_repeats": _log(repeats[s.key] - 1),
-            "title_overlap": (sum(1 for t in toks if t in title_tokens) / len(toks)) if toks and i else 0.0,
+            "title_overlap": (
+                sum(1 for t in toks if t in title_tokens) / len(toks) if toks and i else 0.0
+            ),
             "prev_log_chars": _log(prev.chars) if prev else -1.0,
             "next_log_chars": _log(nxt.chars) if nxt else -1.0,
             "prev2_log_chars": _log(shapes[i - 2].chars) if i > 1 else -1.0,
@@ -434,9 +442,12 @@ class LineModel:
         p1 = [self.pass1.predict(r) for r in rows]
         if self.pass2 is None:
             return p1
-        return [self.pass2.predict({**r, **c}) for r, c in zip(rows, context_features(p1))]
+        ctx = context_features(p1)
+        return [self.pass2.predict({**r, **c}) for r, c in zip(rows, ctx, strict=True)]
 
-    def score(self, texts: Sequence[str], extra: Sequence[Mapping[str, float]] | None = None) -> list[float]:
+    def score(
+        self, texts: Sequence[str], extra: Sequence[Mapping[str, float]] | None = None
+    ) -> list[float]:
         """Content probability of every (non-blank) line of a document."""
         if not texts:
             return []
@@ -468,7 +479,8 @@ def explain(row: Mapping[str, float]) -> str:
     elif row["log_short_run"] >= _log(4):
         parts.append("in a run of short lines")
     if not parts:
-        parts.append("no prose around it" if row["prose_window3"] < 0.2 else "unlike its neighbours")
+        lonely = row["prose_window3"] < 0.2
+        parts.append("no prose around it" if lonely else "unlike its neighbours")
     return ", ".join(parts)
 
 
