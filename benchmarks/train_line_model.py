@@ -326,38 +326,11 @@ def write_predictions(pages: list[Page], model_path: Path, out: Path, threshold:
 
 
 def run_score(bench: Path, pred: Path) -> dict:
+    """Score ``pred`` with the bench's score.py: print its report, return the overall figures."""
     jf = pred.with_suffix(".json")
-    subprocess.run(
-        [
-            sys.executable,
-            str(bench / "score.py"),
-            "--task",
-            "lines",
-            "--pred",
-            str(pred),
-            "--data",
-            str(bench / "dev"),
-            "--json",
-            str(jf),
-        ],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    txt = subprocess.run(
-        [
-            sys.executable,
-            str(bench / "score.py"),
-            "--task",
-            "lines",
-            "--pred",
-            str(pred),
-            "--data",
-            str(bench / "dev"),
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+    cmd = [sys.executable, str(bench / "score.py"), "--task", "lines", "--pred", str(pred)]
+    cmd += ["--data", str(bench / "dev"), "--json", str(jf)]
+    txt = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     print(txt)
     return json.loads(jf.read_text())["overall"]
 
