@@ -227,8 +227,16 @@ def predict(trees: Trees, X: np.ndarray) -> np.ndarray:
 # Two-pass training
 
 
-def weights(block: Block, power: float) -> np.ndarray:
-    return block.tok**power
+def weights(block: Block, power: float, per_page: bool = False) -> np.ndarray:
+    """Line weights: tokens ** power; with ``per_page``, scaled so every document weighs the
+    same in total (the benchmark's token F1 is a mean over pages)."""
+    w = block.tok**power
+    if per_page:
+        labelled = np.where(block.y >= 0, w, 0.0)
+        sums = np.add.reduceat(labelled, block.bounds[:-1])
+        sizes = np.diff(block.bounds)
+        w = w / np.repeat(np.maximum(sums, 1e-9), sizes) * (labelled.sum() / len(sizes))
+    return w
 
 
 def pass2_block(block: Block, p1: np.ndarray) -> np.ndarray:
@@ -277,7 +285,7 @@ def fit_model(pages: list[Page], args) -> LineModel:
     if args.residual:
         block = Block(docs, names)
         lab = block.y >= 0
-        w = weights(block, args.weight_power)
+        w = weights(block, args.weight_power, args.per_page)
         first = fit_trees(
             block.X[lab], block.y[lab], w[lab], names, **{**kw, "n_trees": max(1, args.trees // 2)}
         )
@@ -286,7 +294,7 @@ def fit_model(pages: list[Page], args) -> LineModel:
         groups += extra_groups
     block = Block(docs, names)
     lab = block.y >= 0
-    w = weights(block, args.weight_power)
+    w = weights(block, args.weight_power, args.per_page)
     t0 = time.perf_counter()
     t1 = fit_trees(block.X[lab], block.y[lab], w[lab], names, **kw)
     print(f"  pass one: {int(lab.sum())} lines, {time.perf_counter() - t0:.0f}s", file=sys.stderr)
@@ -360,6 +368,7 @@ def main(argv=None) -> int:
     ap.add_argument("--depth", type=int, default=3)
     ap.add_argument("--lr", type=float, default=0.15)
     ap.add_argument("--weight-power", type=float, default=0.5, help="line weight = tokens ** power")
+    ap.add_argument("--per-page", action="store_true", help="every page weighs the same")
     ap.add_argument("--threshold", type=float, default=0.5)
     ap.add_argument("--single-pass", action="store_true")
     ap.add_argument("--out", default="/tmp/line_model_eval", help="folder for PRED outputs")
@@ -380,7 +389,9 @@ def main(argv=None) -> int:
         "command": "python benchmarks/train_line_model.py "
         f"--trees {args.trees} --depth {args.depth} "
         f"--lr {args.lr} --weight-power {args.weight_power} --inner-folds {args.inner_folds} "
-        f"--residual {args.residual}" + (" --single-pass" if args.single_pass else ""),
+        f"--residual {args.residual}"
+        + (" --per-page" if args.per_page else "")
+        + (" --single-pass" if args.single_pass else ""),
     }
     if args.folds:
         cv_dir = out / "cv"
