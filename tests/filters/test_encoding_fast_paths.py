@@ -13,6 +13,7 @@ from corpusclean.filters.encoding import (
     FTFY_CONFIG,
     ZS_CHARS,
     FixMojibake,
+    repair_line,
     Normalize,
     _has_damage,
     needs_ftfy,
@@ -46,10 +47,11 @@ def reference_fix(doc):
     """The line-by-line definition of encoding.fix_mojibake."""
     out, repairs = [], []
     for line in doc.lines:
-        if needs_ftfy(line.text) and (badness.is_bad(line.text) or _has_damage(line.text)):
-            fixed, steps = ftfy.fix_and_explain(line.text, config=FTFY_CONFIG)
+        pre = normalize_line(line.text, keep_c1=True)
+        if needs_ftfy(line.text) and (badness.is_bad(pre) or _has_damage(pre)):
+            fixed, steps = repair_line(line.text)
             if fixed != line.text and "\n" not in fixed:
-                repairs.append({"line": line.no, "steps": [list(s) for s in steps or []]})
+                repairs.append({"line": line.no, "steps": steps})
                 out.append(Line(line.no, fixed))
                 continue
         out.append(line)

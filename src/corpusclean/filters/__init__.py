@@ -7,7 +7,7 @@ pipeline is :data:`DEFAULT_STEPS`, in order.
 from __future__ import annotations
 
 from ..registry import FilterInfo
-from . import boilerplate, corpus, encoding, html, language
+from . import boilerplate, corpus, encoding, html, language, layout
 
 BUILTINS: tuple[FilterInfo, ...] = (
     FilterInfo("encoding.fix_mojibake", encoding.FixMojibake, reasons=frozenset(),
@@ -50,6 +50,8 @@ BUILTINS: tuple[FilterInfo, ...] = (
                provides=frozenset({"duplicate_of", "duplicate_similarity"}), corpus=True, reason_help={
                    "dedup.exact": "the same text (case and spacing folded) as an earlier document",
                    "dedup.near": "a near copy (MinHash Jaccard of word 5-grams) of an earlier document"}),
+    FilterInfo("boilerplate.layout", layout.LayoutBoilerplate, reasons=frozenset({layout.REASON}),
+               reason_help={layout.REASON: "line scored as boilerplate by the layout line model"}),
 )
 
 #: The default pipeline, in order.
@@ -64,6 +66,7 @@ DEFAULT_STEPS: tuple[str, ...] = (
     "boilerplate.navigation",
     "language.detect",
     "language.foreign_lines",
+    "boilerplate.layout",
 )
 
 #: Corpus steps appended by ``Pipeline.default(corpus=True)`` and ``corpusclean clean --corpus``.

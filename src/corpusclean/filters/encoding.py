@@ -68,15 +68,38 @@ class FixMojibake:
         repairs: list[dict[str, object]] = []
         for k in _suspect_lines(doc.lines):
             line = doc.lines[k]
-            if badness.is_bad(line.text) or _has_damage(line.text):
-                fixed, steps = ftfy.fix_and_explain(line.text, config=FTFY_CONFIG)
+            pre = normalize_line(line.text, keep_c1=True)
+            if badness.is_bad(pre) or _has_damage(pre):
+                fixed, steps = repair_line(line.text)
                 if fixed != line.text and "\n" not in fixed:
-                    repairs.append({"line": line.no, "steps": [list(s) for s in steps or []]})
+                    repairs.append({"line": line.no, "steps": steps})
                     new_lines[k] = Line(line.no, fixed)
         if not repairs:
             return keep()
         prior = list(doc.annotations.get("encoding_repairs", ()))
         return rewrite(doc.evolve(lines=tuple(new_lines)).annotate(encoding_repairs=prior + repairs))
+
+
+def repair_line(text: str) -> tuple[str, list[list[object]]]:
+    """ftfy's repair of one line, as ``encoding.normalize`` will leave it, repeated until stable.
+
+    Normalization comes first (C1 controls kept for ftfy) and after each ftfy round: folding a
+    tab or a no-break space, or dropping a control, can reveal mojibake that ftfy would repair
+    on a second run, so repairing the normalized form to a fixpoint keeps cleaning idempotent.
+
+    >>> repair_line("\\x83\\x8d\\u00df")[0]
+    '\\u0127'
+    """
+    steps: list[list[object]] = []
+    current = normalize_line(text, keep_c1=True)
+    for _ in range(4):
+        fixed, explained = ftfy.fix_and_explain(current, config=FTFY_CONFIG)
+        steps.extend(list(s) for s in explained or [])
+        fixed = normalize_line(fixed)
+        if fixed == current:
+            break
+        current = fixed
+    return current, steps
 
 
 def _suspect_lines(lines: tuple[Line, ...]) -> Iterator[int]:
@@ -111,6 +134,7 @@ def _has_damage(text: str) -> bool:
 _INVISIBLE_RE = re.compile("[\u200b\u2060\ufeff\u00ad\u180e]")
 # Controls other than tab; lone surrogates cannot be written as UTF-8.
 _CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+_C0_SURROGATE_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
 # Every Unicode space separator (category Zs) and tab becomes one space. Only runs that change
 # are matched: a lone U+0020 is left alone, which is most of them.
 ZS_CHARS = " \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
@@ -121,8 +145,10 @@ _OTHER_ZS = _ZS.replace(" ", "")
 _CONTROL_OR_INVISIBLE_RE = re.compile(f"{_CONTROL_RE.pattern}|{_INVISIBLE_RE.pattern}")
 
 
-def normalize_line(text: str, form: str = "NFC") -> str:
+def normalize_line(text: str, form: str = "NFC", *, keep_c1: bool = False) -> str:
     """Normalize one line: Unicode form, controls out, spaces folded, ends stripped.
+
+    ``keep_c1`` leaves C1 controls in, for ftfy to read as Windows-1252 bytes.
 
     >>> normalize_line("  caf\\u0065\\u0301\\u00a0 au\\tlait\\u200b ")
     'café au lait'
@@ -130,7 +156,7 @@ def normalize_line(text: str, form: str = "NFC") -> str:
     if not text.isascii():
         text = unicodedata.normalize(form, text)
         text = _INVISIBLE_RE.sub("", text)
-    text = _CONTROL_RE.sub(_control_replacement, text)
+    text = (_C0_SURROGATE_RE if keep_c1 else _CONTROL_RE).sub(_control_replacement, text)
     text = _SPACE_RE.sub(" ", text)
     return text.strip()
 

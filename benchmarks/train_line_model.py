@@ -1,0 +1,432 @@
+#!/usr/bin/env python3
+"""Train the layout line model (``boilerplate.layout``) on the benchmark's labelled dump lines.
+
+Reads every page of the bench split (``NAME.labels.jsonl``: one row per dump line, labelled
+``content`` / ``boilerplate``, or unlabelled), computes the features of
+``corpusclean.filters.layout`` for every line, and fits two passes of gradient-boosted depth-3
+trees (the second pass adds the first pass's scores of the neighbouring lines). Clean articles
+(the content lines of each fully labelled page, alone) are added as extra training documents,
+all content, so the model keeps a clean text whole and the filter converges.
+
+Evaluation, both by running the real filter and scoring with the bench's ``score.py``:
+- ``--folds K``: page-grouped cross-validation. Each fold's pages are cleaned by a model
+  trained on the other folds (the pass-two training scores come from inner folds, so held-out
+  labels never reach the model that judges them); held-out figures are reported.
+- the full fit: the model written to ``src/corpusclean/filters/models/line_model.json``
+  (deterministic: same data, same file), run over every dev page and scored.
+``PRED/NAME.txt`` holds the original dump lines the filter kept, verbatim and in order.
+
+Usage (numpy is needed for training only):
+  nice python benchmarks/train_line_model.py --bench ../shared/bench --folds 5 --out /tmp/lm
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from corpusclean.document import Document  # noqa: E402
+from corpusclean.filters.encoding import normalize_line  # noqa: E402
+from corpusclean.filters.layout import (  # noqa: E402
+    CONTEXT_FEATURES,
+    FEATURES,
+    MODEL_PATH,
+    LayoutBoilerplate,
+    LineModel,
+    Trees,
+    context_features,
+    document_features,
+)
+
+# ---------------------------------------------------------------------------------------------
+# Data
+
+
+class Page:
+    """One labelled page: its normalized non-blank lines, labels (1 content, 0 boilerplate,
+    -1 unknown), token counts, and the dump line number of each kept line."""
+
+    def __init__(self, name: str, source: str, rows: list[dict], full: bool) -> None:
+        self.name, self.source, self.full = name, source, full
+        self.dump = [r["text"] for r in rows]
+        self.texts, self.labels, self.where = [], [], []
+        for i, r in enumerate(rows):
+            t = normalize_line(r["text"])
+            if not t:
+                continue
+            self.texts.append(t)
+            self.labels.append({"content": 1, "boilerplate": 0}.get(r["label"], -1))
+            self.where.append(i)
+        self.tokens = [max(1, len(t.split())) for t in self.texts]
+
+
+def load_pages(data: Path, split: str) -> list[Page]:
+    pages = []
+    for line in (data / "manifest.jsonl").open(encoding="utf-8"):
+        rec = json.loads(line)
+        if split != "all" and rec["split"] != split:
+            continue
+        rows = [
+            json.loads(x) for x in (data / f"{rec['name']}.labels.jsonl").open(encoding="utf-8")
+        ]
+        pages.append(Page(rec["name"], rec["source"], rows, rec["gold"] == "full"))
+    return pages
+
+
+def fold_of(name: str, k: int) -> int:
+    """A page's fold: stable, from its name."""
+    return int(hashlib.sha1(name.encode()).hexdigest(), 16) % k
+
+
+class Block:
+    """Feature rows of a set of documents: X (lines x features), y, weights, doc boundaries."""
+
+    def __init__(
+        self, docs: list[tuple[list[dict], list[int], list[int]]], names: list[str]
+    ) -> None:
+        self.names = names
+        self.rows = [rows for rows, _, _ in docs]
+        self.X = np.array(
+            [[r.get(n, 0.0) for n in names] for rows, _, _ in docs for r in rows], dtype=np.float64
+        )
+        self.y = np.array([lab for _, labels, _ in docs for lab in labels], dtype=np.int64)
+        self.tok = np.array([t for _, _, toks in docs for t in toks], dtype=np.float64)
+        self.bounds = np.cumsum([0] + [len(rows) for rows, _, _ in docs])
+
+
+def page_docs(pages: list[Page], augment: bool) -> list[tuple[list[dict], list[int], list[int]]]:
+    """Feature rows of each page, then (with ``augment``) of each page's clean article alone."""
+    docs = []
+    for p in pages:
+        if not hasattr(p, "rows"):
+            p.rows = document_features(p.texts)
+        docs.append((p.rows, p.labels, p.tokens))
+    if augment:
+        for p in pages:
+            if -1 in p.labels:
+                continue
+            keep = [i for i, lab in enumerate(p.labels) if lab == 1]
+            if len(keep) < 3:
+                continue
+            if not hasattr(p, "clean_rows"):
+                p.clean_rows = document_features([p.texts[i] for i in keep])
+            docs.append((p.clean_rows, [1] * len(keep), [p.tokens[i] for i in keep]))
+    return docs
+
+
+# ---------------------------------------------------------------------------------------------
+# Gradient-boosted trees (histogram splits, complete trees of fixed depth), numpy only.
+
+
+def make_bins(X: np.ndarray, max_bins: int = 64) -> list[np.ndarray]:
+    edges = []
+    for j in range(X.shape[1]):
+        u = np.unique(X[:, j])
+        if len(u) <= max_bins:
+            e = (u[:-1] + u[1:]) / 2
+        else:
+            q = np.unique(
+                np.quantile(X[:, j], np.linspace(0, 1, max_bins + 1)[1:-1], method="lower")
+            )
+            e = q
+        edges.append(np.round(e, 6))
+    return edges
+
+
+def fit_trees(X, y, w, names, *, n_trees=120, depth=3, lr=0.15, lam=1.0, min_hess=2.0) -> Trees:
+    """Logistic-loss gradient boosting of complete trees of ``depth``, split on histograms."""
+    edges = make_bins(X)
+    B = max(len(e) for e in edges) + 1
+    # Column-major bins: each feature's column is contiguous for the histogram passes.
+    Xb = np.asfortranarray(
+        np.stack([np.searchsorted(e, X[:, j], side="left") for j, e in enumerate(edges)], axis=1)
+    )
+    nf, n = X.shape[1], len(y)
+    valid = np.zeros((nf, B), dtype=bool)
+    for j, e in enumerate(edges):
+        valid[j, : len(e)] = True
+    yf = y.astype(np.float64)
+    pos = float((w * yf).sum() / w.sum())
+    bias = math.log(pos / (1 - pos))
+    margin = np.full(n, bias)
+    internal = (1 << depth) - 1
+    rows = np.arange(n)
+    trees = []
+    for _ in range(n_trees):
+        p = 1 / (1 + np.exp(-margin))
+        g = (p - yf) * w
+        h = np.maximum(p * (1 - p), 1e-6) * w
+        node = np.zeros(n, dtype=np.int64)
+        feats = [0] * internal
+        thrs = [1e30] * internal
+        for level in range(depth):
+            first = (1 << level) - 1
+            width = 1 << level
+            base = (node - first) * B
+            G = np.empty((nf, width, B))
+            H = np.empty((nf, width, B))
+            for j in range(nf):
+                idx = base + Xb[:, j]
+                G[j] = np.bincount(idx, weights=g, minlength=width * B).reshape(width, B)
+                H[j] = np.bincount(idx, weights=h, minlength=width * B).reshape(width, B)
+            GL, HL = np.cumsum(G, axis=2), np.cumsum(H, axis=2)
+            Gt, Ht = GL[:, :, -1:], HL[:, :, -1:]
+            GR, HR = Gt - GL, Ht - HL
+            gain = GL**2 / (HL + lam) + GR**2 / (HR + lam) - Gt**2 / (Ht + lam)
+            gain[(HL < min_hess) | (HR < min_hess) | ~valid[:, None, :]] = 0.0
+            for k in range(width):
+                flat = gain[:, k, :]
+                j, b = divmod(int(np.argmax(flat)), B)
+                if flat[j, b] > 1e-12:
+                    feats[first + k], thrs[first + k] = j, float(edges[j][b])
+            f_arr = np.array(feats[first : first + width])
+            t_arr = np.array(thrs[first : first + width])
+            local = node - first
+            go_left = X[rows, f_arr[local]] <= t_arr[local]
+            node = 2 * node + np.where(go_left, 1, 2)
+        leaf = node - internal
+        G = np.bincount(leaf, weights=g, minlength=internal + 1)
+        H = np.bincount(leaf, weights=h, minlength=internal + 1)
+        values = -G / (H + lam) * lr
+        margin = margin + values[leaf]
+        trees.append(
+            (
+                tuple(feats),
+                tuple(round(t, 6) for t in thrs),
+                tuple(round(float(v), 5) for v in values),
+            )
+        )
+    return Trees(names=tuple(names), depth=depth, bias=round(bias, 6), trees=tuple(trees))
+
+
+def predict(trees: Trees, X: np.ndarray) -> np.ndarray:
+    internal = (1 << trees.depth) - 1
+    m = np.full(len(X), trees.bias)
+    rows = np.arange(len(X))
+    for feats, thrs, leaves in trees.trees:
+        node = np.zeros(len(X), dtype=np.int64)
+        f, t = np.array(feats), np.array(thrs)
+        for _ in range(trees.depth):
+            node = 2 * node + np.where(X[rows, f[node]] <= t[node], 1, 2)
+        m += np.array(leaves)[node - internal]
+    return 1 / (1 + np.exp(-m))
+
+
+# ---------------------------------------------------------------------------------------------
+# Two-pass training
+
+
+def weights(block: Block, power: float, per_page: bool = False) -> np.ndarray:
+    """Line weights: tokens ** power; with ``per_page``, scaled so every document weighs the
+    same in total (the benchmark's token F1 is a mean over pages)."""
+    w = block.tok**power
+    if per_page:
+        labelled = np.where(block.y >= 0, w, 0.0)
+        sums = np.add.reduceat(labelled, block.bounds[:-1])
+        sizes = np.diff(block.bounds)
+        w = w / np.repeat(np.maximum(sums, 1e-9), sizes) * (labelled.sum() / len(sizes))
+    return w
+
+
+def pass2_block(block: Block, p1: np.ndarray) -> np.ndarray:
+    ctx = []
+    for d in range(len(block.bounds) - 1):
+        lo, hi = block.bounds[d], block.bounds[d + 1]
+        ctx.extend(context_features(p1[lo:hi].tolist()))
+    C = np.array([[c[n] for n in CONTEXT_FEATURES] for c in ctx], dtype=np.float64)
+    return np.hstack([block.X, C])
+
+
+def doc_groups(pages: list[Page], augment: bool) -> list[str]:
+    names = [p.name for p in pages]
+    if augment:
+        names += [p.name for p in pages if -1 not in p.labels and sum(p.labels) >= 3]
+    return names
+
+
+def residual_docs(pages: list[Page], trees: Trees, threshold: float) -> tuple[list, list[str]]:
+    """What is left of each page after one round of ``trees``: the documents the filter meets
+    in its next round (and the next run over its own output), with their true labels; and the
+    page name of each (its cross-validation group)."""
+    docs, groups = [], []
+    for p in pages:
+        X = np.array([[r.get(n, 0.0) for n in trees.names] for r in p.rows], dtype=np.float64)
+        keep = np.flatnonzero(predict(trees, X) >= threshold).tolist() if len(X) else []
+        if len(keep) < 3 or len(keep) == len(p.texts):
+            continue
+        rows = document_features([p.texts[i] for i in keep])
+        docs.append((rows, [p.labels[i] for i in keep], [p.tokens[i] for i in keep]))
+        groups.append(p.name)
+    return docs, groups
+
+
+def fit_model(pages: list[Page], args) -> LineModel:
+    """Fit the two-pass model on ``pages``.
+
+    Training documents: the pages, their clean articles alone, and (with ``--residual``) what a
+    first model leaves of each page, so the model learns the states the filter meets in its later
+    rounds. Pass two learns from pass-one scores cross-fitted over ``--inner-folds`` page groups.
+    """
+    names = list(FEATURES)
+    kw = dict(n_trees=args.trees, depth=args.depth, lr=args.lr)
+    docs = page_docs(pages, augment=True)
+    groups = doc_groups(pages, augment=True)
+    if args.residual:
+        block = Block(docs, names)
+        lab = block.y >= 0
+        w = weights(block, args.weight_power, args.per_page)
+        first = fit_trees(
+            block.X[lab], block.y[lab], w[lab], names, **{**kw, "n_trees": max(1, args.trees // 2)}
+        )
+        extra, extra_groups = residual_docs(pages, first, args.threshold)
+        docs += extra
+        groups += extra_groups
+    block = Block(docs, names)
+    lab = block.y >= 0
+    w = weights(block, args.weight_power, args.per_page)
+    t0 = time.perf_counter()
+    t1 = fit_trees(block.X[lab], block.y[lab], w[lab], names, **kw)
+    print(f"  pass one: {int(lab.sum())} lines, {time.perf_counter() - t0:.0f}s", file=sys.stderr)
+    if args.single_pass:
+        return LineModel(t1, None, args.threshold)
+    line_group = np.repeat(
+        np.array([fold_of(g, args.inner_folds) for g in groups]), np.diff(block.bounds)
+    )
+    p1 = np.zeros(len(block.y))
+    for k in range(args.inner_folds):
+        tr = lab & (line_group != k)
+        tk = fit_trees(block.X[tr], block.y[tr], w[tr], names, **kw)
+        p1[line_group == k] = predict(tk, block.X[line_group == k])
+    X2 = pass2_block(block, p1)
+    names2 = names + list(CONTEXT_FEATURES)
+    t2 = fit_trees(X2[lab], block.y[lab], w[lab], names2, **kw)
+    return LineModel(t1, t2, args.threshold)
+
+
+# ---------------------------------------------------------------------------------------------
+# Evaluation: the real filter over the dumps, scored by the bench's score.py
+
+
+def write_predictions(pages: list[Page], model_path: Path, out: Path, threshold: float) -> float:
+    out.mkdir(parents=True, exist_ok=True)
+    filt = LayoutBoilerplate(model=str(model_path), threshold=threshold)
+    t0 = time.perf_counter()
+    for p in pages:
+        doc = Document.from_text("\n".join(p.texts))
+        res = filt(doc)
+        kept_idx = (
+            range(len(p.texts)) if res.action == "keep" else [ln.no - 1 for ln in res.doc.lines]
+        )
+        kept = [p.dump[p.where[i]] for i in kept_idx if p.texts[i].strip()]
+        (out / f"{p.name}.txt").write_text("\n".join(kept), encoding="utf-8")
+    return time.perf_counter() - t0
+
+
+def run_score(bench: Path, pred: Path) -> dict:
+    """Score ``pred`` with the bench's score.py: print its report, return the overall figures."""
+    jf = pred.with_suffix(".json")
+    cmd = [sys.executable, str(bench / "score.py"), "--task", "lines", "--pred", str(pred)]
+    cmd += ["--data", str(bench / "dev"), "--json", str(jf)]
+    txt = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    print(txt)
+    return json.loads(jf.read_text())["overall"]
+
+
+def save(model: LineModel, path: Path, meta: dict) -> None:
+    model = LineModel(model.pass1, model.pass2, model.threshold, meta)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        json.dumps(model.to_json(), separators=(",", ":"), sort_keys=False) + "\n", encoding="utf-8"
+    )
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--bench", default=str(ROOT.parent / "shared" / "bench"))
+    ap.add_argument("--split", default="dev")
+    ap.add_argument(
+        "--folds", type=int, default=5, help="cross-validation folds (0: full fit only)"
+    )
+    ap.add_argument("--inner-folds", type=int, default=2)
+    ap.add_argument(
+        "--residual", type=int, default=1, help="1: also train on what a first model leaves"
+    )
+    ap.add_argument("--trees", type=int, default=120)
+    ap.add_argument("--depth", type=int, default=3)
+    ap.add_argument("--lr", type=float, default=0.15)
+    ap.add_argument("--weight-power", type=float, default=0.5, help="line weight = tokens ** power")
+    ap.add_argument("--per-page", action="store_true", help="every page weighs the same")
+    ap.add_argument("--threshold", type=float, default=0.5)
+    ap.add_argument("--single-pass", action="store_true")
+    ap.add_argument("--out", default="/tmp/line_model_eval", help="folder for PRED outputs")
+    ap.add_argument("--model", default=str(MODEL_PATH), help="where the full-fit model is written")
+    ap.add_argument("--no-full", action="store_true", help="skip the full fit")
+    args = ap.parse_args(argv)
+    bench, out = Path(args.bench), Path(args.out)
+    pages = load_pages(bench / "dev", args.split)
+    print(f"{len(pages)} pages, {sum(len(p.texts) for p in pages)} lines", file=sys.stderr)
+    meta = {
+        "trained_on": f"bench {args.split}: {len(pages)} pages",
+        "trees": args.trees,
+        "depth": args.depth,
+        "lr": args.lr,
+        "weight_power": args.weight_power,
+        "inner_folds": args.inner_folds,
+        "augment": "clean articles" + (", first-round residues" if args.residual else ""),
+        "command": "python benchmarks/train_line_model.py "
+        f"--trees {args.trees} --depth {args.depth} "
+        f"--lr {args.lr} --weight-power {args.weight_power} --inner-folds {args.inner_folds} "
+        f"--residual {args.residual}"
+        + (" --per-page" if args.per_page else "")
+        + (" --single-pass" if args.single_pass else ""),
+    }
+    if args.folds:
+        cv_dir = out / "cv"
+        for k in range(args.folds):
+            t0 = time.perf_counter()
+            train = [p for p in pages if fold_of(p.name, args.folds) != k]
+            test = [p for p in pages if fold_of(p.name, args.folds) == k]
+            model = fit_model(train, args)
+            mp = out / f"fold{k}.json"
+            save(model, mp, meta)
+            write_predictions(test, mp, cv_dir, -1.0)
+            print(
+                f"fold {k}: {len(train)} train / {len(test)} test pages, "
+                f"{time.perf_counter() - t0:.0f}s",
+                file=sys.stderr,
+            )
+        print("== cross-validated (each page cleaned by a model that never saw it) ==")
+        cv = run_score(bench, cv_dir)
+        meta["cv"] = {
+            "folds": args.folds,
+            "tok_f1": round(cv["tok_f1"], 4),
+            "b_f1": round(cv["b_f1"], 4),
+            "c_f1": round(cv["c_f1"], 4),
+        }
+    if not args.no_full:
+        model = fit_model(pages, args)
+        save(model, Path(args.model), meta)
+        secs = write_predictions(pages, Path(args.model), out / "full", -1.0)
+        print(
+            "== full fit, scored on its own training pages "
+            f"({secs / len(pages) * 1000:.1f} ms/page) =="
+        )
+        run_score(bench, out / "full")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
