@@ -20,14 +20,17 @@ its most prose-like lines, chosen deterministically, at most ``max_chars`` chara
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import regex
+from langdetect.detector import Detector
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
+from langdetect.utils.ngram import NGram
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +91,105 @@ class Detection:
 NOTHING = Detection(UNDETERMINED, 0.0)
 
 
+class _NormalizedChars(dict):  # type: ignore[type-arg]
+    """A ``str.translate`` table applying langdetect's per-character ``NGram.normalize``,
+    filled as characters are met."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = ch = NGram.normalize(chr(code))
+        return ch
+
+
+_NORMALIZED = _NormalizedChars()
+_SPACES_RE = re.compile(" {2,}")
+_ASCII_LETTERS_RE = re.compile("[A-z]")  # langdetect's own range: 'A' <= ch <= 'z'
+_FROM_COMBINING_RE = re.compile("[\u0300-\U0010ffff]")
+_LATIN_EXTENDED_ADDITIONAL_RE = re.compile("[\u1e00-\u1eff]")
+
+
+def _word_ngrams(word: str, known: dict[str, list[float]]) -> tuple[str, ...]:
+    """The n-grams langdetect takes from one normalized word (with its following space, if
+    any): NGram.add_char and NGram.get inlined, ``grams`` holding the last three characters,
+    the word starting after a space; a run of capitals ("NASA") gives none."""
+    out: list[str] = []
+    grams = " "
+    capital = False
+    for ch in word:
+        last = grams[-1]
+        if last == " ":
+            grams = " " + ch
+            capital = False
+        else:
+            grams = (grams[1:] if len(grams) >= 3 else grams) + ch
+            if not ch.isupper():
+                capital = False
+            elif last.isupper():
+                capital = True
+            if capital:
+                continue
+        if ch != " " and ch in known:
+            out.append(ch)
+        if grams[-2:] in known:
+            out.append(grams[-2:])
+        if len(grams) == 3 and grams in known:
+            out.append(grams)
+    return tuple(out)
+
+
+_WORD_NGRAMS: dict[str, tuple[str, ...]] = {}
+_WORD_NGRAMS_SIZE = 1 << 16
+
+
+class FastDetector(Detector):
+    """langdetect's ``Detector`` with its per-character work done in bulk: the same text
+    cleaning, the same n-grams in the same order, the same random draws and the same float
+    operations in the same order, hence the same probabilities to the last bit (a property test
+    compares it with ``Detector`` on real pages), about ten times faster."""
+
+    def append(self, text: str) -> None:
+        text = self.URL_RE.sub(" ", text)
+        text = self.MAIL_RE.sub(" ", text)
+        text = NGram.normalize_vi(text)
+        # langdetect keeps a character unless it is a space after a space.
+        self.text += _SPACES_RE.sub(" ", text[: self.max_text_length])
+
+    def cleaning_text(self) -> None:
+        text = self.text
+        latin = len(_ASCII_LETTERS_RE.findall(text))
+        non_latin = len(_FROM_COMBINING_RE.findall(text))
+        if latin * 2 < non_latin:
+            self.text = _ASCII_LETTERS_RE.sub("", text)
+
+    def _extract_ngrams(self) -> list[str]:
+        # NGram.add_char and NGram.get start afresh at each word, so a word's n-grams depend on
+        # the word alone (and on whether a space follows it): they are looked up per word.
+        words = self.text.translate(_NORMALIZED).split(" ")
+        known = self.word_lang_prob_map
+        result: list[str] = []
+        for k, word in enumerate(words):
+            if word:
+                key = word + " " if k + 1 < len(words) else word
+                grams = _WORD_NGRAMS.get(key)
+                if grams is None:
+                    if len(_WORD_NGRAMS) >= _WORD_NGRAMS_SIZE:
+                        _WORD_NGRAMS.clear()
+                    grams = _WORD_NGRAMS[key] = _word_ngrams(key, known)
+                result += grams
+        return result
+
+    def _update_lang_prob(self, prob: list[float], word: str | None, alpha: float) -> bool:
+        if word is None or word not in self.word_lang_prob_map:
+            return False
+        weight = alpha / self.BASE_FREQ
+        prob[:] = [p * (weight + q) for p, q in zip(prob, self.word_lang_prob_map[word], strict=False)]
+        return True
+
+    def _normalize_prob(self, prob: list[float]) -> float:
+        sump = sum(prob)
+        prob[:] = [p / sump for p in prob]
+        return max(0.0, *prob)
+
+
 @lru_cache(maxsize=1)
 def factory() -> DetectorFactory:
     """The process's langdetect factory: profiles loaded once, in sorted order, seeded."""
@@ -110,7 +212,7 @@ def detect_text(text: str) -> Detection:
     characters). Returns :data:`NOTHING` (``und``, 0.0) when there is nothing to judge."""
     if _LETTER_RE.search(text) is None:
         return NOTHING
-    detector = factory().create()
+    detector = FastDetector(factory())
     try:
         detector.append(_without_minor_latin(text))
         ranked = detector.get_probabilities()
