@@ -219,6 +219,7 @@ class _Text(NamedTuple):
     lead_in: bool  # ends with a colon: "See also:" introduces what follows
     counter: bool  # only a number, a counter split from its label ("12", "1.2K")
     symbol: bool  # one to three symbols and no letters ("×", "*", "|")
+    token: bool  # a lone code token ("(", ".", "[", "="): the line before it is code
 
 
 @lru_cache(maxsize=1 << 16)
@@ -226,7 +227,8 @@ def _text(raw: str) -> _Text:
     norm = normalize(raw)
     bare = raw.strip()
     return _Text(norm, size(norm), _CODE_RE.search(raw) is None, bare.endswith(":"),
-                 _COUNT_RE.fullmatch(bare) is not None, _SYMBOL_RE.fullmatch(bare) is not None)
+                 _COUNT_RE.fullmatch(bare) is not None, _SYMBOL_RE.fullmatch(bare) is not None,
+                 len(bare) == 1 and bare in "(.[=")
 
 
 class _Line(NamedTuple):
@@ -251,8 +253,18 @@ class _Line(NamedTuple):
         return self.text.norm if self.text.plain and not self.code else ""
 
 
+# The lines of the last document seen, by the identity of its line tuple: the families run one
+# after the other, and one that removes nothing passes the same document on to the next.
+_last_nonblank: tuple[tuple[object, ...], list[_Line]] = ((), [])
+
+
 def _nonblank(doc: Document) -> list[_Line]:
-    return _relink([_Line(i, ln.text, _text(ln.text)) for i, ln in doc.content_lines()])
+    global _last_nonblank  # noqa: PLW0603
+    seen, lines = _last_nonblank
+    if seen is not doc.lines:
+        lines = _relink([_Line(i, ln.text, _text(ln.text)) for i, ln in doc.content_lines()])
+        _last_nonblank = (doc.lines, lines)
+    return lines
 
 
 def _relink(lines: list[_Line]) -> list[_Line]:
@@ -260,14 +272,17 @@ def _relink(lines: list[_Line]) -> list[_Line]:
     ``lead`` (a short line in a list introduced by a lead-in line "...:")."""
     out = []
     lead: str | None = None
+    last = len(lines) - 1
     for k, line in enumerate(lines):
-        after = lines[k + 1].raw.strip() if k + 1 < len(lines) else ""
         if line.text.size > 6:
             lead = None
         elif k > 0 and lines[k - 1].text.lead_in:
             lead = lines[k - 1].text.norm
-        code = len(after) == 1 and after in "(.[="
-        out.append(_Line(line.index, line.raw, line.text, code, lead))
+        code = k < last and lines[k + 1].text.token
+        if code is line.code and lead == line.lead:
+            out.append(line)
+        else:
+            out.append(_Line(line.index, line.raw, line.text, code, lead))
     return out
 
 
