@@ -29,7 +29,7 @@ from pathlib import Path
 import regex
 from langdetect.detector import Detector
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
-from langdetect.lang_detect_exception import LangDetectException
+from langdetect.lang_detect_exception import ErrorCode, LangDetectException
 from langdetect.utils.ngram import NGram
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,7 @@ SEED = 0
 CODE_MAP = {"zh-cn": "zh", "zh-tw": "zh"}
 
 _LETTER_RE = regex.compile(r"\p{L}")
+_ASCII_LETTER_RE = re.compile("[A-Za-z]")
 # One Han, kana or Hangul character carries about as much as a short word.
 _DENSE_RE = regex.compile(r"[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}]")
 _LATIN_RE = regex.compile(r"\p{sc=Latin}+")
@@ -141,10 +142,11 @@ _WORD_NGRAMS_SIZE = 1 << 16
 
 
 class FastDetector(Detector):
-    """langdetect's ``Detector`` with its per-character work done in bulk: the same text
-    cleaning, the same n-grams in the same order, the same random draws and the same float
-    operations in the same order, hence the same probabilities to the last bit (a property test
-    compares it with ``Detector`` on real pages), about ten times faster."""
+    """langdetect's ``Detector`` with its per-character work done in bulk and its sampling loop
+    inlined: the same text cleaning, the same n-grams in the same order, the same random draws
+    and the same float operations in the same order, hence the same probabilities to the last
+    bit (tests compare it with ``Detector``); on 3,000-character samples of web pages it takes
+    about 60 % of ``Detector``'s time, most of it in the random sampling itself."""
 
     def append(self, text: str) -> None:
         text = self.URL_RE.sub(" ", text)
@@ -177,17 +179,32 @@ class FastDetector(Detector):
                 result += grams
         return result
 
-    def _update_lang_prob(self, prob: list[float], word: str | None, alpha: float) -> bool:
-        if word is None or word not in self.word_lang_prob_map:
-            return False
-        weight = alpha / self.BASE_FREQ
-        prob[:] = [p * (weight + q) for p, q in zip(prob, self.word_lang_prob_map[word], strict=False)]
-        return True
-
-    def _normalize_prob(self, prob: list[float]) -> float:
-        sump = sum(prob)
-        prob[:] = [p / sump for p in prob]
-        return max(0.0, *prob)
+    def _detect_block(self) -> None:
+        # Detector._detect_block with _update_lang_prob and _normalize_prob inlined: the same
+        # random draws, and the same float operations in the same order.
+        self.cleaning_text()
+        ngrams = self._extract_ngrams()
+        if not ngrams:
+            raise LangDetectException(ErrorCode.CantDetectError, "No features in text.")
+        table = self.word_lang_prob_map
+        rnd = self.random
+        rnd.seed(self.seed)
+        langprob = [0.0] * len(self.langlist)
+        for _ in range(self.n_trial):
+            prob = self._init_probability()
+            weight = (self.alpha + rnd.gauss(0.0, 1.0) * self.ALPHA_WIDTH) / self.BASE_FREQ
+            i = 0
+            while True:
+                prob = [p * (weight + q) for p, q in zip(prob, table[rnd.choice(ngrams)], strict=False)]
+                if i % 5 == 0:
+                    sump = sum(prob)
+                    prob = [p / sump for p in prob]
+                    if max(0.0, *prob) > self.CONV_THRESHOLD or i >= self.ITERATION_LIMIT:
+                        break
+                i += 1
+            for j, p in enumerate(prob):
+                langprob[j] += p / self.n_trial
+        self.langprob = langprob
 
 
 @lru_cache(maxsize=1)
@@ -240,12 +257,16 @@ def prose_score(line: str) -> float:
     stripped = line.strip()
     if not stripped:
         return 0.0
-    letters = len(_LETTER_RE.findall(stripped))
+    if stripped.isascii():  # the letters of ASCII are A-Z and a-z, none of them dense
+        letters = len(_ASCII_LETTER_RE.findall(stripped))
+        weight = letters
+    else:
+        letters = len(_LETTER_RE.findall(stripped))
+        weight = letters + 2 * len(_DENSE_RE.findall(stripped))
     if not letters:
         return 0.0
-    weight = letters + 2 * len(_DENSE_RE.findall(stripped))
     score = min(weight, 400) * letters / len(stripped)
-    if len(_WORD_RE.findall(stripped)) >= 4 and _TERMINAL_RE.search(stripped):
+    if _TERMINAL_RE.search(stripped) and len(_WORD_RE.findall(stripped)) >= 4:
         score += 50.0
     return score
 
