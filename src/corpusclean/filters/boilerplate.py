@@ -170,7 +170,7 @@ class PhraseSet:
         return reach[-1]
 
 
-def _remember(memo: dict[str, _T], key: str, value: _T, limit: int = 1 << 15) -> None:
+def _remember(memo: dict[str, _T], key: str, value: _T, limit: int = 1 << 12) -> None:
     if len(memo) >= limit:
         memo.clear()
     memo[key] = value

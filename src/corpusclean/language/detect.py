@@ -138,7 +138,7 @@ def _word_ngrams(word: str, known: dict[str, list[float]]) -> tuple[str, ...]:
 
 
 _WORD_NGRAMS: dict[str, tuple[str, ...]] = {}
-_WORD_NGRAMS_SIZE = 1 << 16
+_WORD_NGRAMS_SIZE = 1 << 14
 
 
 class FastDetector(Detector):

@@ -117,7 +117,7 @@ def script_counts(text: str) -> Counter[str]:
     return Counter(dict(_counts(text)))
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=1 << 13)
 def _counts(text: str) -> tuple[tuple[str, int], ...]:
     """:func:`script_counts` as items, cached per line text (language.detect and
     language.foreign_lines both count every line)."""
