@@ -94,7 +94,8 @@ def test_dominant_script_is_the_first_largest_in_script_order(counts):
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.text(alphabet=st.sampled_from(list("ab1 Джあア漢한اé.")), max_size=12), max_size=6))
+@given(st.lists(st.text(alphabet=st.sampled_from(list("ab1 Джあア漢한اé.")), max_size=12),
+                max_size=6))
 def test_profile_and_foreign_share_agree_with_weighted_counts(lines):
     total = sum((scripts.weighted(scripts.script_counts(line)) for line in lines), Counter())
     profile = scripts.profile(lines)

@@ -195,7 +195,8 @@ class FastDetector(Detector):
             weight = (self.alpha + rnd.gauss(0.0, 1.0) * self.ALPHA_WIDTH) / self.BASE_FREQ
             i = 0
             while True:
-                prob = [p * (weight + q) for p, q in zip(prob, table[rnd.choice(ngrams)], strict=False)]
+                word_probs = table[rnd.choice(ngrams)]
+                prob = [p * (weight + q) for p, q in zip(prob, word_probs, strict=False)]
                 if i % 5 == 0:
                     sump = sum(prob)
                     prob = [p / sump for p in prob]

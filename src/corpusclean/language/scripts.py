@@ -149,7 +149,9 @@ def dominant_script(text_or_counts: str | Mapping[str, int] | Mapping[str, float
     best_n: float = 0
     # The first script in the order of SCRIPTS with the largest positive count.
     for script, n in counts.items():
-        if script in _ORDER and (n > best_n or (n == best_n and n > 0 and _ORDER[script] < _ORDER[best])):
+        if script not in _ORDER:
+            continue
+        if n > best_n or (n == best_n and best is not None and _ORDER[script] < _ORDER[best]):
             best, best_n = script, n
     return best
 
