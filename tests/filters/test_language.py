@@ -329,8 +329,11 @@ def test_keep_from_toml_round_trip():
     assert result.dropped == "language.unwanted"
 
 
-def test_default_pipeline_ends_with_language_steps():
-    assert DEFAULT_STEPS[-2:] == ("language.detect", "language.foreign_lines")
+def test_default_pipeline_runs_language_after_the_phrase_families():
+    detect = DEFAULT_STEPS.index("language.detect")
+    assert DEFAULT_STEPS[detect + 1] == "language.foreign_lines"
+    assert all(DEFAULT_STEPS.index(f"boilerplate.{f}") < detect
+               for f in ("cookie", "comment_form", "widget", "share", "navigation"))
     assert "language.keep" not in DEFAULT_STEPS
 
 

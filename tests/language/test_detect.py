@@ -5,6 +5,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from corpusclean.language import detect
 
@@ -111,3 +113,41 @@ def test_dev_bench_pages_with_dataset_languages():
     for row in rows:
         text = (BENCH / f"{row['name']}.gold.txt").read_text(encoding="utf-8")
         assert detect.detect_lines(text.splitlines()).language == row["lang"], row["name"]
+
+
+def _probabilities(detector_class, text):
+    detector = detector_class(detect.factory())
+    detector.append(text)
+    try:
+        return [(lang.lang, lang.prob) for lang in detector.get_probabilities()]
+    except detect.LangDetectException as exc:
+        return str(exc)
+
+
+EDGE_TEXTS = [
+    *SAMPLES.values(),
+    "NASA and the ESA said on Monday: the LAUNCH is DELAYED.",  # runs of capitals
+    "Contact us: info@example.org or https://example.org/a?b=c  now",  # e-mail and URL
+    "Tiếng Việt có dấu: Người dân đang chờ đợi.",  # Vietnamese marks composed by langdetect
+    "Cafe\u0301 au lait, Tie\u0302\u0301ng Vie\u0323\u0302t",  # combining marks
+    "使用 Python 和 TensorFlow 进行开发，ABC 公司",  # Latin dropped from CJK text
+    "  spaces   between\twords  ",
+    "x",
+    "12:30 -- ***",
+    "ÉCOLE Élève ÇA ça, Ärger ÜBER Öl",
+]
+
+
+@pytest.mark.parametrize("text", EDGE_TEXTS)
+def test_fast_detector_matches_langdetect(text):
+    from langdetect.detector import Detector
+
+    assert _probabilities(detect.FastDetector, text) == _probabilities(Detector, text)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aAbBeé ÉxXZzñ.-\n'ДдЖжあア漢한ا")), max_size=60))
+def test_fast_detector_matches_langdetect_on_any_text(text):
+    from langdetect.detector import Detector
+
+    assert _probabilities(detect.FastDetector, text) == _probabilities(Detector, text)

@@ -1,4 +1,8 @@
+from collections import Counter
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from corpusclean.language import scripts
 
@@ -76,3 +80,28 @@ def test_foreign_share():
 def test_has_letters():
     assert not scripts.has_letters("12:30 -- *** ١٢٣")
     assert scripts.has_letters("x")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.sampled_from([*scripts.SCRIPTS, scripts.OTHER, "Unknown"]),
+                       st.integers(min_value=-2, max_value=5)))
+def test_dominant_script_is_the_first_largest_in_script_order(counts):
+    best, best_n = None, 0
+    for script in (*scripts.SCRIPTS, scripts.OTHER):
+        if counts.get(script, 0) > best_n:
+            best, best_n = script, counts[script]
+    assert scripts.dominant_script(counts) == best
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("ab1 Джあア漢한اé.")), max_size=12),
+                max_size=6))
+def test_profile_and_foreign_share_agree_with_weighted_counts(lines):
+    total = sum((scripts.weighted(scripts.script_counts(line)) for line in lines), Counter())
+    profile = scripts.profile(lines)
+    assert set(profile) == {s for s, n in total.items() if n}
+    for line in lines:
+        counts = scripts.weighted(scripts.script_counts(line))
+        n = sum(counts.values())
+        expected = round(sum(v for s, v in counts.items() if s != "Latin") / n, 4) if n else 0.0
+        assert scripts.foreign_share(scripts.script_counts(line), {"Latin"}) == expected

@@ -28,13 +28,15 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 import regex
 
 from ..decision import Decision, remove_lines
 from ..document import Document
 from . import _boilerplate_phrases as phrases
+
+_T = TypeVar("_T")
 
 COOKIE = "boilerplate.cookie"
 COMMENT_FORM = "boilerplate.comment_form"
@@ -127,11 +129,33 @@ class PhraseSet:
     def __init__(self, items: Iterable[str]) -> None:
         self.items = frozenset(items)
         self.longest = max((p.count(" ") + 1 for p in self.items), default=0)
+        # Answers per line text: the families ask again after each round of removals.
+        self._splits: dict[str, bool] = {}
+        self._without: dict[str, str] = {}
 
     def whole(self, norm: str) -> bool:
         return norm in self.items
 
+    def without(self, norm: str) -> str:
+        """``norm`` without the words that are phrases of the set.
+
+        >>> PhraseSet(["on", "may"]).without("published on may")
+        'published'
+        """
+        rest = self._without.get(norm)
+        if rest is None:
+            rest = " ".join(w for w in norm.split() if w not in self.items)
+            _remember(self._without, norm, rest)
+        return rest
+
     def split(self, norm: str) -> bool:
+        found = self._splits.get(norm)
+        if found is None:
+            found = self._split(norm)
+            _remember(self._splits, norm, found)
+        return found
+
+    def _split(self, norm: str) -> bool:
         words = norm.split()
         if not words:
             return False
@@ -144,6 +168,12 @@ class PhraseSet:
                 if not reach[stop] and " ".join(words[start:stop]) in self.items:
                     reach[stop] = True
         return reach[-1]
+
+
+def _remember(memo: dict[str, _T], key: str, value: _T, limit: int = 1 << 12) -> None:
+    if len(memo) >= limit:
+        memo.clear()
+    memo[key] = value
 
 
 @lru_cache(maxsize=256)
@@ -219,6 +249,7 @@ class _Text(NamedTuple):
     lead_in: bool  # ends with a colon: "See also:" introduces what follows
     counter: bool  # only a number, a counter split from its label ("12", "1.2K")
     symbol: bool  # one to three symbols and no letters ("×", "*", "|")
+    token: bool  # a lone code token ("(", ".", "[", "="): the line before it is code
 
 
 @lru_cache(maxsize=1 << 16)
@@ -226,33 +257,41 @@ def _text(raw: str) -> _Text:
     norm = normalize(raw)
     bare = raw.strip()
     return _Text(norm, size(norm), _CODE_RE.search(raw) is None, bare.endswith(":"),
-                 _COUNT_RE.fullmatch(bare) is not None, _SYMBOL_RE.fullmatch(bare) is not None)
+                 _COUNT_RE.fullmatch(bare) is not None, _SYMBOL_RE.fullmatch(bare) is not None,
+                 len(bare) == 1 and bare in "(.[=")
 
 
-class _Line(NamedTuple):
-    index: int  # position in doc.lines
-    raw: str
-    text: _Text
-    code: bool = False  # the next line is a lone code token
-    lead: str | None = None  # in a list: the normalized lead-in line that introduces it
+class _Line:
+    """One non-blank line with what its neighbours say about it; ``norm``, ``size`` and
+    ``label`` are copied out of its text, since every family reads them on every line."""
 
-    @property
-    def norm(self) -> str:
-        return self.text.norm
+    __slots__ = ("code", "index", "label", "lead", "norm", "raw", "size", "text")
 
-    @property
-    def size(self) -> int:
-        return self.text.size
+    def __init__(self, index: int, raw: str, text: _Text, code: bool = False,
+                 lead: str | None = None) -> None:
+        self.index = index  # position in doc.lines
+        self.raw = raw
+        self.text = text
+        self.code = code  # the next line is a lone code token
+        self.lead = lead  # in a list: the normalized lead-in line that introduces it
+        self.norm = text.norm
+        self.size = text.size
+        # The normalized text when the line can be a bare label (not code or a quotation).
+        self.label = text.norm if text.plain and not code else ""
 
-    @property
-    def label(self) -> str:
-        """The normalized text when the line can be a bare label (not code or a quotation),
-        else ``""``."""
-        return self.text.norm if self.text.plain and not self.code else ""
+
+# The lines of the last document seen, by the identity of its line tuple: the families run one
+# after the other, and one that removes nothing passes the same document on to the next.
+_last_nonblank: tuple[tuple[object, ...], list[_Line]] = ((), [])
 
 
 def _nonblank(doc: Document) -> list[_Line]:
-    return _relink([_Line(i, ln.text, _text(ln.text)) for i, ln in doc.content_lines()])
+    global _last_nonblank  # noqa: PLW0603
+    seen, lines = _last_nonblank
+    if seen is not doc.lines:
+        lines = _relink([_Line(i, ln.text, _text(ln.text)) for i, ln in doc.content_lines()])
+        _last_nonblank = (doc.lines, lines)
+    return lines
 
 
 def _relink(lines: list[_Line]) -> list[_Line]:
@@ -260,14 +299,17 @@ def _relink(lines: list[_Line]) -> list[_Line]:
     ``lead`` (a short line in a list introduced by a lead-in line "...:")."""
     out = []
     lead: str | None = None
+    last = len(lines) - 1
     for k, line in enumerate(lines):
-        after = lines[k + 1].raw.strip() if k + 1 < len(lines) else ""
         if line.text.size > 6:
             lead = None
         elif k > 0 and lines[k - 1].text.lead_in:
             lead = lines[k - 1].text.norm
-        code = len(after) == 1 and after in "(.[="
-        out.append(_Line(line.index, line.raw, line.text, code, lead))
+        code = k < last and lines[k + 1].text.token
+        if code is line.code and lead == line.lead:
+            out.append(line)
+        else:
+            out.append(_Line(line.index, line.raw, line.text, code, lead))
     return out
 
 
@@ -535,8 +577,7 @@ class PageWidget(_LineFamily):
     reason = WIDGET
 
     def stripped(self, norm: str) -> str:
-        dates = self._set("WIDGET_DATE_WORDS")
-        return " ".join(w for w in norm.split() if not dates.whole(w))
+        return self._set("WIDGET_DATE_WORDS").without(norm)
 
     def is_widget(self, line: _Line) -> bool:
         norm, n = line.norm, line.size

@@ -20,14 +20,17 @@ its most prose-like lines, chosen deterministically, at most ``max_chars`` chara
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import regex
+from langdetect.detector import Detector
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
-from langdetect.lang_detect_exception import LangDetectException
+from langdetect.lang_detect_exception import ErrorCode, LangDetectException
+from langdetect.utils.ngram import NGram
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +44,7 @@ SEED = 0
 CODE_MAP = {"zh-cn": "zh", "zh-tw": "zh"}
 
 _LETTER_RE = regex.compile(r"\p{L}")
+_ASCII_LETTER_RE = re.compile("[A-Za-z]")
 # One Han, kana or Hangul character carries about as much as a short word.
 _DENSE_RE = regex.compile(r"[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}]")
 _LATIN_RE = regex.compile(r"\p{sc=Latin}+")
@@ -88,6 +92,122 @@ class Detection:
 NOTHING = Detection(UNDETERMINED, 0.0)
 
 
+class _NormalizedChars(dict):  # type: ignore[type-arg]
+    """A ``str.translate`` table applying langdetect's per-character ``NGram.normalize``,
+    filled as characters are met."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = ch = NGram.normalize(chr(code))
+        return ch
+
+
+_NORMALIZED = _NormalizedChars()
+_SPACES_RE = re.compile(" {2,}")
+_ASCII_LETTERS_RE = re.compile("[A-z]")  # langdetect's own range: 'A' <= ch <= 'z'
+_FROM_COMBINING_RE = re.compile("[\u0300-\U0010ffff]")
+_LATIN_EXTENDED_ADDITIONAL_RE = re.compile("[\u1e00-\u1eff]")
+
+
+def _word_ngrams(word: str, known: dict[str, list[float]]) -> tuple[str, ...]:
+    """The n-grams langdetect takes from one normalized word (with its following space, if
+    any): NGram.add_char and NGram.get inlined, ``grams`` holding the last three characters,
+    the word starting after a space; a run of capitals ("NASA") gives none."""
+    out: list[str] = []
+    grams = " "
+    capital = False
+    for ch in word:
+        last = grams[-1]
+        if last == " ":
+            grams = " " + ch
+            capital = False
+        else:
+            grams = (grams[1:] if len(grams) >= 3 else grams) + ch
+            if not ch.isupper():
+                capital = False
+            elif last.isupper():
+                capital = True
+            if capital:
+                continue
+        if ch != " " and ch in known:
+            out.append(ch)
+        if grams[-2:] in known:
+            out.append(grams[-2:])
+        if len(grams) == 3 and grams in known:
+            out.append(grams)
+    return tuple(out)
+
+
+_WORD_NGRAMS: dict[str, tuple[str, ...]] = {}
+_WORD_NGRAMS_SIZE = 1 << 14
+
+
+class FastDetector(Detector):
+    """langdetect's ``Detector`` with its per-character work done in bulk and its sampling loop
+    inlined: the same text cleaning, the same n-grams in the same order, the same random draws
+    and the same float operations in the same order, hence the same probabilities to the last
+    bit (tests compare it with ``Detector``); on 3,000-character samples of web pages it takes
+    about 60 % of ``Detector``'s time, most of it in the random sampling itself."""
+
+    def append(self, text: str) -> None:
+        text = self.URL_RE.sub(" ", text)
+        text = self.MAIL_RE.sub(" ", text)
+        text = NGram.normalize_vi(text)
+        # langdetect keeps a character unless it is a space after a space.
+        self.text += _SPACES_RE.sub(" ", text[: self.max_text_length])
+
+    def cleaning_text(self) -> None:
+        text = self.text
+        latin = len(_ASCII_LETTERS_RE.findall(text))
+        non_latin = len(_FROM_COMBINING_RE.findall(text))
+        if latin * 2 < non_latin:
+            self.text = _ASCII_LETTERS_RE.sub("", text)
+
+    def _extract_ngrams(self) -> list[str]:
+        # NGram.add_char and NGram.get start afresh at each word, so a word's n-grams depend on
+        # the word alone (and on whether a space follows it): they are looked up per word.
+        words = self.text.translate(_NORMALIZED).split(" ")
+        known = self.word_lang_prob_map
+        result: list[str] = []
+        for k, word in enumerate(words):
+            if word:
+                key = word + " " if k + 1 < len(words) else word
+                grams = _WORD_NGRAMS.get(key)
+                if grams is None:
+                    if len(_WORD_NGRAMS) >= _WORD_NGRAMS_SIZE:
+                        _WORD_NGRAMS.clear()
+                    grams = _WORD_NGRAMS[key] = _word_ngrams(key, known)
+                result += grams
+        return result
+
+    def _detect_block(self) -> None:
+        # Detector._detect_block with _update_lang_prob and _normalize_prob inlined: the same
+        # random draws, and the same float operations in the same order.
+        self.cleaning_text()
+        ngrams = self._extract_ngrams()
+        if not ngrams:
+            raise LangDetectException(ErrorCode.CantDetectError, "No features in text.")
+        table = self.word_lang_prob_map
+        rnd = self.random
+        rnd.seed(self.seed)
+        langprob = [0.0] * len(self.langlist)
+        for _ in range(self.n_trial):
+            prob = self._init_probability()
+            weight = (self.alpha + rnd.gauss(0.0, 1.0) * self.ALPHA_WIDTH) / self.BASE_FREQ
+            i = 0
+            while True:
+                word_probs = table[rnd.choice(ngrams)]
+                prob = [p * (weight + q) for p, q in zip(prob, word_probs, strict=False)]
+                if i % 5 == 0:
+                    sump = sum(prob)
+                    prob = [p / sump for p in prob]
+                    if max(0.0, *prob) > self.CONV_THRESHOLD or i >= self.ITERATION_LIMIT:
+                        break
+                i += 1
+            for j, p in enumerate(prob):
+                langprob[j] += p / self.n_trial
+        self.langprob = langprob
+
+
 @lru_cache(maxsize=1)
 def factory() -> DetectorFactory:
     """The process's langdetect factory: profiles loaded once, in sorted order, seeded."""
@@ -110,7 +230,7 @@ def detect_text(text: str) -> Detection:
     characters). Returns :data:`NOTHING` (``und``, 0.0) when there is nothing to judge."""
     if _LETTER_RE.search(text) is None:
         return NOTHING
-    detector = factory().create()
+    detector = FastDetector(factory())
     try:
         detector.append(_without_minor_latin(text))
         ranked = detector.get_probabilities()
@@ -138,12 +258,16 @@ def prose_score(line: str) -> float:
     stripped = line.strip()
     if not stripped:
         return 0.0
-    letters = len(_LETTER_RE.findall(stripped))
+    if stripped.isascii():  # the letters of ASCII are A-Z and a-z, none of them dense
+        letters = len(_ASCII_LETTER_RE.findall(stripped))
+        weight = letters
+    else:
+        letters = len(_LETTER_RE.findall(stripped))
+        weight = letters + 2 * len(_DENSE_RE.findall(stripped))
     if not letters:
         return 0.0
-    weight = letters + 2 * len(_DENSE_RE.findall(stripped))
     score = min(weight, 400) * letters / len(stripped)
-    if len(_WORD_RE.findall(stripped)) >= 4 and _TERMINAL_RE.search(stripped):
+    if _TERMINAL_RE.search(stripped) and len(_WORD_RE.findall(stripped)) >= 4:
         score += 50.0
     return score
 

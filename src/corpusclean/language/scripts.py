@@ -70,6 +70,7 @@ _RUN_RE = regex.compile(
     "|".join(f"(?P<{s}>{_class(s)})" for s in SCRIPTS) + rf"|(?P<{OTHER}>\p{{L}}+)",
     regex.V1,
 )
+_ORDER = {s: i for i, s in enumerate((*SCRIPTS, OTHER))}  # dominant_script's tie order
 _LETTER_RE = regex.compile(r"\p{L}")
 _LETTER_MARK_RE = regex.compile(r"[\p{L}\p{M}\u30fc\uff70]")
 
@@ -113,12 +114,19 @@ def script_counts(text: str) -> Counter[str]:
     >>> script_counts("")
     Counter()
     """
+    return Counter(dict(_counts(text)))
+
+
+@lru_cache(maxsize=1 << 13)
+def _counts(text: str) -> tuple[tuple[str, int], ...]:
+    """:func:`script_counts` as items, cached per line text (language.detect and
+    language.foreign_lines both count every line)."""
     if text.isascii():
         n = sum(map(str.isalpha, text))
-        return Counter({"Latin": n}) if n else Counter()
+        return (("Latin", n),) if n else ()
     counts: Counter[str | None] = Counter(map(char_script, _LETTER_MARK_RE.findall(text)))
     counts.pop(None, None)
-    return counts  # type: ignore[return-value]
+    return tuple(counts.items())  # type: ignore[arg-type]
 
 
 def has_letters(text: str) -> bool:
@@ -139,9 +147,11 @@ def dominant_script(text_or_counts: str | Mapping[str, int] | Mapping[str, float
     counts = script_counts(text_or_counts) if isinstance(text_or_counts, str) else text_or_counts
     best: str | None = None
     best_n: float = 0
-    for script in (*SCRIPTS, OTHER):
-        n = counts.get(script, 0)
-        if n > best_n:
+    # The first script in the order of SCRIPTS with the largest positive count.
+    for script, n in counts.items():
+        if script not in _ORDER:
+            continue
+        if n > best_n or (n == best_n and best is not None and _ORDER[script] < _ORDER[best]):
             best, best_n = script, n
     return best
 
@@ -162,14 +172,14 @@ def profile(lines: Iterable[str]) -> dict[str, float]:
     >>> profile(["Hello there", "Привет"])
     {'Latin': 0.625, 'Cyrillic': 0.375}
     """
-    total: Counter[str] = Counter()
+    total: dict[str, int] = {}
     for line in lines:
-        total.update(weighted(script_counts(line)))
+        for script, count in _counts(line):
+            total[script] = total.get(script, 0) + count * WEIGHTS.get(script, 1)
     n = sum(total.values())
     if not n:
         return {}
-    order = {s: i for i, s in enumerate((*SCRIPTS, OTHER))}
-    ranked = sorted(total.items(), key=lambda kv: (-kv[1], order[kv[0]]))
+    ranked = sorted(total.items(), key=lambda kv: (-kv[1], _ORDER[kv[0]]))
     return {s: round(c / n, 4) for s, c in ranked}
 
 
@@ -203,11 +213,15 @@ def foreign_share(counts: Mapping[str, int], own: Collection[str]) -> float:
     >>> foreign_share(script_counts("Xi Jinping (习近平) said"), {"Latin"})
     0.4091
     """
-    counts = weighted(counts)
-    total = sum(counts.values())
+    total = foreign = 0
+    for script, n in counts.items():
+        n *= WEIGHTS.get(script, 1)
+        total += n
+        if script not in own:
+            foreign += n
     if not total:
         return 0.0
-    return round(sum(n for s, n in counts.items() if s not in own) / total, 4)
+    return round(foreign / total, 4)
 
 
 @lru_cache(maxsize=4096)
