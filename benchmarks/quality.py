@@ -332,6 +332,11 @@ def render_docs(
         for t in TASKS
     )
     out.append(f"| **corpusclean {__version__}** | {ours} |")
+    out += [
+        "",
+        "The learned line model (`boilerplate.layout`): features, training, cross-validated",
+        "figures and limits are in [line_model.md](line_model.md).",
+    ]
     return "\n".join(out) + "\n"
 
 
