@@ -71,6 +71,13 @@ def test_removals_carry_the_reason_and_evidence():
     assert all(r.detail for r in dec.removed)
 
 
+def test_pages_read_from_html_are_left_to_the_dom_filter():
+    text = "\n".join(NAV_TOP + PARAS + NAV_BOTTOM)
+    html_doc = Document.from_text(text, meta={"dom": {"schema": 1}})
+    assert FILTER(html_doc).action == "keep"
+    assert LayoutBoilerplate(skip_html=False)(html_doc).action == "rewrite"
+
+
 @pytest.mark.parametrize(
     "inside",
     [

@@ -495,15 +495,20 @@ class LayoutBoilerplate:
     ``threshold`` overrides the model's decision threshold on the content probability (lower
     removes less); ``model`` names another model file. The filter is run until a round removes
     nothing (at most ``max_rounds`` rounds; on the benchmark pages it takes one to fourteen), so
-    it is idempotent. Documents with fewer than ``min_lines`` non-blank lines are left alone.
+    it is idempotent. Documents with fewer than ``min_lines`` non-blank lines are left alone, and
+    so are pages read from HTML when ``skip_html`` is set: the model learned from plain-text dumps,
+    and ``html.dom_boilerplate`` has already chosen their main region from the DOM.
     """
 
     threshold: float = -1.0
     model: str = ""
     min_lines: int = 3
     max_rounds: int = 100
+    skip_html: bool = True
 
     def __call__(self, doc: Document) -> Decision:
+        if self.skip_html and "dom" in doc.meta:
+            return keep()
         model = load_model(self.model or None)
         thr = model.threshold if self.threshold < 0 else self.threshold
         live = [i for i, _ in doc.content_lines()]
