@@ -64,12 +64,12 @@ def job_floor(inp: Path, out: Path) -> dict:
     return {"documents": docs, "library": lib}
 
 
-def job_corpusclean(inp: Path, out: Path, workers: int = 1) -> dict:
+def job_corpusclean(inp: Path, out: Path, workers: int = 1, shard_mb: float = 8) -> dict:
     from corpusclean import _json
     from corpusclean.runner import clean_directory
 
     t0 = time.perf_counter()
-    summary = clean_directory(inp, out, workers=workers)
+    summary = clean_directory(inp, out, workers=workers, shard_bytes=int(shard_mb * 1024 * 1024))
     return {
         "inner_wall_s": time.perf_counter() - t0,
         "documents": summary.stats.counts["documents.in"],
@@ -119,11 +119,13 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-def measure(job: str, inp: Path, out: Path, size: int, *, workers: int = 1, python: str = sys.executable) -> dict:
+def measure(job: str, inp: Path, out: Path, size: int, *, workers: int = 1, python: str = sys.executable,
+            shard_mb: float = 8) -> dict:
     """Run one job in a subprocess; wall and CPU time, peak resident memory of its tree."""
     shutil.rmtree(out, ignore_errors=True)
     result_file = out.with_suffix(".result.json")
-    cmd = [python, str(Path(__file__).resolve()), "--job", job, str(inp), str(out), "--workers", str(workers)]
+    cmd = [python, str(Path(__file__).resolve()), "--job", job, str(inp), str(out), "--workers", str(workers),
+           "--shard-mb", str(shard_mb)]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd)
@@ -181,11 +183,14 @@ def main() -> None:
     ap.add_argument("--datatrove-python", default=sys.executable, help="the Python that has datatrove installed")
     ap.add_argument("--workdir", type=Path, default=None, help="where to build the corpus (default: a temporary dir)")
     ap.add_argument("--json", type=Path, default=None, help="write the figures to this file")
+    ap.add_argument("--shard-mb", type=float, default=8.0,
+                    help="input per shard of the pool runs in MiB (default: 8, as the CLI); the "
+                    "corpus must hold several shards for the workers to share the work")
     ap.add_argument("--job", nargs=3, metavar=("NAME", "IN", "OUT"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.job:
         name, inp, out = args.job[0], Path(args.job[1]), Path(args.job[2])
-        kwargs = {"workers": args.workers[0]} if name == "corpusclean" else {}
+        kwargs = {"workers": args.workers[0], "shard_mb": args.shard_mb} if name == "corpusclean" else {}
         info = JOBS[name](inp, out, **kwargs)
         out.with_suffix(".result.json").write_text(json.dumps(info))
         return
@@ -207,7 +212,7 @@ def main() -> None:
                                 python=args.datatrove_python))
         if "pool" in only:
             for n in args.workers:
-                row = measure("corpusclean", corpus, work / f"pool{n}", size, workers=n)
+                row = measure("corpusclean", corpus, work / f"pool{n}", size, workers=n, shard_mb=args.shard_mb)
                 rows.append({**row, "job": "pool"})
         report(rows)
         if args.json:
