@@ -204,11 +204,3 @@ def clean_text(text: str, pipeline: Pipeline | None = None, *, id: str = "") -> 
     """Clean one text with ``pipeline`` (default pipeline if none)."""
     pipeline = pipeline or Pipeline.default()
     return pipeline.run(Document.from_text(text, id=id))
-
-
-def output_is_writable(path: Path) -> bool:
-    """Whether ``path`` (or its nearest existing parent) is writable."""
-    p = path
-    while not p.exists() and p != p.parent:
-        p = p.parent
-    return os.access(p, os.W_OK)

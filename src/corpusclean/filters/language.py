@@ -344,31 +344,26 @@ class ForeignLines:
             if lines[i].kind is not Kind.FOREIGN:
                 i += 1
                 continue
-            start = end = i
-            edge = False
-            j = i - 1
-            while True:
-                if j < 0:
-                    edge = True
-                    break
-                if not self._joins(texts, lines, j, language, budget):
-                    break
-                if lines[j].kind in (Kind.FOREIGN, Kind.WEAK):
-                    start = j
-                j -= 1
-            j = i + 1
-            while True:
-                if j >= n:
-                    edge = True
-                    break
-                if not self._joins(texts, lines, j, language, budget):
-                    break
-                if lines[j].kind in (Kind.FOREIGN, Kind.WEAK):
-                    end = j
-                j += 1
-            runs.append((start, end, edge))
+            start, _, edge_before = self._grow(texts, lines, i, -1, language, budget)
+            end, j, edge_after = self._grow(texts, lines, i, 1, language, budget)
+            runs.append((start, end, edge_before or edge_after))
             i = j
         return runs
+
+    def _grow(
+        self, texts: Sequence[str], lines: list[_Line], i: int, step: int, language: str,
+        budget: list[int],
+    ) -> tuple[int, int, bool]:
+        """Walk from line ``i`` by ``step`` while lines join the run: the furthest foreign or weak
+        line reached (``i`` if none), where the walk stopped, and whether it reached an edge."""
+        far, j = i, i + step
+        while 0 <= j < len(lines):
+            if not self._joins(texts, lines, j, language, budget):
+                return far, j, False
+            if lines[j].kind in (Kind.FOREIGN, Kind.WEAK):
+                far = j
+            j += step
+        return far, j, True
 
     def _joins(
         self, texts: Sequence[str], lines: list[_Line], j: int, language: str, budget: list[int]
