@@ -2,12 +2,14 @@
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from corpusclean.document import Document
 from corpusclean.filters import BUILTINS, DEFAULT_STEPS
+from corpusclean.filters import layout
 from corpusclean.filters.encoding import Normalize
 from corpusclean.filters.layout import (
     CONTEXT_FEATURES,
@@ -233,3 +235,100 @@ def test_beats_keeping_everything_on_a_sample_of_bench_pages():
                     content_right += i not in gone
     assert right / total > 0.8
     assert content_right / content_total > 0.75
+
+
+# -- the vectorized path equals the reference to the last bit ----------------------------------
+
+
+def reference_counts(text: str) -> tuple[int, int, int, int, str, int]:
+    """line_shape's character counts the plain way: one str method call per character."""
+    text = text.strip()
+    letters = digits = upper = punct = 0
+    for ch in text:
+        if ch.isalpha():
+            letters += 1
+            upper += ch.isupper()
+        elif ch.isdigit():
+            digits += 1
+        elif not ch.isspace():
+            punct += 1
+    first = next((ch for ch in text if ch.isalpha() or ch.isdigit()), "")
+    sentences = sum(
+        1 for i, ch in enumerate(text)
+        if ch in ".!?…。！？।॥۔؟።՝" and (i + 1 == len(text) or text[i + 1] == " ")
+    )
+    return letters, digits, upper, punct, first, sentences
+
+
+SHAPE_CASES = [
+    "Ⓐbc ²³ ½ done.", "İstanbul ǅ ﬁ ß STRASSE", "\u0301a", "x.\u00a0y", "a. b! c?", "…",
+    "www.example.com/x", "mail me: a.b@c.org", "visit example.de today", "12:30 2024-01-05",
+    "新闻 2024年3月5日。", "ภาษาไทย", "- item one", "(3) third", "",
+]
+
+
+@pytest.mark.parametrize("text", SHAPE_CASES)
+def test_line_shape_counts_equal_the_per_character_reference(text):
+    check_shape_counts(text)
+
+
+@given(st.text(max_size=80))
+def test_line_shape_counts_equal_the_reference_on_any_text(text):
+    check_shape_counts(text)
+
+
+def check_shape_counts(text: str) -> None:
+    s = line_shape(text)
+    letters, digits, upper, punct, first, sentences = reference_counts(text)
+    chars = len(text.strip())
+    assert s.digit_share == (digits / chars if chars else 0.0)
+    assert s.upper_share == (upper / letters if letters else 0.0)
+    assert s.punct_share == (punct / chars if chars else 0.0)
+    assert s.sentences == sentences
+    assert s.starts_lower == (bool(text.strip()) and (
+        first.islower() or text.strip()[0] in ",;，、；،" or text.strip()[0] in ".)]"))
+    assert s.link_like == (layout._URL_RE.search(text.strip()) is not None)
+
+
+def reference_scores(texts: list[str]) -> list[float]:
+    return load_model().score_rows(document_features(texts))
+
+
+def assert_columns_equal_reference(texts: list[str], live: list[int]) -> None:
+    columns = layout.LineColumns(texts)
+    cols = columns.features(np.array(live, dtype=np.int64))
+    rows = document_features([texts[i] for i in live])
+    for name in FEATURES:
+        assert cols[name].tolist() == [r[name] for r in rows], name
+    scores = layout.score_columns(load_model(), cols, len(live)).tolist()
+    assert scores == reference_scores([texts[i] for i in live])
+
+
+@given(docs, st.randoms(use_true_random=False))
+def test_columns_and_scores_equal_the_reference(lines, rnd):
+    texts = [ln for ln in lines if ln.strip()]
+    if not texts:
+        return
+    assert_columns_equal_reference(texts, list(range(len(texts))))
+    live = sorted(rnd.sample(range(len(texts)), rnd.randint(1, len(texts))))
+    assert_columns_equal_reference(texts, live)
+
+
+@pytest.mark.skipif(not BENCH.is_dir(), reason="benchmark data not beside the repository")
+def test_columns_and_scores_equal_the_reference_on_bench_pages():
+    recs = [json.loads(x) for x in (BENCH / "manifest.jsonl").open(encoding="utf-8")][::40]
+    for rec in recs:
+        rows = [json.loads(x) for x in (BENCH / f"{rec['name']}.labels.jsonl").open(encoding="utf-8")]
+        texts = [r["text"] for r in rows if r["text"].strip()]
+        if texts:
+            assert_columns_equal_reference(texts, list(range(len(texts))))
+            assert_columns_equal_reference(texts, list(range(0, len(texts), 3)))
+
+
+def test_tree_arrays_margins_equal_the_tree_walk():
+    model = load_model()
+    texts = [*NAV_TOP, *PARAS, *NAV_BOTTOM]
+    rows = document_features(texts)
+    cols = {name: np.array([r[name] for r in rows]) for name in FEATURES}
+    margins = layout.TreeArrays(model.pass1).margins(cols, len(rows)).tolist()
+    assert margins == [model.pass1.margin(r) for r in rows]

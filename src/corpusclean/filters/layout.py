@@ -15,7 +15,10 @@ the document and how much it shares with the first line (often the page title).
 
 The model (``models/line_model.json``, trained by ``benchmarks/train_line_model.py``) is two
 passes of small gradient-boosted trees: the second pass adds the first pass's scores of the
-neighbouring lines, so decisions come in runs, as boilerplate does. Inference is pure Python.
+neighbouring lines, so decisions come in runs, as boilerplate does. The filter scores all lines of
+a document at once with numpy (:class:`LineColumns`, :class:`TreeArrays`); the per-row functions
+(:func:`document_features`, :meth:`Trees.margin`) are the reference the training script uses, and
+both give the same numbers to the last bit.
 
 The filter is applied until nothing more is removed, so its output is a fixpoint: running it
 again on its own output removes nothing (the model is trained on clean articles too, so this
@@ -33,10 +36,11 @@ import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import regex
 
 from ..decision import Decision, keep, remove_lines
@@ -58,6 +62,14 @@ _WORD_RE = regex.compile(rf"[^\W\d_{_SEG}][^\W_{_SEG}]*")
 _URL_RE = regex.compile(
     r"(?:https?://|www\.)\S|(?<![\w.+-])[\w.+-]++@[\w-]++\.[\w.]|(?<![\w-])[\w-]++\.(?:com|org|net|de|uk)\b"
 )
+
+
+def _maybe_link(text: str) -> bool:
+    """False when ``_URL_RE`` cannot match: each of its forms needs one of these substrings."""
+    return "://" in text or "www." in text or "@" in text or any(
+        tld in text for tld in (".com", ".org", ".net", ".de", ".uk"))
+
+
 _SEPARATOR_RE = regex.compile(r"\s[|/·•»›>→]\s|[|»›→]|\s-\s")
 _DATE_RE = regex.compile(
     r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b(?:1[89]|20)\d\d\b|\d{4}年|\d{1,2}月\d{1,2}日"
@@ -151,6 +163,29 @@ class LineShape:
         return self.tokens < 6
 
 
+class _CharClasses(dict):
+    """``str.translate`` table naming each character's class for :func:`line_shape`'s counts:
+    ``U`` an uppercase letter, ``L`` another letter, ``D`` a digit, ``S`` a space, ``P`` anything
+    else (as ``str.isalpha``, ``isupper``, ``isdigit`` and ``isspace`` say, in that order).
+    Filled on demand, one entry per code point met."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        if ch.isalpha():
+            cls = "U" if ch.isupper() else "L"
+        else:
+            cls = "D" if ch.isdigit() else "S" if ch.isspace() else "P"
+        self[code] = cls
+        return cls
+
+
+_CHAR_CLASSES = _CharClasses()
+_LETTER_OR_DIGIT = regex.compile("[ULD]")
+_SENTENCE_END_RE = regex.compile(
+    "[" + regex.escape("".join(sorted(_TERMINAL))) + r"](?= |\Z)"
+)
+
+
 @lru_cache(maxsize=1 << 16)
 def line_shape(text: str) -> LineShape:
     """Measure one line (cached: the filter measures the same lines in each of its rounds).
@@ -161,23 +196,19 @@ def line_shape(text: str) -> LineShape:
     """
     text = text.strip()
     chars = len(text)
-    toks = TOKEN_RE.findall(text.casefold())
-    seg = sum(1 for t in toks if _SEG_RE.match(t))
+    folded = text.casefold()
+    toks = TOKEN_RE.findall(folded)
     words = _WORD_RE.findall(text)
-    letters = digits = upper = punct = 0
-    for ch in text:
-        if ch.isalpha():
-            letters += 1
-            upper += ch.isupper()
-        elif ch.isdigit():
-            digits += 1
-        elif not ch.isspace():
-            punct += 1
+    classes = text.translate(_CHAR_CLASSES)
+    digits = classes.count("D")
+    upper = classes.count("U")
+    letters = upper + classes.count("L")
+    first = _LETTER_OR_DIGIT.search(classes)
+    first_letter = text[first.start()] if first else ""
     stripped = text.rstrip()
     while stripped and stripped[-1] in _CLOSERS:
         stripped = stripped[:-1]
     last = stripped[-1:] if stripped else ""
-    first_letter = next((ch for ch in text if ch.isalpha() or ch.isdigit()), "")
     cased = [w for w in words if w[0].isupper() or w[0].islower()]
     title = sum(1 for w in cased if w[0].isupper())
     func = sum(1 for w in words if w.casefold() in FUNCTION_WORDS)
@@ -193,21 +224,22 @@ def line_shape(text: str) -> LineShape:
         and (first_letter.islower() or text[0] in _COMMAS or text[0] in ".)]"),
         digit_share=digits / chars if chars else 0.0,
         upper_share=upper / letters if letters else 0.0,
-        punct_share=punct / chars if chars else 0.0,
+        punct_share=classes.count("P") / chars if chars else 0.0,
         titlecase_share=title / len(cased) if cased else 0.0,
         function_share=func / len(words) if words else 0.0,
-        comma_rate=sum(1 for ch in text if ch in _COMMAS) / n_tok if n_tok else 0.0,
-        link_like=_URL_RE.search(text) is not None,
+        comma_rate=sum(text.count(c) for c in _COMMAS) / n_tok if n_tok else 0.0,
+        link_like=_maybe_link(text) and _URL_RE.search(text) is not None,
         separators=len(_SEPARATOR_RE.findall(text)),
-        date_like=_DATE_RE.search(text) is not None,
-        time_like=_TIME_RE.search(text) is not None,
-        segmented_share=seg / n_tok if n_tok else 0.0,
-        mean_word_len=sum(len(w) for w in words) / len(words) if words else 0.0,
-        bullet=_BULLET_RE.match(text) is not None,
-        sentences=sum(
-            1 for i, ch in enumerate(text)
-            if ch in _TERMINAL and (i + 1 == chars or text[i + 1] == " ")
+        # Both need a decimal digit, and every decimal digit is a digit to str.isdigit.
+        date_like=digits > 0 and _DATE_RE.search(text) is not None,
+        time_like=digits > 0 and _TIME_RE.search(text) is not None,
+        # Every unspaced-script character is a token of its own.
+        segmented_share=(
+            len(_SEG_RE.findall(folded)) / n_tok if n_tok and max(folded) >= _SEG[0] else 0.0
         ),
+        mean_word_len=sum(map(len, words)) / len(words) if words else 0.0,
+        bullet=_BULLET_RE.match(text) is not None,
+        sentences=len(_SENTENCE_END_RE.findall(text)),
         copyright="©" in text or "(c)" in text.casefold(),
         key=" ".join(toks),
     )
@@ -441,6 +473,11 @@ class LineModel:
         return {"meta": dict(self.meta), "threshold": self.threshold, "pass1": self.pass1.to_json(),
                 "pass2": self.pass2.to_json() if self.pass2 else None}
 
+    @cached_property
+    def arrays(self) -> tuple[TreeArrays, TreeArrays | None]:
+        """Both passes as :class:`TreeArrays` (built once per loaded model)."""
+        return TreeArrays(self.pass1), TreeArrays(self.pass2) if self.pass2 else None
+
     def score_rows(self, rows: Sequence[Mapping[str, float]]) -> list[float]:
         """Content probability of every line from its pass-one feature rows."""
         p1 = [self.pass1.predict(r) for r in rows]
@@ -463,6 +500,229 @@ def load_model(path: str | None = None) -> LineModel:
     """Load the line model shipped with the package (or one at ``path``)."""
     p = Path(path) if path else MODEL_PATH
     return LineModel.from_json(json.loads(p.read_text(encoding="utf-8")))
+
+
+# ---------------------------------------------------------------------------------------------
+# Vectorized inference: the same features and scores, a column per feature.
+#
+# The filter reruns the model until a round removes nothing, so it scores most lines several
+# times. ``document_features`` and ``Trees.margin`` above are the reference (training uses them);
+# the functions below compute the same numbers for all lines at once with numpy, with the same
+# float operations in the same order (integer ratios are exact divisions of doubles, logarithms
+# come from ``math.log1p``, tree margins are summed left to right), so the two agree to the last
+# bit (``tests/filters/test_layout.py`` compares them).
+
+_LOG1P = np.log1p(np.zeros(0))
+
+
+def _log_ints(values: np.ndarray) -> np.ndarray:
+    """``math.log1p`` of non-negative integers, looked up in a table grown on demand."""
+    global _LOG1P
+    top = int(values.max()) if values.size else 0
+    if top >= (1 << 22):
+        return np.array([math.log1p(v) for v in values.tolist()])
+    if top >= len(_LOG1P):
+        size = max(top + 1, 2 * len(_LOG1P), 1024)
+        _LOG1P = np.array([math.log1p(k) for k in range(size)])
+    return _LOG1P[values]
+
+
+# The pass-one features that depend on a line alone, in the order of FEATURES.
+_SHAPE_FEATURES = FEATURES[:FEATURES.index("rel_pos")]
+
+
+def _shape_row(s: LineShape) -> tuple[float, ...]:
+    return (
+        _log(s.chars), _log(s.tokens), float(s.end_terminal), float(s.end_colon),
+        float(s.end_comma), float(s.starts_lower), s.digit_share, s.upper_share, s.punct_share,
+        s.titlecase_share, s.function_share, s.comma_rate, float(s.link_like),
+        float(s.separators), float(s.date_like), float(s.time_like), s.segmented_share,
+        s.mean_word_len, float(s.bullet), float(s.sentences), float(s.copyright),
+    )
+
+
+class LineColumns:
+    """The per-line facts of one document's lines as arrays, measured once; ``features(live)``
+    gives the pass-one feature columns of any subset of them, as if the others were absent."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        shapes = [line_shape(t) for t in texts]
+        self.shapes = shapes
+        self.shape = np.array([_shape_row(s) for s in shapes], dtype=np.float64).reshape(
+            len(shapes), len(_SHAPE_FEATURES))
+        self.chars = np.array([s.chars for s in shapes], dtype=np.int64)
+        self.prose = np.array([s.is_prose for s in shapes], dtype=bool)
+        self.short = np.array([s.is_short for s in shapes], dtype=bool)
+        self.open = np.array([not s.end_terminal and s.tokens > 0 for s in shapes], dtype=bool)
+        self.lower = np.array([s.starts_lower for s in shapes], dtype=bool)
+        ids: dict[str, int] = {}
+        self.key = np.array([ids.setdefault(s.key, len(ids)) for s in shapes], dtype=np.int64)
+        self._overlap: tuple[int, np.ndarray] | None = None
+
+    def _title_overlap(self, first: int) -> np.ndarray:
+        """Each line's share of tokens found in line ``first`` (the title), for all lines."""
+        if self._overlap is None or self._overlap[0] != first:
+            title = set(self.shapes[first].key.split())
+            col = []
+            for s in self.shapes:
+                toks = s.key.split()
+                col.append(sum(1 for t in toks if t in title) / len(toks) if toks else 0.0)
+            self._overlap = (first, np.array(col, dtype=np.float64))
+        return self._overlap[1]
+
+    def features(self, live: np.ndarray) -> dict[str, np.ndarray]:
+        """Pass-one feature columns of the lines ``live`` (positions, ascending, at least one),
+        by name."""
+        n = len(live)
+        cols = dict(zip(_SHAPE_FEATURES, self.shape[live].T, strict=True))
+        chars, prose, short = self.chars[live], self.prose[live], self.short[live]
+        pos = np.arange(n)
+        total_chars = int(chars.sum()) or 1
+        prose_chars = np.where(prose, chars, 0)
+        total_prose = int(prose_chars.sum())
+        prose_at = np.flatnonzero(prose)
+        first_prose = int(prose_at[0]) if prose_at.size else n
+        last_prose = int(prose_at[-1]) if prose_at.size else -1
+        key = self.key[live]
+        repeats = np.bincount(key)[key]
+        # Distances to the nearest prose line above and below (n when there is none).
+        marks = np.where(prose, pos, -1)
+        above = np.concatenate(([-1], np.maximum.accumulate(marks)[:-1]))
+        up = np.where(above >= 0, pos - above, n)
+        marks = np.where(prose, pos, n)
+        below = np.concatenate((np.minimum.accumulate(marks[::-1])[::-1][1:], [n]))
+        down = np.where(below < n, below - pos, n)
+        # Runs of short lines: the length of the run a short line belongs to, else 0.
+        starts = short & ~np.concatenate(([False], short[:-1]))
+        run_id = np.cumsum(starts)
+        lengths = np.bincount(run_id[short], minlength=int(run_id[-1]) + 1)
+        run = np.where(short, lengths[run_id], 0)
+        prefix = np.concatenate(([0], np.cumsum(prose)))
+
+        def window(w: int) -> np.ndarray:
+            lo, hi = np.maximum(0, pos - w), np.minimum(n, pos + w + 1)
+            return (prefix[hi] - prefix[lo] - prose) / np.maximum(1, hi - lo - 1)
+
+        chars_before = np.concatenate(([0], np.cumsum(chars)[:-1]))
+        prose_before = np.concatenate(([0], np.cumsum(prose_chars)[:-1]))
+        log_chars = cols["log_chars"]
+        overlap = self._title_overlap(int(live[0]))[live]
+        overlap[0] = 0.0  # the title itself
+
+        cols.update({
+            "rel_pos": pos / n,
+            "log_from_start": _log_ints(pos),
+            "log_to_end": _log_ints(n - 1 - pos),
+            "chars_before": chars_before / total_chars,
+            "prose_before": prose_before / total_prose if total_prose else np.zeros(n),
+            "prose_after": ((total_prose - prose_before - prose_chars) / total_prose
+                            if total_prose else np.zeros(n)),
+            "before_first_prose": (pos < first_prose).astype(np.float64),
+            "after_last_prose": (pos > last_prose).astype(np.float64),
+            "log_repeats": _log_ints(repeats - 1),
+            "title_overlap": overlap,
+            "prev_log_chars": _shifted(log_chars, 1),
+            "next_log_chars": _shifted(log_chars, -1),
+            "prev2_log_chars": _shifted(log_chars, 2),
+            "next2_log_chars": _shifted(log_chars, -2),
+            "prev_prose": _shifted(prose.astype(np.float64), 1),
+            "next_prose": _shifted(prose.astype(np.float64), -1),
+            "prose_window3": window(3),
+            "prose_window10": window(10),
+            "log_up_to_prose": _log_ints(up),
+            "log_down_to_prose": _log_ints(down),
+            "log_short_run": _log_ints(run),
+            "log_doc_lines": np.full(n, _log(n)),
+            "doc_prose_share": np.full(n, total_prose / total_chars),
+            "prev_open": np.concatenate(([False], self.open[live][:-1])).astype(np.float64),
+            "next_continues": np.concatenate((self.lower[live][1:], [False])).astype(np.float64),
+            "is_prose": prose.astype(np.float64),
+        })
+        return cols
+
+
+def _shifted(col: np.ndarray, by: int) -> np.ndarray:
+    """``col`` moved ``by`` places down (up when negative), -1.0 where nothing was."""
+    n = len(col)
+    out = np.full(n, -1.0)
+    if by > 0 and n > by:
+        out[by:] = col[:-by]
+    elif by < 0 and n > -by:
+        out[:by] = col[-by:]
+    return out
+
+
+def context_columns(p1: np.ndarray) -> dict[str, np.ndarray]:
+    """:func:`context_features` as columns."""
+    n = len(p1)
+    pos = np.arange(n)
+    prefix = np.concatenate(([0.0], np.cumsum(p1)))
+
+    def mean(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        lo, hi = np.maximum(0, lo), np.minimum(n, hi)
+        span = hi - lo
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out = (prefix[hi] - prefix[lo]) / span
+        return np.where(span > 0, out, -1.0)
+
+    padded_hi = np.concatenate((np.full(5, -np.inf), p1, np.full(5, -np.inf)))
+    padded_lo = np.concatenate((np.full(5, np.inf), p1, np.full(5, np.inf)))
+    windows = np.lib.stride_tricks.sliding_window_view
+    return {
+        "p1": p1,
+        "p1_prev": _shifted(p1, 1),
+        "p1_next": _shifted(p1, -1),
+        "p1_prev2": _shifted(p1, 2),
+        "p1_next2": _shifted(p1, -2),
+        "p1_mean2": mean(pos - 2, pos + 3),
+        "p1_mean5": mean(pos - 5, pos + 6),
+        "p1_mean15": mean(pos - 15, pos + 16),
+        "p1_max5": windows(padded_hi, 11).max(axis=1) if n else np.zeros(0),
+        "p1_min5": windows(padded_lo, 11).min(axis=1) if n else np.zeros(0),
+        "p1_before": mean(np.zeros(n, dtype=np.int64), pos),
+        "p1_after": mean(pos + 1, np.full(n, n)),
+    }
+
+
+class TreeArrays:
+    """:class:`Trees` as arrays, to score many lines at once (:meth:`Trees.margin` for each)."""
+
+    def __init__(self, trees: Trees) -> None:
+        self.names = trees.names
+        self.depth = trees.depth
+        self.bias = trees.bias
+        self.internal = (1 << trees.depth) - 1
+        self.feats = np.array([t[0] for t in trees.trees], dtype=np.intp)
+        self.thresholds = np.array([t[1] for t in trees.trees], dtype=np.float64)
+        self.leaves = np.array([t[2] for t in trees.trees], dtype=np.float64)
+
+    def margins(self, cols: Mapping[str, np.ndarray], n: int) -> np.ndarray:
+        x = np.zeros((n, len(self.names)))
+        for j, name in enumerate(self.names):
+            if name in cols:
+                x[:, j] = cols[name]
+        t = np.arange(len(self.feats))[None, :]
+        rows = np.arange(n)[:, None]
+        node = np.zeros((n, len(self.feats)), dtype=np.intp)
+        for _ in range(self.depth):
+            value = x[rows, self.feats[t, node]]
+            node = 2 * node + 2 - (value <= self.thresholds[t, node])
+        leaf = self.leaves[t, node - self.internal]
+        # Summed left to right from the bias, as Trees.margin does (cumsum is sequential).
+        return np.cumsum(np.concatenate((np.full((n, 1), self.bias), leaf), axis=1), axis=1)[:, -1]
+
+    def predict(self, cols: Mapping[str, np.ndarray], n: int) -> np.ndarray:
+        return np.array([1.0 / (1.0 + math.exp(-m)) if m > -30 else 0.0
+                         for m in self.margins(cols, n).tolist()])
+
+
+def score_columns(model: LineModel, cols: Mapping[str, np.ndarray], n: int) -> np.ndarray:
+    """:meth:`LineModel.score_rows` on feature columns."""
+    pass1, pass2 = model.arrays
+    p1 = pass1.predict(cols, n)
+    if pass2 is None:
+        return p1
+    return pass2.predict({**cols, **context_columns(p1)}, n)
 
 
 def explain(row: Mapping[str, float]) -> str:
@@ -488,6 +748,10 @@ def explain(row: Mapping[str, float]) -> str:
     return ", ".join(parts)
 
 
+_EXPLAINED = ("log_tokens", "link_like", "separators", "date_like", "time_like", "log_repeats",
+              "before_first_prose", "after_last_prose", "log_short_run", "prose_window3")
+
+
 @dataclass(frozen=True)
 class LayoutBoilerplate:
     """Remove boilerplate lines with the learned layout model (reason ``boilerplate.layout``).
@@ -511,25 +775,29 @@ class LayoutBoilerplate:
             return keep()
         model = load_model(self.model or None)
         thr = model.threshold if self.threshold < 0 else self.threshold
-        live = [i for i, _ in doc.content_lines()]
+        live_lines = [i for i, _ in doc.content_lines()]
+        if len(live_lines) < self.min_lines:
+            return keep()
+        columns = LineColumns([doc.lines[i].text for i in live_lines])
+        live = np.arange(len(live_lines))
         reasons: dict[int, str] = {}
         details: dict[int, str] = {}
         for _ in range(self.max_rounds):
             if len(live) < self.min_lines:
                 break
-            rows = document_features([doc.lines[i].text for i in live])
-            probs = model.score_rows(rows)
-            gone = [k for k, p in enumerate(probs) if p < thr]
-            if not gone:
+            cols = columns.features(live)
+            probs = score_columns(model, cols, len(live))
+            gone = np.flatnonzero(probs < thr)
+            if not gone.size:
                 break
-            if len(gone) == len(live):
+            if gone.size == len(live):
                 # Never empty a document: it is the drop filters' job to judge a whole page.
                 break
-            for k in gone:
-                reasons[live[k]] = REASON
-                details[live[k]] = f"{explain(rows[k])} (p={probs[k]:.2f})"
-            gone_set = set(gone)
-            live = [i for k, i in enumerate(live) if k not in gone_set]
+            for k in gone.tolist():
+                row = {name: float(cols[name][k]) for name in _EXPLAINED}
+                reasons[live_lines[live[k]]] = REASON
+                details[live_lines[live[k]]] = f"{explain(row)} (p={probs[k]:.2f})"
+            live = np.delete(live, gone)
         if not reasons:
             return keep()
         return remove_lines(doc, reasons, details)
