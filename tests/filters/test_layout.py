@@ -264,6 +264,7 @@ SHAPE_CASES = [
     "Ⓐbc ²³ ½ done.", "İstanbul ǅ ﬁ ß STRASSE", "\u0301a", "x.\u00a0y", "a. b! c?", "…",
     "www.example.com/x", "mail me: a.b@c.org", "visit example.de today", "12:30 2024-01-05",
     "新闻 2024年3月5日。", "ภาษาไทย", "- item one", "(3) third", "",
+    "Ǆemal ǅ ǆ and The Of", "a,b;c，d、e；f،", "ﬁne ΣΑΣ ß",
 ]
 
 
@@ -288,6 +289,14 @@ def check_shape_counts(text: str) -> None:
     assert s.starts_lower == (bool(text.strip()) and (
         first.islower() or text.strip()[0] in ",;，、；،" or text.strip()[0] in ".)]"))
     assert s.link_like == (layout._URL_RE.search(text.strip()) is not None)
+    words = layout._WORD_RE.findall(text.strip())
+    cased = [w for w in words if w[0].isupper() or w[0].islower()]
+    title = sum(1 for w in cased if w[0].isupper())
+    func = sum(1 for w in words if w.casefold() in layout.FUNCTION_WORDS)
+    commas = sum(1 for ch in text.strip() if ch in ",;，、；،")
+    assert s.titlecase_share == (title / len(cased) if cased else 0.0)
+    assert s.function_share == (func / len(words) if words else 0.0)
+    assert s.comma_rate == (commas / s.tokens if s.tokens else 0.0)
 
 
 def reference_scores(texts: list[str]) -> list[float]:

@@ -38,7 +38,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import regex
@@ -62,12 +62,8 @@ _WORD_RE = regex.compile(rf"[^\W\d_{_SEG}][^\W_{_SEG}]*")
 _URL_RE = regex.compile(
     r"(?:https?://|www\.)\S|(?<![\w.+-])[\w.+-]++@[\w-]++\.[\w.]|(?<![\w-])[\w-]++\.(?:com|org|net|de|uk)\b"
 )
-
-
-def _maybe_link(text: str) -> bool:
-    """False when ``_URL_RE`` cannot match: each of its forms needs one of these substrings."""
-    return "://" in text or "www." in text or "@" in text or any(
-        tld in text for tld in (".com", ".org", ".net", ".de", ".uk"))
+# Each form of _URL_RE needs one of these: a cheap search rules most lines out.
+_LINK_HINT_RE = regex.compile(r"://|www\.|@|\.(?:com|org|net|de|uk)")
 
 
 _SEPARATOR_RE = regex.compile(r"\s[|/·•»›>→]\s|[|»›→]|\s-\s")
@@ -125,8 +121,7 @@ CONTEXT_FEATURES: tuple[str, ...] = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class LineShape:
+class LineShape(NamedTuple):
     """What one line looks like on its own (the part of the features that ignores context)."""
 
     chars: int
@@ -165,21 +160,35 @@ class LineShape:
 
 class _CharClasses(dict):
     """``str.translate`` table naming each character's class for :func:`line_shape`'s counts:
-    ``U`` an uppercase letter, ``L`` another letter, ``D`` a digit, ``S`` a space, ``P`` anything
-    else (as ``str.isalpha``, ``isupper``, ``isdigit`` and ``isspace`` say, in that order).
-    Filled on demand, one entry per code point met."""
+    ``U`` an uppercase letter, ``L`` another letter, ``D`` a digit, ``S`` a space, ``C`` a comma,
+    ``P`` anything else (as ``str.isalpha``, ``isupper``, ``isdigit`` and ``isspace`` say, in
+    that order). Filled on demand, one entry per code point met."""
 
     def __missing__(self, code: int) -> str:
         ch = chr(code)
         if ch.isalpha():
             cls = "U" if ch.isupper() else "L"
+        elif ch.isdigit():
+            cls = "D"
         else:
-            cls = "D" if ch.isdigit() else "S" if ch.isspace() else "P"
+            cls = "S" if ch.isspace() else "C" if ch in _COMMAS else "P"
+        self[code] = cls
+        return cls
+
+
+class _CharCases(dict):
+    """``str.translate`` table: ``U`` for an uppercase character, ``l`` for a lowercase one,
+    ``o`` for any other (``str.isupper`` and ``str.islower`` of the character)."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        cls = "U" if ch.isupper() else "l" if ch.islower() else "o"
         self[code] = cls
         return cls
 
 
 _CHAR_CLASSES = _CharClasses()
+_CHAR_CASES = _CharCases()
 _LETTER_OR_DIGIT = regex.compile("[ULD]")
 _SENTENCE_END_RE = regex.compile(
     "[" + regex.escape("".join(sorted(_TERMINAL))) + r"](?= |\Z)"
@@ -201,6 +210,7 @@ def line_shape(text: str) -> LineShape:
     words = _WORD_RE.findall(text)
     classes = text.translate(_CHAR_CLASSES)
     digits = classes.count("D")
+    commas = classes.count("C")
     upper = classes.count("U")
     letters = upper + classes.count("L")
     first = _LETTER_OR_DIGIT.search(classes)
@@ -209,9 +219,10 @@ def line_shape(text: str) -> LineShape:
     while stripped and stripped[-1] in _CLOSERS:
         stripped = stripped[:-1]
     last = stripped[-1:] if stripped else ""
-    cased = [w for w in words if w[0].isupper() or w[0].islower()]
-    title = sum(1 for w in cased if w[0].isupper())
-    func = sum(1 for w in words if w.casefold() in FUNCTION_WORDS)
+    initials = "".join([w[0] for w in words]).translate(_CHAR_CASES)
+    title = initials.count("U")
+    cased = title + initials.count("l")
+    func = sum(map(FUNCTION_WORDS.__contains__, map(str.casefold, words)))
     n_tok = len(toks)
     return LineShape(
         chars=chars,
@@ -224,11 +235,11 @@ def line_shape(text: str) -> LineShape:
         and (first_letter.islower() or text[0] in _COMMAS or text[0] in ".)]"),
         digit_share=digits / chars if chars else 0.0,
         upper_share=upper / letters if letters else 0.0,
-        punct_share=classes.count("P") / chars if chars else 0.0,
-        titlecase_share=title / len(cased) if cased else 0.0,
+        punct_share=(classes.count("P") + commas) / chars if chars else 0.0,
+        titlecase_share=title / cased if cased else 0.0,
         function_share=func / len(words) if words else 0.0,
-        comma_rate=sum(text.count(c) for c in _COMMAS) / n_tok if n_tok else 0.0,
-        link_like=_maybe_link(text) and _URL_RE.search(text) is not None,
+        comma_rate=commas / n_tok if n_tok else 0.0,
+        link_like=_LINK_HINT_RE.search(text) is not None and _URL_RE.search(text) is not None,
         separators=len(_SEPARATOR_RE.findall(text)),
         # Both need a decimal digit, and every decimal digit is a digit to str.isdigit.
         date_like=digits > 0 and _DATE_RE.search(text) is not None,
