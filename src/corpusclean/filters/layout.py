@@ -573,11 +573,9 @@ class LineColumns:
     def _title_overlap(self, first: int) -> np.ndarray:
         """Each line's share of tokens found in line ``first`` (the title), for all lines."""
         if self._overlap is None or self._overlap[0] != first:
-            title = set(self.shapes[first].key.split())
-            col = []
-            for s in self.shapes:
-                toks = s.key.split()
-                col.append(sum(1 for t in toks if t in title) / len(toks) if toks else 0.0)
+            tokens = [s.key.split() for s in self.shapes]
+            has = set(tokens[first]).__contains__
+            col = [sum(map(has, toks)) / len(toks) if toks else 0.0 for toks in tokens]
             self._overlap = (first, np.array(col, dtype=np.float64))
         return self._overlap[1]
 
@@ -678,7 +676,10 @@ def context_columns(p1: np.ndarray) -> dict[str, np.ndarray]:
 
     padded_hi = np.concatenate((np.full(5, -np.inf), p1, np.full(5, -np.inf)))
     padded_lo = np.concatenate((np.full(5, np.inf), p1, np.full(5, np.inf)))
-    windows = np.lib.stride_tricks.sliding_window_view
+    max5, min5 = p1.copy(), p1.copy()
+    for d in range(11):
+        np.maximum(max5, padded_hi[d:d + n], out=max5)
+        np.minimum(min5, padded_lo[d:d + n], out=min5)
     return {
         "p1": p1,
         "p1_prev": _shifted(p1, 1),
@@ -688,8 +689,8 @@ def context_columns(p1: np.ndarray) -> dict[str, np.ndarray]:
         "p1_mean2": mean(pos - 2, pos + 3),
         "p1_mean5": mean(pos - 5, pos + 6),
         "p1_mean15": mean(pos - 15, pos + 16),
-        "p1_max5": windows(padded_hi, 11).max(axis=1) if n else np.zeros(0),
-        "p1_min5": windows(padded_lo, 11).min(axis=1) if n else np.zeros(0),
+        "p1_max5": max5,
+        "p1_min5": min5,
         "p1_before": mean(np.zeros(n, dtype=np.int64), pos),
         "p1_after": mean(pos + 1, np.full(n, n)),
     }
@@ -703,24 +704,35 @@ class TreeArrays:
         self.depth = trees.depth
         self.bias = trees.bias
         self.internal = (1 << trees.depth) - 1
-        self.feats = np.array([t[0] for t in trees.trees], dtype=np.intp)
-        self.thresholds = np.array([t[1] for t in trees.trees], dtype=np.float64)
-        self.leaves = np.array([t[2] for t in trees.trees], dtype=np.float64)
+        count = len(trees.trees)
+        # Flat arrays: node k of tree t is at t * internal + k, leaf j at t * 2**depth + j.
+        self.feats = np.array([t[0] for t in trees.trees], dtype=np.intp).reshape(-1)
+        self.thresholds = np.array([t[1] for t in trees.trees], dtype=np.float64).reshape(-1)
+        self.leaves = np.array([t[2] for t in trees.trees], dtype=np.float64).reshape(-1)
+        self.node_base = (np.arange(count) * self.internal)[None, :]
+        self.leaf_base = (np.arange(count) * (1 << trees.depth) - self.internal)[None, :]
+        self.count = count
 
     def margins(self, cols: Mapping[str, np.ndarray], n: int) -> np.ndarray:
-        x = np.zeros((n, len(self.names)))
+        width = len(self.names)
+        x = np.zeros((n, width))
         for j, name in enumerate(self.names):
             if name in cols:
                 x[:, j] = cols[name]
-        t = np.arange(len(self.feats))[None, :]
-        rows = np.arange(n)[:, None]
-        node = np.zeros((n, len(self.feats)), dtype=np.intp)
+        x = x.reshape(-1)
+        row_base = (np.arange(n) * width)[:, None]
+        node = np.zeros((n, self.count), dtype=np.intp)
         for _ in range(self.depth):
-            value = x[rows, self.feats[t, node]]
-            node = 2 * node + 2 - (value <= self.thresholds[t, node])
-        leaf = self.leaves[t, node - self.internal]
+            k = self.node_base + node
+            right = x.take(row_base + self.feats.take(k)) <= self.thresholds.take(k)
+            np.logical_not(right, out=right)  # not "<=" (rather than ">"), as Trees.margin has it
+            node = 2 * node + 1
+            node += right
+        summed = np.empty((n, self.count + 1))
+        summed[:, 0] = self.bias
+        summed[:, 1:] = self.leaves.take(self.leaf_base + node)
         # Summed left to right from the bias, as Trees.margin does (cumsum is sequential).
-        return np.cumsum(np.concatenate((np.full((n, 1), self.bias), leaf), axis=1), axis=1)[:, -1]
+        return np.cumsum(summed, axis=1)[:, -1]
 
     def predict(self, cols: Mapping[str, np.ndarray], n: int) -> np.ndarray:
         return np.array([1.0 / (1.0 + math.exp(-m)) if m > -30 else 0.0
