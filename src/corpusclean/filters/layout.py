@@ -538,18 +538,11 @@ def _log_ints(values: np.ndarray) -> np.ndarray:
     return _LOG1P[values]
 
 
-# The pass-one features that depend on a line alone, in the order of FEATURES.
+# The pass-one features that depend on a line alone, in the order of FEATURES: the logarithms of
+# the first two fields of LineShape, then its fields from ``end_terminal`` to ``copyright``.
 _SHAPE_FEATURES = FEATURES[:FEATURES.index("rel_pos")]
-
-
-def _shape_row(s: LineShape) -> tuple[float, ...]:
-    return (
-        _log(s.chars), _log(s.tokens), float(s.end_terminal), float(s.end_colon),
-        float(s.end_comma), float(s.starts_lower), s.digit_share, s.upper_share, s.punct_share,
-        s.titlecase_share, s.function_share, s.comma_rate, float(s.link_like),
-        float(s.separators), float(s.date_like), float(s.time_like), s.segmented_share,
-        s.mean_word_len, float(s.bullet), float(s.sentences), float(s.copyright),
-    )
+_NUMERIC_FIELDS = LineShape._fields.index("key")
+assert LineShape._fields[3:_NUMERIC_FIELDS] == ("end_terminal", *_SHAPE_FEATURES[3:])
 
 
 class LineColumns:
@@ -559,13 +552,18 @@ class LineColumns:
     def __init__(self, texts: Sequence[str]) -> None:
         shapes = [line_shape(t) for t in texts]
         self.shapes = shapes
-        self.shape = np.array([_shape_row(s) for s in shapes], dtype=np.float64).reshape(
-            len(shapes), len(_SHAPE_FEATURES))
-        self.chars = np.array([s.chars for s in shapes], dtype=np.int64)
-        self.prose = np.array([s.is_prose for s in shapes], dtype=bool)
-        self.short = np.array([s.is_short for s in shapes], dtype=bool)
-        self.open = np.array([not s.end_terminal and s.tokens > 0 for s in shapes], dtype=bool)
-        self.lower = np.array([s.starts_lower for s in shapes], dtype=bool)
+        fields = np.array([s[:_NUMERIC_FIELDS] for s in shapes], dtype=np.float64).reshape(
+            len(shapes), _NUMERIC_FIELDS)
+        self.chars = fields[:, 0].astype(np.int64)
+        tokens = fields[:, 1].astype(np.int64)
+        self.shape = np.concatenate(
+            (_log_ints(self.chars)[:, None], _log_ints(tokens)[:, None], fields[:, 3:]), axis=1)
+        end_terminal = fields[:, 3] > 0
+        # LineShape.is_prose and is_short.
+        self.prose = (tokens >= 25) | ((tokens >= 10) & end_terminal)
+        self.short = tokens < 6
+        self.open = ~end_terminal & (tokens > 0)
+        self.lower = fields[:, LineShape._fields.index("starts_lower")] > 0
         ids: dict[str, int] = {}
         self.key = np.array([ids.setdefault(s.key, len(ids)) for s in shapes], dtype=np.int64)
         self._overlap: tuple[int, np.ndarray] | None = None
