@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import regex
 from langdetect.detector import Detector
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
@@ -181,31 +182,61 @@ class FastDetector(Detector):
 
     def _detect_block(self) -> None:
         # Detector._detect_block with _update_lang_prob and _normalize_prob inlined: the same
-        # random draws, and the same float operations in the same order.
+        # random draws, and the same float operations in the same order. The per-language
+        # products and quotients are numpy elementwise operations (one IEEE operation per
+        # element, as in Python); the sum stays Python's own ``sum`` over the same floats.
         self.cleaning_text()
         ngrams = self._extract_ngrams()
         if not ngrams:
             raise LangDetectException(ErrorCode.CantDetectError, "No features in text.")
-        table = self.word_lang_prob_map
+        rows = _rows(self.word_lang_prob_map)
         rnd = self.random
         rnd.seed(self.seed)
-        langprob = [0.0] * len(self.langlist)
+        # random.choice(seq) is seq[random._randbelow(len(seq))]: the same draws, one call less.
+        randbelow, count = rnd._randbelow, len(ngrams)
+        threshold, limit = self.CONV_THRESHOLD, self.ITERATION_LIMIT
+        langprob = np.zeros(len(self.langlist))
         for _ in range(self.n_trial):
-            prob = self._init_probability()
+            prob = np.array(self._init_probability(), dtype=np.float64)
             weight = (self.alpha + rnd.gauss(0.0, 1.0) * self.ALPHA_WIDTH) / self.BASE_FREQ
             i = 0
             while True:
-                word_probs = table[rnd.choice(ngrams)]
-                prob = [p * (weight + q) for p, q in zip(prob, word_probs, strict=False)]
+                prob *= weight + rows[ngrams[randbelow(count)]]
                 if i % 5 == 0:
-                    sump = sum(prob)
-                    prob = [p / sump for p in prob]
-                    if max(0.0, *prob) > self.CONV_THRESHOLD or i >= self.ITERATION_LIMIT:
+                    prob /= sum(prob.tolist())
+                    if prob.max() > threshold or i >= limit:
                         break
                 i += 1
-            for j, p in enumerate(prob):
-                langprob[j] += p / self.n_trial
-        self.langprob = langprob
+            langprob += prob / self.n_trial
+        self.langprob = langprob.tolist()
+
+
+class _ProbabilityRows(dict):  # type: ignore[type-arg]
+    """langdetect's per-n-gram probability lists as numpy arrays, made as n-grams are drawn
+    (a few thousand of the profiles' 170,000 n-grams are ever drawn)."""
+
+    def __init__(self, table: dict[str, list[float]]) -> None:
+        super().__init__()
+        self.table = table
+
+    def __missing__(self, ngram: str) -> np.ndarray:
+        if len(self) >= _ROWS_SIZE:
+            self.clear()
+        self[ngram] = row = np.array(self.table[ngram], dtype=np.float64)
+        return row
+
+
+_ROWS_SIZE = 1 << 15
+_ROWS: dict[int, _ProbabilityRows] = {}
+
+
+def _rows(table: dict[str, list[float]]) -> _ProbabilityRows:
+    """The array rows of one factory's n-gram table (one table per process in practice)."""
+    rows = _ROWS.get(id(table))
+    if rows is None or rows.table is not table:
+        _ROWS.clear()
+        rows = _ROWS[id(table)] = _ProbabilityRows(table)
+    return rows
 
 
 @lru_cache(maxsize=1)
