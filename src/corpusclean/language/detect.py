@@ -33,6 +33,8 @@ from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import ErrorCode, LangDetectException
 from langdetect.utils.ngram import NGram
 
+from .scripts import ascii_letters
+
 log = logging.getLogger(__name__)
 
 #: The language code for text with nothing to judge (no letters, only symbols, empty).
@@ -45,7 +47,6 @@ SEED = 0
 CODE_MAP = {"zh-cn": "zh", "zh-tw": "zh"}
 
 _LETTER_RE = regex.compile(r"\p{L}")
-_ASCII_LETTER_RE = re.compile("[A-Za-z]")
 # One Han, kana or Hangul character carries about as much as a short word.
 _DENSE_RE = regex.compile(r"[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}]")
 _LATIN_RE = regex.compile(r"\p{sc=Latin}+")
@@ -68,7 +69,7 @@ def _without_minor_latin(text: str) -> str:
 
 
 _WORD_RE = regex.compile(r"\w+")
-_TERMINAL_RE = regex.compile(r"[.!?。！？؟।…:;\"'”»)]\s*$")
+_TERMINAL = frozenset(".!?。！？؟।…:;\"'”»)")  # sentence-final punctuation
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,15 +291,15 @@ def prose_score(line: str) -> float:
     if not stripped:
         return 0.0
     if stripped.isascii():  # the letters of ASCII are A-Z and a-z, none of them dense
-        letters = len(_ASCII_LETTER_RE.findall(stripped))
-        weight = letters
+        letters = weight = ascii_letters(stripped)
     else:
         letters = len(_LETTER_RE.findall(stripped))
         weight = letters + 2 * len(_DENSE_RE.findall(stripped))
     if not letters:
         return 0.0
     score = min(weight, 400) * letters / len(stripped)
-    if _TERMINAL_RE.search(stripped) and len(_WORD_RE.findall(stripped)) >= 4:
+    # The line is stripped: only its last character can end it like a sentence.
+    if stripped[-1] in _TERMINAL and len(_WORD_RE.findall(stripped)) >= 4:
         score += 50.0
     return score
 
@@ -322,13 +323,13 @@ def sample(
     >>> sample(["Menu", "A long line of running text here.", "Footer"], max_chars=40)
     'A long line of running text here.\\nFooter'
     """
-    ranked = sorted(
-        ((prose_score(line), i) for i, line in enumerate(lines)), key=lambda t: (-t[0], t[1])
-    )
-    best = ranked[0][0] if ranked else 0.0
+    # Best score first, ties in document order.
+    ranked = sorted((-prose_score(line), i) for i, line in enumerate(lines))
+    best = -ranked[0][0] if ranked else 0.0
     chosen: list[tuple[int, str]] = []
     total = 0
-    for score, i in ranked:
+    for negated, i in ranked:
+        score = -negated
         if score <= 0 or total >= max_chars:
             break
         if score < min_ratio * best and total >= min_chars:
