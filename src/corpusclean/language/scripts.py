@@ -73,7 +73,6 @@ _RUN_RE = regex.compile(
 )
 _ORDER = {s: i for i, s in enumerate((*SCRIPTS, OTHER))}  # dominant_script's tie order
 _LETTER_RE = regex.compile(r"\p{L}")
-_LETTER_MARK_RE = regex.compile(r"[\p{L}\p{M}\u30fc\uff70]")
 
 #: Scripts that one language writes together. A document whose language or main script is in
 #: this table also accepts the other scripts of its group as its own.
@@ -130,10 +129,10 @@ def count_items(text: str) -> tuple[tuple[str, int], ...]:
     if text.isascii():
         n = ascii_letters(text)
         return (("Latin", n),) if n else ()
-    # Each different character is looked up once; scripts keep the order in which the text
-    # first uses them.
+    # Each different character is looked up once (char_script gives None to all but letters
+    # and marks); scripts keep the order in which the text first uses them.
     counts: dict[str, int] = {}
-    for ch, n in Counter(_LETTER_MARK_RE.findall(text)).items():
+    for ch, n in Counter(text).items():
         script = char_script(ch)
         if script is not None:
             counts[script] = counts.get(script, 0) + n
@@ -247,7 +246,7 @@ def foreign_share(counts: Mapping[str, int], own: Collection[str]) -> float:
     return round(foreign / total, 4)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1 << 14)
 def char_script(ch: str) -> str | None:
     """The script of one character, or ``None`` for digits, punctuation, symbols and spaces.
 
