@@ -442,24 +442,3 @@ def test_langdetect_budget_bounds_the_work(monkeypatch):
     doc = Detect()(Document.from_text("\n".join(lines))).doc
     ForeignLines(max_checks=5)(doc)
     assert len(calls) == 5
-
-
-@settings(max_examples=150, deadline=None)
-@given(
-    st.text(alphabet=st.sampled_from(list("aZé1 .Джあア漢한ا\u0301")))
-    | st.sampled_from([*EN_BODY, *RU_BODY, *JA_BODY, "   ", "Accueil", "Le chat et la souris"])
-)
-def test_line_facts_are_the_line_checks(text):
-    from corpusclean.language import scripts
-    from corpusclean.language.stopwords import hits_of, tokens
-
-    facts = language.line_facts(text)
-    if not text.strip():
-        assert facts is None
-        return
-    counts = scripts.script_counts(text)
-    assert facts.counts == counts and facts.letters == sum(counts.values())
-    assert facts.unspaced == (scripts.dominant_script(counts) in scripts.UNSPACED)
-    toks = tokens(text) if counts else []
-    assert facts.words == len(toks)
-    assert facts.hits == hits_of(toks) and facts.long_hits == hits_of(toks, min_len=2)

@@ -49,7 +49,6 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from functools import lru_cache
 
 import regex
 
@@ -135,41 +134,6 @@ def _quoted(text: str, words: int) -> bool:
     if _QUOTE_START_RE.search(text) or _QUOTE_END_RE.search(text):
         return True
     return words >= 4 and _SENTENCE_END_RE.search(text) is not None
-
-
-@dataclass(frozen=True, slots=True)
-class LineFacts:
-    """What ``language.foreign_lines`` needs to know about one line, whatever the document:
-    its letters per script, its word count and its stopword hits (all words, and words of two
-    letters or more). Shared between documents, so never to be changed."""
-
-    counts: dict[str, int]
-    letters: int
-    unspaced: bool  # the line's main script is written without spaces
-    words: int
-    hits: dict[str, int]
-    long_hits: dict[str, int]
-
-
-@lru_cache(maxsize=1 << 14)
-def line_facts(text: str) -> LineFacts | None:
-    """The :class:`LineFacts` of a line, or ``None`` for a blank line; cached by line text,
-    since pages of one site repeat their menus and footers."""
-    if not text.strip():
-        return None
-    counts = dict(scripts.count_items(text))
-    if not counts:
-        return LineFacts(counts, 0, False, 0, {}, {})
-    toks = tokens(text)
-    hits, long_hits = hit_counts(toks)
-    return LineFacts(
-        counts=counts,
-        letters=sum(counts.values()),
-        unspaced=scripts.dominant_script(counts) in scripts.UNSPACED,
-        words=len(toks),
-        hits=hits,
-        long_hits=long_hits,
-    )
 
 
 @dataclass(frozen=True)
@@ -282,17 +246,17 @@ class ForeignLines:
         return found
 
     def _classify(self, text: str, language: str, own: frozenset[str], budget: list[int]) -> _Line:
-        facts = line_facts(text)
-        if facts is None:
+        if not text.strip():
             return _Line(Kind.BLANK)
-        counts = facts.counts
+        counts = dict(scripts.count_items(text))
         if not counts:
             return _Line(Kind.NEUTRAL)
-        words = facts.words
+        toks = tokens(text)
+        words = len(toks)
         if scripts.foreign_share(counts, own) > self.script_share:
             foreign = Counter({s: n for s, n in counts.items() if s not in own})
             script = scripts.dominant_script(foreign) or scripts.OTHER
-            if script == "Latin" and (words < self.min_words or not facts.long_hits):
+            if script == "Latin" and (words < self.min_words or not hit_counts(toks)[1]):
                 return _Line(Kind.NEUTRAL)
             return _Line(
                 Kind.FOREIGN,
@@ -301,18 +265,17 @@ class ForeignLines:
                 words=words,
                 quoted=_quoted(text, words),
             )
-        if facts.unspaced:
+        if scripts.dominant_script(counts) in scripts.UNSPACED:
             # No word boundaries to count and no stopword lists: the script check decides.
-            return _Line(Kind.HOME if facts.letters >= 4 else Kind.NEUTRAL, words=words)
+            return _Line(Kind.HOME if sum(counts.values()) >= 4 else Kind.NEUTRAL, words=words)
         if words < self.min_words:
             return _Line(Kind.NEUTRAL, words=words)
         if language == UNDETERMINED:
             return _Line(Kind.HOME, words=words)
-        hits = facts.hits
+        hits, long_hits = hit_counts(toks)
         if attributed_to(text, language, hits):
             return _Line(Kind.HOME, language=language, words=words)
         own_hits = hits.get(language, 0)
-        long_hits = facts.long_hits
         rivals = {
             lang
             for lang, n in hits.items()

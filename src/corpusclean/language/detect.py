@@ -141,7 +141,7 @@ def _word_ngrams(word: str, known: dict[str, list[float]]) -> tuple[str, ...]:
 
 
 _WORD_NGRAMS: dict[str, tuple[str, ...]] = {}
-_WORD_NGRAMS_SIZE = 1 << 14
+_WORD_NGRAMS_SIZE = 1 << 16
 
 
 class FastDetector(Detector):
