@@ -171,7 +171,7 @@ def _reference_prose_score(line):
     return score
 
 
-LINE = st.text(alphabet=st.sampled_from(list("aZ é1_ .!?:;\"')»”…。؟-\t\n\u3000\u2028Дж漢한ا")))
+LINE = st.text(alphabet=st.sampled_from(list("aZ é1_ .!?:;\"')»”…。؟-\t\n\u3000\u2028Дж漢한ا〇々ー\u0301")))
 
 
 @settings(max_examples=300, deadline=None)

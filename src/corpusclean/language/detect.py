@@ -49,6 +49,8 @@ CODE_MAP = {"zh-cn": "zh", "zh-tw": "zh"}
 _LETTER_RE = regex.compile(r"\p{L}")
 # One Han, kana or Hangul character carries about as much as a short word.
 _DENSE_RE = regex.compile(r"[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}]")
+_NOT_DENSE_RE = regex.compile(r"[^\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}]+")
+_NOT_LETTERS_RE = regex.compile(r"\P{L}+")
 _LATIN_RE = regex.compile(r"\p{sc=Latin}+")
 _NON_LATIN_RE = regex.compile(r"[\p{L}--\p{sc=Latin}]", regex.V1)
 
@@ -294,8 +296,9 @@ def prose_score(line: str) -> float:
     if stripped.isascii():  # the letters of ASCII are A-Z and a-z, none of them dense
         letters = weight = ascii_letters(stripped)
     else:
-        letters = len(_LETTER_RE.findall(stripped))
-        weight = letters + 2 * len(_DENSE_RE.findall(stripped))
+        # Counted as what is left once everything else is removed (no list of matches).
+        letters = len(_NOT_LETTERS_RE.sub("", stripped))
+        weight = letters + 2 * len(_NOT_DENSE_RE.sub("", stripped))
     if not letters:
         return 0.0
     score = min(weight, 400) * letters / len(stripped)
