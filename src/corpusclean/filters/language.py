@@ -99,7 +99,7 @@ class Kind(Enum):
     FOREIGN = "foreign"  # another script, or another language on two kinds of evidence
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     kind: Kind
     reason: str = ""
