@@ -196,3 +196,28 @@ def test_sample_ranks_like_a_keyed_sort(lines, max_chars):
         total += len(chosen[-1][1]) + 1
     expected = "\n".join(piece for _, piece in sorted(chosen))
     assert detect.sample(lines, max_chars=max_chars) == expected
+
+
+LONG_TEXTS = [
+    " ".join(SAMPLES.values()),  # many languages at once: trials run long before converging
+    " ".join([SAMPLES["en"], SAMPLES["de"]] * 20),
+    "\n".join(EDGE_TEXTS) * 3,
+]
+
+
+@pytest.mark.parametrize("text", LONG_TEXTS)
+def test_fast_detector_matches_langdetect_on_long_texts(text):
+    from langdetect.detector import Detector
+
+    assert _probabilities(detect.FastDetector, text) == _probabilities(Detector, text)
+
+
+@pytest.mark.skipif(not (BENCH / "manifest.jsonl").exists(), reason="dev bench not beside the repo")
+def test_fast_detector_matches_langdetect_on_page_samples():
+    from langdetect.detector import Detector
+
+    names = sorted(p.name.removesuffix(".dump.txt") for p in BENCH.glob("*.dump.txt"))[::80]
+    for name in names:
+        lines = (BENCH / f"{name}.dump.txt").read_text(encoding="utf-8").splitlines()
+        text = detect.sample(lines)
+        assert _probabilities(detect.FastDetector, text) == _probabilities(Detector, text), name

@@ -150,8 +150,11 @@ class FastDetector(Detector):
     """langdetect's ``Detector`` with its per-character work done in bulk and its sampling loop
     inlined: the same text cleaning, the same n-grams in the same order, the same random draws
     and the same float operations in the same order, hence the same probabilities to the last
-    bit (tests compare it with ``Detector``); on 3,000-character samples of web pages it takes
-    about 60 % of ``Detector``'s time, most of it in the random sampling itself."""
+    bit (tests compare it with ``Detector``). The 55 language probabilities are a numpy array:
+    its elementwise products and quotients are the same IEEE operations as Python's, and their
+    sum is still taken by Python's ``sum`` (numpy's is not left to right). On 3,000-character
+    samples of web pages it takes about 45 % of ``Detector``'s time, most of it in the random
+    sampling itself."""
 
     def append(self, text: str) -> None:
         text = self.URL_RE.sub(" ", text)
