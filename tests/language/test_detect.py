@@ -1,10 +1,12 @@
 # ruff: noqa: RUF001  (multilingual text: letters of other scripts are meant)
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -151,3 +153,71 @@ def test_fast_detector_matches_langdetect_on_any_text(text):
     from langdetect.detector import Detector
 
     assert _probabilities(detect.FastDetector, text) == _probabilities(Detector, text)
+
+
+def _reference_prose_score(line):
+    """prose_score as first written: regular expressions for letters and the final mark."""
+    stripped = line.strip()
+    if not stripped:
+        return 0.0
+    letters = len(detect._LETTER_RE.findall(stripped))
+    weight = letters + 2 * len(detect._DENSE_RE.findall(stripped))
+    if not letters:
+        return 0.0
+    score = min(weight, 400) * letters / len(stripped)
+    terminal = re.search(r"[.!?。！？؟।…:;\"'”»)]\s*$", stripped)
+    if terminal and len(regex.findall(r"\w+", stripped)) >= 4:
+        score += 50.0
+    return score
+
+
+LINE = st.text(alphabet=st.sampled_from(list("aZ é1_ .!?:;\"')»”…。؟-\t\n\u3000\u2028Дж漢한ا〇々ー\u0301")))
+
+
+@settings(max_examples=300, deadline=None)
+@given(LINE)
+def test_prose_score_equals_reference(line):
+    assert detect.prose_score(line) == _reference_prose_score(line)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(LINE, max_size=12), st.integers(10, 200))
+def test_sample_ranks_like_a_keyed_sort(lines, max_chars):
+    ranked = sorted(
+        ((_reference_prose_score(line), i) for i, line in enumerate(lines)),
+        key=lambda t: (-t[0], t[1]),
+    )
+    best = ranked[0][0] if ranked else 0.0
+    chosen, total = [], 0
+    for score, i in ranked:
+        if score <= 0 or total >= max_chars or (score < 0.2 * best and total >= 300):
+            break
+        chosen.append((i, lines[i].strip()[:600]))
+        total += len(chosen[-1][1]) + 1
+    expected = "\n".join(piece for _, piece in sorted(chosen))
+    assert detect.sample(lines, max_chars=max_chars) == expected
+
+
+LONG_TEXTS = [
+    " ".join(SAMPLES.values()),  # many languages at once: trials run long before converging
+    " ".join([SAMPLES["en"], SAMPLES["de"]] * 20),
+    "\n".join(EDGE_TEXTS) * 3,
+]
+
+
+@pytest.mark.parametrize("text", LONG_TEXTS)
+def test_fast_detector_matches_langdetect_on_long_texts(text):
+    from langdetect.detector import Detector
+
+    assert _probabilities(detect.FastDetector, text) == _probabilities(Detector, text)
+
+
+@pytest.mark.skipif(not (BENCH / "manifest.jsonl").exists(), reason="dev bench not beside the repo")
+def test_fast_detector_matches_langdetect_on_page_samples():
+    from langdetect.detector import Detector
+
+    names = sorted(p.name.removesuffix(".dump.txt") for p in BENCH.glob("*.dump.txt"))[::80]
+    for name in names:
+        lines = (BENCH / f"{name}.dump.txt").read_text(encoding="utf-8").splitlines()
+        text = detect.sample(lines)
+        assert _probabilities(detect.FastDetector, text) == _probabilities(Detector, text), name

@@ -1,6 +1,7 @@
 from collections import Counter
 
 import pytest
+import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -105,3 +106,27 @@ def test_profile_and_foreign_share_agree_with_weighted_counts(lines):
         n = sum(counts.values())
         expected = round(sum(v for s, v in counts.items() if s != "Latin") / n, 4) if n else 0.0
         assert scripts.foreign_share(scripts.script_counts(line), {"Latin"}) == expected
+
+
+# A mix of scripts, marks, kana prolonged sound marks, digits and the Kelvin sign.
+MIXED = st.text(alphabet=st.sampled_from(list("aZé1 .ДжあアーｰḰ漢한ا\u0301\u0903\u212a\u00aa")))
+
+
+def _reference_count_items(text):
+    """script_counts as first written: one char_script lookup per letter."""
+    letters_and_marks = regex.findall(r"[\p{L}\p{M}\u30fc\uff70]", text)
+    found = Counter(map(scripts.char_script, letters_and_marks))
+    found.pop(None, None)
+    return tuple(found.items())
+
+
+@settings(max_examples=200, deadline=None)
+@given(MIXED)
+def test_count_items_equals_per_letter_reference(text):
+    assert scripts.count_items(text) == _reference_count_items(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_ascii_letters_counts_alphabetic_characters(text):
+    assert scripts.ascii_letters(text) == sum(map(str.isalpha, text))

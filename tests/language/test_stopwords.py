@@ -1,11 +1,17 @@
 # ruff: noqa: RUF001  (multilingual text: letters of other scripts are meant)
-import pytest
+from collections import Counter
 
-from corpusclean.language import detect
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from corpusclean.language import detect, stopwords
 from corpusclean.language.stopwords import (
     STOPWORDS,
     are_close,
     attributed_to,
+    hit_counts,
+    hits_of,
     stopword_hits,
     tokens,
 )
@@ -58,3 +64,30 @@ def test_close_languages():
     assert are_close("cs", "sk") and are_close("sk", "cs")
     assert not are_close("ru", "uk")
     assert are_close("en", "en")
+
+
+def _reference_hits(words, min_len=1):
+    """hits_of as first written: every different word looked up in the index."""
+    hits = Counter()
+    for tok in set(words):
+        if len(tok) >= min_len:
+            for lang in stopwords._INDEX.get(tok, ()):
+                hits[lang] += 1
+    return hits
+
+
+WORDS = st.lists(st.sampled_from(["the", "a", "o", "de", "la", "и", "в", "และ", "cat", "die", "é"]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(WORDS)
+def test_hits_and_hit_counts_equal_reference(words):
+    assert hits_of(words) == _reference_hits(words)
+    assert hits_of(words, min_len=2) == _reference_hits(words, 2)
+    assert hit_counts(words) == (_reference_hits(words), _reference_hits(words, 2))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aZéÉ1 .'-ДжİK\u212a\u0301"))))
+def test_tokens_equal_letter_runs(text):
+    assert tokens(text) == stopwords.TOKEN_RE.findall(text.lower())

@@ -56,7 +56,7 @@ from ..decision import Decision, drop, keep, remove_lines, rewrite
 from ..document import Document
 from ..language import scripts
 from ..language.detect import UNDETERMINED, Detection, detect_lines, detect_text
-from ..language.stopwords import STOPWORDS, are_close, attributed_to, hits_of, tokens
+from ..language.stopwords import STOPWORDS, are_close, attributed_to, hit_counts, tokens
 
 FOREIGN_SCRIPT = "language.foreign_script"
 FOREIGN_LINE = "language.foreign_line"
@@ -99,7 +99,7 @@ class Kind(Enum):
     FOREIGN = "foreign"  # another script, or another language on two kinds of evidence
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     kind: Kind
     reason: str = ""
@@ -248,7 +248,7 @@ class ForeignLines:
     def _classify(self, text: str, language: str, own: frozenset[str], budget: list[int]) -> _Line:
         if not text.strip():
             return _Line(Kind.BLANK)
-        counts = scripts.script_counts(text)
+        counts = dict(scripts.count_items(text))
         if not counts:
             return _Line(Kind.NEUTRAL)
         toks = tokens(text)
@@ -256,7 +256,7 @@ class ForeignLines:
         if scripts.foreign_share(counts, own) > self.script_share:
             foreign = Counter({s: n for s, n in counts.items() if s not in own})
             script = scripts.dominant_script(foreign) or scripts.OTHER
-            if script == "Latin" and (words < self.min_words or not hits_of(toks, min_len=2)):
+            if script == "Latin" and (words < self.min_words or not hit_counts(toks)[1]):
                 return _Line(Kind.NEUTRAL)
             return _Line(
                 Kind.FOREIGN,
@@ -272,11 +272,10 @@ class ForeignLines:
             return _Line(Kind.NEUTRAL, words=words)
         if language == UNDETERMINED:
             return _Line(Kind.HOME, words=words)
-        hits = hits_of(toks)
+        hits, long_hits = hit_counts(toks)
         if attributed_to(text, language, hits):
             return _Line(Kind.HOME, language=language, words=words)
         own_hits = hits.get(language, 0)
-        long_hits = hits_of(toks, min_len=2)
         rivals = {
             lang
             for lang, n in hits.items()
