@@ -837,10 +837,10 @@ class LayoutBoilerplate:
             if gone.size == len(live):
                 # Never empty a document: it is the drop filters' job to judge a whole page.
                 break
-            for k in gone.tolist():
-                row = {name: float(cols[name][k]) for name in _EXPLAINED}
-                reasons[live_lines[live[k]]] = REASON
-                details[live_lines[live[k]]] = f"{explain(row)} (p={probs[k]:.2f})"
+            evidence = zip(*(cols[name][gone].tolist() for name in _EXPLAINED))
+            for line, values, p in zip(live[gone].tolist(), evidence, probs[gone].tolist()):
+                reasons[live_lines[line]] = REASON
+                details[live_lines[line]] = f"{explain(dict(zip(_EXPLAINED, values)))} (p={p:.2f})"
             live = np.delete(live, gone)
         if not reasons:
             return keep()
