@@ -179,3 +179,29 @@ def test_drop_keeps_the_annotations_of_its_document_only():
     assert result.dropped == "quality.too_short"
     assert result.doc.annotations["note"] == "why"
     assert result.doc.text == "a\nb"  # lines are not the drop's to change
+
+
+@dataclass(frozen=True)
+class Fails:
+    """A step that fails on every document."""
+
+    def __call__(self, doc):
+        raise RuntimeError("broken step")
+
+
+def test_warm_up_loads_what_the_steps_use_once():
+    from corpusclean.language import detect
+    from corpusclean.filters import layout
+
+    detect.factory.cache_clear()
+    layout.load_model.cache_clear()
+    Pipeline.default().warm_up()
+    assert detect.factory.cache_info().currsize == 1
+    assert layout.load_model.cache_info().currsize == 1
+
+
+def test_warm_up_stops_before_corpus_steps_and_survives_a_failing_step():
+    reg = Registry([*registry().infos(), FilterInfo("test.fails", Fails, reasons=frozenset())])
+    pipe = Pipeline([Step("test.site_repeats"), Step("test.fails")], registry=reg)
+    pipe.warm_up()  # the corpus step comes first: nothing runs, nothing is raised
+    Pipeline([Step("test.fails")], registry=reg).warm_up()  # the failure is not raised

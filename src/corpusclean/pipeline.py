@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import sys
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -21,6 +22,17 @@ from .decision import Decision
 from .document import Document, FrozenDict, Removal, freeze, thaw
 from .errors import ConfigError
 from .registry import FilterInfo, Registry, default_registry
+
+log = logging.getLogger(__name__)
+
+# A few lines of prose and page furniture: enough for every built-in step to load what it uses.
+_WARM_UP_TEXT = """Home | News | Contact
+We use cookies to improve your experience on this website. Accept
+The council met on Tuesday evening to discuss the budget for the coming year, which includes
+more money for schools and libraries.
+Share on Facebook
+Le conseil municipal s'est réuni mardi soir pour discuter du budget de l'année prochaine.
+"""
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -246,6 +258,19 @@ class Pipeline:
             msg = f"step {self.names[index]!r} is not a corpus step"
             raise ValueError(msg)
         self._bound[index] = self.filters[index].bind(state)
+
+    def warm_up(self) -> None:
+        """Run the steps before the first corpus step once on a short text, so that what they load
+        lazily (models, profiles, compiled patterns) is in memory: worker processes forked
+        afterwards share it instead of each loading it again. Outputs do not change. Best
+        effort: a step that fails on the sample fails later on real documents, where the run
+        records it."""
+        corpus = self.corpus_indexes()
+        sample = Document.from_text(_WARM_UP_TEXT, id="warm-up")
+        try:
+            self.run(sample, end=corpus[0] if corpus else None)
+        except Exception:  # noqa: BLE001 - see the docstring
+            log.debug("warm-up run failed", exc_info=True)
 
     def run(
         self, doc: Document, *, start: int = 0, end: int | None = None, prior: Result | None = None

@@ -26,7 +26,7 @@ from ..readers import ReaderOptions, Reject
 from ..stats import Stats
 from ..writers import StagedFile, write_atomic, write_bytes_atomic
 from . import tasks
-from .engines import Engine, Handle
+from .engines import Engine, Handle, start_method
 from .shards import SHARD_BYTES, Shard, plan_digest, plan_shards
 from .tasks import STREAMS, PassSpec, PipelineSpec, ShardTask, marker_path, part_path, state_path
 
@@ -145,6 +145,8 @@ def run_sharded(
     spec = PipelineSpec.of(pipeline)
     if engine.name != "serial":
         write_bytes_atomic(spec_path, pickle.dumps(spec, protocol=pickle.HIGHEST_PROTOCOL))
+    if engine.name == "pool" and start_method() == "fork":
+        pipeline.warm_up()  # the forked workers inherit what it loads
     nonce = os.urandom(6).hex()
     pipe_handle: Handle = engine.broadcast(
         pipeline if engine.name == "serial" else spec, spec_path, f"pipeline:{nonce}"
