@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from corpusclean.document import Document
+from corpusclean.filters import _boilerplate_phrases as phrases
 from corpusclean.filters import boilerplate as bp
 from corpusclean.registry import default_registry
 
@@ -37,7 +38,7 @@ docs_st = st.lists(st.lists(st.sampled_from(POOL) | st.text(max_size=20), max_si
 
 def _forget() -> None:
     """Drop the lines the families pass on to each other."""
-    bp._last_nonblank = ((), [])
+    bp._last_page = ((), bp._Page([], []))
 
 
 def _cold(name: str, doc: Document) -> object:
@@ -69,8 +70,9 @@ def test_lines_passed_on_are_the_lines_of_the_returned_document(lines: list[str]
             passed = bp._nonblank(doc)
             _forget()
             built = bp._nonblank(doc)
-            assert [(ln.index, ln.raw, ln.code, ln.lead, ln.key) for ln in passed] == [
-                (ln.index, ln.raw, ln.code, ln.lead, ln.key) for ln in built], name
+            assert passed.where == built.where, name
+            assert [(ln.raw, ln.code, ln.lead, ln.key) for ln in passed.lines] == [
+                (ln.raw, ln.code, ln.lead, ln.key) for ln in built.lines], name
 
 
 @given(lines=docs_st.map(lambda texts: [t for lines in texts for t in lines]))
@@ -87,6 +89,59 @@ def test_the_chain_of_families_equals_each_family_run_cold(lines: list[str]) -> 
         decision = _cold(name, doc)
         assert decision == expected, name
         doc = decision.doc if decision.doc is not None else doc
+
+
+def _split_reference(items: set[str], norm: str) -> bool:
+    """Can ``norm`` be cut into phrases of ``items``: every cut tried, up to the longest phrase."""
+    words = norm.split()
+    longest = max((p.count(" ") + 1 for p in items), default=0)
+    reach = [True] + [False] * len(words)
+    for start in range(len(words)):
+        for stop in range(start + 1, min(len(words), start + longest) + 1):
+            reach[stop] = reach[stop] or (reach[start] and " ".join(words[start:stop]) in items)
+    return bool(words) and reach[-1]
+
+
+WORDS = st.sampled_from(["a", "b", "c", "ab", "e", "mail"])
+phrases_st = st.lists(WORDS, min_size=1, max_size=3).map(" ".join)
+
+
+@given(items=st.sets(phrases_st, max_size=8), line=st.lists(WORDS, max_size=8).map(" ".join))
+def test_phrase_split_equals_trying_every_cut(items: set[str], line: str) -> None:
+    assert bp.PhraseSet(items).split(line) == _split_reference(items, line)
+
+
+# The tables whose patterns the families search only in lines that pass the gate.
+GATED = ("CONSENT_PHRASES", "COOKIE_TERMS", "COMMENT_PHRASES", "COMMENT_PROMPTS", "NAV_PHRASES",
+         "NEWSLETTER_TERMS")
+GATED_PHRASES = sorted({p for name in GATED for ps in getattr(phrases, name).values() for p in ps})
+LANGUAGE_CHOICES = [(), ("en",), ("de",), ("fr",), ("ru",), ("ar",), ("zh",), ("ja",), ("pl", "tr")]
+gated_line_st = st.lists(st.sampled_from(GATED_PHRASES) | st.text(max_size=8), max_size=4).map(
+    " ".join) | st.builds(lambda a, p, b: a + p + b, st.text(max_size=4),
+                          st.sampled_from(GATED_PHRASES), st.text(max_size=4))
+
+
+@settings(max_examples=300)
+@given(text=gated_line_st)
+def test_a_line_the_gate_passes_over_has_no_gated_phrase_in_any_language(text: str) -> None:
+    norm = bp.normalize(text)
+    if bp._text(text).phrase:
+        return
+    for languages in LANGUAGE_CHOICES:
+        for prefix in (False, True):
+            for name in GATED:
+                assert bp.phrase_search((name,), languages, prefix).search(norm) is None, name
+
+
+@pytest.mark.parametrize("phrase", GATED_PHRASES)
+def test_the_gate_finds_every_gated_phrase_in_a_line(phrase: str) -> None:
+    assert bp._text(phrase).phrase
+    assert bp._text(f"Text before, {phrase}, and after.").phrase
+
+
+@given(text=st.text(alphabet=st.sampled_from("ab (){}=;_\"`“x.") | st.characters(), max_size=20))
+def test_plain_is_the_code_pattern_not_found(text: str) -> None:
+    assert bp._plain(text) == (bp._CODE_RE.search(text) is None)
 
 
 @given(text=st.text(alphabet=st.sampled_from(" \t-–>›»|/•·→ab\u00a0"), max_size=12)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from functools import cached_property, lru_cache
@@ -129,6 +130,10 @@ class PhraseSet:
     def __init__(self, items: Iterable[str]) -> None:
         self.items = frozenset(items)
         self.longest = max((p.count(" ") + 1 for p in self.items), default=0)
+        # The first words of each phrase ("e", "e mail"): a split stops extending a phrase as
+        # soon as no phrase starts with the words it has.
+        self.starts = frozenset(p.rsplit(" ", k)[0] for p in self.items
+                                for k in range(p.count(" ") + 1))
         # Answers per line text: the families ask again after each round of removals.
         self._splits: dict[str, bool] = {}
         self._without: dict[str, str] = {}
@@ -164,8 +169,13 @@ class PhraseSet:
         for start in range(len(words)):
             if not reach[start]:
                 continue
-            for stop in range(start + 1, min(len(words), start + self.longest) + 1):
-                if not reach[stop] and " ".join(words[start:stop]) in self.items:
+            phrase = words[start]
+            for stop in range(start + 1, len(words) + 1):
+                if stop > start + 1:
+                    phrase = f"{phrase} {words[stop - 1]}"
+                if phrase not in self.starts:
+                    break
+                if phrase in self.items:
                     reach[stop] = True
         return reach[-1]
 
@@ -233,6 +243,10 @@ def phrase_search(names: tuple[str, ...], languages: tuple[str, ...] = (),
 # Characters of code, markup and quotation: a line with one is not a bare UI label (a code
 # line ``print(data)``, a quoted word ``"Search"``), even when its letters spell one.
 _CODE_RE = re.compile(r"[;{}=\[\]_\"“”„`\\]|\w\(|\(\)")
+# The same test in two parts, each faster: the characters (one scan over a character set), then
+# the calls, only where there is a parenthesis.
+_CODE_CHAR_RE = re.compile(r"[;{}=\[\]_\"“”„`\\]")
+_CODE_CALL_RE = re.compile(r"\w\(|\(\)")
 # A line without letters that may stand in a row of buttons or fields ("×", "*", "|").
 _SYMBOL_RE = re.compile(r"[^\w\s]{1,3}")
 _COUNT_RE = re.compile(r"\(?\d{1,3}(?:[.,]\d{1,3})*[kKmM]?\)?")
@@ -250,26 +264,45 @@ class _Text(NamedTuple):
     counter: bool  # only a number, a counter split from its label ("12", "1.2K")
     symbol: bool  # one to three symbols and no letters ("×", "*", "|")
     token: bool  # a lone code token ("(", ".", "[", "="): the line before it is code
+    phrase: bool  # a phrase of a GATED_TABLES table may start in it (any language)
+
+
+#: The phrase tables whose patterns the families search first in a line (the other searches
+#: come after one of them matched). A line where none of their phrases (of any language, as a
+#: word start) occurs is skipped by every family without searching it table by table.
+GATED_TABLES = ("CONSENT_PHRASES", "COOKIE_TERMS", "COMMENT_PHRASES", "COMMENT_PROMPTS",
+                "NAV_PHRASES", "NEWSLETTER_TERMS")
+
+
+@lru_cache(maxsize=1)
+def _gate() -> re.Pattern[str]:
+    # Every language and no end at a word edge: it matches wherever a family's pattern of these
+    # tables does, whatever its languages and ``prefix``.
+    return phrase_search(GATED_TABLES, (), prefix=True)
+
+
+def _plain(raw: str) -> bool:
+    """No code, markup or quotation characters (``_CODE_RE``)."""
+    return _CODE_CHAR_RE.search(raw) is None and ("(" not in raw
+                                                  or _CODE_CALL_RE.search(raw) is None)
 
 
 @lru_cache(maxsize=1 << 16)
 def _text(raw: str) -> _Text:
     norm = normalize(raw)
     bare = raw.strip()
-    return _Text(norm, size(norm), _CODE_RE.search(raw) is None, bare.endswith(":"),
+    return _Text(norm, size(norm), _plain(raw), bare.endswith(":"),
                  _COUNT_RE.fullmatch(bare) is not None, _SYMBOL_RE.fullmatch(bare) is not None,
-                 len(bare) == 1 and bare in "(.[=")
+                 len(bare) == 1 and bare in "(.[=", _gate().search(norm) is not None)
 
 
 class _Line:
     """One non-blank line with what its neighbours say about it; ``norm``, ``size`` and
     ``label`` are copied out of its text, since every family reads them on every line."""
 
-    __slots__ = ("code", "index", "key", "label", "lead", "norm", "raw", "size", "text")
+    __slots__ = ("code", "key", "label", "lead", "norm", "raw", "size", "text")
 
-    def __init__(self, index: int, raw: str, text: _Text, code: bool = False,
-                 lead: str | None = None) -> None:
-        self.index = index  # position in doc.lines
+    def __init__(self, raw: str, text: _Text, code: bool = False, lead: str | None = None) -> None:
         self.raw = raw
         self.text = text
         self.code = code  # the next line is a lone code token
@@ -282,33 +315,36 @@ class _Line:
         self.key: object = raw if not code and lead is None else (raw, code, lead)
 
 
+class _Page(NamedTuple):
+    """The non-blank lines of a document, linked, and the position of each in ``doc.lines``."""
+
+    lines: list[_Line]
+    where: list[int]
+
+
 # The lines of the last document seen or returned, by the identity of its line tuple: the
 # families run one after the other, and each passes the document it returns on to the next.
-_last_nonblank: tuple[tuple[object, ...], list[_Line]] = ((), [])
+_last_page: tuple[tuple[object, ...], _Page] = ((), _Page([], []))
 
 
-def _nonblank(doc: Document) -> list[_Line]:
-    global _last_nonblank  # noqa: PLW0603
-    seen, lines = _last_nonblank
+def _nonblank(doc: Document) -> _Page:
+    global _last_page  # noqa: PLW0603
+    seen, page = _last_page
     if seen is not doc.lines:
-        lines = _relink([_Line(i, ln.text, _text(ln.text)) for i, ln in doc.content_lines()])
-        _last_nonblank = (doc.lines, lines)
-    return lines
+        content = list(doc.content_lines())
+        page = _Page(_relink([_Line(ln.text, _text(ln.text)) for _, ln in content]),
+                     [i for i, _ in content])
+        _last_page = (doc.lines, page)
+    return page
 
 
-def _pass_on(doc: Document, lines: list[_Line], removed: Iterable[int]) -> None:
-    """Remember ``lines`` (relinked after the removals) as the lines of ``doc``, the document
-    left when the lines at ``removed`` go: what :func:`_nonblank` would build from ``doc``,
-    renumbered instead of read and linked again."""
-    global _last_nonblank  # noqa: PLW0603
+def _pass_on(doc: Document, page: _Page, removed: list[int]) -> None:
+    """Remember ``page`` (what is left of a document's page after the lines at ``removed``
+    went, relinked) as the page of ``doc``, the document without those lines: what
+    :func:`_nonblank` would build from ``doc``, renumbered instead of read and linked again."""
+    global _last_page  # noqa: PLW0603
     gone = sorted(removed)
-    out = []
-    shift = 0
-    for line in lines:
-        while shift < len(gone) and gone[shift] < line.index:
-            shift += 1
-        out.append(_Line(line.index - shift, line.raw, line.text, line.code, line.lead))
-    _last_nonblank = (doc.lines, out)
+    _last_page = (doc.lines, _Page(page.lines, [i - bisect_left(gone, i) for i in page.where]))
 
 
 def _relink(lines: list[_Line]) -> list[_Line]:
@@ -326,7 +362,7 @@ def _relink(lines: list[_Line]) -> list[_Line]:
         if code is line.code and lead == line.lead:
             out.append(line)
         else:
-            out.append(_Line(line.index, line.raw, line.text, code, lead))
+            out.append(_Line(line.raw, line.text, code, lead))
     return out
 
 
@@ -410,15 +446,13 @@ class _LineFamily:
     def facts(self, lines: list[_Line]) -> list[tuple[bool, ...]]:
         """:meth:`line_facts` of each line, remembered by line key."""
         memo = self._facts
-        out = []
-        for line in lines:
-            found = memo.get(line.key)
-            if found is None:
-                found = self.line_facts(line)
-                if len(memo) >= _FACTS_LIMIT:
-                    memo.clear()
-                memo[line.key] = found
-            out.append(found)
+        out = [memo.get(line.key) for line in lines]
+        if None in out:  # lines not read yet
+            for pos, line in enumerate(lines):
+                if out[pos] is None:
+                    if len(memo) >= _FACTS_LIMIT:
+                        memo.clear()
+                    out[pos] = memo[line.key] = self.line_facts(line)
         return out
 
     def line_facts(self, line: _Line) -> tuple[bool, ...]:
@@ -428,14 +462,16 @@ class _LineFamily:
     def __call__(self, doc: Document) -> Decision:
         # Removing lines brings neighbours closer, so the rules run again on what is left until
         # they remove nothing more: the output is a fixpoint and a second run changes nothing.
-        lines = _nonblank(doc)
-        removed: set[int] = set()
+        lines, where = _nonblank(doc)
+        removed: list[int] = []
         while hits := self.find(lines):
-            removed.update(lines[pos].index for pos in hits)
-            lines = _relink([line for pos, line in enumerate(lines) if pos not in hits])
+            removed += (where[pos] for pos in hits)
+            keep = [pos for pos in range(len(lines)) if pos not in hits]
+            lines = _relink([lines[pos] for pos in keep])
+            where = [where[pos] for pos in keep]
         decision = remove_lines(doc, dict.fromkeys(sorted(removed), self.reason))
         if decision.doc is not None:
-            _pass_on(decision.doc, lines, removed)
+            _pass_on(decision.doc, _Page(lines, where), removed)
         return decision
 
     def find(self, lines: list[_Line]) -> set[int]:
@@ -486,14 +522,16 @@ class CookieBanner(_LineFamily):
         norm, n = line.norm, line.size
         if not norm or n > self.max_words:
             return False
-        if self._consent.search(norm):
-            return True
-        has_cookie = self._cookie.search(norm) is not None
-        if has_cookie:
-            if self._address.search(norm):
+        has_cookie = False
+        if line.text.phrase:  # else no consent phrase and no cookie word: GATED_TABLES
+            if self._consent.search(norm):
                 return True
-            if n <= self.max_control_words and self._actions.search(norm):
-                return True
+            has_cookie = self._cookie.search(norm) is not None
+            if has_cookie:
+                if self._address.search(norm):
+                    return True
+                if n <= self.max_control_words and self._actions.search(norm):
+                    return True
         if n <= 12 and "=" in line.raw and len(_CONFIG_RE.findall(line.raw)) >= 2:
             return has_cookie or self._button_phrase.search(norm) is not None
         return False
@@ -544,10 +582,11 @@ class CommentForm(_LineFamily):
     def is_form(self, line: _Line) -> bool:
         if not line.norm or line.size > self.max_words:
             return False
-        return (self._form_lines.whole(line.label)
-                or self._form_phrase.search(line.norm) is not None
-                or (line.size <= self.max_prompt_words
-                    and self._prompt.search(line.norm) is not None))
+        if self._form_lines.whole(line.label):
+            return True
+        return line.text.phrase and (  # else neither table's phrases occur: GATED_TABLES
+            self._form_phrase.search(line.norm) is not None
+            or (line.size <= self.max_prompt_words and self._prompt.search(line.norm) is not None))
 
     def is_field(self, line: _Line) -> bool:
         if not line.norm:
@@ -612,7 +651,7 @@ class Navigation(_LineFamily):
             return False
         if self._nav_lines.whole(line.label):
             return True
-        if n <= 20 and self._nav_phrase.search(norm):
+        if n <= 20 and line.text.phrase and self._nav_phrase.search(norm):  # GATED_TABLES
             return True
         if n <= 16 and self.is_breadcrumb(line):
             return True
@@ -719,7 +758,7 @@ class PageWidget(_LineFamily):
             rest = self.stripped(line.label)
             if known.whole(line.label) or (rest and known.whole(rest)):
                 return True
-        return (n <= self.max_signup_words
+        return (n <= self.max_signup_words and line.text.phrase  # GATED_TABLES
                 and self._newsletter.search(norm) is not None
                 and self._signup.search(norm) is not None)
 
