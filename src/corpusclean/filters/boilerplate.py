@@ -18,7 +18,9 @@ their own ("OK", "Name", "World", "on") are removed only where their neighbourho
 they are: next to a banner or a form, in a run of menu labels, at the top or bottom edge of the
 page. Every family's phrases are compiled once into a few matchers: hash sets for whole lines
 and one trie-shaped pattern per table for phrases inside lines (one pass over a line, no
-nested quantifiers, time linear in the line length).
+nested quantifiers, time linear in the line length). What a family's rules say of a line is
+computed once per filter and line (text and neighbourhood) and remembered, and the lines a
+family leaves go on to the next one already read (see :class:`_LineFamily`).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from functools import cached_property, lru_cache
+from operator import attrgetter
 from typing import NamedTuple, TypeVar
 
 import regex
@@ -352,17 +355,20 @@ def _relink(lines: list[_Line]) -> list[_Line]:
     ``lead`` (a short line in a list introduced by a lead-in line "...:")."""
     out = []
     lead: str | None = None
-    last = len(lines) - 1
-    for k, line in enumerate(lines):
-        if line.text.size > 6:
+    before: _Text | None = None
+    codes = [line.text.token for line in lines[1:]]
+    codes.append(False)
+    for line, code in zip(lines, codes):
+        text = line.text
+        if text.size > 6:
             lead = None
-        elif k > 0 and lines[k - 1].text.lead_in:
-            lead = lines[k - 1].text.norm
-        code = k < last and lines[k + 1].text.token
+        elif before is not None and before.lead_in:
+            lead = before.norm
+        before = text
         if code is line.code and lead == line.lead:
             out.append(line)
         else:
-            out.append(_Line(line.raw, line.text, code, lead))
+            out.append(_Line(line.raw, text, code, lead))
     return out
 
 
@@ -398,6 +404,8 @@ def _pattern(*names: str, prefix: bool = False) -> cached_property[re.Pattern[st
     (:func:`phrase_search`), looked up once per filter."""
     return cached_property(lambda self: self._search(*names, prefix=prefix))
 
+
+_KEY = attrgetter("key")
 
 #: Lines whose facts a filter keeps (then it starts again): a page's lines recur on the other
 #: pages of its site, and in every round of the fixpoint.
@@ -439,6 +447,11 @@ class _LineFamily:
     def _facts(self) -> dict[object, tuple[bool, ...]]:
         return {}
 
+    @cached_property
+    def _answers(self) -> dict[tuple[bool, ...], tuple[bool, ...]]:
+        # The few distinct facts a family gives, each kept once: the memo holds only pointers.
+        return {}
+
     def __getstate__(self) -> dict[str, object]:
         # Only the parameters: phrase sets, patterns and facts are rebuilt where it is loaded.
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -446,13 +459,14 @@ class _LineFamily:
     def facts(self, lines: list[_Line]) -> list[tuple[bool, ...]]:
         """:meth:`line_facts` of each line, remembered by line key."""
         memo = self._facts
-        out = [memo.get(line.key) for line in lines]
+        out = list(map(memo.get, map(_KEY, lines)))
         if None in out:  # lines not read yet
             for pos, line in enumerate(lines):
                 if out[pos] is None:
                     if len(memo) >= _FACTS_LIMIT:
                         memo.clear()
-                    out[pos] = memo[line.key] = self.line_facts(line)
+                    found = self.line_facts(line)
+                    out[pos] = memo[line.key] = self._answers.setdefault(found, found)
         return out
 
     def line_facts(self, line: _Line) -> tuple[bool, ...]:
@@ -765,8 +779,8 @@ class PageWidget(_LineFamily):
     def is_fragment(self, line: _Line) -> bool:
         """A date, a time or a connector standing alone ("on", "3 March 2024", "12.05.2024")."""
         if not line.norm:
-            return line.text.counter or (_NUMERIC_DATE_RE.search(line.raw) is not None
-                                         and len(line.raw) <= 24)
+            return line.text.counter or (len(line.raw) <= 24
+                                         and _NUMERIC_DATE_RE.search(line.raw) is not None)
         return line.size <= 8 and not self.stripped(line.label) and bool(line.label)
 
     def line_facts(self, line: _Line) -> _WidgetFacts:
