@@ -5,9 +5,9 @@
 Reads the input like ``corpusclean clean`` (text, HTML or JSONL files), runs the default
 pipeline's steps before the families (encoding, HTML), then runs the families once in pipeline
 order, as a cold run does (phrase tables compiled on first use, no line cached yet), and prints
-the time of each family and of all five. Run it a few times: the machine is shared. ``--digest``
-prints a hash of every decision (removed lines, reasons, details), to compare two versions of
-the code: equal digests, equal output.
+the time of each family and of all five. Timings vary from run to run: run it a few times.
+``--digest`` prints a hash of every decision (removed lines, reasons, details), to compare two
+versions of the code: equal digests, equal output.
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from corpusclean.filters import DEFAULT_STEPS
 from corpusclean.pipeline import Pipeline, Step
 from corpusclean.readers.files import read_file, walk
 
-FAMILIES = tuple(s for s in DEFAULT_STEPS if s.startswith("boilerplate.") and s != "boilerplate.layout")
+FAMILIES = tuple(s for s in DEFAULT_STEPS
+                 if s.startswith("boilerplate.") and s != "boilerplate.layout")
 
 
 def documents(root: Path) -> list[Document]:
