@@ -18,16 +18,20 @@ their own ("OK", "Name", "World", "on") are removed only where their neighbourho
 they are: next to a banner or a form, in a run of menu labels, at the top or bottom edge of the
 page. Every family's phrases are compiled once into a few matchers: hash sets for whole lines
 and one trie-shaped pattern per table for phrases inside lines (one pass over a line, no
-nested quantifiers, time linear in the line length).
+nested quantifiers, time linear in the line length). What a family's rules say of a line is
+computed once per filter and line (text and neighbourhood) and remembered, and the lines a
+family leaves go on to the next one already read (see :class:`_LineFamily`).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from functools import lru_cache
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields
+from functools import cached_property, lru_cache
+from operator import attrgetter
 from typing import NamedTuple, TypeVar
 
 import regex
@@ -129,6 +133,10 @@ class PhraseSet:
     def __init__(self, items: Iterable[str]) -> None:
         self.items = frozenset(items)
         self.longest = max((p.count(" ") + 1 for p in self.items), default=0)
+        # The first words of each phrase ("e", "e mail"): a split stops extending a phrase as
+        # soon as no phrase starts with the words it has.
+        self.starts = frozenset(p.rsplit(" ", k)[0] for p in self.items
+                                for k in range(p.count(" ") + 1))
         # Answers per line text: the families ask again after each round of removals.
         self._splits: dict[str, bool] = {}
         self._without: dict[str, str] = {}
@@ -164,8 +172,13 @@ class PhraseSet:
         for start in range(len(words)):
             if not reach[start]:
                 continue
-            for stop in range(start + 1, min(len(words), start + self.longest) + 1):
-                if not reach[stop] and " ".join(words[start:stop]) in self.items:
+            phrase = words[start]
+            for stop in range(start + 1, len(words) + 1):
+                if stop > start + 1:
+                    phrase = f"{phrase} {words[stop - 1]}"
+                if phrase not in self.starts:
+                    break
+                if phrase in self.items:
                     reach[stop] = True
         return reach[-1]
 
@@ -233,6 +246,10 @@ def phrase_search(names: tuple[str, ...], languages: tuple[str, ...] = (),
 # Characters of code, markup and quotation: a line with one is not a bare UI label (a code
 # line ``print(data)``, a quoted word ``"Search"``), even when its letters spell one.
 _CODE_RE = re.compile(r"[;{}=\[\]_\"“”„`\\]|\w\(|\(\)")
+# The same test in two parts, each faster: the characters (one scan over a character set), then
+# the calls, only where there is a parenthesis.
+_CODE_CHAR_RE = re.compile(r"[;{}=\[\]_\"“”„`\\]")
+_CODE_CALL_RE = re.compile(r"\w\(|\(\)")
 # A line without letters that may stand in a row of buttons or fields ("×", "*", "|").
 _SYMBOL_RE = re.compile(r"[^\w\s]{1,3}")
 _COUNT_RE = re.compile(r"\(?\d{1,3}(?:[.,]\d{1,3})*[kKmM]?\)?")
@@ -250,26 +267,45 @@ class _Text(NamedTuple):
     counter: bool  # only a number, a counter split from its label ("12", "1.2K")
     symbol: bool  # one to three symbols and no letters ("×", "*", "|")
     token: bool  # a lone code token ("(", ".", "[", "="): the line before it is code
+    phrase: bool  # a phrase of a GATED_TABLES table may start in it (any language)
+
+
+#: The phrase tables whose patterns the families search first in a line (the other searches
+#: come after one of them matched). A line where none of their phrases (of any language, as a
+#: word start) occurs is skipped by every family without searching it table by table.
+GATED_TABLES = ("CONSENT_PHRASES", "COOKIE_TERMS", "COMMENT_PHRASES", "COMMENT_PROMPTS",
+                "NAV_PHRASES", "NEWSLETTER_TERMS")
+
+
+@lru_cache(maxsize=1)
+def _gate() -> re.Pattern[str]:
+    # Every language and no end at a word edge: it matches wherever a family's pattern of these
+    # tables does, whatever its languages and ``prefix``.
+    return phrase_search(GATED_TABLES, (), prefix=True)
+
+
+def _plain(raw: str) -> bool:
+    """No code, markup or quotation characters (``_CODE_RE``)."""
+    return _CODE_CHAR_RE.search(raw) is None and ("(" not in raw
+                                                  or _CODE_CALL_RE.search(raw) is None)
 
 
 @lru_cache(maxsize=1 << 16)
 def _text(raw: str) -> _Text:
     norm = normalize(raw)
     bare = raw.strip()
-    return _Text(norm, size(norm), _CODE_RE.search(raw) is None, bare.endswith(":"),
+    return _Text(norm, size(norm), _plain(raw), bare.endswith(":"),
                  _COUNT_RE.fullmatch(bare) is not None, _SYMBOL_RE.fullmatch(bare) is not None,
-                 len(bare) == 1 and bare in "(.[=")
+                 len(bare) == 1 and bare in "(.[=", _gate().search(norm) is not None)
 
 
 class _Line:
     """One non-blank line with what its neighbours say about it; ``norm``, ``size`` and
     ``label`` are copied out of its text, since every family reads them on every line."""
 
-    __slots__ = ("code", "index", "label", "lead", "norm", "raw", "size", "text")
+    __slots__ = ("code", "key", "label", "lead", "norm", "raw", "size", "text")
 
-    def __init__(self, index: int, raw: str, text: _Text, code: bool = False,
-                 lead: str | None = None) -> None:
-        self.index = index  # position in doc.lines
+    def __init__(self, raw: str, text: _Text, code: bool = False, lead: str | None = None) -> None:
         self.raw = raw
         self.text = text
         self.code = code  # the next line is a lone code token
@@ -278,20 +314,40 @@ class _Line:
         self.size = text.size
         # The normalized text when the line can be a bare label (not code or a quotation).
         self.label = text.norm if text.plain and not code else ""
+        # Everything a family's rules read of the line: its text, and what the neighbours say.
+        self.key: object = raw if not code and lead is None else (raw, code, lead)
 
 
-# The lines of the last document seen, by the identity of its line tuple: the families run one
-# after the other, and one that removes nothing passes the same document on to the next.
-_last_nonblank: tuple[tuple[object, ...], list[_Line]] = ((), [])
+class _Page(NamedTuple):
+    """The non-blank lines of a document, linked, and the position of each in ``doc.lines``."""
+
+    lines: list[_Line]
+    where: list[int]
 
 
-def _nonblank(doc: Document) -> list[_Line]:
-    global _last_nonblank  # noqa: PLW0603
-    seen, lines = _last_nonblank
+# The lines of the last document seen or returned, by the identity of its line tuple: the
+# families run one after the other, and each passes the document it returns on to the next.
+_last_page: tuple[tuple[object, ...], _Page] = ((), _Page([], []))
+
+
+def _nonblank(doc: Document) -> _Page:
+    global _last_page  # noqa: PLW0603
+    seen, page = _last_page
     if seen is not doc.lines:
-        lines = _relink([_Line(i, ln.text, _text(ln.text)) for i, ln in doc.content_lines()])
-        _last_nonblank = (doc.lines, lines)
-    return lines
+        content = list(doc.content_lines())
+        page = _Page(_relink([_Line(ln.text, _text(ln.text)) for _, ln in content]),
+                     [i for i, _ in content])
+        _last_page = (doc.lines, page)
+    return page
+
+
+def _pass_on(doc: Document, page: _Page, removed: list[int]) -> None:
+    """Remember ``page`` (what is left of a document's page after the lines at ``removed``
+    went, relinked) as the page of ``doc``, the document without those lines: what
+    :func:`_nonblank` would build from ``doc``, renumbered instead of read and linked again."""
+    global _last_page  # noqa: PLW0603
+    gone = sorted(removed)
+    _last_page = (doc.lines, _Page(page.lines, [i - bisect_left(gone, i) for i in page.where]))
 
 
 def _relink(lines: list[_Line]) -> list[_Line]:
@@ -299,21 +355,24 @@ def _relink(lines: list[_Line]) -> list[_Line]:
     ``lead`` (a short line in a list introduced by a lead-in line "...:")."""
     out = []
     lead: str | None = None
-    last = len(lines) - 1
-    for k, line in enumerate(lines):
-        if line.text.size > 6:
+    before: _Text | None = None
+    codes = [line.text.token for line in lines[1:]]
+    codes.append(False)
+    for line, code in zip(lines, codes):
+        text = line.text
+        if text.size > 6:
             lead = None
-        elif k > 0 and lines[k - 1].text.lead_in:
-            lead = lines[k - 1].text.norm
-        code = k < last and lines[k + 1].text.token
+        elif before is not None and before.lead_in:
+            lead = before.norm
+        before = text
         if code is line.code and lead == line.lead:
             out.append(line)
         else:
-            out.append(_Line(line.index, line.raw, line.text, code, lead))
+            out.append(_Line(line.raw, text, code, lead))
     return out
 
 
-def _spread(lines: list[_Line], seeds: set[int], candidate: Callable[[_Line], bool],
+def _spread(lines: list[_Line], seeds: set[int], candidate: Sequence[bool],
             window: int) -> set[int]:
     """Positions of candidate lines within ``window`` non-blank lines of a seed, before or
     after it, hopping over labelled candidates already reached (a row of buttons under a
@@ -327,18 +386,43 @@ def _spread(lines: list[_Line], seeds: set[int], candidate: Callable[[_Line], bo
         for pos in order:
             if pos in seeds:
                 last = pos
-            elif last is not None and abs(pos - last) <= window and candidate(lines[pos]):
+            elif last is not None and abs(pos - last) <= window and candidate[pos]:
                 reached.add(pos)
                 if lines[pos].norm:
                     last = pos
     return reached
 
 
+def _phrases(*names: str, extra: bool = False) -> cached_property[PhraseSet]:
+    """A family attribute: the phrase set of the named tables for the family's languages (and
+    its ``extra_lines`` if ``extra``), looked up once per filter."""
+    return cached_property(lambda self: self._set(*names, extra=extra))
+
+
+def _pattern(*names: str, prefix: bool = False) -> cached_property[re.Pattern[str]]:
+    """A family attribute: the phrase pattern of the named tables for the family's languages
+    (:func:`phrase_search`), looked up once per filter."""
+    return cached_property(lambda self: self._search(*names, prefix=prefix))
+
+
+_KEY = attrgetter("key")
+
+#: Lines whose facts a filter keeps (then it starts again): a page's lines recur on the other
+#: pages of its site, and in every round of the fixpoint.
+_FACTS_LIMIT = 1 << 16
+
+
 @dataclass(frozen=True, kw_only=True)
 class _LineFamily:
     """Parameters every family has: ``languages`` restricts the phrase tables (empty: all),
     ``extra_lines`` adds whole-line phrases of the family, ``max_words`` bounds the length of
-    the lines it looks at."""
+    the lines it looks at.
+
+    A family reads each line through :meth:`facts`, what its rules say of the line alone and
+    of its neighbourhood (:attr:`_Line.key`), computed by :meth:`line_facts` once per filter
+    and key: the rules run again in every round of the fixpoint and on the lines a page shares
+    with the other pages of its site. Phrase sets and patterns are looked up once per filter
+    (:func:`_phrases`, :func:`_pattern`)."""
 
     languages: tuple[str, ...] = ()
     extra_lines: tuple[str, ...] = ()
@@ -359,15 +443,50 @@ class _LineFamily:
     def _search(self, *names: str, prefix: bool = False) -> re.Pattern[str]:
         return phrase_search(names, tuple(self.languages), prefix)
 
+    @cached_property
+    def _facts(self) -> dict[object, tuple[bool, ...]]:
+        return {}
+
+    @cached_property
+    def _answers(self) -> dict[tuple[bool, ...], tuple[bool, ...]]:
+        # The few distinct facts a family gives, each kept once: the memo holds only pointers.
+        return {}
+
+    def __getstate__(self) -> dict[str, object]:
+        # Only the parameters: phrase sets, patterns and facts are rebuilt where it is loaded.
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def facts(self, lines: list[_Line]) -> list[tuple[bool, ...]]:
+        """:meth:`line_facts` of each line, remembered by line key."""
+        memo = self._facts
+        out = list(map(memo.get, map(_KEY, lines)))
+        if None in out:  # lines not read yet
+            for pos, line in enumerate(lines):
+                if out[pos] is None:
+                    if len(memo) >= _FACTS_LIMIT:
+                        memo.clear()
+                    found = self.line_facts(line)
+                    out[pos] = memo[line.key] = self._answers.setdefault(found, found)
+        return out
+
+    def line_facts(self, line: _Line) -> tuple[bool, ...]:
+        """What the family's rules say of one line (a named tuple of the family)."""
+        raise NotImplementedError
+
     def __call__(self, doc: Document) -> Decision:
         # Removing lines brings neighbours closer, so the rules run again on what is left until
         # they remove nothing more: the output is a fixpoint and a second run changes nothing.
-        lines = _nonblank(doc)
-        removed: set[int] = set()
+        lines, where = _nonblank(doc)
+        removed: list[int] = []
         while hits := self.find(lines):
-            removed.update(lines[pos].index for pos in hits)
-            lines = _relink([line for pos, line in enumerate(lines) if pos not in hits])
-        return remove_lines(doc, dict.fromkeys(sorted(removed), self.reason))
+            removed += (where[pos] for pos in hits)
+            keep = [pos for pos in range(len(lines)) if pos not in hits]
+            lines = _relink([lines[pos] for pos in keep])
+            where = [where[pos] for pos in keep]
+        decision = remove_lines(doc, dict.fromkeys(sorted(removed), self.reason))
+        if decision.doc is not None:
+            _pass_on(decision.doc, _Page(lines, where), removed)
+        return decision
 
     def find(self, lines: list[_Line]) -> set[int]:
         """Positions (in ``lines``) of the lines to remove."""
@@ -378,6 +497,11 @@ class _LineFamily:
 
 # Starts only where a name starts, with possessive runs: linear on long runs of letters.
 _CONFIG_RE = re.compile(r"(?<![\w-])[A-Za-z_][\w-]*+\s*+=\s*+[(\[{\"'\w]")
+
+
+class _CookieFacts(NamedTuple):
+    banner: bool
+    button: bool
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -401,33 +525,51 @@ class CookieBanner(_LineFamily):
     max_control_words: int = 8
     reason = COOKIE
 
+    _consent = _pattern("CONSENT_PHRASES")
+    _cookie = _pattern("COOKIE_TERMS", prefix=True)
+    _address = _pattern("COOKIE_ADDRESS")
+    _actions = _pattern("COOKIE_ACTIONS")
+    _button_phrase = _pattern("COOKIE_BUTTONS")
+    _buttons = _phrases("COOKIE_BUTTONS", extra=True)
+
     def is_banner(self, line: _Line) -> bool:
         norm, n = line.norm, line.size
         if not norm or n > self.max_words:
             return False
-        if self._search("CONSENT_PHRASES").search(norm):
-            return True
-        has_cookie = self._search("COOKIE_TERMS", prefix=True).search(norm) is not None
-        if has_cookie:
-            if self._search("COOKIE_ADDRESS").search(norm):
+        has_cookie = False
+        if line.text.phrase:  # else no consent phrase and no cookie word: GATED_TABLES
+            if self._consent.search(norm):
                 return True
-            if n <= self.max_control_words and self._search("COOKIE_ACTIONS").search(norm):
-                return True
-        if n <= 12 and len(_CONFIG_RE.findall(line.raw)) >= 2:
-            return has_cookie or self._search("COOKIE_BUTTONS").search(norm) is not None
+            has_cookie = self._cookie.search(norm) is not None
+            if has_cookie:
+                if self._address.search(norm):
+                    return True
+                if n <= self.max_control_words and self._actions.search(norm):
+                    return True
+        if n <= 12 and "=" in line.raw and len(_CONFIG_RE.findall(line.raw)) >= 2:
+            return has_cookie or self._button_phrase.search(norm) is not None
         return False
 
     def is_button(self, line: _Line) -> bool:
         if not line.norm:
             return line.text.symbol  # a lone "×" or "!"
-        return line.size <= 6 and self._set("COOKIE_BUTTONS", extra=True).split(line.label)
+        return line.size <= 6 and self._buttons.split(line.label)
+
+    def line_facts(self, line: _Line) -> _CookieFacts:
+        return _CookieFacts(self.is_banner(line), self.is_button(line))
 
     def find(self, lines: list[_Line]) -> set[int]:
-        seeds = {pos for pos, line in enumerate(lines) if self.is_banner(line)}
-        return seeds | _spread(lines, seeds, self.is_button, self.window)
+        facts = self.facts(lines)
+        seeds = {pos for pos, f in enumerate(facts) if f.banner}
+        return seeds | _spread(lines, seeds, [f.button for f in facts], self.window)
 
 
 # -- comment form -----------------------------------------------------------------------------
+
+
+class _FormFacts(NamedTuple):
+    form: bool
+    field: bool
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -446,28 +588,47 @@ class CommentForm(_LineFamily):
     max_prompt_words: int = 8
     reason = COMMENT_FORM
 
+    _form_lines = _phrases("COMMENT_LINES", extra=True)
+    _form_phrase = _pattern("COMMENT_PHRASES")
+    _prompt = _pattern("COMMENT_PROMPTS")
+    _fields = _phrases("COMMENT_WEAK")
+
     def is_form(self, line: _Line) -> bool:
         if not line.norm or line.size > self.max_words:
             return False
-        return (self._set("COMMENT_LINES", extra=True).whole(line.label)
-                or self._search("COMMENT_PHRASES").search(line.norm) is not None
-                or (line.size <= self.max_prompt_words
-                    and self._search("COMMENT_PROMPTS").search(line.norm) is not None))
+        if self._form_lines.whole(line.label):
+            return True
+        return line.text.phrase and (  # else neither table's phrases occur: GATED_TABLES
+            self._form_phrase.search(line.norm) is not None
+            or (line.size <= self.max_prompt_words and self._prompt.search(line.norm) is not None))
 
     def is_field(self, line: _Line) -> bool:
         if not line.norm:
             return line.text.symbol or line.text.counter
-        return self._set("COMMENT_WEAK").whole(line.label)
+        return self._fields.whole(line.label)
+
+    def line_facts(self, line: _Line) -> _FormFacts:
+        return _FormFacts(self.is_form(line), self.is_field(line))
 
     def find(self, lines: list[_Line]) -> set[int]:
-        seeds = {pos for pos, line in enumerate(lines) if self.is_form(line)}
-        return seeds | _spread(lines, seeds, self.is_field, self.window)
+        facts = self.facts(lines)
+        seeds = {pos for pos, f in enumerate(facts) if f.form}
+        return seeds | _spread(lines, seeds, [f.field for f in facts], self.window)
 
 
 # -- navigation -------------------------------------------------------------------------------
 
 # Starts only at the first space of a run (or at the separator): linear on long space runs.
 _CRUMB_SPLIT_RE = re.compile(r"(?<!\s)\s*(?:[›»>|/•·→]|(?<=\s)[-–](?=\s))\s*")
+# A character every split point has: a line without one is one piece (tested first, faster).
+_CRUMB_MARK_RE = re.compile(r"[›»>|/•·→\-–]")
+
+
+class _NavFacts(NamedTuple):
+    strong: bool
+    prose: bool  # running text (the edges of the page are before and after it)
+    label: bool
+    short: bool  # can stand in a menu run
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -493,56 +654,67 @@ class Navigation(_LineFamily):
     run_words: int = 4
     reason = NAVIGATION
 
+    _nav_lines = _phrases("NAV_LINES", extra=True)
+    _nav_phrase = _pattern("NAV_PHRASES")
+    _home = _phrases("NAV_HOME")
+    _labels = _phrases("NAV_LINES", "NAV_WEAK", extra=True)
+
     def is_strong(self, line: _Line) -> bool:
         norm, n = line.norm, line.size
         if not norm:
             return False
-        if self._set("NAV_LINES", extra=True).whole(line.label):
+        if self._nav_lines.whole(line.label):
             return True
-        if n <= 20 and self._search("NAV_PHRASES").search(norm):
+        if n <= 20 and line.text.phrase and self._nav_phrase.search(norm):  # GATED_TABLES
             return True
         if n <= 16 and self.is_breadcrumb(line):
             return True
-        return 3 <= n <= 12 and norm.count(" ") >= 2 and self._labels().split(line.label)
+        return 3 <= n <= 12 and norm.count(" ") >= 2 and self._labels.split(line.label)
 
     def is_breadcrumb(self, line: _Line) -> bool:
         """Items split by ``>``, ``›``, ``|``, ``/``... starting at "Home", or all labels."""
+        if _CRUMB_MARK_RE.search(line.raw) is None:
+            return False
         pieces = _CRUMB_SPLIT_RE.split(line.raw)
         if len(pieces) < 2:
             return False
         parts = [p for p in map(normalize, pieces) if p]
         if len(parts) < 2 or any(size(p) > 5 for p in parts):
             return False
-        if self._set("NAV_HOME").whole(parts[0]):
+        if self._home.whole(parts[0]):
             return True
-        return len(parts) >= 3 and all(self._labels().whole(p) for p in parts)
+        return len(parts) >= 3 and all(self._labels.whole(p) for p in parts)
 
-    def _labels(self) -> PhraseSet:
-        return self._set("NAV_LINES", "NAV_WEAK", extra=True)
+    def is_label(self, line: _Line) -> bool:
+        """A menu label, alone or in a list introduced by one ("Sections:")."""
+        return (not line.text.lead_in and self._labels.whole(line.label)
+                and (line.lead is None or self._labels.whole(line.lead)))
+
+    def line_facts(self, line: _Line) -> _NavFacts:
+        if not self.edge_labels:
+            return _NavFacts(self.is_strong(line), False, False, False)
+        return _NavFacts(self.is_strong(line), is_prose(line.raw, line.size), self.is_label(line),
+                         line.size <= self.run_words and not _SENTENCE_END_RE.search(line.raw))
 
     def find(self, lines: list[_Line]) -> set[int]:
-        hits = {pos for pos, line in enumerate(lines) if self.is_strong(line)}
+        facts = self.facts(lines)
+        hits = {pos for pos, f in enumerate(facts) if f.strong}
         if not self.edge_labels:
             return hits
-        prose = [pos for pos, line in enumerate(lines)
-                 if pos not in hits and is_prose(line.raw, line.size)]
+        prose = [pos for pos, f in enumerate(facts) if f.prose and not f.strong]
         first, last = (prose[0], prose[-1]) if prose else (len(lines), -1)
-        labels = {pos for pos, line in enumerate(lines)
-                  if not line.text.lead_in and self._labels().whole(line.label)
-                  and (line.lead is None or self._labels().whole(line.lead))}
+        labels = {pos for pos, f in enumerate(facts) if f.label}
         hits |= {pos for pos in labels if pos < first or pos > last}
-        hits |= self._menu_runs(lines, labels)
+        hits |= self._menu_runs(facts, labels)
         return hits
 
-    def _menu_runs(self, lines: list[_Line], labels: set[int]) -> set[int]:
+    def _menu_runs(self, facts: list[_NavFacts], labels: set[int]) -> set[int]:
         """Labels in runs of short lines where they are at least ``min_run`` and ``run_share``
         of the run."""
         out: set[int] = set()
         run: list[int] = []
-        for pos in [*range(len(lines)), len(lines)]:
-            line = lines[pos] if pos < len(lines) else None
-            if line is not None and line.size <= self.run_words and not _SENTENCE_END_RE.search(
-                    line.raw):
+        for pos in [*range(len(facts)), len(facts)]:
+            if pos < len(facts) and facts[pos].short:
                 run.append(pos)
                 continue
             in_run = [p for p in run if p in labels]
@@ -553,6 +725,13 @@ class Navigation(_LineFamily):
 
 
 # -- widgets ----------------------------------------------------------------------------------
+
+
+class _WidgetFacts(NamedTuple):
+    widget: bool
+    fragment: bool
+    dated: bool  # a date standing alone that is no widget line and no range: archive lists
+    counter: bool  # a counter alone, allowed inside a run of dates
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -576,46 +755,57 @@ class PageWidget(_LineFamily):
     min_date_run: int = 3
     reason = WIDGET
 
+    _date_words = _phrases("WIDGET_DATE_WORDS")
+    _known = _phrases("WIDGET_LINES", extra=True)
+    _newsletter = _pattern("NEWSLETTER_TERMS", prefix=True)
+    _signup = _pattern("SIGNUP_ACTIONS")
+
     def stripped(self, norm: str) -> str:
-        return self._set("WIDGET_DATE_WORDS").without(norm)
+        return self._date_words.without(norm)
 
     def is_widget(self, line: _Line) -> bool:
         norm, n = line.norm, line.size
         if not norm:
             return False
         if n <= 12 and line.label:
-            known = self._set("WIDGET_LINES", extra=True)
+            known = self._known
             rest = self.stripped(line.label)
             if known.whole(line.label) or (rest and known.whole(rest)):
                 return True
-        return (n <= self.max_signup_words
-                and self._search("NEWSLETTER_TERMS", prefix=True).search(norm) is not None
-                and self._search("SIGNUP_ACTIONS").search(norm) is not None)
+        return (n <= self.max_signup_words and line.text.phrase  # GATED_TABLES
+                and self._newsletter.search(norm) is not None
+                and self._signup.search(norm) is not None)
 
     def is_fragment(self, line: _Line) -> bool:
         """A date, a time or a connector standing alone ("on", "3 March 2024", "12.05.2024")."""
         if not line.norm:
-            return line.text.counter or (_NUMERIC_DATE_RE.search(line.raw) is not None
-                                         and len(line.raw) <= 24)
+            return line.text.counter or (len(line.raw) <= 24
+                                         and _NUMERIC_DATE_RE.search(line.raw) is not None)
         return line.size <= 8 and not self.stripped(line.label) and bool(line.label)
 
-    def find(self, lines: list[_Line]) -> set[int]:
-        seeds = {pos for pos, line in enumerate(lines) if self.is_widget(line)}
-        seeds.update(self._date_runs(lines, seeds))
-        return seeds | _spread(lines, seeds, self.is_fragment, self.window)
+    def line_facts(self, line: _Line) -> _WidgetFacts:
+        widget, fragment = self.is_widget(line), self.is_fragment(line)
+        dated = (bool(line.norm) and fragment and not widget
+                 and not _TIME_RANGE_RE.search(line.raw))
+        return _WidgetFacts(widget, fragment, dated, not line.norm and line.text.counter)
 
-    def _date_runs(self, lines: list[_Line], seeds: set[int]) -> set[int]:
+    def find(self, lines: list[_Line]) -> set[int]:
+        facts = self.facts(lines)
+        seeds = {pos for pos, f in enumerate(facts) if f.widget}
+        seeds.update(self._date_runs(facts))
+        return seeds | _spread(lines, seeds, [f.fragment for f in facts], self.window)
+
+    def _date_runs(self, facts: list[_WidgetFacts]) -> set[int]:
         """Runs of at least ``min_date_run`` dates standing alone, counters allowed between
         them: an archive list ("March 2024", "(12)", "February 2024") or a column of timestamps
         ("3 days ago"). Opening hours ("Monday 9:30 am - 6 pm") are ranges and stay."""
         out: set[int] = set()
         run: list[int] = []
-        for pos in range(len(lines) + 1):
-            line = lines[pos] if pos < len(lines) else None
-            if line is not None and not line.norm and line.text.counter and run:
+        for pos in range(len(facts) + 1):
+            f = facts[pos] if pos < len(facts) else None
+            if f is not None and f.counter and run:
                 continue
-            if (line is not None and line.norm and pos not in seeds
-                    and not _TIME_RANGE_RE.search(line.raw) and self.is_fragment(line)):
+            if f is not None and f.dated:
                 run.append(pos)
                 continue
             if len(run) >= self.min_date_run:
@@ -644,24 +834,33 @@ class ShareLinks(_LineFamily):
 
     reason = SHARE
 
+    _headers = _phrases("SHARE_HEADERS")
+    _share_lines = _phrases("SHARE_LINES", "SHARE_HEADERS", extra=True)
+    _lines_set = _phrases("SHARE_LINES", extra=True)
+    # Every language's tokens: a bar of network names reads the same in all of them.
+    _bar_words = cached_property(
+        lambda self: phrase_set(("SHARE_TOKENS", "SHARE_JOINERS", "SHARE_LINES")))
+
     def is_share(self, line: _Line) -> bool:
         norm = line.label
         if not norm or line.size > 12:
             return False
         if line.text.lead_in:  # "Share this:" heads a bar, "Read more:" introduces content
-            return self._set("SHARE_HEADERS").whole(norm)
-        if self._set("SHARE_LINES", "SHARE_HEADERS", extra=True).whole(norm):
+            return self._headers.whole(norm)
+        if self._share_lines.whole(norm):
             return True
         networks = _networks()
         if networks.whole(norm):  # alone, or in a list after "Share:" / "Follow us on:"
-            return line.lead is None or self._set("SHARE_LINES", "SHARE_HEADERS",
-                                                  extra=True).whole(line.lead)
-        lines_set = self._set("SHARE_LINES", extra=True)
-        return phrase_set(("SHARE_TOKENS", "SHARE_JOINERS", "SHARE_LINES")).split(norm) and any(
+            return line.lead is None or self._share_lines.whole(line.lead)
+        lines_set = self._lines_set
+        return self._bar_words.split(norm) and any(
             w in networks.items or w in lines_set.items for w in norm.split())
 
+    def line_facts(self, line: _Line) -> tuple[bool]:
+        return (self.is_share(line),)
+
     def find(self, lines: list[_Line]) -> set[int]:
-        return {pos for pos, line in enumerate(lines) if self.is_share(line)}
+        return {pos for pos, (share,) in enumerate(self.facts(lines)) if share}
 
 
 @lru_cache(maxsize=1)
