@@ -16,8 +16,9 @@ fresh subprocess:
 - ``pool``: corpusclean with ``--workers`` N for each N given.
 
 For each: MB/s and documents/s by wall time and by CPU time (user + system of the process and
-its children: the figure that holds on a busy machine), peak memory (the largest resident set of
-the process tree, sampled), and the ratios. Then the share of corpusclean's time per step, from
+its children: the figure that holds on a busy machine), peak memory (the largest memory of the process
+tree, sampled; by proportional set size, so the pages forked workers share count once), and the
+ratios. Then the share of corpusclean's time per step, from
 the run's step timings. ``--json FILE`` writes the figures.
 """
 
@@ -65,12 +66,14 @@ def job_floor(inp: Path, out: Path) -> dict:
     return {"documents": docs, "library": lib}
 
 
-def job_corpusclean(inp: Path, out: Path, workers: int = 1, shard_mb: float = 8) -> dict:
-    from corpusclean import _json
+def job_corpusclean(inp: Path, out: Path, workers: int = 1, shard_mb: float = 8, config: str = "") -> dict:
+    from corpusclean import Pipeline, _json
     from corpusclean.runner import clean_directory
 
+    pipeline = Pipeline.from_toml(Path(config).read_text(encoding="utf-8")) if config else None
     t0 = time.perf_counter()
-    summary = clean_directory(inp, out, workers=workers, shard_bytes=int(shard_mb * 1024 * 1024))
+    summary = clean_directory(inp, out, pipeline=pipeline, workers=workers,
+                              shard_bytes=int(shard_mb * 1024 * 1024))
     return {
         "inner_wall_s": time.perf_counter() - t0,
         "documents": summary.stats.counts["documents.in"],
@@ -103,15 +106,29 @@ JOBS = {"floor": job_floor, "corpusclean": job_corpusclean, "datatrove": job_dat
 # -- measuring ----------------------------------------------------------------------------------
 
 
+def _memory(pid: int) -> int:
+    """Proportional set size of ``pid`` (a page shared by k processes counts 1/k in each, so the
+    sum over a tree of forked workers is the memory the tree really holds), or its resident set
+    size where the kernel does not report it."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    with open(f"/proc/{pid}/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
 def _tree_rss(pid: int) -> int:
-    """Resident bytes of ``pid`` and all its descendants (Linux /proc)."""
+    """Memory of ``pid`` and all its descendants (Linux /proc), by :func:`_memory`."""
     total = 0
     stack = [pid]
     while stack:
         p = stack.pop()
         try:
-            with open(f"/proc/{p}/statm") as f:
-                total += int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            total += _memory(p)
             for tid in os.listdir(f"/proc/{p}/task"):
                 with open(f"/proc/{p}/task/{tid}/children") as f:
                     stack.extend(int(c) for c in f.read().split())
@@ -121,12 +138,12 @@ def _tree_rss(pid: int) -> int:
 
 
 def measure(job: str, inp: Path, out: Path, size: int, *, workers: int = 1, python: str = sys.executable,
-            shard_mb: float = 8) -> dict:
-    """Run one job in a subprocess; wall and CPU time, peak resident memory of its tree."""
+            shard_mb: float = 8, config: str = "") -> dict:
+    """Run one job in a subprocess; wall and CPU time, peak memory of its tree."""
     shutil.rmtree(out, ignore_errors=True)
     result_file = out.with_suffix(".result.json")
     cmd = [python, str(Path(__file__).resolve()), "--job", job, str(inp), str(out), "--workers", str(workers),
-           "--shard-mb", str(shard_mb)]
+           "--shard-mb", str(shard_mb), "--config", config]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd)
@@ -187,11 +204,15 @@ def main() -> None:
     ap.add_argument("--shard-mb", type=float, default=8.0,
                     help="input per shard of the pool runs in MiB (default: 8, as the CLI); the "
                     "corpus must hold several shards for the workers to share the work")
+    ap.add_argument("--config", default="", help="pipeline TOML for corpusclean (default: the built-in one)")
     ap.add_argument("--job", nargs=3, metavar=("NAME", "IN", "OUT"), help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.config:
+        args.config = str(Path(args.config).resolve())
     if args.job:
         name, inp, out = args.job[0], Path(args.job[1]), Path(args.job[2])
-        kwargs = {"workers": args.workers[0], "shard_mb": args.shard_mb} if name == "corpusclean" else {}
+        kwargs = ({"workers": args.workers[0], "shard_mb": args.shard_mb, "config": args.config}
+                  if name == "corpusclean" else {})
         info = JOBS[name](inp, out, **kwargs)
         out.with_suffix(".result.json").write_text(json.dumps(info))
         return
@@ -205,7 +226,7 @@ def main() -> None:
         if "floor" in only and args.files == 1:
             rows.append(measure("floor", corpus, work / "floor", size))
         if "corpusclean" in only:
-            rows.append(measure("corpusclean", corpus, work / "cc", size))
+            rows.append(measure("corpusclean", corpus, work / "cc", size, config=args.config))
         if "datatrove" in only and args.files == 1:
             head = work / "dt-in" / "head.jsonl"
             head.parent.mkdir()
@@ -213,14 +234,15 @@ def main() -> None:
                                 python=args.datatrove_python))
             # A quarter as much again: the difference of the two runs is datatrove's rate once its
             # models are loaded (its start-up weighs on a small run).
-            small = work / "dt-small" / "head.jsonl"
+            small = work / "dt-small-in" / "head.jsonl"
             small.parent.mkdir()
             row = measure("datatrove", small, work / "dt-small",
                           _head(corpus, small, args.datatrove_mb / 4), python=args.datatrove_python)
             rows.append({**row, "job": "datatrove-small"})
         if "pool" in only:
             for n in args.workers:
-                row = measure("corpusclean", corpus, work / f"pool{n}", size, workers=n, shard_mb=args.shard_mb)
+                row = measure("corpusclean", corpus, work / f"pool{n}", size, workers=n, shard_mb=args.shard_mb,
+                              config=args.config)
                 rows.append({**row, "job": "pool"})
         report(rows)
         if args.json:
@@ -239,11 +261,14 @@ def report(rows: list[dict]) -> None:
     by = {(r["job"], r["workers"]): r for r in rows}
     cc = by.get(("corpusclean", 1))
     if cc:
-        for other in ("floor", "datatrove"):
-            if (other, 1) in by:
-                o = by[(other, 1)]
-                print(f"corpusclean / {other}: {cc['mb_per_s_cpu'] / o['mb_per_s_cpu']:.2f}x by CPU time, "
-                      f"{cc['mb_per_s_wall'] / o['mb_per_s_wall']:.2f}x by wall time")
+        if ("floor", 1) in by:
+            o = by[("floor", 1)]
+            print(f"corpusclean runs at {100 * cc['mb_per_s_cpu'] / o['mb_per_s_cpu']:.2f} % of the floor's MB/s "
+                  f"by CPU time (the floor is {o['mb_per_s_cpu'] / cc['mb_per_s_cpu']:.0f}x faster)")
+        if ("datatrove", 1) in by:
+            o = by[("datatrove", 1)]
+            print(f"corpusclean / datatrove: {cc['mb_per_s_cpu'] / o['mb_per_s_cpu']:.2f}x by CPU time, "
+                  f"{cc['mb_per_s_wall'] / o['mb_per_s_wall']:.2f}x by wall time")
         small = by.get(("datatrove-small", 1))
         if small and ("datatrove", 1) in by:
             big = by[("datatrove", 1)]

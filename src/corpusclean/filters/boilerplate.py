@@ -290,7 +290,7 @@ def _plain(raw: str) -> bool:
                                                   or _CODE_CALL_RE.search(raw) is None)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 14)
 def _text(raw: str) -> _Text:
     norm = normalize(raw)
     bare = raw.strip()
@@ -409,7 +409,7 @@ _KEY = attrgetter("key")
 
 #: Lines whose facts a filter keeps (then it starts again): a page's lines recur on the other
 #: pages of its site, and in every round of the fixpoint.
-_FACTS_LIMIT = 1 << 16
+_FACTS_LIMIT = 1 << 14
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -214,7 +214,7 @@ _UNICODE_PATTERNS = _Patterns(
 _ASCII_PATTERNS = _Patterns(*(stdlib_re.compile(p.pattern, stdlib_re.ASCII) for p in _UNICODE_PATTERNS))
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 14)
 def line_shape(text: str) -> LineShape:
     """Measure one line (cached: the filter measures the same lines in each of its rounds).
 

@@ -143,7 +143,7 @@ def _word_ngrams(word: str, known: dict[str, list[float]]) -> tuple[str, ...]:
 
 
 _WORD_NGRAMS: dict[str, tuple[str, ...]] = {}
-_WORD_NGRAMS_SIZE = 1 << 16
+_WORD_NGRAMS_SIZE = 1 << 14
 
 
 class FastDetector(Detector):
@@ -233,7 +233,7 @@ class _ProbabilityRows(dict):  # type: ignore[type-arg]
         return row
 
 
-_ROWS_SIZE = 1 << 15
+_ROWS_SIZE = 1 << 14
 _ROWS: dict[int, _ProbabilityRows] = {}
 
 
