@@ -200,7 +200,8 @@ class FastDetector(Detector):
         rnd = self.random
         rnd.seed(self.seed)
         # random.choice(seq) is seq[random._randbelow(len(seq))]: the same draws, one call less.
-        randbelow, count = rnd._randbelow, len(ngrams)
+        # That method is private; randrange(n) draws the same where it is missing.
+        randbelow, count = getattr(rnd, "_randbelow", rnd.randrange), len(ngrams)
         threshold, limit = self.CONV_THRESHOLD, self.ITERATION_LIMIT
         langprob = np.zeros(len(self.langlist))
         for _ in range(self.n_trial):
