@@ -590,13 +590,15 @@ class LineColumns:
         ids: dict[str, int] = {}
         self.key = np.array([ids.setdefault(s.key, len(ids)) for s in shapes], dtype=np.int64)
         self._overlap: tuple[int, np.ndarray] | None = None
+        self._tokens: list[list[str]] | None = None
 
     def _title_overlap(self, first: int) -> np.ndarray:
         """Each line's share of tokens found in line ``first`` (the title), for all lines."""
         if self._overlap is None or self._overlap[0] != first:
-            tokens = [s.key.split() for s in self.shapes]
-            has = set(tokens[first]).__contains__
-            col = [sum(map(has, toks)) / len(toks) if toks else 0.0 for toks in tokens]
+            if self._tokens is None:
+                self._tokens = [s.key.split() for s in self.shapes]
+            has = set(self._tokens[first]).__contains__
+            col = [sum(map(has, toks)) / len(toks) if toks else 0.0 for toks in self._tokens]
             self._overlap = (first, np.array(col, dtype=np.float64))
         return self._overlap[1]
 
