@@ -3,14 +3,12 @@
 import sys
 import unicodedata
 
-import ftfy
 from ftfy import badness
 from hypothesis import given
 from hypothesis import strategies as st
 
 from corpusclean.document import Document, Line
 from corpusclean.filters.encoding import (
-    FTFY_CONFIG,
     ZS_CHARS,
     FixMojibake,
     repair_line,

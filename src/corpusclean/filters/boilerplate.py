@@ -243,11 +243,10 @@ def phrase_search(names: tuple[str, ...], languages: tuple[str, ...] = (),
 # -- shared line scaffolding ------------------------------------------------------------------
 
 
-# Characters of code, markup and quotation: a line with one is not a bare UI label (a code
-# line ``print(data)``, a quoted word ``"Search"``), even when its letters spell one.
-_CODE_RE = re.compile(r"[;{}=\[\]_\"“”„`\\]|\w\(|\(\)")
-# The same test in two parts, each faster: the characters (one scan over a character set), then
-# the calls, only where there is a parenthesis.
+# Characters of code, markup and quotation, and calls: a line with one is not a bare UI label (a
+# code line ``print(data)``, a quoted word ``"Search"``), even when its letters spell one. Two
+# searches, each fast: the characters (one scan over a character set), then the calls, only where
+# there is a parenthesis.
 _CODE_CHAR_RE = re.compile(r"[;{}=\[\]_\"“”„`\\]")
 _CODE_CALL_RE = re.compile(r"\w\(|\(\)")
 # A line without letters that may stand in a row of buttons or fields ("×", "*", "|").
@@ -285,7 +284,7 @@ def _gate() -> re.Pattern[str]:
 
 
 def _plain(raw: str) -> bool:
-    """No code, markup or quotation characters (``_CODE_RE``)."""
+    """No code, markup or quotation characters, and no call like ``f(`` or ``()``."""
     return _CODE_CHAR_RE.search(raw) is None and ("(" not in raw
                                                   or _CODE_CALL_RE.search(raw) is None)
 

@@ -440,6 +440,11 @@ def context_features(p1: Sequence[float]) -> list[dict[str, float]]:
 # The model: gradient-boosted trees stored in heap order.
 
 
+def _probability(margin: float) -> float:
+    """The content probability of a tree margin (the logistic function, 0.0 far below)."""
+    return 1.0 / (1.0 + math.exp(-margin)) if margin > -30 else 0.0
+
+
 @dataclass(frozen=True)
 class Trees:
     """An additive model of complete binary trees of one depth, in heap order.
@@ -481,8 +486,7 @@ class Trees:
 
     def predict(self, row: Mapping[str, float]) -> float:
         """Probability that the line is content."""
-        m = self.margin(row)
-        return 1.0 / (1.0 + math.exp(-m)) if m > -30 else 0.0
+        return _probability(self.margin(row))
 
 
 @dataclass(frozen=True)
@@ -581,11 +585,9 @@ class LineColumns:
         tokens = fields[:, 1].astype(np.int64)
         self.shape = np.concatenate(
             (_log_ints(self.chars)[:, None], _log_ints(tokens)[:, None], fields[:, 3:]), axis=1)
-        end_terminal = fields[:, 3] > 0
-        # LineShape.is_prose and is_short.
-        self.prose = (tokens >= 25) | ((tokens >= 10) & end_terminal)
-        self.short = tokens < 6
-        self.open = ~end_terminal & (tokens > 0)
+        self.prose = np.array([s.is_prose for s in shapes], dtype=bool)
+        self.short = np.array([s.is_short for s in shapes], dtype=bool)
+        self.open = (fields[:, 3] == 0) & (tokens > 0)  # not end_terminal
         self.lower = fields[:, LineShape._fields.index("starts_lower")] > 0
         ids: dict[str, int] = {}
         self.key = np.array([ids.setdefault(s.key, len(ids)) for s in shapes], dtype=np.int64)
@@ -638,6 +640,7 @@ class LineColumns:
         chars_before = np.concatenate(([0], np.cumsum(chars)[:-1]))
         prose_before = np.concatenate(([0], np.cumsum(prose_chars)[:-1]))
         log_chars = cols["log_chars"]
+        is_prose = prose.astype(np.float64)
         overlap = self._title_overlap(int(live[0]))[live]
         overlap[0] = 0.0  # the title itself
 
@@ -657,8 +660,8 @@ class LineColumns:
             "next_log_chars": _shifted(log_chars, -1),
             "prev2_log_chars": _shifted(log_chars, 2),
             "next2_log_chars": _shifted(log_chars, -2),
-            "prev_prose": _shifted(prose.astype(np.float64), 1),
-            "next_prose": _shifted(prose.astype(np.float64), -1),
+            "prev_prose": _shifted(is_prose, 1),
+            "next_prose": _shifted(is_prose, -1),
             "prose_window3": window(3),
             "prose_window10": window(10),
             "log_up_to_prose": _log_ints(up),
@@ -668,7 +671,7 @@ class LineColumns:
             "doc_prose_share": np.full(n, total_prose / total_chars),
             "prev_open": np.concatenate(([False], self.open[live][:-1])).astype(np.float64),
             "next_continues": np.concatenate((self.lower[live][1:], [False])).astype(np.float64),
-            "is_prose": prose.astype(np.float64),
+            "is_prose": is_prose,
         })
         return cols
 
@@ -758,8 +761,7 @@ class TreeArrays:
         return np.cumsum(summed, axis=1)[:, -1]
 
     def predict(self, cols: Mapping[str, np.ndarray], n: int) -> np.ndarray:
-        return np.array([1.0 / (1.0 + math.exp(-m)) if m > -30 else 0.0
-                         for m in self.margins(cols, n).tolist()])
+        return np.array([_probability(m) for m in self.margins(cols, n).tolist()])
 
 
 def score_columns(model: LineModel, cols: Mapping[str, np.ndarray], n: int) -> np.ndarray:
