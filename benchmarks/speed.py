@@ -8,6 +8,8 @@ page dumps, repeated in a seeded shuffle) in a temporary directory, then measure
 fresh subprocess:
 
 - ``floor``: read every line with orjson (or json) and write it back, nothing else;
+- ``langdetect``: read every line and detect its language on the bounded sample the
+  ``language.detect`` step takes, nothing else: a bound on any pipeline that runs that step;
 - ``corpusclean``: ``corpusclean clean`` with the default pipeline on one worker;
 - ``datatrove``: JsonlReader -> FTFYFormatter -> C4QualityFilter -> GopherQualityFilter ->
   JsonlWriter, one task (``pip install -r benchmarks/requirements.txt``), on the first
@@ -100,7 +102,25 @@ def job_datatrove(inp: Path, out: Path) -> dict:
     return {"documents": docs}
 
 
-JOBS = {"floor": job_floor, "corpusclean": job_corpusclean, "datatrove": job_datatrove}
+def job_langdetect(inp: Path, out: Path) -> dict:
+    """The document-language step alone: read each record and detect its language on the same
+    bounded sample ``language.detect`` takes, nothing else. The default pipeline runs this step
+    on every document, so its rate bounds the pipeline's."""
+    from corpusclean import _json
+    from corpusclean.language.detect import detect_lines, factory
+
+    factory()  # the profiles, loaded once per process as in a run
+    out.mkdir(parents=True, exist_ok=True)
+    docs = 0
+    with inp.open("rb") as src:
+        for line in src:
+            detect_lines(_json.loads(line)["text"].splitlines())
+            docs += 1
+    return {"documents": docs}
+
+
+JOBS = {"floor": job_floor, "corpusclean": job_corpusclean, "datatrove": job_datatrove,
+        "langdetect": job_langdetect}
 
 
 # -- measuring ----------------------------------------------------------------------------------
@@ -197,7 +217,7 @@ def main() -> None:
     ap.add_argument("--files", type=int, default=1, help="split the corpus into this many JSONL files")
     ap.add_argument("--datatrove-mb", type=float, default=2.0, help="datatrove's share of the corpus (default: 2 MB)")
     ap.add_argument("--workers", type=int, nargs="*", default=[1, 2], help="worker counts of the pool runs")
-    ap.add_argument("--only", nargs="*", choices=["floor", "corpusclean", "datatrove", "pool"], default=None)
+    ap.add_argument("--only", nargs="*", choices=["floor", "langdetect", "corpusclean", "datatrove", "pool"], default=None)
     ap.add_argument("--datatrove-python", default=sys.executable, help="the Python that has datatrove installed")
     ap.add_argument("--workdir", type=Path, default=None, help="where to build the corpus (default: a temporary dir)")
     ap.add_argument("--json", type=Path, default=None, help="write the figures to this file")
@@ -216,7 +236,7 @@ def main() -> None:
         info = JOBS[name](inp, out, **kwargs)
         out.with_suffix(".result.json").write_text(json.dumps(info))
         return
-    only = set(args.only or ["floor", "corpusclean", "datatrove", "pool"])
+    only = set(args.only or ["floor", "langdetect", "corpusclean", "datatrove", "pool"])
     work = Path(tempfile.mkdtemp(prefix="corpusclean-speed-", dir=args.workdir))
     try:
         corpus = work / "corpus" / ("corpus.jsonl" if args.files == 1 else "parts")
@@ -225,6 +245,8 @@ def main() -> None:
         rows = []
         if "floor" in only and args.files == 1:
             rows.append(measure("floor", corpus, work / "floor", size))
+        if "langdetect" in only and args.files == 1:
+            rows.append(measure("langdetect", corpus, work / "langdetect", size))
         if "corpusclean" in only:
             rows.append(measure("corpusclean", corpus, work / "cc", size, config=args.config))
         if "datatrove" in only and args.files == 1:
@@ -275,6 +297,13 @@ def report(rows: list[dict]) -> None:
             steady = (big["mb"] - small["mb"]) / (big["cpu_s"] - small["cpu_s"])
             print(f"datatrove once started (the difference of its two runs): {steady:.3f} MB/s by CPU "
                   f"time; corpusclean / that: {cc['mb_per_s_cpu'] / steady:.2f}x")
+    lang = by.get(("langdetect", 1))
+    if lang and ("datatrove", 1) in by:
+        o = by[("datatrove", 1)]
+        print(f"the document-language step alone (langdetect on each document's sample) / datatrove: "
+              f"{lang['mb_per_s_cpu'] / o['mb_per_s_cpu']:.2f}x by CPU time: no pipeline that runs it "
+              f"can be faster")
+    if cc:
         secs = cc["step_seconds"]
         total = cc["inner_wall_s"]
         if secs:
