@@ -43,3 +43,52 @@ def test_gzip_and_html_files_are_whole_units(tmp_path):
     assert [u.rel for u in units if not u.is_range] == ["b.jsonl.gz", "c.html"]
     assert sum(u.is_range for u in units) > 3
     assert [s.index for s in shards] == list(range(len(shards)))
+
+
+# A JSONL line: a record with an id from a small set (so ids repeat), one without an id, one
+# with a boolean id (not an id: the record gets PATH:LINE), or a line that is not a record.
+record_line = st.one_of(
+    st.sampled_from("abcde").map(lambda i: f'{{"id": "{i}", "text": "t"}}\n'),
+    st.integers(0, 3).map(lambda i: f'{{"id": {i}, "text": "n"}}\n'),
+    st.just('{"text": "no id"}\n'),
+    st.just('{"id": true, "text": "b"}\n'),
+    st.just("not json\n"),
+    st.just("\n"),
+)
+
+
+def _ids(items):
+    from corpusclean.document import Document
+
+    return [(d.id, d.meta.get("duplicate_id_of_line"), d.meta["line"]) if isinstance(d, Document)
+            else (d.reason, d.line) for d in items]
+
+
+@given(st.lists(record_line, min_size=1, max_size=40), st.integers(min_value=1, max_value=120),
+       st.integers(min_value=0, max_value=6))
+def test_repeated_ids_across_range_cuts_as_in_one_read(tmp_path_factory, lines, shard_bytes, tracked):
+    # However a file is cut, its ranges read in order name each record as one read of the whole
+    # file does: an id repeated across a cut is found, and the bounded id table fills the same.
+    from corpusclean.readers import ReaderOptions, read_file
+
+    root = tmp_path_factory.mktemp("ids")
+    path = root / "f.jsonl"
+    path.write_text("".join(lines), encoding="utf-8")
+    options = ReaderOptions(max_tracked_ids=tracked, time_budget=None)
+    whole = list(read_file(path, "f.jsonl", options))
+    plan = plan_shards(root, options, shard_bytes=shard_bytes)
+    ranged = [i for s in plan for i in shards.read_shard(s, options)]
+    if any(u.is_range for s in plan for u in s.units):  # ranges: no whole-file emptiness check
+        whole = [i for i in whole if getattr(i, "reason", "") != "read.empty"]
+    assert _ids(ranged) == _ids(whole)
+
+
+def test_ids_carried_into_a_range_are_only_its_repeats(tmp_path):
+    lines = [f'{{"id": "{i}", "text": "x"}}\n' for i in ("a", "b", "c", "d", "a", "e", "b", "a")]
+    (tmp_path / "f.jsonl").write_text("".join(lines))
+    size = len(lines[0])
+    plan = plan_shards(tmp_path, shard_bytes=4 * size - 1)  # lines 1-4, then 5-8
+    [first], [second] = (s.units for s in plan)
+    assert first.carried == () and first.id_room == 1_000_000
+    assert second.carried == (("a", 1), ("b", 2))  # "c" and "d" do not occur again
+    assert second.id_room == 1_000_000 - 4

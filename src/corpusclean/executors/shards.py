@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..document import Document
 from ..readers import ReaderOptions, Reject, read_file, walk
-from ..readers.files import file_format, read_jsonl_range
+from ..readers.files import IdTable, file_format, read_jsonl_range, scan_jsonl_ids
 
 #: Default shard size: bytes of input per shard (also bounds what one worker holds at a time).
 SHARD_BYTES = 8 * 1024 * 1024
@@ -32,7 +32,9 @@ class Unit:
     """One piece of input: a whole file, a byte range of a JSONL file, or a walk reject.
 
     For a range, ``start``/``end`` are byte offsets at line starts and ``first_line`` is the
-    1-based number of the line at ``start``.
+    1-based number of the line at ``start``; ``carried`` (ids of the earlier ranges that occur
+    again in this one, with the line each was first seen on) and ``id_room`` (how many more ids
+    the file's table takes) are what the earlier ranges leave in the file's id table.
     """
 
     rel: str
@@ -41,6 +43,8 @@ class Unit:
     end: int = -1
     first_line: int = 1
     reject: Reject | None = None
+    carried: tuple[tuple[str, int], ...] = ()
+    id_room: int = -1
 
     @property
     def is_range(self) -> bool:
@@ -133,8 +137,12 @@ def plan_shards(
             flush()
             points = split_points(path, size, shard_bytes)
             ends = [p for p, _ in points[1:]] + [size]
-            for (start, first_line), end in zip(points, ends):
-                shards.append(Shard(len(shards), (Unit(rel, str(path), start, end, first_line),)))
+            tables = scan_jsonl_ids(path, rel, options, points)
+            for (start, first_line), end, ids in zip(points, ends, tables, strict=True):
+                unit = Unit(rel, str(path), start, end, first_line,
+                            carried=tuple(sorted(ids.first.items(), key=lambda kv: kv[1])),
+                            id_room=ids.room)
+                shards.append(Shard(len(shards), (unit,)))
             continue
         if current and (current_bytes + size > shard_bytes or len(current) >= shard_files):
             flush()
@@ -156,7 +164,8 @@ def plan_digest(shards: list[Shard]) -> str:
                     stamp = f"{st.st_size}:{st.st_mtime_ns}"
                 except OSError:
                     stamp = "missing"
-            h.update(f"{shard.index}\t{u.rel}\t{u.start}\t{u.end}\t{u.first_line}\t{stamp}\n".encode())
+            h.update(f"{shard.index}\t{u.rel}\t{u.start}\t{u.end}\t{u.first_line}\t{stamp}\t"
+                     f"{u.id_room}\t{u.carried!r}\n".encode())
     return h.hexdigest()[:16]
 
 
@@ -168,7 +177,9 @@ def read_unit(unit: Unit, options: ReaderOptions) -> Iterator[Document | Reject]
     if not unit.is_range:
         yield from read_file(Path(unit.path), unit.rel, options)
         return
-    yield from read_jsonl_range(Path(unit.path), unit.rel, options, unit.start, unit.end, unit.first_line)
+    room = options.max_tracked_ids if unit.id_room < 0 else unit.id_room
+    ids = IdTable(room, unit.rel, dict(unit.carried))
+    yield from read_jsonl_range(Path(unit.path), unit.rel, options, unit.start, unit.end, unit.first_line, ids)
 
 
 def read_shard(shard: Shard, options: ReaderOptions) -> Iterator[Document | Reject]:

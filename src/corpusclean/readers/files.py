@@ -21,7 +21,7 @@ import logging
 import os
 import stat
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -329,27 +329,50 @@ def _read_at_most(stream: IO[bytes], size: int) -> bytes:
     return b"".join(chunks)
 
 
-def _read_jsonl(
-    f: IO[bytes],
-    st: os.stat_result,
-    gz: bool,
-    rel: str,
-    options: ReaderOptions,
-    *,
-    first_line: int = 1,
-    first_offset: int = 0,
-    whole: bool = True,
-) -> Iterator[Document | Reject]:
-    """One document per JSONL line, read line by line; offsets count decompressed bytes.
+class IdTable:
+    """The ids seen so far in one JSONL file, each with the line it was first seen on: a later
+    record with the same id is a duplicate. At most ``room`` more ids are taken (the table must
+    not grow without bound on a file of any size); ``first`` may start with ids carried over
+    from the earlier ranges of a file split into several (:func:`scan_jsonl_ids`)."""
 
-    ``first_line``, ``first_offset`` and ``whole=False`` read a byte range of a larger file
-    (see :func:`read_jsonl_range`)."""
-    stream: IO[bytes] = gzip.GzipFile(fileobj=f, mode="rb") if gz else f  # type: ignore[assignment]
-    limit = options.max_bytes
-    seen_ids: dict[str, int] = {}
+    __slots__ = ("first", "rel", "room", "warn")
+
+    def __init__(self, room: int, rel: str = "", first: dict[str, int] | None = None, *,
+                 warn: bool = True) -> None:
+        self.room = room
+        self.rel = rel
+        self.first: dict[str, int] = dict(first or {})
+        self.warn = warn
+
+    def see(self, doc_id: str, lineno: int) -> int | None:
+        """The line ``doc_id`` was first seen on, or None (and it is taken, room permitting)."""
+        first = self.first.get(doc_id)
+        if first is not None:
+            return first
+        if self.room > 0:
+            self.first[doc_id] = lineno
+            self.room -= 1
+            if not self.room and self.warn:  # said once per file
+                log.warning("%s: %d ids seen; duplicates of later ids are not detected",
+                            self.rel, len(self.first))
+        return None
+
+
+class _RawLine(tuple):  # type: ignore[type-arg]
+    """A non-blank JSONL line to parse: ``(raw bytes, line number, byte offset)``."""
+
+    __slots__ = ()
+
+
+def _jsonl_lines(
+    stream: IO[bytes], rel: str, limit: int, first_line: int, first_offset: int
+) -> Iterator[Reject | _RawLine]:
+    """The lines of a JSONL stream to parse, and the rejects of the lines that cannot be.
+
+    Returns ``(offset after the last byte read, whether the stream was read to its end)``: a
+    stream that breaks off, or a UTF-16 file, ends with a reject and ``False``."""
     offset = first_offset
     lineno = first_line - 1
-    produced = 0
     while True:
         start = offset
         try:
@@ -362,9 +385,9 @@ def _read_jsonl(
                 line=lineno + 1,
                 offset=start,
             )
-            return
+            return offset, False
         if not raw:
-            break
+            return offset, True
         lineno += 1
         offset += len(raw)
         if len(raw) > limit and not raw.endswith(b"\n"):
@@ -378,8 +401,7 @@ def _read_jsonl(
                     line=lineno,
                     offset=start,
                 )
-                return
-            produced += 1
+                return offset, False
             yield Reject(
                 rel,
                 "jsonl.line_too_long",
@@ -398,15 +420,46 @@ def _read_jsonl(
                 line=1,
                 offset=0,
             )
-            return
+            return offset, False
         if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
             start += 3
-        if not raw.strip():
-            continue
+        if raw.strip():
+            yield _RawLine((raw, lineno, start))
+
+
+def _read_jsonl(
+    f: IO[bytes],
+    st: os.stat_result,
+    gz: bool,
+    rel: str,
+    options: ReaderOptions,
+    *,
+    first_line: int = 1,
+    first_offset: int = 0,
+    whole: bool = True,
+    ids: IdTable | None = None,
+) -> Iterator[Document | Reject]:
+    """One document per JSONL line, read line by line; offsets count decompressed bytes.
+
+    ``first_line``, ``first_offset``, ``whole=False`` and ``ids`` read a byte range of a larger
+    file (see :func:`read_jsonl_range`)."""
+    stream: IO[bytes] = gzip.GzipFile(fileobj=f, mode="rb") if gz else f  # type: ignore[assignment]
+    table = ids if ids is not None else IdTable(options.max_tracked_ids, rel)
+    lines = _jsonl_lines(stream, rel, options.max_bytes, first_line, first_offset)
+    produced = 0
+    while True:
+        try:
+            item = next(lines)
+        except StopIteration as stop:
+            offset, complete = stop.value
+            break
         produced += 1
-        yield _jsonl_record(raw, rel, lineno, start, seen_ids, options)
-    if not whole:
+        if isinstance(item, Reject):
+            yield item
+        else:
+            yield _jsonl_record(*item, rel, table, options)
+    if not whole or not complete:
         return
     if not produced:
         yield Reject(rel, "read.empty", "no records: the file is empty or holds only blank lines")
@@ -438,10 +491,13 @@ class _Range(io.RawIOBase):
 
 
 def read_jsonl_range(
-    path: Path, rel: str, options: ReaderOptions, start: int, end: int, first_line: int
+    path: Path, rel: str, options: ReaderOptions, start: int, end: int, first_line: int,
+    carried: IdTable | None = None,
 ) -> Iterator[Document | Reject]:
     """The records of bytes ``[start, end)`` of an uncompressed JSONL file, a range that starts
-    at line ``first_line``; line numbers and offsets are those of the whole file."""
+    at line ``first_line``; line numbers and offsets are those of the whole file. ``carried``
+    is what the ranges before this one leave in the file's id table (:func:`scan_jsonl_ids`):
+    given it, ids repeated across the cut are found as in one read of the whole file."""
     try:
         f = open(path, "rb")  # noqa: SIM115 - closed below, after the generator is drained
     except OSError as exc:
@@ -456,8 +512,50 @@ def read_jsonl_range(
             return
         stream = io.BufferedReader(_Range(f, end - start))
         yield from _read_jsonl(
-            stream, st, False, rel, options, first_line=first_line, first_offset=start, whole=False  # type: ignore[arg-type]
+            stream, st, False, rel, options, first_line=first_line, first_offset=start, whole=False,  # type: ignore[arg-type]
+            ids=carried,
         )
+
+
+def scan_jsonl_ids(
+    path: Path, rel: str, options: ReaderOptions, points: Sequence[tuple[int, int]]
+) -> list[IdTable]:
+    """The id table each range of an uncompressed JSONL file cut at ``points`` (``(byte offset,
+    line number)`` of each range start, the first at 0) starts with, for
+    :func:`read_jsonl_range`: the ids of the earlier ranges that occur again in it, each with
+    its first line, and the room left in the file's table. The ranges then find every repeated
+    id a single read of the file finds, whatever the cut.
+
+    Reads the file once, line by line, parsing each line as the reader does but building no
+    document. A file that cannot be read gives fresh tables (its ranges say why it cannot be)."""
+    tables = [IdTable(options.max_tracked_ids, rel) for _ in points]
+    whole = IdTable(options.max_tracked_ids, rel, warn=False)
+    k = 0
+    try:
+        f = open(path, "rb", buffering=_BUFFER)  # noqa: SIM115 - closed below
+    except OSError:
+        return tables
+    with f:
+        try:
+            for item in _jsonl_lines(f, rel, options.max_bytes, 1, 0):
+                if isinstance(item, Reject):
+                    continue
+                raw, lineno, start = item
+                while k + 1 < len(points) and start >= points[k + 1][0]:
+                    k += 1
+                    tables[k].room = whole.room
+                parsed = _parse_jsonl(raw, lineno, start, rel, options)
+                if isinstance(parsed, Reject):
+                    continue
+                doc_id = parsed[2]
+                first = whole.see(doc_id, lineno)
+                if first is not None and first < points[k][1]:
+                    tables[k].first[doc_id] = first
+        except OSError:
+            return [IdTable(options.max_tracked_ids, rel) for _ in points]
+    for later in range(k + 1, len(points)):
+        tables[later].room = whole.room
+    return tables
 
 
 def _skip_line(stream: IO[bytes]) -> int:
@@ -471,8 +569,29 @@ def _skip_line(stream: IO[bytes]) -> int:
 
 
 def _jsonl_record(
-    raw: bytes, rel: str, lineno: int, start: int, seen_ids: dict[str, int], options: ReaderOptions
+    raw: bytes, lineno: int, start: int, rel: str, ids: IdTable, options: ReaderOptions
 ) -> Document | Reject:
+    parsed = _parse_jsonl(raw, lineno, start, rel, options)
+    if isinstance(parsed, Reject):
+        return parsed
+    record, encoding, doc_id = parsed
+    body = record[options.text_field]
+    meta: dict[str, Any] = {"source": rel, "format": "jsonl", "line": lineno, "encoding": encoding}
+    first = ids.see(doc_id, lineno)
+    if first is not None:
+        meta["duplicate_id_of_line"] = first
+        doc_id = f"{doc_id}#{rel}:{lineno}"
+    extra = {k: v for k, v in record.items() if k not in (options.text_field, options.id_field)}
+    if extra:
+        meta["input_metadata"] = extra
+    return Document.from_text(body, id=doc_id, meta=meta)
+
+
+def _parse_jsonl(
+    raw: bytes, lineno: int, start: int, rel: str, options: ReaderOptions
+) -> tuple[dict[str, Any], dict[str, Any], str] | Reject:
+    """A JSONL line's record (lone surrogates replaced), how its bytes were decoded, and its
+    id, or the reason it cannot be a document."""
     encoding: dict[str, Any] = {"encoding": "utf-8", "method": "utf-8", "confidence": 1.0}
     try:
         text = raw.decode("utf-8")
@@ -527,25 +646,11 @@ def _jsonl_record(
     record, surrogates = _scrub(record)
     if surrogates:
         encoding["lone_surrogates"] = surrogates
-    body = record[options.text_field]
     rid = record.get(options.id_field)
     doc_id = (
         str(rid) if isinstance(rid, (str, int)) and not isinstance(rid, bool) else f"{rel}:{lineno}"
     )
-    meta: dict[str, Any] = {"source": rel, "format": "jsonl", "line": lineno, "encoding": encoding}
-    if doc_id in seen_ids:
-        meta["duplicate_id_of_line"] = seen_ids[doc_id]
-        doc_id = f"{doc_id}#{rel}:{lineno}"
-    elif len(seen_ids) < options.max_tracked_ids:
-        seen_ids[doc_id] = lineno
-        if len(seen_ids) == options.max_tracked_ids:  # said once per file
-            log.warning(
-                "%s: %d ids seen; duplicates of later ids are not detected", rel, len(seen_ids)
-            )
-    extra = {k: v for k, v in record.items() if k not in (options.text_field, options.id_field)}
-    if extra:
-        meta["input_metadata"] = extra
-    return Document.from_text(body, id=doc_id, meta=meta)
+    return record, encoding, doc_id
 
 
 def _depth(value: Any) -> int:
