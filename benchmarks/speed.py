@@ -229,6 +229,9 @@ def main() -> None:
                     help="input per shard of the pool runs in MiB (default: 8, as the CLI); the "
                     "corpus must hold several shards for the workers to share the work")
     ap.add_argument("--config", default="", help="pipeline TOML for corpusclean (default: the built-in one)")
+    ap.add_argument("--gzip", action="store_true",
+                    help="gzip-compress the corpus (corpusclean and pool runs only): a large "
+                    "compressed file is cut into ranges of its decompressed bytes")
     ap.add_argument("--langdetect-chars", type=int, default=0,
                     help="sample size of the langdetect run (default: the language.detect step's)")
     ap.add_argument("--job", nargs=3, metavar=("NAME", "IN", "OUT"), help=argparse.SUPPRESS)
@@ -247,6 +250,17 @@ def main() -> None:
     try:
         corpus = work / "corpus" / ("corpus.jsonl" if args.files == 1 else "parts")
         docs, size = build(corpus, args.mb, files=args.files)
+        if args.gzip:
+            # corpusclean reads it compressed (the floor, langdetect and datatrove runs are not run)
+            import gzip
+
+            for part in [corpus] if args.files == 1 else sorted(corpus.glob("*.jsonl")):
+                with part.open("rb") as src, gzip.open(part.with_name(part.name + ".gz"), "wb") as dst:
+                    shutil.copyfileobj(src, dst)
+                part.unlink()
+            if args.files == 1:
+                corpus = corpus.with_name(corpus.name + ".gz")
+            only -= {"floor", "langdetect", "datatrove"}
         print(f"corpus: {docs} documents, {size / 1e6:.1f} MB of JSONL in {corpus}", flush=True)
         rows = []
         if "floor" in only and args.files == 1:

@@ -139,3 +139,17 @@ def test_empty_input_gives_empty_files(tmp_path):
     assert all((tmp_path / "o" / n).exists() for n in OUTPUT_FILES)
     assert (tmp_path / "o" / "documents.jsonl").read_bytes() == b""
     assert summary.stats.counts.get("documents.in", 0) == 0
+
+
+def test_compressed_jsonl_cut_into_ranges_gives_the_same_output(tmp_path):
+    import gzip
+
+    src = make_corpus(tmp_path / "in")
+    for path in sorted(src.glob("*.jsonl")):
+        path.with_name(path.name + ".gz").write_bytes(gzip.compress(path.read_bytes()))
+        path.unlink()
+    units = [u for s in plan_shards(src, shard_bytes=SMALL) for u in s.units]
+    assert sum(u.gzip for u in units) > 6
+    clean_directory(src, tmp_path / "whole", corpus_pipeline())
+    clean_directory(src, tmp_path / "cut", corpus_pipeline(), workers=2, shard_bytes=SMALL)
+    assert outputs(tmp_path / "cut") == outputs(tmp_path / "whole")

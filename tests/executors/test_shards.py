@@ -92,3 +92,67 @@ def test_ids_carried_into_a_range_are_only_its_repeats(tmp_path):
     assert first.carried == () and first.id_room == 1_000_000
     assert second.carried == (("a", 1), ("b", 2))  # "c" and "d" do not occur again
     assert second.id_room == 1_000_000 - 4
+
+
+@given(st.lists(line, min_size=1, max_size=60), st.integers(min_value=1, max_value=200),
+       st.booleans(), st.integers(min_value=1, max_value=64))
+def test_gzip_cut_points_are_those_of_the_decompressed_bytes(tmp_path_factory, lines, shard_bytes, last_newline,
+                                                             block):
+    import gzip
+
+    data = b"".join(lines)
+    if not last_newline:
+        data = data[:-1]
+    root = tmp_path_factory.mktemp("g")
+    (root / "f.jsonl").write_bytes(data)
+    (root / "f.jsonl.gz").write_bytes(gzip.compress(data))
+    with patch.object(shards, "_SCAN_BLOCK", block):
+        plain = split_points(root / "f.jsonl", len(data), shard_bytes)
+        assert shards.gzip_split_points(root / "f.jsonl.gz", shard_bytes) == (plain, len(data))
+
+
+def test_a_broken_gzip_file_is_not_cut(tmp_path):
+    import gzip
+
+    data = gzip.compress(b"".join(f'{{"id": "{i}", "text": "line {i}"}}\n'.encode() for i in range(400)))
+    (tmp_path / "cut.jsonl.gz").write_bytes(data[: len(data) // 2])
+    assert shards.gzip_split_points(tmp_path / "cut.jsonl.gz", 100) is None
+    [shard] = plan_shards(tmp_path, shard_bytes=100)
+    [unit] = shard.units
+    assert not unit.is_range  # read whole: the reader says where the stream breaks off
+
+
+@given(st.lists(record_line, min_size=1, max_size=40), st.integers(min_value=1, max_value=120),
+       st.integers(min_value=0, max_value=6))
+def test_gzip_ranges_read_as_the_whole_file(tmp_path_factory, lines, shard_bytes, tracked):
+    # A compressed file cut into ranges of its decompressed bytes reads, range after range, as
+    # one read of the whole file: the same records, ids, line numbers and offsets.
+    import gzip
+
+    from corpusclean.readers import ReaderOptions, read_file
+
+    root = tmp_path_factory.mktemp("gz")
+    path = root / "f.jsonl.gz"
+    path.write_bytes(gzip.compress("".join(lines).encode()))
+    options = ReaderOptions(max_tracked_ids=tracked, time_budget=None)
+    whole = list(read_file(path, "f.jsonl.gz", options))
+    with patch.object(shards, "GZIP_RATIO", 10_000):  # scan even a tiny file
+        plan = plan_shards(root, options, shard_bytes=shard_bytes)
+    ranged = [i for s in plan for i in shards.read_shard(s, options)]
+    if any(u.is_range for s in plan for u in s.units):
+        whole = [i for i in whole if getattr(i, "reason", "") != "read.empty"]
+    assert _ids(ranged) == _ids(whole)
+    assert [getattr(i, "offset", None) for i in ranged] == [getattr(i, "offset", None) for i in whole]
+
+
+def test_large_gzip_jsonl_is_cut_into_ranges(tmp_path):
+    import gzip
+    import random
+
+    rng = random.Random(3)
+    rows = "".join(f'{{"id": "{i}", "text": "{rng.random()} {rng.random()}"}}\n' for i in range(3000))
+    (tmp_path / "big.jsonl.gz").write_bytes(gzip.compress(rows.encode()))
+    plan = plan_shards(tmp_path, shard_bytes=20_000)
+    units = [u for s in plan for u in s.units]
+    assert len(units) > 3 and all(u.is_range and u.gzip for u in units)
+    assert units[-1].end == len(rows.encode())

@@ -1,7 +1,9 @@
 """Shards: the units of work every executor hands out.
 
-The input is cut into shards below the file level: a large uncompressed JSONL file is split by
-byte ranges at line boundaries, and many small files are grouped into one shard. Shards depend
+The input is cut into shards below the file level: a large JSONL file is split by byte ranges
+at line boundaries (for a gzip-compressed one, ranges of its decompressed bytes: each is read by
+decompressing the file from its start and skipping what comes before the range), and many small
+files are grouped into one shard. Shards depend
 on the input and on ``shard_bytes`` only, never on the number of workers, and their order is
 the order of the sorted walk; so writing each shard's output in shard order gives the same bytes
 whatever ran them.
@@ -9,8 +11,10 @@ whatever ran them.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import os
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,12 +30,17 @@ SHARD_FILES = 2000
 
 _SCAN_BLOCK = 4 * 1024 * 1024
 
+#: A gzip-compressed JSONL file is decompressed once by the planner, to find its cut points,
+#: when it is larger than the shard size divided by this (text compresses three to five times).
+GZIP_RATIO = 4
+
 
 @dataclass(frozen=True, slots=True)
 class Unit:
     """One piece of input: a whole file, a byte range of a JSONL file, or a walk reject.
 
-    For a range, ``start``/``end`` are byte offsets at line starts and ``first_line`` is the
+    For a range, ``start``/``end`` are byte offsets at line starts (of the decompressed stream
+    when ``gzip`` is set) and ``first_line`` is the
     1-based number of the line at ``start``; ``carried`` (ids of the earlier ranges that occur
     again in this one, with the line each was first seen on) and ``id_room`` (how many more ids
     the file's table takes) are what the earlier ranges leave in the file's id table.
@@ -45,6 +54,7 @@ class Unit:
     reject: Reject | None = None
     carried: tuple[tuple[str, int], ...] = ()
     id_room: int = -1
+    gzip: bool = False  # offsets count decompressed bytes
 
     @property
     def is_range(self) -> bool:
@@ -107,6 +117,44 @@ def split_points(path: Path, size: int, shard_bytes: int) -> list[tuple[int, int
     return points
 
 
+def _cut_points(blocks: Iterator[bytes], shard_bytes: int) -> tuple[list[tuple[int, int]], int]:
+    """:func:`split_points` of a stream given as blocks, whatever its size; returns the points
+    and the stream's size."""
+    points = [(0, 1)]
+    target = shard_bytes
+    line, pos = 1, 0
+    for block in blocks:
+        cursor = 0
+        while pos + len(block) > target:
+            nl = block.find(b"\n", max(target - pos, cursor))
+            if nl < 0:
+                break
+            line += block.count(b"\n", cursor, nl + 1)
+            cursor = nl + 1
+            points.append((pos + cursor, line))
+            target = pos + cursor + shard_bytes
+        line += block.count(b"\n", cursor)
+        pos += len(block)
+    if points[-1][0] == pos and len(points) > 1:  # a cut at the very end starts no range
+        points.pop()
+    return points, pos
+
+
+def gzip_split_points(path: Path, shard_bytes: int) -> tuple[list[tuple[int, int]], int] | None:
+    """:func:`split_points` of a gzip-compressed file's decompressed bytes, and their size; None
+    when the file cannot be read to its end (it is then read whole, which reports why)."""
+
+    def blocks() -> Iterator[bytes]:
+        with open(path, "rb") as f, gzip.GzipFile(fileobj=f, mode="rb") as z:
+            while block := z.read(_SCAN_BLOCK):
+                yield block
+
+    try:
+        return _cut_points(blocks(), shard_bytes)
+    except (OSError, EOFError, zlib.error):  # gzip.BadGzipFile is an OSError
+        return None
+
+
 def plan_shards(
     root: Path, options: ReaderOptions | None = None, *, shard_bytes: int = SHARD_BYTES,
     shard_files: int = SHARD_FILES,
@@ -133,15 +181,22 @@ def plan_shards(
             size = path.stat().st_size
         except OSError:
             size = 0
+        cut: tuple[list[tuple[int, int]], int] | None = None
         if fmt == "jsonl" and not gz and size > shard_bytes:
+            cut = split_points(path, size, shard_bytes), size
+        elif fmt == "jsonl" and gz and size > shard_bytes // GZIP_RATIO:
+            cut = gzip_split_points(path, shard_bytes)
+            if cut is not None and len(cut[0]) < 2:
+                cut = None  # one range: read whole, as a small file
+        if cut is not None:
             flush()
-            points = split_points(path, size, shard_bytes)
-            ends = [p for p, _ in points[1:]] + [size]
-            tables = scan_jsonl_ids(path, rel, options, points)
+            points, total = cut
+            ends = [p for p, _ in points[1:]] + [total]
+            tables = scan_jsonl_ids(path, rel, options, points, gz=gz)
             for (start, first_line), end, ids in zip(points, ends, tables, strict=True):
                 unit = Unit(rel, str(path), start, end, first_line,
                             carried=tuple(sorted(ids.first.items(), key=lambda kv: kv[1])),
-                            id_room=ids.room)
+                            id_room=ids.room, gzip=gz)
                 shards.append(Shard(len(shards), (unit,)))
             continue
         if current and (current_bytes + size > shard_bytes or len(current) >= shard_files):
@@ -165,7 +220,7 @@ def plan_digest(shards: list[Shard]) -> str:
                 except OSError:
                     stamp = "missing"
             h.update(f"{shard.index}\t{u.rel}\t{u.start}\t{u.end}\t{u.first_line}\t{stamp}\t"
-                     f"{u.id_room}\t{u.carried!r}\n".encode())
+                     f"{u.id_room}\t{u.carried!r}\t{u.gzip}\n".encode())
     return h.hexdigest()[:16]
 
 
@@ -179,7 +234,8 @@ def read_unit(unit: Unit, options: ReaderOptions) -> Iterator[Document | Reject]
         return
     room = options.max_tracked_ids if unit.id_room < 0 else unit.id_room
     ids = IdTable(room, unit.rel, dict(unit.carried))
-    yield from read_jsonl_range(Path(unit.path), unit.rel, options, unit.start, unit.end, unit.first_line, ids)
+    yield from read_jsonl_range(Path(unit.path), unit.rel, options, unit.start, unit.end, unit.first_line, ids,
+                                gz=unit.gzip)
 
 
 def read_shard(shard: Shard, options: ReaderOptions) -> Iterator[Document | Reject]:

@@ -492,12 +492,17 @@ class _Range(io.RawIOBase):
 
 def read_jsonl_range(
     path: Path, rel: str, options: ReaderOptions, start: int, end: int, first_line: int,
-    carried: IdTable | None = None,
+    carried: IdTable | None = None, *, gz: bool = False,
 ) -> Iterator[Document | Reject]:
-    """The records of bytes ``[start, end)`` of an uncompressed JSONL file, a range that starts
-    at line ``first_line``; line numbers and offsets are those of the whole file. ``carried``
-    is what the ranges before this one leave in the file's id table (:func:`scan_jsonl_ids`):
-    given it, ids repeated across the cut are found as in one read of the whole file."""
+    """The records of bytes ``[start, end)`` of a JSONL file, a range that starts at line
+    ``first_line``; line numbers and offsets are those of the whole file. ``carried`` is what
+    the ranges before this one leave in the file's id table (:func:`scan_jsonl_ids`): given it,
+    ids repeated across the cut are found as in one read of the whole file. With ``gz`` the
+    file is gzip-compressed and the offsets count decompressed bytes: it is decompressed from
+    its start, and the bytes before the range are skipped."""
+    if gz:
+        yield from _read_gzip_range(path, rel, options, start, end, first_line, carried)
+        return
     try:
         f = open(path, "rb")  # noqa: SIM115 - closed below, after the generator is drained
     except OSError as exc:
@@ -517,8 +522,41 @@ def read_jsonl_range(
         )
 
 
+def _read_gzip_range(
+    path: Path, rel: str, options: ReaderOptions, start: int, end: int, first_line: int,
+    carried: IdTable | None,
+) -> Iterator[Document | Reject]:
+    try:
+        f = open(path, "rb")  # noqa: SIM115 - closed below, after the generator is drained
+    except OSError as exc:
+        yield Reject(rel, "read.unreadable", f"cannot read the file: {exc.strerror or exc}", offset=start)
+        return
+    with f, gzip.GzipFile(fileobj=f, mode="rb") as z:
+        try:
+            st = os.fstat(f.fileno())
+            left = start
+            while left > 0:
+                chunk = z.read(min(left, _SKIP_CHUNK))
+                if not chunk:
+                    break
+                left -= len(chunk)
+        except (EOFError, OSError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
+            yield Reject(rel, "read.bad_gzip",
+                         f"the gzip stream breaks off before this range: {exc or 'truncated'}", offset=start)
+            return
+        if left:
+            yield Reject(rel, "read.changed", "the file is shorter than when the run was planned; "
+                         "read it again once it is complete", offset=start - left)
+            return
+        stream = io.BufferedReader(_Range(z, end - start))  # type: ignore[arg-type]
+        yield from _read_jsonl(
+            stream, st, False, rel, options, first_line=first_line, first_offset=start, whole=False,  # type: ignore[arg-type]
+            ids=carried,
+        )
+
+
 def scan_jsonl_ids(
-    path: Path, rel: str, options: ReaderOptions, points: Sequence[tuple[int, int]]
+    path: Path, rel: str, options: ReaderOptions, points: Sequence[tuple[int, int]], *, gz: bool = False,
 ) -> list[IdTable]:
     """The id table each range of an uncompressed JSONL file cut at ``points`` (``(byte offset,
     line number)`` of each range start, the first at 0) starts with, for
@@ -526,8 +564,9 @@ def scan_jsonl_ids(
     its first line, and the room left in the file's table. The ranges then find every repeated
     id a single read of the file finds, whatever the cut.
 
-    Reads the file once, line by line, parsing each line as the reader does but building no
-    document. A file that cannot be read gives fresh tables (its ranges say why it cannot be)."""
+    Reads the file once (decompressed, with ``gz``), line by line, parsing each line as the
+    reader does but building no document. A file that cannot be read gives fresh tables (its
+    ranges say why it cannot be)."""
     tables = [IdTable(options.max_tracked_ids, rel) for _ in points]
     whole = IdTable(options.max_tracked_ids, rel, warn=False)
     k = 0
@@ -537,7 +576,8 @@ def scan_jsonl_ids(
         return tables
     with f:
         try:
-            for item in _jsonl_lines(f, rel, options.max_bytes, 1, 0):
+            stream: IO[bytes] = gzip.GzipFile(fileobj=f, mode="rb") if gz else f  # type: ignore[assignment]
+            for item in _jsonl_lines(stream, rel, options.max_bytes, 1, 0):
                 if isinstance(item, Reject):
                     continue
                 raw, lineno, start = item
