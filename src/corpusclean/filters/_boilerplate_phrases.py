@@ -12,7 +12,7 @@ Table kinds:
 - ``*_WEAK``: labels that count only in their neighbourhood (next to a banner or a form, in a
   menu run, at the edge of a page).
 
-Languages: en de fr es pt it ru uk ar zh, and also nl pl ja tr.
+Languages: en de fr es pt it ru uk ar zh, and also nl pl ja tr, vi id cs ko sv hu.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ Table = dict[str, tuple[str, ...]]
 
 #: The languages every table covers.
 LANGUAGES: tuple[str, ...] = ("en", "de", "fr", "es", "pt", "it", "ru", "uk", "ar", "zh", "nl", "pl",
-                              "ja", "tr")
+                              "ja", "tr", "vi", "id", "cs", "ko", "sv", "hu")
 
 # --------------------------------------------------------------------------------------------
 # Cookie and consent banners
@@ -42,6 +42,12 @@ COOKIE_TERMS: Table = {
     "pl": ("cookie", "ciasteczk", "pliki cookie"),
     "ja": ("cookie", "クッキー"),
     "tr": ("cookie", "çerez"),
+    "vi": ("cookie",),
+    "id": ("cookie", "kuki"),
+    "cs": ("cookie",),
+    "ko": ("쿠키", "cookie"),
+    "sv": ("cookie", "kakor", "kakan"),
+    "hu": ("cookie", "süti"),
 }
 
 #: Phrases by which a banner addresses the reader or speaks for the site; with a cookie word
@@ -92,6 +98,23 @@ COOKIE_ADDRESS: Table = {
     "ja": ("当サイト", "このサイト", "本サイト", "同意", "利用しています", "使用しています"),
     "tr": ("kullanıyoruz", "bu site", "sitemiz", "web sitemiz", "kabul etmiş", "deneyiminizi",
            "onay"),
+    "vi": ("chúng tôi sử dụng", "trang web này", "website này", "trang web của chúng tôi",
+           "bạn đồng ý", "sự đồng ý của bạn", "tiếp tục sử dụng", "trải nghiệm của bạn",
+           "chính sách bảo mật", "tìm hiểu thêm"),
+    "id": ("kami menggunakan", "situs ini", "situs web ini", "website ini", "situs kami",
+           "anda menyetujui", "persetujuan anda", "dengan melanjutkan", "pengalaman anda",
+           "kebijakan privasi", "pelajari lebih lanjut"),
+    "cs": ("používáme", "tento web", "tyto stránky", "naše stránky", "naše webové stránky",
+           "souhlasíte", "váš souhlas", "pokračováním", "používáním",
+           "zásady ochrany osobních údajů", "více informací"),
+    "ko": ("당사는", "저희는", "이 웹사이트", "이 사이트", "본 사이트", "동의", "계속 이용", "사용자 경험", "개인정보처리방침",
+           "개인정보 처리방침", "자세히 알아보기"),
+    "sv": ("vi använder", "den här webbplatsen", "denna webbplats", "webbplatsen", "vår webbplats",
+           "du godkänner", "du samtycker", "ditt samtycke", "genom att fortsätta",
+           "din upplevelse", "integritetspolicy", "läs mer"),
+    "hu": ("használunk", "ez a weboldal", "ez a honlap", "weboldalunk", "honlapunk", "oldalunk",
+           "hozzájárul", "elfogadja", "böngészés folytatásával", "felhasználói élmény",
+           "adatvédelmi", "további információ", "tudjon meg többet"),
 }
 
 #: Consent-manager formulas that are banners on their own, with or without a cookie word.
@@ -124,6 +147,17 @@ CONSENT_PHRASES: Table = {
     "ja": ("プライバシー設定", "同意を管理", "同意するをクリック"),
     "tr": ("gizliliğinize önem veriyoruz", "biz ve iş ortaklarımız", "onayı yönet",
            "kabul et e tıklayarak"),
+    "vi": ("chúng tôi tôn trọng quyền riêng tư của bạn", "quản lý sự đồng ý",
+           "cài đặt quyền riêng tư", "bằng cách nhấp vào chấp nhận"),
+    "id": ("kami menghargai privasi anda", "kelola persetujuan", "pengaturan privasi",
+           "dengan mengklik terima"),
+    "cs": ("vážíme si vašeho soukromí", "spravovat souhlas", "nastavení soukromí",
+           "kliknutím na přijmout"),
+    "ko": ("개인정보를 소중히", "동의 관리", "개인정보 설정", "수락을 클릭"),
+    "sv": ("vi värnar om din integritet", "hantera samtycke", "integritetsinställningar",
+           "genom att klicka på godkänn"),
+    "hu": ("fontos számunkra az ön adatainak védelme", "hozzájárulás kezelése",
+           "adatvédelmi beállítások", "az elfogadom gombra kattintva"),
 }
 
 #: Control words that, with a cookie word on a short line, make a banner control
@@ -151,6 +185,14 @@ COOKIE_ACTIONS: Table = {
     "pl": ("akceptuj", "akceptuję", "odrzuć", "ustawienia", "polityka", "zarządzaj", "zezwól"),
     "ja": ("同意", "拒否", "設定", "ポリシー", "管理", "許可"),
     "tr": ("kabul", "reddet", "ayarlar", "politika", "yönet", "izin ver"),
+    "vi": ("chấp nhận", "từ chối", "cài đặt", "chính sách", "quản lý", "sử dụng", "cho phép"),
+    "id": ("terima", "tolak", "pengaturan", "kebijakan", "kelola", "menggunakan", "izinkan"),
+    "cs": ("přijmout", "souhlasím", "odmítnout", "nastavení", "zásady", "spravovat", "používá",
+           "povolit"),
+    "ko": ("수락", "동의", "거부", "설정", "정책", "관리", "사용", "허용"),
+    "sv": ("godkänn", "acceptera", "neka", "avvisa", "inställningar", "policy", "hantera",
+           "använder", "tillåt"),
+    "hu": ("elfogad", "elutasít", "beállítások", "szabályzat", "kezelése", "használ", "engedélyez"),
 }
 
 #: Banner buttons: whole lines removed only next to a banner (or a button run next to one).
@@ -193,6 +235,18 @@ COOKIE_BUTTONS: Table = {
     "ja": ("同意する", "同意します", "詳細", "設定", "拒否", "閉じる"),
     "tr": ("kabul et", "kabul ediyorum", "tümünü kabul et", "reddet", "ayarlar",
            "daha fazla bilgi", "tamam", "kapat"),
+    "vi": ("chấp nhận", "chấp nhận tất cả", "tôi đồng ý", "đồng ý", "từ chối", "cài đặt",
+           "tìm hiểu thêm", "đã hiểu", "đóng"),
+    "id": ("terima", "terima semua", "saya setuju", "setuju", "tolak", "pengaturan",
+           "pelajari lebih lanjut", "mengerti", "saya mengerti", "tutup", "oke"),
+    "cs": ("přijmout", "přijmout vše", "souhlasím", "rozumím", "odmítnout", "odmítnout vše",
+           "nastavení", "více informací", "zavřít", "ok", "uložit"),
+    "ko": ("수락", "모두 수락", "동의", "동의합니다", "거부", "모두 거부", "설정", "자세히 보기", "자세히 알아보기", "확인", "닫기"),
+    "sv": ("godkänn", "godkänn alla", "acceptera", "acceptera alla", "jag godkänner", "ok", "neka",
+           "avvisa", "inställningar", "läs mer", "jag förstår", "stäng", "spara"),
+    "hu": ("elfogadom", "összes elfogadása", "mindet elfogadom", "egyetértek", "elutasítom",
+           "elutasítás", "beállítások", "további információ", "rendben", "értem", "bezárás",
+           "mentés"),
 }
 
 # --------------------------------------------------------------------------------------------
@@ -240,6 +294,19 @@ COMMENT_PHRASES: Table = {
            "wymagane pola są oznaczone"),
     "ja": ("メールアドレスが公開されることはありません", "は必須項目です"),
     "tr": ("e posta adresiniz yayınlanmayacak", "gerekli alanlar işaretlenmişlerdir"),
+    "vi": ("email của bạn sẽ không được hiển thị công khai",
+           "địa chỉ email của bạn sẽ không được công bố", "các trường bắt buộc được đánh dấu",
+           "bạn phải đăng nhập để gửi bình luận"),
+    "id": ("alamat email anda tidak akan dipublikasikan", "ruas yang wajib ditandai",
+           "kolom yang wajib diisi ditandai", "anda harus masuk untuk mengirim komentar"),
+    "cs": ("vaše e mailová adresa nebude zveřejněna", "povinné údaje jsou označeny",
+           "pro přidání komentáře se musíte přihlásit"),
+    "ko": ("이메일 주소는 공개되지 않습니다", "필수 필드는", "댓글을 작성하려면 로그인"),
+    "sv": ("din e postadress kommer inte publiceras",
+           "din e postadress kommer inte att publiceras", "obligatoriska fält är märkta",
+           "du måste vara inloggad för att kunna skriva kommentarer"),
+    "hu": ("az e mail címet nem tesszük közzé", "a kötelező mezőket megjelöltük",
+           "hozzászólás küldéséhez be kell jelentkezni"),
 }
 
 #: Prompts and buttons of comment forms: count on short lines only (a news sentence may say
@@ -283,6 +350,20 @@ COMMENT_PROMPTS: Table = {
            "コメントはまだありません"),
     "tr": ("bir yanıt yazın", "bir yorum yazın", "yorum yap", "yorum yaz", "yanıtı iptal et",
            "yorum gönder", "henüz yorum yok", "ilk yorumu siz yapın"),
+    "vi": ("để lại một bình luận", "để lại bình luận", "viết bình luận", "gửi bình luận",
+           "hủy trả lời", "chưa có bình luận nào", "hãy là người đầu tiên bình luận",
+           "thêm bình luận"),
+    "id": ("tinggalkan balasan", "tinggalkan komentar", "tulis komentar", "kirim komentar",
+           "batalkan balasan", "belum ada komentar", "jadilah yang pertama berkomentar",
+           "tambahkan komentar"),
+    "cs": ("napsat komentář", "přidat komentář", "zanechte komentář", "odeslat komentář",
+           "zrušit odpověď", "zatím žádné komentáře", "buďte první kdo přidá komentář"),
+    "ko": ("댓글 남기기", "댓글 쓰기", "댓글 작성", "댓글 등록", "답글 취소", "등록된 댓글이 없습니다", "첫 댓글을 남겨주세요", "댓글을 입력하세요"),
+    "sv": ("lämna ett svar", "lämna en kommentar", "skriv en kommentar", "skicka kommentar",
+           "avbryt svar", "inga kommentarer än", "bli först att kommentera", "publicera kommentar"),
+    "hu": ("szólj hozzá", "hozzászólás írása", "írj hozzászólást", "hozzászólás küldése",
+           "válasz megszakítása", "még nincs hozzászólás", "legyél te az első hozzászóló",
+           "új hozzászólás"),
 }
 
 #: Whole lines of a comment section ("Comments", "12 comments": counters are stripped).
@@ -308,6 +389,14 @@ COMMENT_LINES: Table = {
     "pl": ("komentarze", "komentarz", "komentarzy", "odpowiedz", "odpowiedzi", "skomentuj"),
     "ja": ("コメント", "返信", "件のコメント"),
     "tr": ("yorumlar", "yorum", "yanıtla", "cevapla", "yorum yok"),
+    "vi": ("bình luận", "các bình luận", "trả lời", "phản hồi", "ý kiến bạn đọc"),
+    "id": ("komentar", "balasan", "balas", "tidak ada komentar", "lihat komentar"),
+    "cs": ("komentáře", "komentář", "diskuse", "diskuze", "odpovědět", "odpovědi",
+           "žádné komentáře"),
+    "ko": ("댓글", "답글", "댓글 보기", "댓글 더보기"),
+    "sv": ("kommentarer", "kommentar", "svara", "svar", "inga kommentarer", "visa kommentarer"),
+    "hu": ("hozzászólások", "hozzászólás", "kommentek", "komment", "válasz", "válaszok",
+           "nincs hozzászólás"),
 }
 
 #: Field labels and buttons of a comment form: removed only next to a comment-form line.
@@ -343,6 +432,17 @@ COMMENT_WEAK: Table = {
            "キャンセル"),
     "tr": ("ad", "adınız", "isim", "e posta", "web sitesi", "yorum", "mesaj", "gönder", "zorunlu",
            "iptal"),
+    "vi": ("tên", "họ và tên", "tên của bạn", "email", "trang web", "bình luận", "nội dung", "gửi",
+           "bắt buộc", "hủy"),
+    "id": ("nama", "nama anda", "email", "situs web", "komentar", "pesan", "kirim", "wajib",
+           "batal"),
+    "cs": ("jméno", "vaše jméno", "e mail", "email", "web", "webová stránka", "komentář", "zpráva",
+           "odeslat", "povinné", "zrušit"),
+    "ko": ("이름", "이메일", "웹사이트", "댓글", "내용", "등록", "보내기", "필수", "취소", "비밀번호"),
+    "sv": ("namn", "ditt namn", "e post", "e postadress", "webbplats", "kommentar", "meddelande",
+           "skicka", "obligatoriskt", "avbryt"),
+    "hu": ("név", "neved", "e mail", "email", "e mail cím", "honlap", "weboldal", "hozzászólás",
+           "üzenet", "küldés", "elküld", "kötelező", "mégse"),
 }
 
 # --------------------------------------------------------------------------------------------
@@ -467,6 +567,36 @@ NAV_LINES: Table = {
            "detaylar", "gizlilik politikası", "iletişim", "hakkımızda", "site haritası",
            "kullanım koşulları", "tüm hakları saklıdır", "mobil sürüm", "geri", "önceki haber",
            "sonraki haber", "kategoriler"),
+    "vi": ("chuyển đến nội dung", "bỏ qua nội dung", "lên đầu trang", "về đầu trang", "trang chủ",
+           "danh mục", "tìm kiếm", "đóng", "xem thêm", "xem tất cả", "chi tiết", "liên hệ",
+           "giới thiệu", "về chúng tôi", "chính sách bảo mật", "điều khoản sử dụng",
+           "sơ đồ trang web", "quay lại", "bài trước", "bài tiếp theo", "trang sau", "trang trước"),
+    "id": ("langsung ke konten", "lompat ke konten", "kembali ke atas", "ke atas", "beranda",
+           "halaman utama", "cari", "pencarian", "tutup", "lihat selengkapnya", "selengkapnya",
+           "lihat semua", "kontak", "hubungi kami", "tentang kami", "kebijakan privasi",
+           "syarat dan ketentuan", "peta situs", "pedoman media siber", "kembali",
+           "artikel sebelumnya", "artikel berikutnya", "halaman berikutnya", "halaman sebelumnya",
+           "kategori", "arsip"),
+    "cs": ("přejít k obsahu", "přeskočit na obsah", "přejít na hlavní obsah", "nahoru",
+           "zpět nahoru", "úvod", "úvodní stránka", "hlavní stránka", "hlavní menu", "hledat",
+           "vyhledávání", "zavřít", "zobrazit více", "načíst další", "zobrazit vše", "kontakt",
+           "kontakty", "o nás", "ochrana osobních údajů", "obchodní podmínky", "podmínky použití",
+           "mapa stránek", "všechna práva vyhrazena", "zpět", "předchozí článek", "další článek",
+           "další strana", "předchozí strana", "kategorie", "archiv"),
+    "ko": ("본문 바로가기", "주메뉴 바로가기", "메뉴 바로가기", "맨 위로", "홈", "홈으로", "메뉴", "전체메뉴", "검색", "닫기", "더보기",
+           "전체보기", "상세보기", "회사소개", "문의하기", "고객센터", "개인정보처리방침", "이용약관", "사이트맵", "이전글", "다음글", "목록"),
+    "sv": ("hoppa till innehåll", "hoppa till huvudinnehåll", "gå till innehåll", "till toppen",
+           "tillbaka till toppen", "startsida", "meny", "huvudmeny", "sök", "stäng", "visa mer",
+           "ladda fler", "visa alla", "detaljer", "kontakt", "kontakta oss", "om oss",
+           "integritetspolicy", "användarvillkor", "webbkarta", "tillgänglighet",
+           "alla rättigheter förbehållna", "tillbaka", "föregående artikel", "nästa artikel",
+           "nästa sida", "föregående sida", "kategorier", "arkiv"),
+    "hu": ("ugrás a tartalomra", "tovább a tartalomra", "vissza a tetejére", "az oldal tetejére",
+           "főoldal", "kezdőlap", "menü", "főmenü", "keresés", "bezárás", "továbbiak", "részletek",
+           "kapcsolat", "rólunk", "impresszum", "adatvédelem", "adatvédelmi tájékoztató",
+           "felhasználási feltételek", "oldaltérkép", "minden jog fenntartva", "vissza",
+           "előző cikk", "következő cikk", "következő oldal", "előző oldal", "kategóriák",
+           "archívum"),
 }
 
 #: Phrases that make a short line a footer line wherever they stand in it.
@@ -485,6 +615,12 @@ NAV_PHRASES: Table = {
     "pl": ("wszelkie prawa zastrzeżone",),
     "ja": ("all rights reserved",),
     "tr": ("tüm hakları saklıdır",),
+    "vi": ("bảo lưu mọi quyền", "bản quyền thuộc về"),
+    "id": ("hak cipta dilindungi undang undang",),
+    "cs": ("všechna práva vyhrazena",),
+    "ko": ("무단전재 및 재배포 금지", "무단 전재 및 재배포 금지", "무단전재 재배포 금지"),
+    "sv": ("alla rättigheter förbehållna",),
+    "hu": ("minden jog fenntartva",),
 }
 
 #: The first item of a breadcrumb trail ("Home > World > Asia").
@@ -503,6 +639,12 @@ NAV_HOME: Table = {
     "pl": ("strona główna",),
     "ja": ("ホーム", "トップ"),
     "tr": ("ana sayfa", "anasayfa"),
+    "vi": ("trang chủ",),
+    "id": ("beranda", "home", "halaman utama"),
+    "cs": ("úvod", "úvodní stránka", "hlavní stránka", "domů"),
+    "ko": ("홈", "홈으로", "메인"),
+    "sv": ("startsida", "hem"),
+    "hu": ("főoldal", "kezdőlap", "címlap"),
 }
 
 #: Section names and site links: navigation only at the top or bottom edge of a page or in a
@@ -581,6 +723,26 @@ NAV_WEAK: Table = {
     "tr": ("dünya", "haberler", "gündem", "son dakika", "siyaset", "ekonomi", "spor",
            "kültür", "sağlık", "bilim", "teknoloji", "yaşam", "video", "foto", "en çok okunan",
            "türkçe", "english"),
+    "vi": ("thế giới", "tin tức", "thời sự", "chính trị", "kinh doanh", "kinh tế", "thể thao",
+           "công nghệ", "khoa học", "sức khỏe", "giải trí", "văn hóa", "du lịch", "pháp luật",
+           "giáo dục", "đời sống", "video", "ảnh", "tin mới nhất", "đọc nhiều", "tiếp", "trước",
+           "tiếng việt", "english"),
+    "id": ("dunia", "berita", "terkini", "politik", "bisnis", "ekonomi", "olahraga", "teknologi",
+           "sains", "kesehatan", "hiburan", "budaya", "gaya hidup", "otomotif", "wisata", "video",
+           "foto", "nasional", "internasional", "terpopuler", "terbaru", "selanjutnya",
+           "sebelumnya", "bahasa indonesia", "english"),
+    "cs": ("svět", "zprávy", "zpravodajství", "domácí", "zahraničí", "politika", "ekonomika",
+           "byznys", "sport", "kultura", "zdraví", "věda", "technologie", "cestování", "názory",
+           "video", "foto", "nejčtenější", "nejnovější", "další", "předchozí", "čeština", "english"),
+    "ko": ("세계", "뉴스", "정치", "경제", "사회", "스포츠", "연예", "문화", "생활", "건강", "과학", "오피니언", "국제", "영상",
+           "포토", "많이 본 뉴스", "최신", "인기", "이전", "다음", "한국어", "english"),
+    "sv": ("världen", "nyheter", "senaste nytt", "inrikes", "utrikes", "politik", "ekonomi",
+           "näringsliv", "sport", "kultur", "nöje", "hälsa", "vetenskap", "teknik", "resor",
+           "debatt", "ledare", "video", "bilder", "mest läst", "senaste", "mer", "nästa",
+           "föregående", "svenska", "english"),
+    "hu": ("világ", "hírek", "belföld", "külföld", "politika", "gazdaság", "sport", "kultúra",
+           "egészség", "tudomány", "tech", "életmód", "utazás", "vélemény", "videó", "fotó",
+           "legolvasottabb", "friss", "több", "következő", "előző", "magyar", "english"),
 }
 
 # --------------------------------------------------------------------------------------------
@@ -689,6 +851,31 @@ WIDGET_LINES: Table = {
            "beğeni", "yazdır", "abone ol", "bülten", "giriş yap", "giriş", "çıkış yap",
            "kayıt ol", "hesabım", "reklam", "sponsorlu", "yükleniyor", "sepete ekle", "karşılaştır", "stokta",
            "tükendi", "hızlı bakış", "resmi büyüt"),
+    "vi": ("đăng lúc", "ngày đăng", "cập nhật", "cập nhật lúc", "lượt xem", "phút đọc", "thích",
+           "in bài viết", "đăng ký", "đăng nhập", "đăng xuất", "tài khoản của tôi", "quảng cáo",
+           "đang tải", "nghe bài viết", "thêm vào giỏ hàng", "mua ngay", "so sánh", "còn hàng",
+           "hết hàng"),
+    "id": ("diterbitkan", "dipublikasikan", "diperbarui", "terakhir diperbarui", "menit membaca",
+           "waktu baca", "dilihat", "kali dilihat", "suka", "cetak", "berlangganan", "daftar",
+           "masuk", "keluar", "akun saya", "iklan", "memuat", "dengarkan", "tambah ke keranjang",
+           "beli sekarang", "bandingkan", "stok tersedia", "stok habis"),
+    "cs": ("publikováno", "zveřejněno", "aktualizováno", "datum", "doba čtení", "min čtení",
+           "minut čtení", "zobrazení", "přečteno", "líbí se mi", "tisk", "vytisknout", "odebírat",
+           "přihlásit se", "přihlášení", "odhlásit", "registrace", "můj účet", "reklama",
+           "inzerce", "načítání", "poslechnout si článek", "přidat do košíku", "koupit",
+           "porovnat", "skladem", "vyprodáno"),
+    "ko": ("입력", "수정", "입력 수정", "업데이트", "게시", "조회", "조회수", "읽는 시간", "좋아요", "인쇄", "구독", "구독하기",
+           "로그인", "로그아웃", "회원가입", "내 계정", "광고", "로딩중", "기사 듣기", "장바구니 담기", "바로구매", "비교하기", "품절"),
+    "sv": ("publicerad", "publicerat", "uppdaterad", "uppdaterat", "senast uppdaterad", "lästid",
+           "min lästid", "minuters läsning", "visningar", "gilla", "skriv ut", "prenumerera",
+           "nyhetsbrev", "logga in", "logga ut", "registrera", "mitt konto", "skapa konto",
+           "annons", "sponsrat", "laddar", "lyssna", "lägg i varukorgen", "köp nu", "jämför",
+           "i lager", "slutsåld"),
+    "hu": ("közzétéve", "megjelent", "frissítve", "utolsó frissítés", "olvasási idő",
+           "perc olvasás", "megtekintés", "tetszik", "nyomtatás", "feliratkozás", "hírlevél",
+           "bejelentkezés", "belépés", "kijelentkezés", "regisztráció", "fiókom", "hirdetés",
+           "szponzorált", "betöltés", "meghallgatom", "kosárba", "összehasonlítás", "raktáron",
+           "elfogyott"),
 }
 
 #: Words stripped before a widget line is looked up: months, weekdays, time words and the small
@@ -739,6 +926,23 @@ WIDGET_DATE_WORDS: Table = {
     "ja": ("年", "月", "日", "時", "分"),
     "tr": ("ocak", "şubat", "mart", "nisan", "mayıs", "haziran", "temmuz", "ağustos", "eylül",
            "ekim", "kasım", "aralık", "saat"),
+    "vi": ("tháng", "ngày", "năm", "thứ", "lúc", "giờ", "phút", "trước", "hôm", "qua", "nay", "gmt"),
+    "id": ("januari", "februari", "maret", "april", "mei", "juni", "juli", "agustus", "september",
+           "oktober", "november", "desember", "senin", "selasa", "rabu", "kamis", "jumat", "sabtu",
+           "minggu", "pukul", "wib", "wita", "wit", "jam", "menit", "hari", "lalu", "kemarin",
+           "oleh"),
+    "cs": ("ledna", "února", "března", "dubna", "května", "června", "července", "srpna", "září",
+           "října", "listopadu", "prosince", "pondělí", "úterý", "středa", "čtvrtek", "pátek",
+           "sobota", "neděle", "před", "hodinami", "minutami", "včera", "dnes"),
+    "ko": ("년", "월", "일", "시", "분", "오전", "오후", "전", "어제", "오늘", "기자"),
+    "sv": ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
+           "oktober", "november", "december", "måndag", "tisdag", "onsdag", "torsdag", "fredag",
+           "lördag", "söndag", "kl", "klockan", "den", "sedan", "timmar", "timme", "minuter",
+           "igår", "idag", "av"),
+    "hu": ("január", "február", "március", "április", "május", "június", "július", "augusztus",
+           "szeptember", "október", "november", "december", "febr", "márc", "ápr", "máj", "jún",
+           "júl", "szept", "okt", "hétfő", "kedd", "szerda", "csütörtök", "péntek", "szombat",
+           "vasárnap", "óra", "órája", "perce", "napja", "tegnap"),
 }
 
 #: Newsletter words and sign-up actions: together on a short line they make a sign-up prompt.
@@ -757,6 +961,12 @@ NEWSLETTER_TERMS: Table = {
     "pl": ("newsletter",),
     "ja": ("ニュースレター", "メールマガジン", "メルマガ"),
     "tr": ("bülten", "e bülten"),
+    "vi": ("bản tin",),
+    "id": ("buletin", "newsletter"),
+    "cs": ("newsletter",),
+    "ko": ("뉴스레터",),
+    "sv": ("nyhetsbrev",),
+    "hu": ("hírlevél", "hírlevelünk"),
 }
 SIGNUP_ACTIONS: Table = {
     "en": ("sign up", "subscribe", "join", "get our", "enter your email", "register"),
@@ -773,6 +983,12 @@ SIGNUP_ACTIONS: Table = {
     "pl": ("zapisz się", "subskrybuj"),
     "ja": ("登録", "購読"),
     "tr": ("abone ol", "kaydol"),
+    "vi": ("đăng ký", "nhận"),
+    "id": ("berlangganan", "daftar"),
+    "cs": ("přihlaste se", "odebírat", "zaregistrujte se", "přihlásit k odběru"),
+    "ko": ("구독", "신청", "가입"),
+    "sv": ("prenumerera", "anmäl dig", "registrera dig"),
+    "hu": ("iratkozz fel", "iratkozzon fel", "feliratkozás", "regisztrálj"),
 }
 
 # --------------------------------------------------------------------------------------------
@@ -844,6 +1060,22 @@ SHARE_LINES: Table = {
     "tr": ("paylaş", "paylaşın", "ilgili haberler", "ilgili yazılar", "devamını oku",
            "daha fazla oku", "bunlar da ilginizi çekebilir", "bizi takip edin", "ayrıca bakınız",
            "benzer haberler"),
+    "vi": ("chia sẻ", "chia sẻ bài viết", "tin liên quan", "bài viết liên quan", "đọc thêm",
+           "có thể bạn quan tâm", "theo dõi chúng tôi", "tin cùng chuyên mục", "đọc tiếp"),
+    "id": ("bagikan", "bagikan artikel", "berita terkait", "artikel terkait", "baca juga",
+           "baca selengkapnya", "baca lebih lanjut", "mungkin anda suka", "ikuti kami",
+           "rekomendasi", "lihat juga"),
+    "cs": ("sdílet", "sdílejte", "sdílet článek", "související články", "související",
+           "čtěte také", "čtěte též", "přečtěte si také", "mohlo by vás zajímat", "sledujte nás",
+           "doporučujeme", "číst dále", "celý článek"),
+    "ko": ("공유", "공유하기", "기사 공유", "관련 기사", "관련기사", "관련 뉴스", "기사 더보기", "추천 기사", "함께 보면 좋은 기사",
+           "팔로우", "카카오톡", "url 복사", "링크 복사"),
+    "sv": ("dela", "dela artikeln", "dela på", "relaterade artiklar", "relaterat", "läs också",
+           "läs även", "fortsätt läsa", "du kanske också gillar", "följ oss", "följ oss på",
+           "rekommenderat", "mer från"),
+    "hu": ("megosztás", "oszd meg", "ossza meg", "kapcsolódó cikkek", "kapcsolódó",
+           "ezt is ajánljuk", "ajánlott cikkek", "olvasd el ezt is", "tovább olvasom", "bővebben",
+           "kövess minket", "kövessen minket"),
 }
 
 #: Headers of share bars; unlike other lines ending with a colon ("Read more:", which
@@ -865,6 +1097,12 @@ SHARE_HEADERS: Table = {
     "pl": ("udostępnij", "podziel się", "obserwuj nas"),
     "ja": ("シェア", "シェアする", "共有", "フォローする"),
     "tr": ("paylaş", "paylaşın", "bizi takip edin"),
+    "vi": ("chia sẻ",),
+    "id": ("bagikan",),
+    "cs": ("sdílet",),
+    "ko": ("공유하기",),
+    "sv": ("dela",),
+    "hu": ("megosztás",),
 }
 
 #: Social networks and share words: a line made only of these is a share bar
@@ -875,7 +1113,7 @@ SHARE_TOKENS: tuple[str, ...] = (
     "одноклассники", "ok", "weibo", "微博", "wechat", "微信", "qq", "qzone", "line", "flipboard",
     "pocket", "mastodon", "threads", "bluesky", "snapchat", "viber", "messenger", "email",
     "e mail", "mail", "print", "rss", "copy link", "sms", "hatena", "digg", "mix",
-    "google", "google news",
+    "google", "google news", "zalo", "kakaotalk", "카카오톡", "kakao", "naver", "band",
 )
 #: Share verbs and linking words that may join networks on a share bar.
 SHARE_JOINERS: tuple[str, ...] = (
@@ -884,5 +1122,6 @@ SHARE_JOINERS: tuple[str, ...] = (
     "partager sur", "sur", "compartir", "compartir en", "en", "compartilhar", "partilhar",
     "no", "condividi", "condividi su", "su", "поделиться", "поделиться в", "в", "поділитися",
     "у", "شارك", "شارك على", "على", "تابعنا على", "分享", "分享到", "udostępnij", "delen",
-    "paylaş", "シェア", "and", "und", "et", "y", "e", "и", "і", "or",
+    "paylaş", "シェア", "chia sẻ", "bagikan", "sdílet", "공유", "dela", "megosztás",
+    "and", "und", "et", "y", "e", "и", "і", "or",
 )
