@@ -12,7 +12,8 @@ Table kinds:
 - ``*_WEAK``: labels that count only in their neighbourhood (next to a banner or a form, in a
   menu run, at the edge of a page).
 
-Languages: en de fr es pt it ru uk ar zh, and also nl pl ja tr, vi id cs ko sv hu.
+Languages: en de fr es pt it ru uk ar zh, and also nl pl ja tr, vi id cs ko sv hu, ro el da fi
+hr fa.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ Table = dict[str, tuple[str, ...]]
 
 #: The languages every table covers.
 LANGUAGES: tuple[str, ...] = ("en", "de", "fr", "es", "pt", "it", "ru", "uk", "ar", "zh", "nl", "pl",
-                              "ja", "tr", "vi", "id", "cs", "ko", "sv", "hu")
+                              "ja", "tr", "vi", "id", "cs", "ko", "sv", "hu", "ro", "el", "da", "fi",
+                              "hr", "fa")
 
 # --------------------------------------------------------------------------------------------
 # Cookie and consent banners
@@ -48,6 +50,12 @@ COOKIE_TERMS: Table = {
     "ko": ("쿠키", "cookie"),
     "sv": ("cookie", "kakor", "kakan"),
     "hu": ("cookie", "süti"),
+    "ro": ("cookie",),
+    "el": ("cookie", "μπισκότ"),
+    "da": ("cookie",),
+    "fi": ("cookie", "eväste"),
+    "hr": ("cookie", "kolačić"),
+    "fa": ("کوکی", "cookie"),
 }
 
 #: Phrases by which a banner addresses the reader or speaks for the site; with a cookie word
@@ -115,6 +123,25 @@ COOKIE_ADDRESS: Table = {
     "hu": ("használunk", "ez a weboldal", "ez a honlap", "weboldalunk", "honlapunk", "oldalunk",
            "hozzájárul", "elfogadja", "böngészés folytatásával", "felhasználói élmény",
            "adatvédelmi", "további információ", "tudjon meg többet"),
+    "ro": ("folosim", "utilizăm", "acest site", "site ul nostru", "acest website",
+           "sunteți de acord", "ești de acord", "acordul dumneavoastră", "continuând",
+           "experiența", "politica de confidențialitate", "mai multe informații", "află mai multe"),
+    "el": ("χρησιμοποιούμε", "αυτός ο ιστότοπος", "ο ιστότοπος", "την ιστοσελίδα", "η ιστοσελίδα",
+           "ιστοσελίδα μας", "ιστότοπό μας", "συμφωνείτε", "αποδέχεστε", "τη συγκατάθεσή σας",
+           "συνεχίζοντας", "την εμπειρία", "πολιτική απορρήτου", "περισσότερες πληροφορίες",
+           "μάθετε περισσότερα"),
+    "da": ("vi bruger", "denne hjemmeside", "hjemmesiden", "vores hjemmeside", "dette websted",
+           "webstedet", "du accepterer", "dit samtykke", "ved at fortsætte", "din oplevelse",
+           "privatlivspolitik", "læs mere"),
+    "fi": ("käytämme", "tämä sivusto", "sivustomme", "verkkosivustomme", "tällä sivustolla",
+           "sivustolla", "hyväksyt", "suostumuksesi", "jatkamalla", "käyttökokemuksen",
+           "käyttökokemusta", "tietosuojaseloste", "lue lisää"),
+    "hr": ("koristimo", "ova stranica", "ova web stranica", "naša stranica", "našu stranicu",
+           "stranica koristi", "slažete se", "vaš pristanak", "nastavkom", "korištenjem",
+           "korisničko iskustvo", "pravila privatnosti", "politika privatnosti", "saznajte više",
+           "više informacija"),
+    "fa": ("ما از", "این وب سایت", "این سایت", "وب سایت ما", "سایت ما", "موافقت", "رضایت شما",
+           "با ادامه", "تجربه", "حریم خصوصی", "بیشتر بدانید"),
 }
 
 #: Consent-manager formulas that are banners on their own, with or without a cookie word.
@@ -158,6 +185,17 @@ CONSENT_PHRASES: Table = {
            "genom att klicka på godkänn"),
     "hu": ("fontos számunkra az ön adatainak védelme", "hozzájárulás kezelése",
            "adatvédelmi beállítások", "az elfogadom gombra kattintva"),
+    "ro": ("respectăm confidențialitatea", "gestionați consimțământul",
+           "setări de confidențialitate", "făcând clic pe accept"),
+    "el": ("σεβόμαστε την ιδιωτικότητά σας", "εκτιμούμε την ιδιωτικότητά σας",
+           "διαχείριση συγκατάθεσης", "ρυθμίσεις απορρήτου", "κάνοντας κλικ στο αποδοχή"),
+    "da": ("vi værner om dit privatliv", "administrer samtykke", "privatlivsindstillinger",
+           "ved at klikke på accepter"),
+    "fi": ("arvostamme yksityisyyttäsi", "hallinnoi suostumusta", "yksityisyysasetukset",
+           "napsauttamalla hyväksy"),
+    "hr": ("cijenimo vašu privatnost", "upravljanje privolama", "postavke privatnosti",
+           "klikom na prihvati"),
+    "fa": ("ما به حریم خصوصی شما احترام می گذاریم", "مدیریت رضایت", "تنظیمات حریم خصوصی"),
 }
 
 #: Control words that, with a cookie word on a short line, make a banner control
@@ -193,6 +231,15 @@ COOKIE_ACTIONS: Table = {
     "sv": ("godkänn", "acceptera", "neka", "avvisa", "inställningar", "policy", "hantera",
            "använder", "tillåt"),
     "hu": ("elfogad", "elutasít", "beállítások", "szabályzat", "kezelése", "használ", "engedélyez"),
+    "ro": ("accept", "acceptă", "refuz", "refuză", "setări", "politica", "gestionează",
+           "folosește", "utilizează", "permite"),
+    "el": ("αποδοχή", "αποδέχομαι", "απόρριψη", "ρυθμίσεις", "πολιτική", "διαχείριση",
+           "χρησιμοποιεί", "επιτρέπω"),
+    "da": ("accepter", "tillad", "afvis", "indstillinger", "politik", "administrer", "bruger"),
+    "fi": ("hyväksy", "hyväksyn", "hylkää", "asetukset", "käytäntö", "hallitse", "käyttää", "salli"),
+    "hr": ("prihvati", "prihvaćam", "odbij", "postavke", "pravila", "upravljaj", "koristi",
+           "dopusti"),
+    "fa": ("پذیرش", "قبول", "رد", "تنظیمات", "سیاست", "مدیریت", "استفاده", "اجازه"),
 }
 
 #: Banner buttons: whole lines removed only next to a banner (or a button run next to one).
@@ -247,6 +294,18 @@ COOKIE_BUTTONS: Table = {
     "hu": ("elfogadom", "összes elfogadása", "mindet elfogadom", "egyetértek", "elutasítom",
            "elutasítás", "beállítások", "további információ", "rendben", "értem", "bezárás",
            "mentés"),
+    "ro": ("accept", "acceptă", "accept tot", "acceptă toate", "sunt de acord", "refuz", "refuză",
+           "setări", "mai multe informații", "află mai multe", "am înțeles", "închide", "salvează"),
+    "el": ("αποδοχή", "αποδοχή όλων", "αποδέχομαι", "συμφωνώ", "απόρριψη", "απόρριψη όλων",
+           "ρυθμίσεις", "μάθετε περισσότερα", "κατάλαβα", "εντάξει", "κλείσιμο", "αποθήκευση"),
+    "da": ("accepter", "accepter alle", "jeg accepterer", "ok", "tillad alle", "afvis",
+           "afvis alle", "indstillinger", "læs mere", "forstået", "luk", "gem"),
+    "fi": ("hyväksy", "hyväksy kaikki", "hyväksyn", "ok", "salli kaikki", "hylkää",
+           "hylkää kaikki", "asetukset", "lue lisää", "selvä", "sulje", "tallenna"),
+    "hr": ("prihvati", "prihvaćam", "prihvati sve", "slažem se", "u redu", "odbij", "odbij sve",
+           "postavke", "saznajte više", "više informacija", "razumijem", "zatvori", "spremi"),
+    "fa": ("پذیرش", "قبول", "می پذیرم", "موافقم", "پذیرش همه", "رد", "تنظیمات", "بیشتر بدانید",
+           "اطلاعات بیشتر", "متوجه شدم", "بستن"),
 }
 
 # --------------------------------------------------------------------------------------------
@@ -307,6 +366,20 @@ COMMENT_PHRASES: Table = {
            "du måste vara inloggad för att kunna skriva kommentarer"),
     "hu": ("az e mail címet nem tesszük közzé", "a kötelező mezőket megjelöltük",
            "hozzászólás küldéséhez be kell jelentkezni"),
+    "ro": ("adresa ta de email nu va fi publicată", "adresa de email nu va fi publicată",
+           "câmpurile obligatorii sunt marcate",
+           "trebuie să fii autentificat pentru a publica un comentariu"),
+    "el": ("η διεύθυνση email σας δεν δημοσιεύεται",
+           "η ηλεκτρονική διεύθυνση σας δεν δημοσιεύεται", "τα υποχρεωτικά πεδία σημειώνονται",
+           "πρέπει να συνδεθείτε για να υποβάλετε σχόλιο"),
+    "da": ("din e mailadresse vil ikke blive publiceret", "påkrævede felter er markeret med",
+           "du skal være logget ind for at skrive en kommentar"),
+    "fi": ("sähköpostiosoitettasi ei julkaista", "pakolliset kentät on merkitty",
+           "sinun täytyy kirjautua sisään kommentoidaksesi"),
+    "hr": ("vaša adresa e pošte neće biti objavljena", "obavezna polja su označena",
+           "morate biti prijavljeni da biste objavili komentar"),
+    "fa": ("نشانی ایمیل شما منتشر نخواهد شد", "بخش های موردنیاز علامت گذاری شده اند",
+           "برای فرستادن دیدگاه باید وارد شده باشید"),
 }
 
 #: Prompts and buttons of comment forms: count on short lines only (a news sentence may say
@@ -364,6 +437,21 @@ COMMENT_PROMPTS: Table = {
     "hu": ("szólj hozzá", "hozzászólás írása", "írj hozzászólást", "hozzászólás küldése",
            "válasz megszakítása", "még nincs hozzászólás", "legyél te az első hozzászóló",
            "új hozzászólás"),
+    "ro": ("lasă un răspuns", "lasă un comentariu", "scrie un comentariu", "adaugă un comentariu",
+           "trimite comentariul", "publică comentariul", "anulează răspunsul",
+           "fii primul care comentează"),
+    "el": ("αφήστε μια απάντηση", "αφήστε ένα σχόλιο", "γράψτε ένα σχόλιο", "προσθήκη σχολίου",
+           "υποβολή σχολίου", "δημοσίευση σχολίου", "ακύρωση απάντησης", "δεν υπάρχουν σχόλια",
+           "γίνετε ο πρώτος που θα σχολιάσει"),
+    "da": ("skriv en kommentar", "efterlad en kommentar", "efterlad et svar", "send kommentar",
+           "annuller svar", "ingen kommentarer endnu", "vær den første til at kommentere"),
+    "fi": ("jätä vastaus", "jätä kommentti", "kirjoita kommentti", "lähetä kommentti",
+           "peruuta vastaus", "ei vielä kommentteja", "kommentoi ensimmäisenä"),
+    "hr": ("ostavite odgovor", "ostavite komentar", "napišite komentar", "dodaj komentar",
+           "objavi komentar", "pošalji komentar", "odustani od odgovora",
+           "budite prvi koji će komentirati"),
+    "fa": ("دیدگاهتان را بنویسید", "ارسال دیدگاه", "ارسال نظر", "نظر خود را بنویسید", "لغو پاسخ",
+           "دیدگاهی وجود ندارد", "اولین نفری باشید که دیدگاهی می نویسد", "افزودن نظر"),
 }
 
 #: Whole lines of a comment section ("Comments", "12 comments": counters are stripped).
@@ -397,6 +485,12 @@ COMMENT_LINES: Table = {
     "sv": ("kommentarer", "kommentar", "svara", "svar", "inga kommentarer", "visa kommentarer"),
     "hu": ("hozzászólások", "hozzászólás", "kommentek", "komment", "válasz", "válaszok",
            "nincs hozzászólás"),
+    "ro": ("comentarii", "comentariu", "răspunde", "răspunsuri", "niciun comentariu"),
+    "el": ("σχόλια", "σχόλιο", "απάντηση", "απαντήσεις", "κανένα σχόλιο"),
+    "da": ("kommentarer", "kommentar", "svar", "besvar", "ingen kommentarer"),
+    "fi": ("kommentit", "kommentti", "kommenttia", "vastaa", "vastaukset", "ei kommentteja"),
+    "hr": ("komentari", "komentar", "komentara", "odgovori", "odgovor", "nema komentara"),
+    "fa": ("دیدگاه ها", "دیدگاه", "نظرات", "نظر", "پاسخ", "پاسخ دادن", "بدون دیدگاه"),
 }
 
 #: Field labels and buttons of a comment form: removed only next to a comment-form line.
@@ -443,6 +537,18 @@ COMMENT_WEAK: Table = {
            "skicka", "obligatoriskt", "avbryt"),
     "hu": ("név", "neved", "e mail", "email", "e mail cím", "honlap", "weboldal", "hozzászólás",
            "üzenet", "küldés", "elküld", "kötelező", "mégse"),
+    "ro": ("nume", "numele", "email", "e mail", "site", "site web", "comentariu", "mesaj",
+           "trimite", "obligatoriu", "anulează"),
+    "el": ("όνομα", "το όνομά σας", "email", "e mail", "ιστότοπος", "ιστοσελίδα", "σχόλιο",
+           "μήνυμα", "αποστολή", "υποβολή", "υποχρεωτικό", "ακύρωση"),
+    "da": ("navn", "dit navn", "e mail", "e mailadresse", "hjemmeside", "websted", "kommentar",
+           "besked", "send", "påkrævet", "annuller"),
+    "fi": ("nimi", "nimesi", "sähköposti", "sähköpostiosoite", "kotisivu", "verkkosivusto",
+           "kommentti", "viesti", "lähetä", "pakollinen", "peruuta"),
+    "hr": ("ime", "vaše ime", "e pošta", "email", "e mail", "web stranica", "komentar", "poruka",
+           "pošalji", "obavezno", "odustani"),
+    "fa": ("نام", "نام شما", "ایمیل", "پست الکترونیک", "وب سایت", "دیدگاه", "نظر", "پیام", "ارسال",
+           "الزامی", "لغو"),
 }
 
 # --------------------------------------------------------------------------------------------
@@ -597,6 +703,44 @@ NAV_LINES: Table = {
            "felhasználási feltételek", "oldaltérkép", "minden jog fenntartva", "vissza",
            "előző cikk", "következő cikk", "következő oldal", "előző oldal", "kategóriák",
            "archívum"),
+    "ro": ("sari la conținut", "salt la conținut", "mergi la conținut", "înapoi sus", "acasă",
+           "pagina principală", "meniu", "meniu principal", "caută", "căutare", "închide",
+           "vezi mai mult", "încarcă mai mult", "vezi toate", "detalii", "contact",
+           "contactează ne", "despre noi", "politica de confidențialitate", "termeni și condiții",
+           "harta site ului", "toate drepturile rezervate", "înapoi", "articolul anterior",
+           "articolul următor", "pagina următoare", "pagina anterioară", "categorii", "arhivă"),
+    "el": ("μετάβαση στο περιεχόμενο", "παράκαμψη προς το περιεχόμενο",
+           "μετάβαση στο κύριο περιεχόμενο", "επιστροφή στην κορυφή", "στην κορυφή", "αρχική",
+           "αρχική σελίδα", "μενού", "κεντρικό μενού", "αναζήτηση", "κλείσιμο",
+           "δείτε περισσότερα", "περισσότερα", "φόρτωση περισσότερων", "δείτε όλα", "λεπτομέρειες",
+           "επικοινωνία", "επικοινωνήστε μαζί μας", "σχετικά με εμάς", "ποιοι είμαστε",
+           "πολιτική απορρήτου", "όροι χρήσης", "όροι και προϋποθέσεις", "χάρτης ιστοτόπου",
+           "πίσω", "προηγούμενο άρθρο", "επόμενο άρθρο", "επόμενη σελίδα", "προηγούμενη σελίδα",
+           "κατηγορίες"),
+    "da": ("spring til indhold", "gå til indhold", "gå til hovedindhold", "til toppen",
+           "tilbage til toppen", "forside", "forsiden", "hovedmenu", "søg", "luk", "vis mere",
+           "indlæs flere", "se alle", "vis alle", "detaljer", "kontakt", "kontakt os", "om os",
+           "privatlivspolitik", "handelsbetingelser", "vilkår og betingelser",
+           "alle rettigheder forbeholdes", "tilbage", "forrige artikel", "næste artikel",
+           "næste side", "forrige side", "kategorier", "arkiv"),
+    "fi": ("siirry sisältöön", "hyppää sisältöön", "siirry pääsisältöön", "takaisin ylös", "ylös",
+           "etusivu", "valikko", "päävalikko", "haku", "hae", "sulje", "näytä lisää",
+           "lataa lisää", "näytä kaikki", "katso kaikki", "lisätietoja", "yhteystiedot",
+           "ota yhteyttä", "tietoa meistä", "meistä", "tietosuojaseloste", "käyttöehdot",
+           "sivukartta", "kaikki oikeudet pidätetään", "takaisin", "edellinen artikkeli",
+           "seuraava artikkeli", "seuraava sivu", "edellinen sivu", "kategoriat", "arkisto"),
+    "hr": ("preskoči na sadržaj", "idi na sadržaj", "prijeđi na sadržaj", "natrag na vrh",
+           "na vrh", "naslovnica", "početna", "početna stranica", "izbornik", "glavni izbornik",
+           "traži", "pretraga", "pretraživanje", "zatvori", "prikaži više", "učitaj više",
+           "pogledaj sve", "prikaži sve", "detalji", "kontakt", "kontaktirajte nas", "o nama",
+           "impresum", "pravila privatnosti", "uvjeti korištenja", "sva prava pridržana", "natrag",
+           "prethodni članak", "sljedeći članak", "sljedeća stranica", "prethodna stranica",
+           "kategorije", "arhiva"),
+    "fa": ("پرش به محتوا", "رفتن به محتوا", "بازگشت به بالا", "برو بالا", "صفحه اصلی", "خانه",
+           "منو", "جستجو", "بستن", "نمایش بیشتر", "مشاهده همه", "جزئیات", "تماس با ما",
+           "درباره ما", "حریم خصوصی", "قوانین و مقررات", "شرایط استفاده", "نقشه سایت",
+           "کلیه حقوق محفوظ است", "تمامی حقوق محفوظ است", "بازگشت", "مطلب قبلی", "مطلب بعدی",
+           "صفحه بعد", "صفحه قبل", "دسته بندی ها", "آرشیو"),
 }
 
 #: Phrases that make a short line a footer line wherever they stand in it.
@@ -621,6 +765,12 @@ NAV_PHRASES: Table = {
     "ko": ("무단전재 및 재배포 금지", "무단 전재 및 재배포 금지", "무단전재 재배포 금지"),
     "sv": ("alla rättigheter förbehållna",),
     "hu": ("minden jog fenntartva",),
+    "ro": ("toate drepturile rezervate",),
+    "el": ("με επιφύλαξη παντός δικαιώματος", "όλα τα δικαιώματα διατηρούνται"),
+    "da": ("alle rettigheder forbeholdes",),
+    "fi": ("kaikki oikeudet pidätetään",),
+    "hr": ("sva prava pridržana", "sva prava zadržana"),
+    "fa": ("کلیه حقوق محفوظ است", "تمامی حقوق محفوظ است", "کلیه حقوق این سایت"),
 }
 
 #: The first item of a breadcrumb trail ("Home > World > Asia").
@@ -645,6 +795,12 @@ NAV_HOME: Table = {
     "ko": ("홈", "홈으로", "메인"),
     "sv": ("startsida", "hem"),
     "hu": ("főoldal", "kezdőlap", "címlap"),
+    "ro": ("acasă", "pagina principală", "prima pagină"),
+    "el": ("αρχική", "αρχική σελίδα"),
+    "da": ("forside", "forsiden", "hjem"),
+    "fi": ("etusivu", "koti"),
+    "hr": ("naslovnica", "početna", "početna stranica"),
+    "fa": ("خانه", "صفحه اصلی"),
 }
 
 #: Section names and site links: navigation only at the top or bottom edge of a page or in a
@@ -743,6 +899,27 @@ NAV_WEAK: Table = {
     "hu": ("világ", "hírek", "belföld", "külföld", "politika", "gazdaság", "sport", "kultúra",
            "egészség", "tudomány", "tech", "életmód", "utazás", "vélemény", "videó", "fotó",
            "legolvasottabb", "friss", "több", "következő", "előző", "magyar", "english"),
+    "ro": ("lume", "știri", "actualitate", "politică", "economie", "afaceri", "sport", "cultură",
+           "sănătate", "știință", "tehnologie", "externe", "opinii", "video", "foto",
+           "cele mai citite", "ultima oră", "următorul", "anterior", "română", "english"),
+    "el": ("κόσμος", "ειδήσεις", "επικαιρότητα", "πολιτική", "οικονομία", "αθλητικά", "αθλητισμός",
+           "πολιτισμός", "υγεία", "επιστήμη", "τεχνολογία", "διεθνή", "ελλάδα", "απόψεις",
+           "βίντεο", "φωτογραφίες", "δημοφιλή", "τελευταία νέα", "επόμενο", "προηγούμενο",
+           "ελληνικά", "english"),
+    "da": ("verden", "nyheder", "indland", "udland", "politik", "økonomi", "erhverv", "sport",
+           "kultur", "sundhed", "videnskab", "teknologi", "rejser", "debat", "video", "billeder",
+           "mest læste", "seneste", "næste", "forrige", "dansk", "english"),
+    "fi": ("maailma", "uutiset", "kotimaa", "ulkomaat", "politiikka", "talous", "urheilu",
+           "kulttuuri", "terveys", "tiede", "teknologia", "matkailu", "mielipide", "video",
+           "kuvat", "luetuimmat", "uusimmat", "seuraava", "edellinen", "suomi", "english"),
+    "hr": ("svijet", "vijesti", "hrvatska", "politika", "gospodarstvo", "biznis", "sport",
+           "kultura", "zdravlje", "znanost", "tehnologija", "putovanja", "mišljenja", "kolumne",
+           "video", "foto", "najčitanije", "najnovije", "sljedeći", "prethodni", "hrvatski",
+           "english"),
+    "fa": ("جهان", "اخبار", "سیاسی", "سیاست", "اقتصاد", "اقتصادی", "ورزش", "ورزشی", "فرهنگ",
+           "فرهنگی", "سلامت", "علم", "فناوری", "تکنولوژی", "اجتماعی", "بین الملل", "ایران",
+           "ویدیو", "عکس", "پربازدید", "پربازدیدترین", "آخرین اخبار", "بعدی", "قبلی", "فارسی",
+           "english"),
 }
 
 # --------------------------------------------------------------------------------------------
@@ -876,6 +1053,37 @@ WIDGET_LINES: Table = {
            "bejelentkezés", "belépés", "kijelentkezés", "regisztráció", "fiókom", "hirdetés",
            "szponzorált", "betöltés", "meghallgatom", "kosárba", "összehasonlítás", "raktáron",
            "elfogyott"),
+    "ro": ("publicat", "publicat la", "actualizat", "actualizat la", "ultima actualizare",
+           "timp de citire", "min citire", "minute de citire", "vizualizări", "afișări",
+           "îmi place", "printează", "tipărește", "abonează te", "newsletter", "autentificare",
+           "conectare", "deconectare", "înregistrare", "contul meu", "publicitate", "reclamă",
+           "se încarcă", "ascultă", "adaugă în coș", "cumpără acum", "compară", "în stoc",
+           "stoc epuizat"),
+    "el": ("δημοσιεύθηκε", "δημοσίευση", "ενημερώθηκε", "τελευταία ενημέρωση", "χρόνος ανάγνωσης",
+           "λεπτά ανάγνωσης", "λεπτό ανάγνωσης", "προβολές", "μου αρέσει", "εκτύπωση", "εγγραφή",
+           "newsletter", "σύνδεση", "αποσύνδεση", "ο λογαριασμός μου", "διαφήμιση", "χορηγούμενο",
+           "φόρτωση", "ακούστε το άρθρο", "προσθήκη στο καλάθι", "αγορά τώρα", "σύγκριση",
+           "εξαντλήθηκε"),
+    "da": ("publiceret", "udgivet", "opdateret", "senest opdateret", "læsetid", "min læsetid",
+           "minutters læsning", "visninger", "synes godt om", "udskriv", "abonner", "nyhedsbrev",
+           "log ind", "log ud", "opret konto", "min konto", "annonce", "reklame", "sponsoreret",
+           "indlæser", "lyt til artiklen", "læg i kurv", "køb nu", "sammenlign", "på lager",
+           "udsolgt"),
+    "fi": ("julkaistu", "päivitetty", "viimeksi päivitetty", "lukuaika", "min lukuaika",
+           "katselukerrat", "tykkää", "tulosta", "tilaa", "uutiskirje", "kirjaudu sisään",
+           "kirjaudu", "kirjaudu ulos", "rekisteröidy", "oma tili", "mainos", "sponsoroitu",
+           "ladataan", "kuuntele", "lisää ostoskoriin", "osta nyt", "vertaa", "varastossa",
+           "loppuunmyyty"),
+    "hr": ("objavljeno", "ažurirano", "zadnje ažuriranje", "vrijeme čitanja", "min čitanja",
+           "minuta čitanja", "pregleda", "pregledi", "sviđa mi se", "ispis", "ispiši",
+           "pretplati se", "pretplata", "newsletter", "prijava", "prijavi se", "odjava",
+           "registracija", "moj račun", "oglas", "reklama", "sponzorirano", "učitavanje",
+           "poslušajte članak", "dodaj u košaricu", "kupi sada", "usporedi", "na zalihi",
+           "rasprodano"),
+    "fa": ("منتشر شده", "تاریخ انتشار", "به روز رسانی", "آخرین به روز رسانی", "زمان مطالعه",
+           "دقیقه مطالعه", "بازدید", "بازدیدها", "پسندیدم", "چاپ", "اشتراک", "عضویت در خبرنامه",
+           "خبرنامه", "ورود", "خروج", "ثبت نام", "حساب کاربری", "تبلیغات", "آگهی",
+           "در حال بارگذاری", "افزودن به سبد خرید", "مقایسه", "ناموجود"),
 }
 
 #: Words stripped before a widget line is looked up: months, weekdays, time words and the small
@@ -943,6 +1151,32 @@ WIDGET_DATE_WORDS: Table = {
            "szeptember", "október", "november", "december", "febr", "márc", "ápr", "máj", "jún",
            "júl", "szept", "okt", "hétfő", "kedd", "szerda", "csütörtök", "péntek", "szombat",
            "vasárnap", "óra", "órája", "perce", "napja", "tegnap"),
+    "ro": ("ianuarie", "februarie", "martie", "aprilie", "mai", "iunie", "iulie", "august",
+           "septembrie", "octombrie", "noiembrie", "decembrie", "ian", "feb", "mar", "apr", "iun",
+           "iul", "aug", "sept", "oct", "dec", "luni", "marți", "miercuri", "joi", "vineri",
+           "sâmbătă", "duminică", "ora", "orele", "acum", "ore", "minute", "ieri", "azi", "astăzi"),
+    "el": ("ιανουαρίου", "φεβρουαρίου", "μαρτίου", "απριλίου", "μαΐου", "ιουνίου", "ιουλίου",
+           "αυγούστου", "σεπτεμβρίου", "οκτωβρίου", "νοεμβρίου", "δεκεμβρίου", "ιανουάριος",
+           "φεβρουάριος", "μάρτιος", "απρίλιος", "μάιος", "ιούνιος", "ιούλιος", "αύγουστος",
+           "σεπτέμβριος", "οκτώβριος", "νοέμβριος", "δεκέμβριος", "δευτέρα", "τρίτη", "τετάρτη",
+           "πέμπτη", "παρασκευή", "σάββατο", "κυριακή", "στις", "πριν", "ώρες", "ώρα", "λεπτά",
+           "χθες", "σήμερα"),
+    "da": ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
+           "oktober", "november", "december", "mandag", "tirsdag", "onsdag", "torsdag", "fredag",
+           "lørdag", "søndag", "kl", "klokken", "den", "siden", "timer", "minutter", "af"),
+    "fi": ("tammikuuta", "helmikuuta", "maaliskuuta", "huhtikuuta", "toukokuuta", "kesäkuuta",
+           "heinäkuuta", "elokuuta", "syyskuuta", "lokakuuta", "marraskuuta", "joulukuuta",
+           "maanantai", "tiistai", "keskiviikko", "torstai", "perjantai", "lauantai", "sunnuntai",
+           "klo", "sitten", "tuntia", "minuuttia", "eilen", "tänään"),
+    "hr": ("siječnja", "veljače", "ožujka", "travnja", "svibnja", "lipnja", "srpnja", "kolovoza",
+           "rujna", "listopada", "studenoga", "studenog", "prosinca", "siječanj", "veljača",
+           "ožujak", "travanj", "svibanj", "lipanj", "srpanj", "kolovoz", "rujan", "listopad",
+           "studeni", "prosinac", "ponedjeljak", "utorak", "srijeda", "četvrtak", "petak",
+           "subota", "nedjelja", "sati", "prije", "minuta", "jučer", "danas"),
+    "fa": ("فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "آبان", "آذر", "دی",
+           "بهمن", "اسفند", "ژانویه", "فوریه", "مارس", "آوریل", "ژوئن", "ژوئیه", "اوت", "سپتامبر",
+           "اکتبر", "نوامبر", "دسامبر", "شنبه", "یکشنبه", "دوشنبه", "چهارشنبه", "پنجشنبه", "جمعه",
+           "ساعت", "پیش", "دقیقه", "دیروز", "امروز"),
 }
 
 #: Newsletter words and sign-up actions: together on a short line they make a sign-up prompt.
@@ -967,6 +1201,12 @@ NEWSLETTER_TERMS: Table = {
     "ko": ("뉴스레터",),
     "sv": ("nyhetsbrev",),
     "hu": ("hírlevél", "hírlevelünk"),
+    "ro": ("newsletter",),
+    "el": ("newsletter", "ενημερωτικό δελτίο"),
+    "da": ("nyhedsbrev",),
+    "fi": ("uutiskirje",),
+    "hr": ("newsletter",),
+    "fa": ("خبرنامه",),
 }
 SIGNUP_ACTIONS: Table = {
     "en": ("sign up", "subscribe", "join", "get our", "enter your email", "register"),
@@ -989,6 +1229,12 @@ SIGNUP_ACTIONS: Table = {
     "ko": ("구독", "신청", "가입"),
     "sv": ("prenumerera", "anmäl dig", "registrera dig"),
     "hu": ("iratkozz fel", "iratkozzon fel", "feliratkozás", "regisztrálj"),
+    "ro": ("abonează te", "abonare", "înscrie te", "înregistrează te"),
+    "el": ("εγγραφείτε", "εγγραφή", "γραφτείτε"),
+    "da": ("tilmeld", "abonner", "tilmeld dig"),
+    "fi": ("tilaa", "liity", "rekisteröidy"),
+    "hr": ("pretplati se", "prijavi se", "registriraj se"),
+    "fa": ("عضویت", "ثبت نام", "مشترک شوید"),
 }
 
 # --------------------------------------------------------------------------------------------
@@ -1076,6 +1322,22 @@ SHARE_LINES: Table = {
     "hu": ("megosztás", "oszd meg", "ossza meg", "kapcsolódó cikkek", "kapcsolódó",
            "ezt is ajánljuk", "ajánlott cikkek", "olvasd el ezt is", "tovább olvasom", "bővebben",
            "kövess minket", "kövessen minket"),
+    "ro": ("distribuie", "distribuie articolul", "partajează", "articole similare",
+           "articole asemănătoare", "articole recomandate", "citește și", "citește mai mult",
+           "citește continuarea", "s ar putea să te intereseze", "urmărește ne", "urmăriți ne",
+           "recomandări", "vezi și"),
+    "el": ("κοινοποίηση", "μοιραστείτε", "μοιράσου", "σχετικά άρθρα", "σχετικές ειδήσεις",
+           "διαβάστε επίσης", "διαβάστε ακόμη", "διαβάστε περισσότερα", "ίσως σας ενδιαφέρει",
+           "ακολουθήστε μας", "προτεινόμενα", "δείτε επίσης"),
+    "da": ("del artiklen", "del på", "relaterede artikler", "relateret", "læs også", "læs videre",
+           "du vil måske også kunne lide", "følg os", "følg os på", "anbefalet", "mere fra"),
+    "fi": ("jaa", "jaa artikkeli", "aiheeseen liittyvät", "lue myös", "katso myös",
+           "saatat pitää myös", "seuraa meitä", "suositellut"),
+    "hr": ("podijeli", "podijelite", "podijeli članak", "povezani članci", "povezane vijesti",
+           "vezane vijesti", "pročitajte još", "pročitajte i", "čitaj više", "možda vas zanima",
+           "pratite nas", "preporučujemo", "pogledajte i"),
+    "fa": ("اشتراک گذاری", "به اشتراک بگذارید", "مطالب مرتبط", "اخبار مرتبط", "بیشتر بخوانید",
+           "ادامه مطلب", "شاید بپسندید", "ما را دنبال کنید", "پیشنهاد سردبیر", "مطالب پیشنهادی"),
 }
 
 #: Headers of share bars; unlike other lines ending with a colon ("Read more:", which
@@ -1103,6 +1365,12 @@ SHARE_HEADERS: Table = {
     "ko": ("공유하기",),
     "sv": ("dela",),
     "hu": ("megosztás",),
+    "ro": ("distribuie", "partajează"),
+    "el": ("κοινοποίηση", "μοιραστείτε"),
+    "da": ("del artiklen",),
+    "fi": ("jaa",),
+    "hr": ("podijeli", "podijelite"),
+    "fa": ("اشتراک گذاری",),
 }
 
 #: Social networks and share words: a line made only of these is a share bar
@@ -1123,5 +1391,6 @@ SHARE_JOINERS: tuple[str, ...] = (
     "no", "condividi", "condividi su", "su", "поделиться", "поделиться в", "в", "поділитися",
     "у", "شارك", "شارك على", "على", "تابعنا على", "分享", "分享到", "udostępnij", "delen",
     "paylaş", "シェア", "chia sẻ", "bagikan", "sdílet", "공유", "dela", "megosztás",
+    "distribuie", "κοινοποίηση", "jaa", "podijeli", "اشتراک گذاری",
     "and", "und", "et", "y", "e", "и", "і", "or",
 )
