@@ -156,3 +156,24 @@ def test_large_gzip_jsonl_is_cut_into_ranges(tmp_path):
     units = [u for s in plan for u in s.units]
     assert len(units) > 3 and all(u.is_range and u.gzip for u in units)
     assert units[-1].end == len(rows.encode())
+
+
+def test_scans_in_a_pool_give_the_same_plan(tmp_path):
+    import gzip
+
+    from corpusclean.executors.engines import PoolEngine
+
+    rows = "".join(f'{{"id": "{i % 50}", "text": "line {i}"}}\n' for i in range(600))
+    for k in range(3):
+        (tmp_path / f"big{k}.jsonl").write_text(rows)
+        (tmp_path / f"big{k}.jsonl.gz").write_bytes(gzip.compress(rows.encode()))
+    (tmp_path / "small.txt").write_text("a page")
+    serial = plan_shards(tmp_path, shard_bytes=3000)
+    engine = PoolEngine(2)
+    try:
+        pooled = plan_shards(tmp_path, shard_bytes=3000, scan_map=engine.map)
+    finally:
+        engine.close()
+    assert pooled == serial
+    assert [s.index for s in serial] == list(range(len(serial)))
+    assert sum(u.gzip for s in serial for u in s.units) > 6 and any(u.carried for s in serial for u in s.units)

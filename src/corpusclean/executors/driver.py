@@ -136,7 +136,10 @@ def run_sharded(
     documents of each shard as the final pass finishes it.
     """
     input_path, output = input_path.absolute(), output.absolute()  # workers may run elsewhere
-    shards = plan_shards(input_path, reader_options, shard_bytes=shard_bytes)
+    if engine.name == "pool" and start_method() == "fork":
+        pipeline.warm_up()  # before the pool starts (planning may use it): workers inherit it
+    # The large JSONL files are read for their cut points and ids by the engine's workers.
+    shards = plan_shards(input_path, reader_options, shard_bytes=shard_bytes, scan_map=engine.map)
     identity = _run_identity(pipeline, plan_digest(shards), reader_options, shard_bytes)
     output.mkdir(parents=True, exist_ok=True)
     work = _prepare_work(output, identity, resume, overwrite)
@@ -145,8 +148,6 @@ def run_sharded(
     spec = PipelineSpec.of(pipeline)
     if engine.name != "serial":
         write_bytes_atomic(spec_path, pickle.dumps(spec, protocol=pickle.HIGHEST_PROTOCOL))
-    if engine.name == "pool" and start_method() == "fork":
-        pipeline.warm_up()  # the forked workers inherit what it loads
     nonce = os.urandom(6).hex()
     pipe_handle: Handle = engine.broadcast(
         pipeline if engine.name == "serial" else spec, spec_path, f"pipeline:{nonce}"

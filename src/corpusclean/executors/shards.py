@@ -15,7 +15,7 @@ import gzip
 import hashlib
 import os
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -155,12 +155,80 @@ def gzip_split_points(path: Path, shard_bytes: int) -> tuple[list[tuple[int, int
         return None
 
 
+@dataclass(frozen=True, slots=True)
+class FileScan:
+    """A large JSONL file the planner reads to cut it (a task of :func:`scan_file`)."""
+
+    path: str
+    rel: str
+    size: int
+    gzip: bool
+    shard_bytes: int
+    options: ReaderOptions
+
+
+def scan_file(task: FileScan) -> tuple[Unit, ...] | None:
+    """The range units of a large JSONL file: cut points, then the ids each range carries
+    (:func:`~corpusclean.readers.files.scan_jsonl_ids`); None when the file is to be read whole
+    (a compressed file that is one range, or that cannot be read to its end)."""
+    path = Path(task.path)
+    if task.gzip:
+        cut = gzip_split_points(path, task.shard_bytes)
+        if cut is None or len(cut[0]) < 2:
+            return None
+    else:
+        cut = split_points(path, task.size, task.shard_bytes), task.size
+    points, total = cut
+    ends = [p for p, _ in points[1:]] + [total]
+    tables = scan_jsonl_ids(path, task.rel, task.options, points, gz=task.gzip)
+    return tuple(
+        Unit(task.rel, task.path, start, end, first_line,
+             carried=tuple(sorted(ids.first.items(), key=lambda kv: kv[1])), id_room=ids.room,
+             gzip=task.gzip)
+        for (start, first_line), end, ids in zip(points, ends, tables, strict=True)
+    )
+
+
+#: Runs :func:`scan_file` over the tasks, yielding ``(task number, result)`` in any order (an
+#: engine's ``map``).
+ScanMap = Callable[[Callable[[FileScan], "tuple[Unit, ...] | None"], Sequence[FileScan]],
+                   Iterable[tuple[int, "tuple[Unit, ...] | None"]]]
+
+
+def _serial_map(fn: Callable[[FileScan], tuple[Unit, ...] | None],
+                tasks: Sequence[FileScan]) -> Iterator[tuple[int, tuple[Unit, ...] | None]]:
+    return ((i, fn(t)) for i, t in enumerate(tasks))
+
+
 def plan_shards(
     root: Path, options: ReaderOptions | None = None, *, shard_bytes: int = SHARD_BYTES,
-    shard_files: int = SHARD_FILES,
+    shard_files: int = SHARD_FILES, scan_map: ScanMap | None = None,
 ) -> list[Shard]:
-    """Cut the input under ``root`` into shards (see the module docstring)."""
+    """Cut the input under ``root`` into shards (see the module docstring).
+
+    The large JSONL files are read first, to find their cut points and ids (:func:`scan_file`),
+    by ``scan_map`` when given (an engine's ``map``: the files are read in parallel), else one
+    after the other; the plan is the same either way."""
     options = options or ReaderOptions()
+    items: list[tuple[Unit | FileScan, int]] = []  # with the file's size
+    for item in walk(root, options):
+        if isinstance(item, Reject):
+            items.append((Unit(item.source, reject=item), 0))
+            continue
+        path, rel = item
+        fmt, gz = file_format(path)
+        try:
+            size = path.stat().st_size
+        except OSError:
+            size = 0
+        if fmt == "jsonl" and (size > shard_bytes if not gz else size > shard_bytes // GZIP_RATIO):
+            items.append((FileScan(str(path), rel, size, gz, shard_bytes, options), size))
+        else:
+            items.append((Unit(rel, str(path)), size))
+    scans = [it for it, _ in items if isinstance(it, FileScan)]
+    cuts: dict[int, tuple[Unit, ...] | None] = dict((scan_map or _serial_map)(scan_file, scans))
+    scanned = iter(range(len(scans)))
+
     shards: list[Shard] = []
     current: list[Unit] = []
     current_bytes = 0
@@ -171,37 +239,20 @@ def plan_shards(
             shards.append(Shard(len(shards), tuple(current)))
         current, current_bytes = [], 0
 
-    for item in walk(root, options):
-        if isinstance(item, Reject):
-            current.append(Unit(item.source, reject=item))
-            continue
-        path, rel = item
-        fmt, gz = file_format(path)
-        try:
-            size = path.stat().st_size
-        except OSError:
-            size = 0
-        cut: tuple[list[tuple[int, int]], int] | None = None
-        if fmt == "jsonl" and not gz and size > shard_bytes:
-            cut = split_points(path, size, shard_bytes), size
-        elif fmt == "jsonl" and gz and size > shard_bytes // GZIP_RATIO:
-            cut = gzip_split_points(path, shard_bytes)
-            if cut is not None and len(cut[0]) < 2:
-                cut = None  # one range: read whole, as a small file
-        if cut is not None:
-            flush()
-            points, total = cut
-            ends = [p for p, _ in points[1:]] + [total]
-            tables = scan_jsonl_ids(path, rel, options, points, gz=gz)
-            for (start, first_line), end, ids in zip(points, ends, tables, strict=True):
-                unit = Unit(rel, str(path), start, end, first_line,
-                            carried=tuple(sorted(ids.first.items(), key=lambda kv: kv[1])),
-                            id_room=ids.room, gzip=gz)
-                shards.append(Shard(len(shards), (unit,)))
+    for item, size in items:
+        if isinstance(item, FileScan):
+            ranges = cuts[next(scanned)]
+            if ranges is not None:
+                flush()
+                shards += [Shard(len(shards) + k, (unit,)) for k, unit in enumerate(ranges)]
+                continue
+            item = Unit(item.rel, item.path)
+        elif item.reject is not None:
+            current.append(item)
             continue
         if current and (current_bytes + size > shard_bytes or len(current) >= shard_files):
             flush()
-        current.append(Unit(rel, str(path)))
+        current.append(item)
         current_bytes += size
     flush()
     return shards
