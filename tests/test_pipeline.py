@@ -1,3 +1,4 @@
+import functools
 from dataclasses import dataclass
 
 import pytest
@@ -198,6 +199,22 @@ def test_warm_up_loads_what_the_steps_use_once():
     Pipeline.default().warm_up()
     assert detect.factory.cache_info().currsize == 1
     assert layout.load_model.cache_info().currsize == 1
+
+
+def test_warm_up_compiles_every_phrase_pattern_of_the_default_families():
+    # Forked workers share what the warm-up compiled; a pattern compiled later is compiled again
+    # in every worker.
+    from corpusclean.filters import boilerplate as bp
+
+    pipe = Pipeline.default()
+    bp.phrase_search.cache_clear()
+    pipe.warm_up()
+    warmed = bp.phrase_search.cache_info().currsize
+    for f in pipe.filters:
+        for name in dir(type(f)):  # every phrase pattern a family can reach, resolved
+            if name.startswith("_") and isinstance(getattr(type(f), name), functools.cached_property):
+                getattr(f, name)
+    assert bp.phrase_search.cache_info().currsize == warmed
 
 
 def test_warm_up_stops_before_corpus_steps_and_survives_a_failing_step():

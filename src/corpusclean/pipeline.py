@@ -26,11 +26,21 @@ from .registry import FilterInfo, Registry, default_registry
 log = logging.getLogger(__name__)
 
 # A few lines of prose and page furniture: enough for every built-in step to load what it uses.
+# A line for each pattern the steps compile lazily: a menu, a cookie banner, its controls and
+# its widget configuration, running text, a share bar, a comment form, a newsletter prompt, a
+# stamp, a footer, text in another language.
 _WARM_UP_TEXT = """Home | News | Contact
 We use cookies to improve your experience on this website. Accept
+Manage cookies
+buttons=(OK) days=(30)
 The council met on Tuesday evening to discuss the budget for the coming year, which includes
 more money for schools and libraries.
 Share on Facebook
+Leave a Reply
+Your email address will not be published.
+Join our newsletter today
+Published 3 May 2024
+© 2024 Example. All rights reserved.
 Le conseil municipal s'est réuni mardi soir pour discuter du budget de l'année prochaine.
 """
 
