@@ -177,3 +177,22 @@ def test_scans_in_a_pool_give_the_same_plan(tmp_path):
     assert pooled == serial
     assert [s.index for s in serial] == list(range(len(serial)))
     assert sum(u.gzip for s in serial for u in s.units) > 6 and any(u.carried for s in serial for u in s.units)
+
+
+def test_a_gzip_file_is_cut_into_a_bounded_number_of_ranges(tmp_path):
+    import gzip
+
+    from corpusclean.readers import ReaderOptions, read_file
+
+    rows = "".join(f'{{"id": "{i % 40}", "text": "line {i}"}}\n' for i in range(2000))
+    (tmp_path / "big.jsonl.gz").write_bytes(gzip.compress(rows.encode()))
+    with patch.object(shards, "GZIP_MAX_RANGES", 5):
+        plan = plan_shards(tmp_path, shard_bytes=1000)
+    units = [u for s in plan for u in s.units]
+    assert 2 <= len(units) <= 5 and all(u.gzip for u in units)
+    assert units[0].start == 0 and units[-1].end == len(rows.encode())
+    assert all(a.end == b.start for a, b in zip(units, units[1:]))
+    options = ReaderOptions(time_budget=None)
+    whole = [i for i in read_file(tmp_path / "big.jsonl.gz", "big.jsonl.gz", options)]
+    ranged = [i for s in plan for i in shards.read_shard(s, options)]
+    assert _ids(ranged) == _ids(whole)

@@ -33,6 +33,11 @@ _SCAN_BLOCK = 4 * 1024 * 1024
 #: A gzip-compressed JSONL file is decompressed once by the planner, to find its cut points,
 #: when it is larger than the shard size divided by this (text compresses three to five times).
 GZIP_RATIO = 4
+#: At most this many ranges per gzip-compressed file. Each range is read by decompressing the
+#: file from its start, so a file cut into k ranges is decompressed k times, half of it on
+#: average: about k / 1400 of the time spent cleaning it (decompressing ran at 215 MB/s here,
+#: cleaning at 0.3 MB/s), whatever its size. 64 ranges keep that under 5 % and feed 64 workers.
+GZIP_MAX_RANGES = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +181,7 @@ def scan_file(task: FileScan) -> tuple[Unit, ...] | None:
         cut = gzip_split_points(path, task.shard_bytes)
         if cut is None or len(cut[0]) < 2:
             return None
+        cut = _coarsen(cut[0], cut[1], GZIP_MAX_RANGES), cut[1]
     else:
         cut = split_points(path, task.size, task.shard_bytes), task.size
     points, total = cut
@@ -198,6 +204,23 @@ ScanMap = Callable[[Callable[[FileScan], "tuple[Unit, ...] | None"], Sequence[Fi
 def _serial_map(fn: Callable[[FileScan], tuple[Unit, ...] | None],
                 tasks: Sequence[FileScan]) -> Iterator[tuple[int, tuple[Unit, ...] | None]]:
     return ((i, fn(t)) for i, t in enumerate(tasks))
+
+
+def _coarsen(points: list[tuple[int, int]], total: int, most: int) -> list[tuple[int, int]]:
+    """At most ``most`` ranges, each starting at one of ``points`` and (but the last) at least
+    ``total / most`` bytes long.
+
+    >>> _coarsen([(0, 1), (10, 2), (20, 3), (30, 4)], 40, 2)
+    [(0, 1), (20, 3)]
+    """
+    if len(points) <= most:
+        return points
+    size = -(-total // most)
+    kept = [points[0]]
+    for point in points[1:]:
+        if point[0] - kept[-1][0] >= size:
+            kept.append(point)
+    return kept
 
 
 def plan_shards(
