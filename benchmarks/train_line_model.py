@@ -36,7 +36,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from corpusclean.document import Document  # noqa: E402
+from corpusclean.document import Document, Line  # noqa: E402
+from corpusclean.filters import DEFAULT_STEPS  # noqa: E402
+from corpusclean.pipeline import Pipeline, Step  # noqa: E402
 from corpusclean.filters.encoding import normalize_line  # noqa: E402
 from corpusclean.filters.layout import (  # noqa: E402
     CONTEXT_FEATURES,
@@ -55,23 +57,41 @@ from corpusclean.filters.layout import (  # noqa: E402
 
 class Page:
     """One labelled page: its normalized non-blank lines, labels (1 content, 0 boilerplate,
-    -1 unknown), token counts, and the dump line number of each kept line."""
+    -1 unknown), token counts, and the dump line number of each kept line.
 
-    def __init__(self, name: str, source: str, rows: list[dict], full: bool) -> None:
+    With ``before`` (the pipeline steps that run before ``boilerplate.layout``), the lines are
+    what those steps leave of the dump, as the filter meets them in a run; the lines they
+    removed are gone from training, and from the output."""
+
+    def __init__(self, name: str, source: str, rows: list[dict], full: bool,
+                 before: Pipeline | None = None) -> None:
         self.name, self.source, self.full = name, source, full
         self.dump = [r["text"] for r in rows]
         self.texts, self.labels, self.where = [], [], []
-        for i, r in enumerate(rows):
-            t = normalize_line(r["text"])
-            if not t:
+        self.after: Document | None = None  # what the earlier steps left, removals recorded
+        if before is None:
+            lines = [(i, normalize_line(r["text"])) for i, r in enumerate(rows)]
+        else:
+            doc = Document(id=name, lines=tuple(Line(i + 1, r["text"]) for i, r in enumerate(rows)))
+            result = before.run(doc)
+            self.after = None if result.dropped else result.doc
+            lines = [] if result.dropped else [(ln.no - 1, ln.text) for ln in result.doc.lines]
+        for i, t in lines:
+            if not t.strip():
                 continue
             self.texts.append(t)
-            self.labels.append({"content": 1, "boilerplate": 0}.get(r["label"], -1))
+            self.labels.append({"content": 1, "boilerplate": 0}.get(rows[i]["label"], -1))
             self.where.append(i)
         self.tokens = [max(1, len(t.split())) for t in self.texts]
 
 
-def load_pages(data: Path, split: str) -> list[Page]:
+def steps_before_layout() -> Pipeline:
+    """The default pipeline's steps before ``boilerplate.layout``."""
+    steps = list(DEFAULT_STEPS)
+    return Pipeline([Step(name) for name in steps[: steps.index("boilerplate.layout")]])
+
+
+def load_pages(data: Path, split: str, before: Pipeline | None = None) -> list[Page]:
     pages = []
     for line in (data / "manifest.jsonl").open(encoding="utf-8"):
         rec = json.loads(line)
@@ -80,7 +100,7 @@ def load_pages(data: Path, split: str) -> list[Page]:
         rows = [
             json.loads(x) for x in (data / f"{rec['name']}.labels.jsonl").open(encoding="utf-8")
         ]
-        pages.append(Page(rec["name"], rec["source"], rows, rec["gold"] == "full"))
+        pages.append(Page(rec["name"], rec["source"], rows, rec["gold"] == "full", before))
     return pages
 
 
@@ -323,6 +343,12 @@ def write_predictions(pages: list[Page], model_path: Path, out: Path, threshold:
     filt = LayoutBoilerplate(model=str(model_path), threshold=threshold)
     t0 = time.perf_counter()
     for p in pages:
+        if p.after is not None:  # the filter as it runs in the pipeline, after the earlier steps
+            res = filt(p.after)
+            final = p.after if res.action == "keep" else res.doc
+            kept = [p.dump[ln.no - 1] for ln in final.lines if ln.text.strip()]
+            (out / f"{p.name}.txt").write_text("\n".join(kept), encoding="utf-8")
+            continue
         doc = Document.from_text("\n".join(p.texts))
         res = filt(doc)
         kept_idx = (
@@ -374,9 +400,18 @@ def main(argv=None) -> int:
     ap.add_argument("--out", default="/tmp/line_model_eval", help="folder for PRED outputs")
     ap.add_argument("--model", default=str(MODEL_PATH), help="where the full-fit model is written")
     ap.add_argument("--no-full", action="store_true", help="skip the full fit")
+    ap.add_argument("--train-after-steps", action="store_true",
+                    help="train on what the default pipeline's earlier steps leave of each dump "
+                    "(the lines the filter meets in a run), not on the whole dump")
+    ap.add_argument("--eval-after-steps", action="store_true",
+                    help="evaluate on what the earlier steps leave (the filter as it runs in the "
+                    "pipeline); the lines they removed count as removed")
     args = ap.parse_args(argv)
     bench, out = Path(args.bench), Path(args.out)
-    pages = load_pages(bench / "dev", args.split)
+    before = steps_before_layout() if args.train_after_steps or args.eval_after_steps else None
+    pages = load_pages(bench / "dev", args.split, before if args.train_after_steps else None)
+    evals = (pages if args.train_after_steps == args.eval_after_steps
+             else load_pages(bench / "dev", args.split, before if args.eval_after_steps else None))
     print(f"{len(pages)} pages, {sum(len(p.texts) for p in pages)} lines", file=sys.stderr)
     meta = {
         "trained_on": f"bench {args.split}: {len(pages)} pages",
@@ -390,6 +425,7 @@ def main(argv=None) -> int:
         f"--trees {args.trees} --depth {args.depth} "
         f"--lr {args.lr} --weight-power {args.weight_power} --inner-folds {args.inner_folds} "
         f"--residual {args.residual}"
+        + (" --train-after-steps" if args.train_after_steps else "")
         + (" --per-page" if args.per_page else "")
         + (" --single-pass" if args.single_pass else ""),
     }
@@ -398,7 +434,7 @@ def main(argv=None) -> int:
         for k in range(args.folds):
             t0 = time.perf_counter()
             train = [p for p in pages if fold_of(p.name, args.folds) != k]
-            test = [p for p in pages if fold_of(p.name, args.folds) == k]
+            test = [p for p in evals if fold_of(p.name, args.folds) == k]
             model = fit_model(train, args)
             mp = out / f"fold{k}.json"
             save(model, mp, meta)
@@ -419,10 +455,10 @@ def main(argv=None) -> int:
     if not args.no_full:
         model = fit_model(pages, args)
         save(model, Path(args.model), meta)
-        secs = write_predictions(pages, Path(args.model), out / "full", -1.0)
+        secs = write_predictions(evals, Path(args.model), out / "full", -1.0)
         print(
             "== full fit, scored on its own training pages "
-            f"({secs / len(pages) * 1000:.1f} ms/page) =="
+            f"({secs / len(evals) * 1000:.1f} ms/page) =="
         )
         run_score(bench, out / "full")
     return 0

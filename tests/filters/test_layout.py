@@ -212,6 +212,46 @@ def test_removal_only_idempotent_and_deterministic(lines):
     assert again.action == "keep"
 
 
+@given(docs, st.lists(st.booleans(), max_size=40))
+def test_page_context_removes_only_present_lines_and_ends_at_a_fixpoint(lines, drop):
+    # Earlier steps removed some lines (recorded in doc.removals): the filter reads them as part
+    # of the page but removes only present lines, and what it leaves is a fixpoint on its own.
+    from corpusclean.decision import remove_lines
+
+    doc = Document.from_text("\n".join(lines))
+    gone = {i: "boilerplate.navigation" for i, d in enumerate(drop[: len(doc.lines)]) if d}
+    earlier = remove_lines(doc, gone)
+    if earlier.doc is not None:
+        doc = earlier.doc.evolve(removals=earlier.removed)
+    dec = FILTER(doc)
+    present = {ln.no for ln in doc.lines}
+    assert all(r.line in present for r in dec.removed)
+    out = doc if dec.action == "keep" else dec.doc
+    assert FILTER(Document.from_text(out.text)).action == "keep"
+    if not doc.removals:  # nothing removed before: the page is what is present
+        assert dec == layout.LayoutBoilerplate(page_context=False)(doc)
+
+
+@pytest.mark.skipif(not BENCH.is_dir(), reason="benchmark data not beside the repository")
+def test_page_context_reads_the_lines_earlier_steps_removed():
+    # On real pages after the default pipeline's earlier steps, the filter decides differently
+    # with the removed lines in view, and removes only lines still present.
+    steps = list(DEFAULT_STEPS)
+    before = Pipeline([Step(n) for n in steps[: steps.index("boilerplate.layout")]])
+    names = ["wcxb-2893", "wcxb-0349", "h2t-hr-news-vecernji-hoce-li-nam-srbi-oprostiti-sto-su-nas-tukli-1422041"]
+    differ = 0
+    for name in names:
+        text = (BENCH / f"{name}.dump.txt").read_text(encoding="utf-8")
+        doc = before.run(Document.from_text(text)).doc
+        assert doc.removals
+        with_ctx = FILTER(doc)
+        without = layout.LayoutBoilerplate(page_context=False)(doc)
+        present = {ln.no for ln in doc.lines}
+        assert {r.line for r in with_ctx.removed} <= present
+        differ += with_ctx.removed != without.removed
+    assert differ
+
+
 @pytest.mark.skipif(not BENCH.is_dir(), reason="benchmark data not beside the repository")
 def test_beats_keeping_everything_on_a_sample_of_bench_pages():
     recs = [json.loads(x) for x in (BENCH / "manifest.jsonl").open(encoding="utf-8")]

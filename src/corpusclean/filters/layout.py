@@ -38,6 +38,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -810,6 +811,12 @@ class LayoutBoilerplate:
     it is idempotent. Documents with fewer than ``min_lines`` non-blank lines are left alone, and
     so are pages read from HTML when ``skip_html`` is set: the model learned from plain-text dumps,
     and ``html.dom_boilerplate`` has already chosen their main region from the DOM.
+
+    With ``page_context`` (the default) the model reads the page as it was read: the lines that
+    earlier steps removed (``doc.removals``) count in every line's neighbourhood and position,
+    as they did in the dumps the model learned from, and go through its rounds like the others;
+    then the rounds go on over the lines still present until nothing more goes. Only lines still
+    present are removed. Without it the model reads only what the earlier steps left.
     """
 
     threshold: float = -1.0
@@ -817,19 +824,36 @@ class LayoutBoilerplate:
     min_lines: int = 3
     max_rounds: int = 100
     skip_html: bool = True
+    page_context: bool = True
 
     def __call__(self, doc: Document) -> Decision:
         if self.skip_html and "dom" in doc.meta:
             return keep()
         model = load_model(self.model or None)
         thr = model.threshold if self.threshold < 0 else self.threshold
-        live_lines = [i for i, _ in doc.content_lines()]
-        if len(live_lines) < self.min_lines:
+        # (line number, text, position in doc.lines or -1 for a line an earlier step removed)
+        entries = [(line.no, line.text, i) for i, line in doc.content_lines()]
+        if len(entries) < self.min_lines:
             return keep()
-        columns = LineColumns([doc.lines[i].text for i in live_lines])
-        live = np.arange(len(live_lines))
+        if self.page_context and doc.removals:
+            entries += [(r.line, r.text, -1) for r in doc.removals if r.text.strip()]
+            entries.sort(key=itemgetter(0))
+        columns = LineColumns([text for _, text, _ in entries])
+        where = np.array([i for _, _, i in entries], dtype=np.int64)
         reasons: dict[int, str] = {}
         details: dict[int, str] = {}
+        live = self._rounds(model, thr, columns, np.arange(len(entries)), where, reasons, details)
+        if (where < 0).any():
+            # The lines earlier steps removed leave: the rest must be a fixpoint on its own.
+            self._rounds(model, thr, columns, live[where[live] >= 0], where, reasons, details)
+        if not reasons:
+            return keep()
+        return remove_lines(doc, reasons, details)
+
+    def _rounds(self, model: LineModel, thr: float, columns: LineColumns, live: np.ndarray,
+                where: np.ndarray, reasons: dict[int, str], details: dict[int, str]) -> np.ndarray:
+        """Score ``live`` and drop the lines under the threshold until a round drops none; record
+        the present ones in ``reasons`` and ``details``; return what is left."""
         for _ in range(self.max_rounds):
             if len(live) < self.min_lines:
                 break
@@ -842,13 +866,12 @@ class LayoutBoilerplate:
                 # Never empty a document: it is the drop filters' job to judge a whole page.
                 break
             evidence = zip(*(cols[name][gone].tolist() for name in _EXPLAINED))
-            for line, values, p in zip(live[gone].tolist(), evidence, probs[gone].tolist()):
-                reasons[live_lines[line]] = REASON
-                details[live_lines[line]] = f"{explain(dict(zip(_EXPLAINED, values)))} (p={p:.2f})"
+            for pos, values, p in zip(where[live[gone]].tolist(), evidence, probs[gone].tolist()):
+                if pos >= 0:
+                    reasons[pos] = REASON
+                    details[pos] = f"{explain(dict(zip(_EXPLAINED, values)))} (p={p:.2f})"
             live = np.delete(live, gone)
-        if not reasons:
-            return keep()
-        return remove_lines(doc, reasons, details)
+        return live
 
 
 __all__ = [
