@@ -240,8 +240,10 @@ def main() -> None:
         args.config = str(Path(args.config).resolve())
     if args.job:
         name, inp, out = args.job[0], Path(args.job[1]), Path(args.job[2])
-        kwargs = ({"workers": args.workers[0], "shard_mb": args.shard_mb, "config": args.config}
-                  if name == "corpusclean" else {"max_chars": args.langdetect_chars} if name == "langdetect" else {})
+        kwargs = {
+            "corpusclean": {"workers": args.workers[0], "shard_mb": args.shard_mb, "config": args.config},
+            "langdetect": {"max_chars": args.langdetect_chars},
+        }.get(name, {})
         info = JOBS[name](inp, out, **kwargs)
         out.with_suffix(".result.json").write_text(json.dumps(info))
         return

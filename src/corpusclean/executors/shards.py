@@ -65,16 +65,6 @@ class Unit:
     def is_range(self) -> bool:
         return self.end >= 0
 
-    def size(self) -> int:
-        if self.reject is not None:
-            return 0
-        if self.is_range:
-            return self.end - self.start
-        try:
-            return os.stat(self.path).st_size
-        except OSError:
-            return 0
-
 
 @dataclass(frozen=True, slots=True)
 class Shard:
@@ -98,28 +88,15 @@ def split_points(path: Path, size: int, shard_bytes: int) -> list[tuple[int, int
     >>> split_points(p, p.stat().st_size, 6)
     [(0, 1), (8, 3), (15, 4)]
     """
-    points = [(0, 1)]
-    target = shard_bytes
-    line = 1
-    pos = 0
-    with path.open("rb") as f:
-        while pos < size:
-            block = f.read(_SCAN_BLOCK)
-            if not block:
-                break
-            cursor = 0
-            while target < size and pos + len(block) > target:
-                nl = block.find(b"\n", max(target - pos, cursor))
-                if nl < 0:
-                    break
-                line += block.count(b"\n", cursor, nl + 1)
-                cursor = nl + 1
-                if pos + cursor < size:
-                    points.append((pos + cursor, line))
-                target = pos + cursor + shard_bytes
-            line += block.count(b"\n", cursor)
-            pos += len(block)
-    return points
+
+    def blocks() -> Iterator[bytes]:
+        with path.open("rb") as f:
+            pos = 0
+            while pos < size and (block := f.read(min(_SCAN_BLOCK, size - pos))):
+                pos += len(block)
+                yield block
+
+    return _cut_points(blocks(), shard_bytes)[0]
 
 
 def _cut_points(blocks: Iterator[bytes], shard_bytes: int) -> tuple[list[tuple[int, int]], int]:

@@ -110,7 +110,6 @@ _NORMALIZED = _NormalizedChars()
 _SPACES_RE = re.compile(" {2,}")
 _ASCII_LETTERS_RE = re.compile("[A-z]")  # langdetect's own range: 'A' <= ch <= 'z'
 _FROM_COMBINING_RE = re.compile("[\u0300-\U0010ffff]")
-_LATIN_EXTENDED_ADDITIONAL_RE = re.compile("[\u1e00-\u1eff]")
 
 
 def _word_ngrams(word: str, known: dict[str, list[float]]) -> tuple[str, ...]:

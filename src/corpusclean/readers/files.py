@@ -22,6 +22,7 @@ import os
 import stat
 import zlib
 from collections.abc import Iterator, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -500,59 +501,47 @@ def read_jsonl_range(
     ids repeated across the cut are found as in one read of the whole file. With ``gz`` the
     file is gzip-compressed and the offsets count decompressed bytes: it is decompressed from
     its start, and the bytes before the range are skipped."""
-    if gz:
-        yield from _read_gzip_range(path, rel, options, start, end, first_line, carried)
-        return
     try:
         f = open(path, "rb")  # noqa: SIM115 - closed below, after the generator is drained
     except OSError as exc:
         yield Reject(rel, "read.unreadable", f"cannot read the file: {exc.strerror or exc}", offset=start)
         return
-    with f:
+    with f, (gzip.GzipFile(fileobj=f, mode="rb") if gz else nullcontext(f)) as source:
         try:
             st = os.fstat(f.fileno())
-            f.seek(start)
-        except OSError as exc:
-            yield Reject(rel, "read.unreadable", f"cannot read the file: {exc.strerror or exc}", offset=start)
-            return
-        stream = io.BufferedReader(_Range(f, end - start))
-        yield from _read_jsonl(
-            stream, st, False, rel, options, first_line=first_line, first_offset=start, whole=False,  # type: ignore[arg-type]
-            ids=carried,
-        )
-
-
-def _read_gzip_range(
-    path: Path, rel: str, options: ReaderOptions, start: int, end: int, first_line: int,
-    carried: IdTable | None,
-) -> Iterator[Document | Reject]:
-    try:
-        f = open(path, "rb")  # noqa: SIM115 - closed below, after the generator is drained
-    except OSError as exc:
-        yield Reject(rel, "read.unreadable", f"cannot read the file: {exc.strerror or exc}", offset=start)
-        return
-    with f, gzip.GzipFile(fileobj=f, mode="rb") as z:
-        try:
-            st = os.fstat(f.fileno())
-            left = start
-            while left > 0:
-                chunk = z.read(min(left, _SKIP_CHUNK))
-                if not chunk:
-                    break
-                left -= len(chunk)
+            left = 0
+            if gz:
+                left = _skip_bytes(source, start)
+            else:
+                f.seek(start)
         except (EOFError, OSError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
-            yield Reject(rel, "read.bad_gzip",
-                         f"the gzip stream breaks off before this range: {exc or 'truncated'}", offset=start)
+            if gz:
+                yield Reject(rel, "read.bad_gzip", "the gzip stream breaks off before this range: "
+                             f"{exc or 'truncated'}", offset=start)
+            else:
+                yield Reject(rel, "read.unreadable", f"cannot read the file: {exc.strerror or exc}",  # type: ignore[union-attr]
+                             offset=start)
             return
         if left:
             yield Reject(rel, "read.changed", "the file is shorter than when the run was planned; "
                          "read it again once it is complete", offset=start - left)
             return
-        stream = io.BufferedReader(_Range(z, end - start))  # type: ignore[arg-type]
+        stream = io.BufferedReader(_Range(source, end - start))
         yield from _read_jsonl(
             stream, st, False, rel, options, first_line=first_line, first_offset=start, whole=False,  # type: ignore[arg-type]
             ids=carried,
         )
+
+
+def _skip_bytes(stream: IO[bytes], size: int) -> int:
+    """Read and drop ``size`` bytes of ``stream``, a chunk at a time; return how many were
+    missing (the stream ended first)."""
+    while size > 0:
+        chunk = stream.read(min(size, _SKIP_CHUNK))
+        if not chunk:
+            break
+        size -= len(chunk)
+    return size
 
 
 def scan_jsonl_ids(
