@@ -42,3 +42,9 @@ class OutputError(CorpuscleanError):
     """The output cannot be written where it was asked to go."""
 
     code = "output.invalid"
+
+
+class BackendError(CorpuscleanError):
+    """The compiled core was asked for (``CORPUSCLEAN_BACKEND=rust``) and cannot be used."""
+
+    code = "backend.unavailable"

@@ -1,0 +1,10 @@
+//! corpusclean's core: the per-document work of the pipeline's hot paths, in safe Rust.
+//!
+//! Every module mirrors a Python module of `corpusclean`, whose implementation is the reference:
+//! a function here ships only with a differential test (`tests/differential/`) proving that it
+//! gives the same answers, floats to the bit. The crate knows nothing of Python; the binding
+//! crate (`rust/py`) extracts a document's lines, calls in here once per document, and converts
+//! the answers back.
+
+/// The version of the core, the same as the Python package's.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,20 @@
+//! The extension module `corpusclean._core`: glue between Python and `corpusclean_core`.
+//!
+//! One file per Python package served. Only `corpusclean._accel` imports this module.
+
+use pyo3::prelude::*;
+
+/// The Cargo profile the extension was built with (`release` for `pip install`).
+const BUILD_PROFILE: &str = env!("CORPUSCLEAN_BUILD_PROFILE");
+
+#[pymodule]
+mod _core {
+    use super::*;
+
+    #[pymodule_init]
+    fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
+        m.add("__version__", corpusclean_core::VERSION)?;
+        m.add("build_profile", BUILD_PROFILE)?;
+        Ok(())
+    }
+}

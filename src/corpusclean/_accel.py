@@ -1,0 +1,62 @@
+"""The one place that imports the compiled core, ``corpusclean._core``.
+
+The Python implementations are the reference; the core reproduces them, byte for byte, and is
+used where it is present. ``CORPUSCLEAN_BACKEND`` chooses, once per process:
+
+- ``auto`` (default): the core when it imports, else the Python reference (logged once, at debug);
+- ``rust``: the core, or :class:`~corpusclean.errors.BackendError` saying how to build it;
+- ``python``: the reference only; ``_core`` is never imported.
+
+Outputs never depend on the choice, so the pipeline's fingerprint leaves it out; run statistics
+record it (:func:`backend_name`).
+
+>>> backend_name() in {"rust", "python"}
+True
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from functools import cache
+from types import ModuleType
+
+from .errors import BackendError
+
+_log = logging.getLogger(__name__)
+
+ENV_VAR = "CORPUSCLEAN_BACKEND"
+CHOICES = ("auto", "rust", "python")
+
+
+def requested() -> str:
+    """The backend asked for by ``CORPUSCLEAN_BACKEND`` (``auto`` when unset)."""
+    value = os.environ.get(ENV_VAR, "auto").strip().lower() or "auto"
+    if value not in CHOICES:
+        raise BackendError(f"{ENV_VAR}={value!r}: expected one of {', '.join(CHOICES)}")
+    return value
+
+
+@cache
+def core() -> ModuleType | None:
+    """The compiled core module, or None when the Python reference is to be used."""
+    choice = requested()
+    if choice == "python":
+        return None
+    try:
+        from . import _core
+    except ImportError as exc:
+        if choice == "rust":
+            raise BackendError(
+                f"{ENV_VAR}=rust but the compiled core does not import ({exc}); build it with "
+                "`pip install .` (needs a Rust toolchain) or set "
+                f"{ENV_VAR}=python"
+            ) from exc
+        _log.debug("compiled core unavailable (%s); using the Python reference", exc)
+        return None
+    return _core
+
+
+def backend_name() -> str:
+    """``"rust"`` when the compiled core is in use, else ``"python"``."""
+    return "python" if core() is None else "rust"
