@@ -112,7 +112,7 @@ def _cut(data: bytes, limit: int, enc: str) -> bytes:
 def chardet_guess(data: bytes) -> str | None:
     import chardet
 
-    return chardet.detect(data, prefer_superset=True)["encoding"]
+    return chardet.detect(data)["encoding"]
 
 
 def charset_normalizer_guess(data: bytes) -> str | None:

@@ -3,7 +3,6 @@
 import sys
 import unicodedata
 
-from ftfy import badness
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -13,7 +12,6 @@ from corpusclean.filters.encoding import (
     FixMojibake,
     repair_line,
     Normalize,
-    _has_damage,
     needs_ftfy,
     normalize_line,
     normalize_lines,
@@ -45,8 +43,7 @@ def reference_fix(doc):
     """The line-by-line definition of encoding.fix_mojibake."""
     out, repairs = [], []
     for line in doc.lines:
-        pre = normalize_line(line.text, keep_c1=True)
-        if needs_ftfy(line.text) and (badness.is_bad(pre) or _has_damage(pre)):
+        if needs_ftfy(line.text):
             fixed, steps = repair_line(line.text)
             if fixed != line.text and "\n" not in fixed:
                 repairs.append({"line": line.no, "steps": steps})

@@ -1,8 +1,9 @@
 """Encoding repair and normalization: ftfy mojibake repair, Unicode NFC, whitespace, controls.
 
 These filters rewrite characters inside lines; they never add, remove or merge lines, so every
-line keeps its source number. Clean text is never changed: ftfy runs without quote uncurling,
-width folding or ligature expansion, and only on lines a cheap check finds suspicious.
+line keeps its source number. Clean text is never changed: the repair (ftfy without quote
+uncurling, width folding or ligature expansion, then the damaged words ftfy left) runs only on
+lines a cheap check finds suspicious, and sees them as they came: normalization comes after.
 """
 
 from __future__ import annotations
@@ -134,7 +135,9 @@ def _repair_to_fixpoint(text: str, steps: list[list[object]]) -> str:
         if badness.is_bad(fixed) or _has_damage(fixed):
             fixed, explained = ftfy.fix_and_explain(fixed, config=FTFY_CONFIG)
             steps.extend(list(s) for s in explained or [])
-            known = tuple(s[1] for s in explained or [] if s[0] == "encode" and s[1] in MOJIBAKE_CODECS)
+            known = tuple(
+                s[1] for s in explained or [] if s[0] == "encode" and s[1] in MOJIBAKE_CODECS
+            )
         fixed, codecs_used = repair_words(fixed, known)
         steps.extend(["decode_words", c] for c in codecs_used)
         if fixed == current:
@@ -305,7 +308,6 @@ def _has_damage(text: str) -> bool:
 _INVISIBLE_RE = re.compile("[\u200b\u2060\ufeff\u00ad\u180e]")
 # Controls other than tab; lone surrogates cannot be written as UTF-8.
 _CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
-_C0_SURROGATE_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
 # Every Unicode space separator (category Zs) and tab becomes one space. Only runs that change
 # are matched: a lone U+0020 is left alone, which is most of them.
 ZS_CHARS = " \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
@@ -316,10 +318,8 @@ _OTHER_ZS = _ZS.replace(" ", "")
 _CONTROL_OR_INVISIBLE_RE = re.compile(f"{_CONTROL_RE.pattern}|{_INVISIBLE_RE.pattern}")
 
 
-def normalize_line(text: str, form: str = "NFC", *, keep_c1: bool = False) -> str:
+def normalize_line(text: str, form: str = "NFC") -> str:
     """Normalize one line: Unicode form, controls out, spaces folded, ends stripped.
-
-    ``keep_c1`` leaves C1 controls in, for ftfy to read as Windows-1252 bytes.
 
     >>> normalize_line("  caf\\u0065\\u0301\\u00a0 au\\tlait\\u200b ")
     'café au lait'
@@ -327,7 +327,7 @@ def normalize_line(text: str, form: str = "NFC", *, keep_c1: bool = False) -> st
     if not text.isascii():
         text = unicodedata.normalize(form, text)
         text = _INVISIBLE_RE.sub("", text)
-    text = (_C0_SURROGATE_RE if keep_c1 else _CONTROL_RE).sub(_control_replacement, text)
+    text = _CONTROL_RE.sub(_control_replacement, text)
     text = _SPACE_RE.sub(" ", text)
     return text.strip()
 

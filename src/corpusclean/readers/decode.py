@@ -49,6 +49,13 @@ MAGIC: tuple[tuple[bytes, str], ...] = (
 )
 
 SNIFF_BYTES = 64 * 1024
+#: The detector reads this much of a file first, or up to ``DETECT_MAX_BYTES`` when that holds
+#: fewer than ``DETECT_MIN_NON_ASCII`` non-ASCII bytes (docs/encoding.md: its time grows with
+#: what it reads, and 16 KiB with a hundred non-ASCII bytes or more decide as well as 256 KiB).
+DETECT_BYTES = 16 * 1024
+DETECT_MAX_BYTES = 256 * 1024
+DETECT_MIN_NON_ASCII = 128
+_ASCII_BYTES = bytes(range(128))
 
 #: Share of control bytes (other than tab, line ends, form feed and ESC) above which bytes are
 #: binary. Random bytes have about 10.5%; text in any single-byte or multi-byte encoding none.
@@ -189,6 +196,17 @@ def _utf8_error_offsets(data: bytes, limit: int) -> list[int]:
     return offsets
 
 
+def _may_be_damaged_utf8(sample: bytes) -> bool:
+    """Whether the start of a file that is not strict UTF-8 could pass the damaged-UTF-8 rule:
+    checked first on :data:`SNIFF_BYTES`, so a legacy-encoded file is not decoded as UTF-8
+    whole only to be found full of invalid sequences."""
+    repaired = decode_utf8_replacing(sample)
+    if repaired is None:
+        return False
+    _, errors, _, valid = repaired
+    return valid >= UTF8_VALID_PER_INVALID * errors - 1  # a sequence may be cut at the end
+
+
 def _ascii_count(text: str) -> int:
     return len(text.encode("ascii", "ignore"))
 
@@ -202,7 +220,7 @@ def detect(data: bytes) -> tuple[str, float] | None:
     >>> detect("Добрый день, это текст на русском языке.".encode("koi8-r"))[0]
     'koi8-r'
     """
-    result = chardet.detect(data[: 4 * SNIFF_BYTES])
+    result = chardet.detect(data[:DETECT_MAX_BYTES], max_bytes=DETECT_MAX_BYTES)
     enc = result.get("encoding")
     if not enc:
         return None
@@ -264,7 +282,9 @@ def _wide_guess(data: bytes, *, cjk: bool) -> tuple[str, str] | None:
 
 def _iso2022(data: bytes) -> tuple[str, str] | None:
     """7-bit text that designates a double-byte set (ISO-2022-KR or -JP): ``(text, codec)``."""
-    if b"\x1b$" not in data or not data.isascii() or not _ISO2022_RE.search(data.decode("ascii")):
+    if b"\x1b" not in data or b"\x1b$" not in data or not data.isascii():
+        return None  # one byte is found several times faster than two
+    if not _ISO2022_RE.search(data.decode("ascii")):
         return None
     candidates = ("iso2022_kr",) if ISO2022_KR_DESIGNATION in data else ISO2022_JP_CODECS
     for enc in candidates:
@@ -337,34 +357,63 @@ def decode_bytes(data: bytes) -> Decoded:
         return Decoded(data.decode("utf-8"), "utf-8", "utf-8", 1.0)
     except UnicodeDecodeError:
         pass
-    repaired = decode_utf8_replacing(data)
+    repaired = decode_utf8_replacing(data) if _may_be_damaged_utf8(data[:SNIFF_BYTES]) else None
     if repaired is not None:
         text, errors, offsets, valid = repaired
         if valid >= UTF8_VALID_PER_INVALID * errors:
             return Decoded(
                 text, "utf-8", "utf-8-replaced", valid / (valid + errors), errors, tuple(offsets)
             )
-    guess = detect(data)
+    return _detector_decode(data)
+
+
+def _detector_sample(data: bytes) -> bytes:
+    """What the detector reads first: :data:`DETECT_BYTES`, or up to :data:`DETECT_MAX_BYTES`
+    when that start holds fewer than :data:`DETECT_MIN_NON_ASCII` non-ASCII bytes (a page whose
+    head is all markup). The detector's time grows with what it reads."""
+    sample = data[:DETECT_BYTES]
+    non_ascii = len(sample.translate(None, _ASCII_BYTES))
+    if len(data) > DETECT_BYTES and non_ascii < DETECT_MIN_NON_ASCII:
+        sample = data[:DETECT_MAX_BYTES]
+    return sample
+
+
+def _detector_decode(data: bytes) -> Decoded:
+    """The detector's decoding of ``data`` (steps 8 and 9 of :func:`decode_bytes`). When the
+    detector's answer from a short sample does not decode the whole, it reads the longest sample
+    once more; what still does not decode becomes U+FFFD, counted and located."""
+    sample = _detector_sample(data)
+    guess = detect(sample)
     if guess is None:
         wide = _wide_guess(data, cjk=True)
         if wide is not None:
             return Decoded(wide[0], wide[1], wide[1][:6] + "-guess", WIDE_CJK_CONFIDENCE)
         raise DecodeError("decode.unknown_encoding", "no text encoding fits these bytes", 0)
     enc, confidence = guess
-    for subset in SUBSETS.get(enc, ()):
-        try:
-            return Decoded(data.decode(subset), subset, "detector", confidence)
-        except UnicodeDecodeError:
-            continue
-    try:
-        return Decoded(data.decode(enc), enc, "detector", confidence)
-    except UnicodeDecodeError:
-        pass
+    decoded = _decode_as(data, enc, confidence)
+    if decoded is None and len(sample) < min(len(data), DETECT_MAX_BYTES):
+        second = detect(data[:DETECT_MAX_BYTES])
+        if second is not None:
+            enc, confidence = second
+            decoded = _decode_as(data, enc, confidence)
+    if decoded is not None:
+        return decoded
     # The detector saw a prefix; the rest may not fit. Keep what decodes, record the rest.
     replaced, offsets = _replaced_offsets(data, enc)
     return Decoded(
         data.decode(enc, errors="replace"), enc, "detector", confidence, replaced, tuple(offsets)
     )
+
+
+def _decode_as(data: bytes, enc: str, confidence: float) -> Decoded | None:
+    """``data`` decoded in the smallest of ``enc`` and its subsets that decodes it all."""
+    for name in (*SUBSETS.get(enc, ()), enc):
+        try:
+            return Decoded(data.decode(name), name, "detector", confidence)
+        except UnicodeDecodeError:
+            continue
+    return None
+
 
 def _replaced_offsets(data: bytes, enc: str) -> tuple[int, list[int]]:
     """How many byte sequences ``enc`` cannot decode, and where the first few are."""
