@@ -49,9 +49,9 @@ MAGIC: tuple[tuple[bytes, str], ...] = (
 )
 
 SNIFF_BYTES = 64 * 1024
-#: The detector reads this much of a file first, or up to ``DETECT_MAX_BYTES`` when that holds
-#: fewer than ``DETECT_MIN_NON_ASCII`` non-ASCII bytes (docs/encoding.md: its time grows with
-#: what it reads, and 16 KiB with a hundred non-ASCII bytes or more decide as well as 256 KiB).
+#: What the detector reads (:func:`_detector_sample`; docs/encoding.md: its time grows with what
+#: it reads, and 16 KiB with a hundred non-ASCII bytes or more decide as well as 256 KiB).
+DECLARATION_BYTES = 4 * 1024
 DETECT_BYTES = 16 * 1024
 DETECT_MAX_BYTES = 256 * 1024
 DETECT_MIN_NON_ASCII = 128
@@ -71,6 +71,9 @@ WIDE_SMALL = 0.5
 #: CJK text in UTF-16 has neither NULs nor small high bytes; it is recognised late (when the
 #: detector has nothing) by this share of CJK, kana and Hangul characters.
 WIDE_CJK = 0.3
+#: Distinct characters text has at least (or a quarter of its length, if shorter): a pattern of
+#: a few byte pairs repeated is data, whatever letters it reads as.
+WIDE_VARIETY = 8
 #: Characters scored per byte order.
 WIDE_SAMPLE = 4096
 #: Confidence of an alphabetic or UTF-32 guess, and of a CJK UTF-16 guess (docs/encoding.md).
@@ -257,7 +260,8 @@ def _wide_guess(data: bytes, *, cjk: bool) -> tuple[str, str] | None:
     """UTF-32 or UTF-16 without a byte-order mark: ``(text, codec)`` or ``None``.
 
     A byte order counts when the bytes decode in it and the text is almost all letters, marks,
-    digits, punctuation, symbols and spaces (:data:`WIDE_GOOD`) and either mostly alphabetic
+    digits, punctuation, symbols and spaces (:data:`WIDE_GOOD`), of some variety
+    (:data:`WIDE_VARIETY`), and either mostly alphabetic
     (:data:`WIDE_SMALL`) or, with ``cjk``, CJK (:data:`WIDE_CJK`). Of two orders that count, the
     one whose characters have fewer distinct high bytes wins (Greek read in the wrong order is
     valid Hangul, but its high bytes are the varied low bytes of the Greek letters).
@@ -272,8 +276,9 @@ def _wide_guess(data: bytes, *, cjk: bool) -> tuple[str, str] | None:
             except UnicodeDecodeError:
                 continue
             good, small, share_cjk, highs = _wide_scores(text)
-            fits = small >= WIDE_SMALL or (cjk and share_cjk >= WIDE_CJK) or width == 4
-            if good >= WIDE_GOOD and fits and (best is None or highs < best[0]):
+            fits = small >= WIDE_SMALL or (cjk and share_cjk >= WIDE_CJK)
+            varied = len(set(text[:WIDE_SAMPLE])) >= min(WIDE_VARIETY, len(text) // 4)
+            if good >= WIDE_GOOD and fits and varied and (best is None or highs < best[0]):
                 best = (highs, enc, text)
         if best is not None:
             return best[2], best[1]
@@ -368,14 +373,21 @@ def decode_bytes(data: bytes) -> Decoded:
 
 
 def _detector_sample(data: bytes) -> bytes:
-    """What the detector reads first: :data:`DETECT_BYTES`, or up to :data:`DETECT_MAX_BYTES`
-    when that start holds fewer than :data:`DETECT_MIN_NON_ASCII` non-ASCII bytes (a page whose
-    head is all markup). The detector's time grows with what it reads."""
-    sample = data[:DETECT_BYTES]
-    non_ascii = len(sample.translate(None, _ASCII_BYTES))
-    if len(data) > DETECT_BYTES and non_ascii < DETECT_MIN_NON_ASCII:
-        sample = data[:DETECT_MAX_BYTES]
-    return sample
+    """What the detector reads: the file's head, where a charset declaration would be (up to
+    :data:`DECLARATION_BYTES`), then :data:`DETECT_BYTES` from the line of the first non-ASCII
+    byte, or up to :data:`DETECT_MAX_BYTES` when those hold fewer than
+    :data:`DETECT_MIN_NON_ASCII` non-ASCII bytes. Markup and ASCII before the text drown the
+    letters the detector goes by, and its time grows with what it reads."""
+    try:
+        data[:DETECT_MAX_BYTES].decode("ascii")
+        return data[:DETECT_MAX_BYTES]
+    except UnicodeDecodeError as exc:
+        first = exc.start
+    start = data.rfind(b"\n", 0, first) + 1
+    body = data[start : start + DETECT_BYTES]
+    if len(body.translate(None, _ASCII_BYTES)) < DETECT_MIN_NON_ASCII:
+        body = data[start : start + DETECT_MAX_BYTES]
+    return data[: min(start, DECLARATION_BYTES)] + body
 
 
 def _detector_decode(data: bytes) -> Decoded:
