@@ -135,15 +135,25 @@ def _repair_to_fixpoint(text: str, steps: list[list[object]]) -> str:
         if badness.is_bad(fixed) or _has_damage(fixed):
             fixed, explained = ftfy.fix_and_explain(fixed, config=FTFY_CONFIG)
             steps.extend(list(s) for s in explained or [])
-            known = tuple(
-                s[1] for s in explained or [] if s[0] == "encode" and s[1] in MOJIBAKE_CODECS
-            )
+            known = _codecs_undone(explained or [])
         fixed, codecs_used = repair_words(fixed, known)
         steps.extend(["decode_words", c] for c in codecs_used)
         if fixed == current:
             break
         current = fixed
     return current
+
+
+def _codecs_undone(explained: list[tuple[str, str]]) -> tuple[str, ...]:
+    """The code pages of :data:`MOJIBAKE_CODECS` whose misreading ftfy undid in a line: those it
+    encoded back to, and Windows-1252 when it decoded UTF-8 sequences inside clean text."""
+    out: list[str] = []
+    for action, name in explained:
+        if action == "encode" and name in MOJIBAKE_CODECS:
+            out.append(name)
+        elif (action, name) == ("apply", "decode_inconsistent_utf8"):
+            out.append("sloppy-windows-1252")
+    return tuple(dict.fromkeys(out))
 
 
 _WORD_RE = re.compile(r"[^ \t]+")
@@ -234,8 +244,8 @@ _JOINERS = frozenset("'\u2019-\u2010\u2011.\u00b7\u200c\u200d")
 
 
 def _word_shaped(word: str) -> bool:
-    """Whether ``word`` is letters, marks and digits of a single script (and joiners between
-    them), with ASCII or opening punctuation before and ASCII or closing punctuation after, and
+    """Whether ``word`` is letters, marks and digits of a single script (ASCII digits and the
+    generic combining marks go with any; and joiners between them), with ASCII or opening punctuation before and ASCII or closing punctuation after, and
     no control or unassigned character anywhere.
 
     >>> _word_shaped("\u00abd\u00e9j\u00e0\u00bb,"), _word_shaped("d\u2019\u00c9mile")
@@ -251,7 +261,7 @@ def _word_shaped(word: str) -> bool:
     for i, ch in enumerate(word):
         cat = unicodedata.category(ch)
         if cat[0] in "LMN":
-            if cat[0] == "L":
+            if cat[0] == "L" or not ch.isascii():
                 scripts.add(_script(ch))
         elif cat[0] == "C" and ch not in "\u200c\u200d":
             return False
@@ -265,12 +275,14 @@ def _word_shaped(word: str) -> bool:
                 return False
         elif ch not in _JOINERS:
             return False
+    scripts.discard("COMBINING")  # the generic marks go with every script
     return len(scripts) <= 1
 
 
 def _script(ch: str) -> str:
-    """The script of a letter, as the first word of its Unicode name (``LATIN``, ``CYRILLIC``,
-    ``CJK``, ``HANGUL``...); kana count as one script with CJK ideographs."""
+    """The script of a letter, mark or digit, as the first word of its Unicode name (``LATIN``,
+    ``CYRILLIC``, ``CJK``, ``ARABIC-INDIC``, ``COMBINING``...); kana count as one script with
+    CJK ideographs."""
     name = unicodedata.name(ch, "")
     head = name.split(" ", 1)[0]
     return "CJK" if head in ("HIRAGANA", "KATAKANA") else head
