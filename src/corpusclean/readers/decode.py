@@ -71,7 +71,7 @@ WIDE_SMALL = 0.5
 #: CJK text in UTF-16 has neither NULs nor small high bytes; it is recognised late (when the
 #: detector has nothing) by this share of CJK, kana and Hangul characters.
 WIDE_CJK = 0.3
-#: Distinct characters text has at least (or a quarter of its length, if shorter): a pattern of
+#: Distinct characters text has at least (or an eighth of its length, if fewer): a pattern of
 #: a few byte pairs repeated is data, whatever letters it reads as.
 WIDE_VARIETY = 8
 #: Characters scored per byte order.
@@ -277,7 +277,7 @@ def _wide_guess(data: bytes, *, cjk: bool) -> tuple[str, str] | None:
                 continue
             good, small, share_cjk, highs = _wide_scores(text)
             fits = small >= WIDE_SMALL or (cjk and share_cjk >= WIDE_CJK)
-            varied = len(set(text[:WIDE_SAMPLE])) >= min(WIDE_VARIETY, len(text) // 4)
+            varied = len(set(text[:WIDE_SAMPLE])) >= min(WIDE_VARIETY, len(text) // 8)
             if good >= WIDE_GOOD and fits and varied and (best is None or highs < best[0]):
                 best = (highs, enc, text)
         if best is not None:
