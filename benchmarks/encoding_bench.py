@@ -5,9 +5,9 @@ codec and kind of each file, ``expected.jsonl.gz`` the true texts, ``mojibake.js
 lines with their originals) and prints, as JSON:
 
 - ``decode``: for corpusclean's reader (``decode_bytes``), chardet alone (BOM, strict UTF-8
-  when there is no NUL byte, then ``chardet.detect``) and charset-normalizer alone (``from_bytes().best()``): the share of
-  text files decoded exactly (overall, by kind, by codec family), binary files refused, and how
-  many decodes with confidence >= 0.9 are wrong;
+  when there is no NUL byte, then ``chardet.detect``) and charset-normalizer alone
+  (``from_bytes().best()``): the share of text files decoded exactly (overall, by kind, by codec
+  family), binary files refused, and how many decodes with confidence >= 0.9 are wrong;
 - ``mojibake``: the share of damaged cases ``encoding.fix_mojibake`` restores exactly beside
   ftfy alone with the same configuration, by kind, and the share of clean cases left unchanged;
 - ``speed``: decoding MB per CPU second of ``decode_bytes`` on legacy-encoded input (the true
@@ -70,8 +70,11 @@ def corpusclean_decode(data: bytes) -> tuple[str, float] | None:
 
 
 _BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
 )
 
 

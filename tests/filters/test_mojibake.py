@@ -156,10 +156,8 @@ def test_any_mix_of_clean_and_damaged_sentences_is_restored(parts, codec) -> Non
     assert fix(line) == " ".join(s for s, _ in parts)
 
 
-text = st.text(
-    alphabet=st.sampled_from("aé ÃÂ©¤¥€…‚ƒ„†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ\u00a0\u00adÐÑØÙ√°Г") | st.characters(),
-    max_size=40,
-)
+MOJIBAKE_CHARS = "aé ÃÂ©¤¥€…‚ƒ„†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ\u00a0\u00adÐÑØÙ√°Г"
+text = st.text(alphabet=st.sampled_from(MOJIBAKE_CHARS) | st.characters(), max_size=40)
 
 
 @given(text)

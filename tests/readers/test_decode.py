@@ -226,13 +226,21 @@ def test_damaged_utf8_far_into_a_file_is_still_utf8() -> None:
 
 
 alphabet_letters = st.sampled_from(
-    ["абвгдежзиклмнопрстуфхцчшщыэюя", "αβγδεζηθικλμνξοπρστυφχψω", "אבגדהוזחטיכלמנסעפצקרשת",
-     "ابتثجحخدذرزسشصضطظعغفقكلمنهوي", "कखगघचछजझटठडढणतथदधनपफबभमयरलवशसह", "กขคงจฉชซญดตถทธนบปผพฟภมยรลวศสหอฮ"]
+    [
+        "абвгдежзиклмнопрстуфхцчшщыэюя",
+        "αβγδεζηθικλμνξοπρστυφχψω",
+        "אבגדהוזחטיכלמנסעפצקרשת",
+        "ابتثجحخدذرزسشصضطظعغفقكلمنهوي",
+        "कखगघचछजझटठडढणतथदधनपफबभमयरलवशसह",
+        "กขคงจฉชซญดตถทธนบปผพฟภมยรลวศสหอฮ",
+    ]
 )
 
 
 words = alphabet_letters.flatmap(
-    lambda abc: st.lists(st.text(st.sampled_from(abc), min_size=2, max_size=9), min_size=2, max_size=20)
+    lambda abc: st.lists(
+        st.text(st.sampled_from(abc), min_size=2, max_size=9), min_size=2, max_size=20
+    )
 ).filter(lambda ws: len(set("".join(ws))) >= 8)  # text has a vocabulary; "аа аа аа" is a pattern
 
 

@@ -245,8 +245,8 @@ _JOINERS = frozenset("'\u2019-\u2010\u2011.\u00b7\u200c\u200d")
 
 def _word_shaped(word: str) -> bool:
     """Whether ``word`` is letters, marks and digits of a single script (ASCII digits and the
-    generic combining marks go with any; and joiners between them), with ASCII or opening punctuation before and ASCII or closing punctuation after, and
-    no control or unassigned character anywhere.
+    generic combining marks go with any) with joiners between them, ASCII or opening
+    punctuation before and ASCII or closing punctuation after, and no control character.
 
     >>> _word_shaped("\u00abd\u00e9j\u00e0\u00bb,"), _word_shaped("d\u2019\u00c9mile")
     (True, True)
