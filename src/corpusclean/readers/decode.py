@@ -116,7 +116,8 @@ class Decoded:
 
     text: str
     encoding: str
-    method: str  # "bom", "utf-8", "utf-8-replaced", "utf-16-guess", "detector", "empty"
+    method: str  # "bom", "utf-8", "utf-8-replaced", "utf-16-guess", "utf-32-guess", "iso-2022",
+    # "detector", "empty"
     confidence: float
     replaced: int = 0
     offsets: tuple[int, ...] = ()
@@ -256,6 +257,12 @@ def _wide_scores(text: str) -> tuple[float, float, float, int]:
     return good / n, small / n, cjk / n, len(highs)
 
 
+def _varied(text: str) -> bool:
+    """Whether ``text`` has :data:`WIDE_VARIETY` distinct characters, or an eighth of its length
+    if that is fewer."""
+    return len(set(text[:WIDE_SAMPLE])) >= min(WIDE_VARIETY, len(text) // 8)
+
+
 def _wide_guess(data: bytes, *, cjk: bool) -> tuple[str, str] | None:
     """UTF-32 or UTF-16 without a byte-order mark: ``(text, codec)`` or ``None``.
 
@@ -277,8 +284,7 @@ def _wide_guess(data: bytes, *, cjk: bool) -> tuple[str, str] | None:
                 continue
             good, small, share_cjk, highs = _wide_scores(text)
             fits = small >= WIDE_SMALL or (cjk and share_cjk >= WIDE_CJK)
-            varied = len(set(text[:WIDE_SAMPLE])) >= min(WIDE_VARIETY, len(text) // 8)
-            if good >= WIDE_GOOD and fits and varied and (best is None or highs < best[0]):
+            if good >= WIDE_GOOD and fits and _varied(text) and (best is None or highs < best[0]):
                 best = (highs, enc, text)
         if best is not None:
             return best[2], best[1]
