@@ -7,8 +7,9 @@ the file's lines that the encoding can represent; a sample counts only if it hol
 is tried long (up to 16 KiB) and short (the first 256 bytes, cut at a line boundary when one is
 near). A guess is correct when the bytes decoded with it equal the original text exactly.
 
-Two figures per detector: the detector alone, and corpusclean's whole decoder order (BOM, strict
-UTF-8 when there are no NUL/ESC bytes, then that detector), which is what a user gets.
+Two figures per detector: the detector alone, and corpusclean's whole decoder order
+(``decode_bytes`` with that detector), which is what a user gets. The encoding benchmark with
+UTF-16/32, ISO-2022, binary files and mojibake is ``benchmarks/encoding_bench.py``.
 
     python benchmarks/encoding_detectors.py --bench ../shared/bench/dev --json out.json
 """
@@ -112,7 +113,7 @@ def _cut(data: bytes, limit: int, enc: str) -> bytes:
 def chardet_guess(data: bytes) -> str | None:
     import chardet
 
-    return chardet.detect(data, prefer_superset=True)["encoding"]
+    return chardet.detect(data)["encoding"]
 
 
 def charset_normalizer_guess(data: bytes) -> str | None:

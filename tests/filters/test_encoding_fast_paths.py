@@ -3,17 +3,16 @@
 import sys
 import unicodedata
 
-from ftfy import badness
 from hypothesis import given
 from hypothesis import strategies as st
 
 from corpusclean.document import Document, Line
 from corpusclean.filters.encoding import (
     ZS_CHARS,
+    SUSPECT_RE,
     FixMojibake,
     repair_line,
     Normalize,
-    _has_damage,
     needs_ftfy,
     normalize_line,
     normalize_lines,
@@ -45,8 +44,7 @@ def reference_fix(doc):
     """The line-by-line definition of encoding.fix_mojibake."""
     out, repairs = [], []
     for line in doc.lines:
-        pre = normalize_line(line.text, keep_c1=True)
-        if needs_ftfy(line.text) and (badness.is_bad(pre) or _has_damage(pre)):
+        if needs_ftfy(line.text):
             fixed, steps = repair_line(line.text)
             if fixed != line.text and "\n" not in fixed:
                 repairs.append({"line": line.no, "steps": steps})
@@ -80,3 +78,32 @@ def test_normalize_step_matches_the_line_function(texts):
     result = doc if decision.action == "keep" else decision.doc
     assert [ln.text for ln in result.lines] == [normalize_line(t) for t in texts]
     assert [ln.no for ln in result.lines] == [ln.no for ln in doc.lines]
+
+
+def plain_suspect_pattern():
+    """The definition of SUSPECT_RE: one alternative per code page, a lead byte's character then
+    a continuation byte's, plus the damage that needs no pair."""
+    import re
+
+    import ftfy.bad_codecs  # noqa: F401
+
+    from corpusclean.filters.encoding import MOJIBAKE_CODECS
+
+    def chars(codec, lo, hi):
+        found = {bytes([b]).decode(codec, "ignore") for b in range(lo, hi + 1)} - {""}
+        return "".join(re.escape(c) for c in sorted(found))
+
+    pairs = [f"[{chars(c, 0xC2, 0xF4)}][{chars(c, 0x80, 0xBF)}]" for c in MOJIBAKE_CODECS]
+    return re.compile("|".join(pairs) + "|[\x80-\x9f\ud800-\udfff\x1b\ufffd]"
+                      "|[\u00c2\u00c3\u00c5\u00ce\u00cf\u00d0\u00d1\u00d8\u00d9\u00e0\u00e2\u00e3] ")
+
+
+PLAIN_SUSPECT = plain_suspect_pattern()
+SUSPECT_ALPHABET = st.sampled_from("aÃÂÄÅÐÑØÙГВР√©¤¥€…‚„†‡ˆ‰Š‹Œ‘’“”•–—™š›œžŸ\u00a0\u00ad\x81\x9d ")
+
+
+@given(st.text(alphabet=SUSPECT_ALPHABET | st.characters(), max_size=40))
+def test_suspect_pattern_finds_what_its_plain_definition_finds(text):
+    assert [m.start() for m in SUSPECT_RE.finditer(text)] == [
+        m.start() for m in PLAIN_SUSPECT.finditer(text)
+    ]

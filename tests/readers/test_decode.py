@@ -124,3 +124,127 @@ def test_utf8_text_round_trips(text: str) -> None:
         return  # control-heavy text may be refused as binary; never anything else
     if text.isprintable() and "\ud800" > max(text, default="a"):
         assert decoded.text == text
+
+
+# Sentences in scripts whose UTF-16 has no NUL bytes between letters, nor in every other byte.
+ALPHABETIC = [
+    "Привет, как дела у тебя сегодня?",
+    "مرحبا بكم في موقعنا الجديد",
+    "नमस्ते, आप कैसे हैं?",
+    "สวัสดีครับ ยินดีต้อนรับ",
+    "Καλημέρα σας, τι κάνετε;",
+    "שלום לכולם",
+    "Ελληνικά",
+    "Українська",
+]
+CJK = ["日本語のテキストです。", "안녕하세요 반갑습니다", "这是一个测试句子"]
+
+
+@pytest.mark.parametrize("enc", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+@pytest.mark.parametrize("text", ALPHABETIC + CJK + [GERMAN])
+def test_wide_unicode_without_bom_in_the_right_byte_order(text: str, enc: str) -> None:
+    decoded = decode_bytes(text.encode(enc))
+    assert (decoded.text, decoded.encoding) == (text, enc)
+    assert decoded.method == enc[:6] + "-guess"
+
+
+@pytest.mark.parametrize(
+    ("text", "enc"),
+    [
+        ("안녕하세요. 한국어 텍스트입니다. 오늘 날씨가 좋네요.", "iso2022_kr"),
+        ("これは日本語の文章です。今日はいい天気ですね。", "iso2022_jp"),
+    ],
+)
+def test_iso_2022_is_text(text: str, enc: str) -> None:
+    decoded = decode_bytes(text.encode(enc))
+    assert (decoded.text, decoded.encoding, decoded.method) == (text, enc, "iso-2022")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Grüße aus Köln \x1b[31mrot\x1b[0m und ein NUL\x00 im Text.\n",
+        "build ok\n\x1b[1;32mPASS\x1b[0m 12 tests\n",
+        "a page with a stray\x00byte in it",
+    ],
+)
+def test_utf8_with_a_nul_or_terminal_escapes_is_text(text: str) -> None:
+    decoded = decode_bytes(text.encode("utf-8"))
+    assert (decoded.text, decoded.encoding, decoded.method) == (text, "utf-8", "utf-8")
+
+
+@pytest.mark.parametrize(
+    ("text", "enc"),
+    [
+        # The Windows code pages put other letters at some of these bytes.
+        ("Съешь же ещё этих мягких французских булок, да выпей же чаю. Широкая электрификация "
+         "южных губерний даст мощный толчок подъёму сельского хозяйства.", "iso8859-5"),
+        ("Příliš žluťoučký kůň úpěl ďábelské ódy. Zażółć gęślą jaźń, a potem idź spać. "
+         "Árvíztűrő tükörfúrógép és őszi szél.", "iso8859-2"),
+        ("نص حكيم له سر قاطع وذو شأن عظيم مكتوب على ثوب أخضر ومغلف بجلد أزرق. هذا مثال على "
+         "الكتابة باللغة العربية في الصحف اليومية.", "iso8859-6"),
+        ("Ξεσκεπάζω την ψυχοφθόρα βδελυγμία. Η γρήγορη καφέ αλεπού πηδάει πάνω από τον "
+         "τεμπέλη σκύλο στην αυλή του σπιτιού.", "iso8859-7"),
+        # GB2312 A1AA is U+2015; GBK and GB18030 read the same bytes as U+2014.
+        ("我们今天去公园散步――天气很好，阳光明媚，孩子们在草地上玩耍，老人们在树下下棋聊天，"
+         "大家都很开心。", "gb2312"),
+    ],
+)
+def test_legacy_text_keeps_its_letters(text: str, enc: str) -> None:
+    assert decode_bytes(text.encode(enc)).text == text
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        bytes(1024),
+        bytes(range(256)) * 8,
+        b"\x00\x01\x02\x03" * 500,
+        __import__("random").Random(7).randbytes(4096),
+        __import__("random").Random(8).randbytes(4096),
+    ],
+)
+def test_binary_without_a_signature_is_refused(data: bytes) -> None:
+    with pytest.raises(DecodeError) as info:
+        decode_bytes(data)
+    assert info.value.reason == "decode.binary"
+
+
+@pytest.mark.parametrize("enc", ["cp1251", "koi8-r"])
+def test_legacy_text_after_a_long_ascii_head_is_detected(enc: str) -> None:
+    # 35 KiB of markup before the first letter: the detector reads from the text's first line.
+    head = "".join(f'<li><a href="/page/{i}.html">Item {i}</a></li>\n' for i in range(700))
+    text = head + RUSSIAN * 60
+    decoded = decode_bytes(text.encode(enc))
+    assert (decoded.encoding, decoded.text) == (enc, text)
+
+
+def test_damaged_utf8_far_into_a_file_is_still_utf8() -> None:
+    good = ("Grüße aus Köln. " * 8000).encode("utf-8")
+    decoded = decode_bytes(good + b"\xff" + good)
+    assert decoded.method == "utf-8-replaced" and decoded.offsets == (len(good),)
+
+
+alphabet_letters = st.sampled_from(
+    [
+        "абвгдежзиклмнопрстуфхцчшщыэюя",
+        "αβγδεζηθικλμνξοπρστυφχψω",
+        "אבגדהוזחטיכלמנסעפצקרשת",
+        "ابتثجحخدذرزسشصضطظعغفقكلمنهوي",
+        "कखगघचछजझटठडढणतथदधनपफबभमयरलवशसह",
+        "กขคงจฉชซญดตถทธนบปผพฟภมยรลวศสหอฮ",
+    ]
+)
+
+
+words = alphabet_letters.flatmap(
+    lambda abc: st.lists(
+        st.text(st.sampled_from(abc), min_size=2, max_size=9), min_size=2, max_size=20
+    )
+).filter(lambda ws: len(set("".join(ws))) >= 8)  # text has a vocabulary; "аа аа аа" is a pattern
+
+
+@given(words, st.sampled_from(["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"]))
+def test_alphabetic_text_in_wide_unicode_round_trips(words: list[str], enc: str) -> None:
+    text = " ".join(words)
+    assert decode_bytes(text.encode(enc)).text == text
