@@ -97,6 +97,7 @@ class Kind(Enum):
     OPEN = "open"  # no stopword of the document's language: judged only next to foreign lines
     WEAK = "weak"  # langdetect alone says another language
     FOREIGN = "foreign"  # another script, or another language on two kinds of evidence
+    EDGE = "edge"  # wholly in another script but short: removed at the page's edges only
 
 
 @dataclass(slots=True)
@@ -107,6 +108,7 @@ class _Line:
     language: str = ""
     words: int = 0
     quoted: bool = False
+    sure: bool = False  # home on evidence no other language shares (never judged at an edge)
 
 
 _QUOTES = "\"'“”„‟«»‹›‘’‚「」『』"
@@ -155,7 +157,7 @@ class ForeignLines:
     weak_score: float = 0.95
     interior_run: int = 3
     lone_min_words: int = 6
-    min_doc_score: float = 0.9
+    min_doc_score: float = 0.7
     max_foreign_share: float = 0.3
     max_checks: int = 200
     _cache: dict[str, Detection] = field(
@@ -186,19 +188,20 @@ class ForeignLines:
         texts = [line.text for line in doc.lines]
         if language is None:
             language = detect_lines(texts).language
-        # The profile language.detect annotated, unless this filter runs without it.
-        script_profile = doc.annotations.get("scripts")
-        if script_profile is None:
-            script_profile = scripts.profile(texts)
-        own = scripts.document_scripts(script_profile, language, min_share=self.min_share)
+        own = scripts.own_scripts(texts, language, min_share=self.min_share)
+        main = scripts.main_script_of_lines(texts)
         score = doc.annotations.get("language_score")
-        if score is not None and score < self.min_doc_score:
+        if (score is not None and score < self.min_doc_score) or (
+            main is not None and not scripts.writes(language, main)
+        ):
             language = UNDETERMINED  # unsure of the document: only the script check applies
         budget = [self.max_checks]  # langdetect calls left for this document
         lines = [self._classify(t, language, own, budget) for t in texts]
-        self._check_share(texts, lines)
         reasons: dict[int, str] = {}
         details: dict[int, str] = {}
+        for i in self._edges(texts, lines, language, budget):
+            reasons[i] = lines[i].reason
+            details[i] = lines[i].detail
         for start, end, edge in self._runs(texts, lines, language, budget):
             members = [
                 i for i in range(start, end + 1) if lines[i].kind in (Kind.FOREIGN, Kind.WEAK)
@@ -223,6 +226,8 @@ class ForeignLines:
             for i in chosen:
                 reasons[i] = lines[i].reason
                 details[i] = lines[i].detail
+        self._check_share(texts, reasons)
+        details = {i: details[i] for i in reasons}
         counts = Counter(ln.language for ln in lines if ln.language)
         line_languages = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
         decision = remove_lines(doc, reasons, details)
@@ -253,28 +258,39 @@ class ForeignLines:
             return _Line(Kind.NEUTRAL)
         toks = tokens(text)
         words = len(toks)
-        if scripts.foreign_share(counts, own) > self.script_share:
+        share = scripts.foreign_share(counts, own)
+        main = scripts.main_script(counts)
+        if share > self.script_share or (main == scripts.KANA and "Hiragana" not in own):
             foreign = Counter({s: n for s, n in counts.items() if s not in own})
             script = scripts.dominant_script(foreign) or scripts.OTHER
-            if script == "Latin" and (words < self.min_words or not hit_counts(toks)[1]):
-                return _Line(Kind.NEUTRAL)
-            return _Line(
+            line = _Line(
                 Kind.FOREIGN,
                 FOREIGN_SCRIPT,
-                f"script={script}",
+                f"script={script} share={share:.2f}",
                 words=words,
                 quoted=_quoted(text, words),
             )
+            if script == "Latin" and (words < self.min_words or not hit_counts(toks)[1]):
+                # Brand names and codes stay inside the text; at the page's edges a line
+                # written wholly in Latin letters (a menu above a Russian article) goes.
+                line.kind = Kind.EDGE if share == 1.0 else Kind.NEUTRAL
+            return line
         if scripts.dominant_script(counts) in scripts.UNSPACED:
-            # No word boundaries to count and no stopword lists: the script check decides.
-            return _Line(Kind.HOME if sum(counts.values()) >= 4 else Kind.NEUTRAL, words=words)
+            # No word boundaries to count and no stopword lists: the script check decides,
+            # except for Han alone in a Japanese page (Chinese, or a Japanese title).
+            letters = sum(counts.values())
+            if language == "ja" and main == "Han" and letters >= 2 * self.lone_min_words:
+                return _Line(Kind.OPEN, words=words, quoted=_quoted(text, words))
+            return _Line(Kind.HOME if letters >= 4 else Kind.NEUTRAL, words=words, sure=True)
         if words < self.min_words:
             return _Line(Kind.NEUTRAL, words=words)
         if language == UNDETERMINED:
             return _Line(Kind.HOME, words=words)
         hits, long_hits = hit_counts(toks)
         if attributed_to(text, language, hits):
-            return _Line(Kind.HOME, language=language, words=words)
+            own_n = hits.get(language, 0)
+            sure = all(own_n > n for lang, n in hits.items() if not are_close(lang, language))
+            return _Line(Kind.HOME, language=language, words=words, sure=sure)
         own_hits = hits.get(language, 0)
         rivals = {
             lang
@@ -294,24 +310,96 @@ class ForeignLines:
             if found.language in rivals and found.score >= self.min_score:
                 line.kind, line.reason = Kind.FOREIGN, FOREIGN_LINE
                 line.detail = f"language={found.language} p={found.score:.2f}"
+            line.sure = found.language == language
             return line
         if own_hits or (language not in STOPWORDS and not hits):
-            return _Line(Kind.HOME, language=language if own_hits else "", words=words)
+            # A script only the document's language writes (Greek, Hebrew, Thai...) is sure.
+            sure = scripts.SCRIPT_LANGUAGE.get(scripts.written_in(language) or "") == language
+            return _Line(
+                Kind.HOME, language=language if own_hits else "", words=words, sure=sure
+            )
         return _Line(Kind.OPEN, words=words, quoted=_quoted(text, words))
 
-    def _check_share(self, texts: Sequence[str], lines: list[_Line]) -> None:
-        """When lines of another language are a large part of the document, the page is
-        bilingual or its language was misjudged: then no line is removed for its language."""
-        home = foreign = 0
-        for text, line in zip(texts, lines, strict=True):
-            if line.kind is Kind.HOME:
-                home += len(text)
-            elif line.reason == FOREIGN_LINE:
-                foreign += len(text)
-        if foreign and foreign > self.max_foreign_share * (home + foreign):
-            for line in lines:
-                if line.reason == FOREIGN_LINE:
-                    line.kind, line.reason, line.detail = Kind.HOME, "", ""
+    def _check_share(self, texts: Sequence[str], reasons: dict[int, str]) -> None:
+        """When the lines to remove for their language are a large part of the document (more
+        than ``max_foreign_share`` of its lines with letters *and* of their characters), the
+        page is bilingual or its language was misjudged: then no line goes for its language.
+        Checked once every line has been judged, its neighbours included."""
+        foreign = [i for i, reason in reasons.items() if reason == FOREIGN_LINE]
+        if not foreign:
+            return
+        judged = [i for i, t in enumerate(texts) if scripts.has_letters(t)]
+        chars = sum(len(texts[i]) for i in judged)
+        share = self.max_foreign_share
+        if len(foreign) > share * len(judged) and sum(len(texts[i]) for i in foreign) > share * chars:
+            for i in foreign:
+                del reasons[i]
+
+    # -- edges ----------------------------------------------------------------------------------
+
+    def _edges(
+        self, texts: Sequence[str], lines: list[_Line], language: str, budget: list[int]
+    ) -> list[int]:
+        """The lines to remove at the page's edges: from the first line (then from the last)
+        up to the last line in another script or language met before the first line of the
+        document's language. Lines of ``min_words`` words not surely in the document's
+        language are judged on the way (:meth:`_judge_at_edge`); shorter lines of the
+        document's script go with the lines around them: removed between the edge and a
+        foreign line (a run of menu words is one block), kept next to the main text."""
+        chosen: list[int] = []
+        n = len(lines)
+        for order in (range(n), range(n - 1, -1, -1)):
+            far = -1
+            walked: list[int] = []
+            for i in order:
+                line = lines[i]
+                if line.kind is Kind.HOME and line.sure:
+                    break
+                if line.kind in (Kind.OPEN, Kind.HOME) and language != UNDETERMINED:
+                    self._judge_at_edge(texts[i], line, language, budget)
+                if line.kind is Kind.HOME:
+                    break
+                walked.append(i)
+                if line.kind in (Kind.FOREIGN, Kind.EDGE):
+                    far = len(walked)
+            for i in walked[:far]:
+                line = lines[i]
+                if line.kind is Kind.NEUTRAL and scripts.has_letters(texts[i]):
+                    line.reason, line.detail = FOREIGN_LINE, "beside lines in another language"
+                if line.reason and i not in chosen:
+                    chosen.append(i)
+        return chosen
+
+    def _judge_at_edge(self, text: str, line: _Line, language: str, budget: list[int]) -> None:
+        """Judge a line of the document's script at the page's edge with langdetect: foreign
+        when it names another language with ``min_score``, the line's stopwords do not favour
+        the document's language (lines under ``lone_min_words`` words need more stopwords of
+        the other language), it is not title case, and a close language (Danish beside
+        Norwegian) has ``2 * min_words + 2`` words to go on; otherwise the line is home."""
+        found = self._detect(text, budget) if line.words >= self.min_words else None
+        line.kind, line.sure = Kind.HOME, True
+        if found is None or not found.determined or found.language == language:
+            return
+        line.language = found.language
+        # Against a language not close to the document's, what counts is how unlikely the
+        # document's language is (a line langdetect finds 0.7 Czech and 0.3 Slovak is surely
+        # not Norwegian).
+        score = found.score
+        if not are_close(found.language, language):
+            score = 1.0 - sum(p for code, p in found.candidates if are_close(code, language))
+        hits, _ = hit_counts(tokens(text))
+        theirs, ours = hits.get(found.language, 0), hits.get(language, 0)
+        long_line = line.words >= self.lone_min_words or sum(
+            n for s, n in scripts.count_items(text) if s in scripts.UNSPACED
+        ) >= 2 * self.lone_min_words
+        if (
+            score >= self.min_score
+            and (theirs > ours or (theirs == ours and long_line))
+            and not _title_case(text)
+            and (not are_close(found.language, language) or line.words >= 2 * self.min_words + 2)
+        ):
+            line.kind, line.sure, line.reason = Kind.FOREIGN, False, FOREIGN_LINE
+            line.detail = f"language={found.language} p={score:.2f} at the page's edge"
 
     def _settle(self, text: str, line: _Line, language: str, budget: list[int]) -> None:
         """Judge an open line with langdetect alone: weak foreign or home."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import string
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from functools import lru_cache
 
 import regex
@@ -336,6 +336,40 @@ def document_scripts(
         used |= SCRIPT_GROUPS.get(script, frozenset())
     used |= LANGUAGE_SCRIPTS.get(language, frozenset())
     return frozenset(used)
+
+
+def own_scripts(
+    lines: Sequence[str], language: str = "und", *, min_share: float = 0.3
+) -> frozenset[str]:
+    """The scripts a document given as lines uses (:func:`document_scripts`), judged by its
+    lines: its main script by a vote of lines (:func:`main_script_of_lines`), the scripts of its
+    ``language`` when that language writes this main script, and every other script that has
+    ``min_share`` of the document's letters *and* ``min_share`` of its lines with letters (one
+    long line in another script is not enough to make it the document's).
+
+    >>> sorted(own_scripts(["Пасть была оскалена.", "Ситуации случаются у всех.",
+    ...                     "Первые 48 часов прошли.", "A much longer line written in English."]))
+    ['Cyrillic']
+    """
+    main = main_script_of_lines(lines)
+    if main is None:
+        return frozenset()
+    main = "Hiragana" if main == "Kana" else main
+    letters = profile(lines)
+    by_line: Counter[str] = Counter()
+    counted = 0
+    for line in lines:
+        best = dominant_script(weighted(dict(count_items(line))))
+        if best is not None:
+            by_line[best] += 1
+            counted += 1
+    shares = {main: 1.0}
+    for script, share in letters.items():
+        if share >= min_share and by_line[script] >= min_share * counted:
+            shares.setdefault(script, share)
+    if not writes(language, main if main != "Hiragana" else KANA):
+        language = "und"
+    return document_scripts(shares, language, min_share=min_share)
 
 
 def foreign_share(counts: Mapping[str, int], own: Collection[str]) -> float:
