@@ -188,14 +188,59 @@ class ForeignLines:
         texts = [line.text for line in doc.lines]
         if language is None:
             language = detect_lines(texts).language
-        own = scripts.own_scripts(texts, language, min_share=self.min_share)
-        main = scripts.main_script_of_lines(texts)
         score = doc.annotations.get("language_score")
-        if (score is not None and score < self.min_doc_score) or (
-            main is not None and not scripts.writes(language, main)
-        ):
+        if score is not None and score < self.min_doc_score:
             language = UNDETERMINED  # unsure of the document: only the script check applies
         budget = [self.max_checks]  # langdetect calls left for this document
+        # Judged again on what is left until nothing more goes: what a line's removal changes
+        # (the scripts a page uses, the share of a language) is settled in this call, so the
+        # filter is idempotent.
+        alive = list(range(len(texts)))
+        reasons: dict[int, str] = {}
+        details: dict[int, str] = {}
+        lines: list[_Line] | None = None
+        relabel: dict[str, object] = {}
+        while alive:
+            judged, found = self._decide([texts[i] for i in alive], language, budget)
+            tipped = self._tipped(judged, language)
+            if tipped is not None:
+                # More lines in one other language than in the document's: the document's
+                # language was tipped by a few long lines. The lines judge it again.
+                language = tipped
+                relabel["language"] = tipped
+                judged, found = self._decide([texts[i] for i in alive], language, budget)
+            lines = lines or judged
+            if not found:
+                break
+            for k, (reason, detail) in found.items():
+                reasons[alive[k]], details[alive[k]] = reason, detail
+            alive = [i for k, i in enumerate(alive) if k not in found]
+        lines = lines or []
+        if relabel:
+            # The document's language as language.detect finds it on the lines that stay.
+            again = detect_lines([texts[i] for i in alive])
+            relabel = {"language": again.language, "language_score": round(again.score, 4)}
+        counts = Counter(ln.language for ln in lines if ln.language)
+        line_languages = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+        decision = remove_lines(doc, reasons, details)
+        base = decision.doc if decision.doc is not None else doc
+        if doc.annotations.get("line_languages") == line_languages and not reasons:
+            return keep()
+        return rewrite(
+            base.annotate(line_languages=line_languages, **relabel), removed=decision.removed
+        )
+
+    # -- one pass -------------------------------------------------------------------------------
+
+    def _decide(
+        self, texts: Sequence[str], language: str, budget: list[int]
+    ) -> tuple[list[_Line], dict[int, tuple[str, str]]]:
+        """One pass over ``texts``: each line's class, and the lines to remove with their
+        reason and detail."""
+        own = scripts.own_scripts(texts, language, min_share=self.min_share)
+        main = scripts.main_script_of_lines(texts)
+        if main is not None and not scripts.writes(language, main):
+            language = UNDETERMINED  # the lines are not in the script of that language
         lines = [self._classify(t, language, own, budget) for t in texts]
         reasons: dict[int, str] = {}
         details: dict[int, str] = {}
@@ -226,15 +271,8 @@ class ForeignLines:
             for i in chosen:
                 reasons[i] = lines[i].reason
                 details[i] = lines[i].detail
-        self._check_share(texts, reasons)
-        details = {i: details[i] for i in reasons}
-        counts = Counter(ln.language for ln in lines if ln.language)
-        line_languages = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-        decision = remove_lines(doc, reasons, details)
-        base = decision.doc if decision.doc is not None else doc
-        if doc.annotations.get("line_languages") == line_languages and not reasons:
-            return keep()
-        return rewrite(base.annotate(line_languages=line_languages), removed=decision.removed)
+        self._check_share(texts, lines, reasons)
+        return lines, {i: (reasons[i], lines[i].detail) for i in reasons}
 
     # -- classes --------------------------------------------------------------------------------
 
@@ -320,20 +358,41 @@ class ForeignLines:
             )
         return _Line(Kind.OPEN, words=words, quoted=_quoted(text, words))
 
-    def _check_share(self, texts: Sequence[str], reasons: dict[int, str]) -> None:
-        """When the lines to remove for their language are a large part of the document (more
-        than ``max_foreign_share`` of its lines with letters *and* of their characters), the
-        page is bilingual or its language was misjudged: then no line goes for its language.
-        Checked once every line has been judged, its neighbours included."""
-        foreign = [i for i, reason in reasons.items() if reason == FOREIGN_LINE]
+    def _check_share(self, texts: Sequence[str], lines: list[_Line], reasons: dict[int, str]) -> None:
+        """When the lines found in another language of the document's script (removed or not)
+        are a large part of the document (more than ``max_foreign_share`` of its lines with
+        letters *and* of their characters), the page is bilingual or its language was
+        misjudged: then no line goes for its language. Checked once every line has been
+        judged, the edges and the neighbours of foreign lines included."""
+        foreign = {
+            i
+            for i, line in enumerate(lines)
+            if line.reason == FOREIGN_LINE and line.kind in (Kind.FOREIGN, Kind.WEAK)
+        }
         if not foreign:
             return
         judged = [i for i, t in enumerate(texts) if scripts.has_letters(t)]
         chars = sum(len(texts[i]) for i in judged)
         share = self.max_foreign_share
         if len(foreign) > share * len(judged) and sum(len(texts[i]) for i in foreign) > share * chars:
-            for i in foreign:
+            for i in [i for i, reason in reasons.items() if reason == FOREIGN_LINE]:
                 del reasons[i]
+
+    def _tipped(self, lines: list[_Line], language: str) -> str | None:
+        """The language of most lines found in another language, when they outnumber the
+        lines found in the document's language (``None`` otherwise)."""
+        if language == UNDETERMINED:
+            return None
+        foreign = Counter(
+            line.language
+            for line in lines
+            if line.reason == FOREIGN_LINE and line.kind in (Kind.FOREIGN, Kind.WEAK)
+        )
+        if not foreign:
+            return None
+        home = sum(1 for line in lines if line.kind is Kind.HOME and line.words >= self.min_words)
+        (best, n), = sorted(foreign.items(), key=lambda kv: (-kv[1], kv[0]))[:1]
+        return best if n > home else None
 
     # -- edges ----------------------------------------------------------------------------------
 
@@ -349,26 +408,42 @@ class ForeignLines:
         chosen: list[int] = []
         n = len(lines)
         for order in (range(n), range(n - 1, -1, -1)):
-            far = -1
+            far = 0
             walked: list[int] = []
             for i in order:
                 line = lines[i]
                 if line.kind is Kind.HOME and line.sure:
                     break
-                if line.kind in (Kind.OPEN, Kind.HOME) and language != UNDETERMINED:
+                if line.kind in (Kind.OPEN, Kind.HOME) and self._judged_by_language(
+                    texts[i], language
+                ):
                     self._judge_at_edge(texts[i], line, language, budget)
                 if line.kind is Kind.HOME:
                     break
                 walked.append(i)
                 if line.kind in (Kind.FOREIGN, Kind.EDGE):
                     far = len(walked)
-            for i in walked[:far]:
+            reason = ""
+            for i in reversed(walked[:far]):  # from the main text outward
                 line = lines[i]
-                if line.kind is Kind.NEUTRAL and scripts.has_letters(texts[i]):
-                    line.reason, line.detail = FOREIGN_LINE, "beside lines in another language"
+                if line.kind is Kind.NEUTRAL and reason and scripts.has_letters(texts[i]):
+                    line.reason, line.detail = reason, "in a block of lines at the page's edge"
+                reason = line.reason or reason
                 if line.reason and i not in chosen:
                     chosen.append(i)
         return chosen
+
+    @staticmethod
+    def _judged_by_language(text: str, language: str) -> bool:
+        """Is a line written in the script of the document's language (or in Latin letters in
+        a Japanese page, which writes them beside its own), so that langdetect can tell?
+        Lines in the other script of a page written in two (Serbian) are not."""
+        if language == UNDETERMINED:
+            return False
+        main = scripts.main_script(dict(scripts.count_items(text)))
+        return main is not None and (
+            scripts.writes(language, main) or (main == "Latin" and language == "ja")
+        )
 
     def _judge_at_edge(self, text: str, line: _Line, language: str, budget: list[int]) -> None:
         """Judge a line of the document's script at the page's edge with langdetect: foreign
