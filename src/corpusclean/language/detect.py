@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -404,10 +405,10 @@ def detect_lines(lines: Iterable[str], *, max_chars: int = 3000) -> Detection:
        lines are written in (:func:`~corpusclean.language.scripts.main_script_of_lines`), so
        one long line in another script does not decide the document's language.
     2. A sample line whose stopwords name a language other than the answer (and not close to
-       it) is left out and the rest is read again. When the lines of one such language outvote
-       the lines whose stopwords name the answer (each with the square root of its length),
-       the answer was tipped by them, and the document is read again without the answer's
-       lines instead.
+       it) is left out and the rest is read again. When the lines of one such language are
+       more, and outvote, the lines whose stopwords name the answer (each with the square root
+       of its length), the answer was tipped by a few long lines, and the document is read
+       again without the answer's lines instead.
     """
     pieces = sample_lines(list(lines), max_chars=max_chars)
     main = scripts.main_script_of_lines(pieces)
@@ -423,11 +424,17 @@ def detect_lines(lines: Iterable[str], *, max_chars: int = 3000) -> Detection:
     if not any(dissent):
         return found
     votes: dict[str, float] = {}
+    count: Counter[str] = Counter()
     for piece, lab in zip(pieces, labels, strict=True):
         if lab is not None:
             key = found.language if are_close(lab, found.language) else lab
             votes[key] = votes.get(key, 0.0) + len(piece) ** 0.5
-    if max(votes.values()) > votes.get(found.language, 0.0):
+            count[key] += 1
+    rival = max(sorted(votes), key=votes.__getitem__)
+    if (
+        votes[rival] > votes.get(found.language, 0.0)
+        and count[rival] > count[found.language]
+    ):
         rest = [p for p, lab in zip(pieces, labels, strict=True) if lab != found.language]
     else:
         rest = [p for p, d in zip(pieces, dissent, strict=True) if not d]
