@@ -1,5 +1,6 @@
 # ruff: noqa: RUF001  (multilingual text: letters of other scripts are meant)
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -497,3 +498,32 @@ def test_langdetect_budget_bounds_the_work(monkeypatch):
     doc = Detect()(Document.from_text("\n".join(lines))).doc
     ForeignLines(max_checks=5)(doc)
     assert len(calls) == 5
+
+
+@settings(max_examples=30, deadline=None)
+@given(documents)
+def test_foreign_lines_is_deterministic(text):
+    doc = Detect()(Document.from_text(text)).doc
+    first = ForeignLines()(doc)
+    second = ForeignLines()(doc)  # a fresh filter: nothing cached
+    assert first.removed == second.removed
+    assert (first.doc or doc) == (second.doc or doc)
+
+
+def test_every_removal_says_why():
+    lines = ["Home", "Login", *RU_BODY, UK_SENTENCE]
+    removed = ForeignLines()(Detect()(Document.from_text("\n".join(lines))).doc).removed
+    details = {r.text: (r.reason, r.detail) for r in removed}
+    assert details["Home"] == (FOREIGN_SCRIPT, "script=Latin share=1.00")
+    reason, detail = details[UK_SENTENCE]
+    assert reason == FOREIGN_LINE
+    assert re.fullmatch(r"language=uk p=(0\.9\d|1\.00) at the page's edge", detail)
+
+
+def test_a_tipped_document_is_relabelled():
+    lines = [LONG_EN_SENTENCE, "Der Hund schläft.", "Es regnet heute den ganzen Tag.",
+             "Wir gehen jetzt nach Hause."]
+    doc = Document.from_text("\n".join(lines)).annotate(language="en", language_score=1.0)
+    out = ForeignLines()(doc).doc
+    assert out.annotations["language"] == "de"
+    assert [line.text for line in out.lines] == lines[1:]
