@@ -7,29 +7,33 @@ documents by language.
   (``language.foreign_line``), looking at each line's neighbours before it decides.
 - ``language.keep`` drops documents whose language is not wanted (``language.unwanted``).
 
-How ``language.foreign_lines`` decides, cheapest check first:
+How ``language.foreign_lines`` decides, cheapest check first (docs/language.md has the
+details and the figures):
 
 1. Each line gets a class. Lines without letters, and lines of fewer than ``min_words`` words in
-   the document's script, are *neutral*: never removed, never evidence. A line whose letters are
+   the document's script, are *neutral*: never judged alone. The document's scripts are judged
+   by its lines (:func:`~corpusclean.language.scripts.own_scripts`). A line whose letters are
    mostly (over ``script_share``) in scripts the document does not use is *foreign* at once,
    except Latin in a non-Latin document, which also needs ``min_words`` words and a stopword
-   (brand names and codes stay). A line of the document's script that the stopword lists give to
-   the document's language is *home* without asking langdetect; one with at least
-   ``min_stopwords`` stopwords of a language not close to it (and more than of the document's)
-   goes to langdetect, and is *foreign* when langdetect agrees with ``min_score``.
-2. Foreign lines come in runs (neutral lines do not break a run). A run is followed outward over
-   lines without stopwords of the document's language, which langdetect may call *weak* foreign
-   (another language with ``weak_score``): alone they never count, inside a run they join it.
-3. A run that touches the start or the end of the document (no home line before or after it) is
-   boilerplate, and so is a run of ``interior_run`` or more foreign lines. Inside the body a
-   shorter run is kept when its lines look quoted (quote marks, or a sentence of four words or
-   more that ends like one): a quoted sentence in another language belongs to the article.
-   A lone line of the document's script needs ``lone_min_words`` words to be removed.
-4. Lines are removed for their language only when the document's language is sure
-   (``min_doc_score``) and the foreign lines of its script make at most ``max_foreign_share``
-   of its judged text: otherwise the page is bilingual or misjudged, and only scripts count.
-   Title-case lines (every word of four letters or more capitalized: names, titles, menus)
-   are never foreign on their own.
+   inside the text (brand names and codes stay) and goes at the page's edges only otherwise.
+   A line of the document's script that the stopword lists give to the document's language is
+   *home* without asking langdetect; one with ``min_stopwords`` stopwords of a language not
+   close to it goes to langdetect, and is *foreign* when langdetect agrees with ``min_score``.
+2. Edges: walking in from each end of the page until the first line of the document's
+   language, lines not surely home are judged by langdetect (:meth:`ForeignLines._judge_at_edge`);
+   everything from the page's end to the innermost foreign line goes, short lines with it as
+   one block.
+3. Inside the text, foreign lines come in runs (neutral lines do not break a run), followed
+   outward over lines without stopwords of the document's language, which langdetect may call
+   *weak* foreign (``weak_score``). A run of ``interior_run`` foreign lines goes; a shorter one
+   keeps its lines that look quoted (a quoted sentence or a name belongs to the article), and a
+   lone line of the document's script needs ``lone_min_words`` words.
+4. Lines go for their language only when the document's language is sure enough
+   (``min_doc_score``) and the lines found in another language make at most
+   ``max_foreign_share`` of its lines or of its text (else the page is bilingual); when they
+   outnumber the document's own, the document's language was tipped by a few long lines and
+   the lines are judged again in the language of the many. The filter judges what is left
+   again until nothing more goes (idempotent). Title-case lines are never foreign on their own.
 5. langdetect runs at most ``max_checks`` times per document (repeated lines are cached); past
    that, lines it would have judged count as the document's language.
 
