@@ -268,6 +268,18 @@ CASES = [
         {"専門家は今後も価格が下がると予想しています。": FOREIGN_SCRIPT},
     ),
     (
+        "a chinese sentence (han alone) at the end of a japanese page goes by language",
+        [*JA_BODY, ZH_BODY[3]],
+        "ja",
+        {ZH_BODY[3]: FOREIGN_LINE},
+    ),
+    (
+        "a short han title at the top of a japanese page stays",
+        ["東京都知事選挙", *JA_BODY],
+        "ja",
+        {},
+    ),
+    (
         "one long foreign sentence does not take a short page's own lines with it",
         [LONG_EN_SENTENCE, "Der Hund schläft.", "Es regnet heute den ganzen Tag.",
          "Wir gehen jetzt nach Hause."],

@@ -455,7 +455,10 @@ class ForeignLines:
         the document's language (lines under ``lone_min_words`` words need more stopwords of
         the other language), it is not title case, and a close language (Danish beside
         Norwegian) has ``2 * min_words + 2`` words to go on; otherwise the line is home."""
-        found = self._detect(text, budget) if line.words >= self.min_words else None
+        dense = sum(n for s, n in scripts.count_items(text) if s in scripts.UNSPACED)
+        long_line = line.words >= self.lone_min_words or dense >= 2 * self.lone_min_words
+        judged = line.words >= self.min_words or long_line
+        found = self._detect(text, budget) if judged else None
         line.kind, line.sure = Kind.HOME, True
         if found is None or not found.determined or found.language == language:
             return
@@ -468,9 +471,6 @@ class ForeignLines:
             score = 1.0 - sum(p for code, p in found.candidates if are_close(code, language))
         hits, _ = hit_counts(tokens(text))
         theirs, ours = hits.get(found.language, 0), hits.get(language, 0)
-        long_line = line.words >= self.lone_min_words or sum(
-            n for s, n in scripts.count_items(text) if s in scripts.UNSPACED
-        ) >= 2 * self.lone_min_words
         if (
             score >= self.min_score
             and (theirs > ours or (theirs == ours and long_line))
