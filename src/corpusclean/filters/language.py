@@ -301,7 +301,7 @@ class ForeignLines:
         toks = tokens(text)
         words = len(toks)
         share = scripts.foreign_share(counts, own)
-        main = scripts.main_script(counts)
+        main = scripts.line_vote(text)[0]
         if share > self.script_share or (main == scripts.KANA and "Hiragana" not in own):
             foreign = Counter({s: n for s, n in counts.items() if s not in own})
             script = scripts.dominant_script(foreign) or scripts.OTHER
@@ -444,7 +444,7 @@ class ForeignLines:
         Lines in the other script of a page written in two (Serbian) are not."""
         if language == UNDETERMINED:
             return False
-        main = scripts.main_script(dict(scripts.count_items(text)))
+        main = scripts.line_vote(text)[0]
         return main is not None and (
             scripts.writes(language, main) or (main == "Latin" and language == "ja")
         )

@@ -413,7 +413,7 @@ def detect_lines(lines: Iterable[str], *, max_chars: int = 3000) -> Detection:
     pieces = sample_lines(list(lines), max_chars=max_chars)
     main = scripts.main_script_of_lines(pieces)
     if main is not None:
-        pieces = [p for p in pieces if scripts.main_script(dict(scripts.count_items(p))) == main]
+        pieces = [p for p in pieces if scripts.line_vote(p)[0] == main]
     found = detect_text("\n".join(pieces))
     if len(pieces) < 2 or not found.determined:
         return found
