@@ -362,7 +362,9 @@ class ForeignLines:
             )
         return _Line(Kind.OPEN, words=words, quoted=_quoted(text, words))
 
-    def _check_share(self, texts: Sequence[str], lines: list[_Line], reasons: dict[int, str]) -> None:
+    def _check_share(
+        self, texts: Sequence[str], lines: list[_Line], reasons: dict[int, str]
+    ) -> None:
         """When the lines found in another language of the document's script (removed or not)
         are a large part of the document (more than ``max_foreign_share`` of its lines with
         letters *and* of their characters), the page is bilingual or its language was
@@ -378,7 +380,8 @@ class ForeignLines:
         judged = [i for i, t in enumerate(texts) if scripts.has_letters(t)]
         chars = sum(len(texts[i]) for i in judged)
         share = self.max_foreign_share
-        if len(foreign) > share * len(judged) and sum(len(texts[i]) for i in foreign) > share * chars:
+        foreign_chars = sum(len(texts[i]) for i in foreign)
+        if len(foreign) > share * len(judged) and foreign_chars > share * chars:
             for i in [i for i, reason in reasons.items() if reason == FOREIGN_LINE]:
                 del reasons[i]
 
