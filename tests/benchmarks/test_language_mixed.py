@@ -4,13 +4,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "language_mixed.py"
+from . import load_script
+
 
 RU = [
     "Городской совет во вторник утвердил новый бюджет после долгих споров.",
@@ -21,11 +21,7 @@ RU = [
 
 @pytest.fixture
 def language_mixed():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("language_mixed", SCRIPT)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("language_mixed")
 
 
 def _write(path: Path, rows: list[dict]) -> None:
