@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_lines.py"
+from . import load_script
+
 
 
 @pytest.fixture
 def bench_lines():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("bench_lines", SCRIPT)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("bench_lines")
 
 
 def test_writes_kept_original_lines_and_reports(tmp_path: Path, bench_lines, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -1,5 +1,6 @@
 # ruff: noqa: RUF001  (multilingual text: letters of other scripts are meant)
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -55,6 +56,18 @@ AR_BODY = [
     "وأضاف أن الحكومة ستراجع النتائج في نهاية العام المقبل.",
 ]
 
+UK_SENTENCE = "Уряд ухвалив нове рішення щодо підтримки малого бізнесу в усіх регіонах країни."
+ES_SENTENCE = "El gobierno anunció ayer un nuevo plan para las pequeñas empresas del país."
+PT_BODY = [
+    "O governo aprovou o novo orçamento na terça-feira depois de um longo debate.",
+    "Segundo os responsáveis, o dinheiro será gasto em escolas e estradas.",
+    "Vários membros disseram que o plano não ajuda as pequenas empresas.",
+]
+LONG_EN_SENTENCE = (
+    "The committee published a long report on Monday that described in great detail how the "
+    "regional rail network should be modernised over the next two decades, with new lines."
+)
+
 UK_LINK = "Блінкен під час візиту до Китаю закликав Пекін до співпраці зі США25.04.24, 16:00"
 
 
@@ -80,6 +93,9 @@ CASES = [
         ],
         "en",
         {
+            # The menu words outside the french lines go with them, as one block.
+            "Accueil": FOREIGN_LINE,
+            "Nous contacter": FOREIGN_LINE,
             "Politique de confidentialité et mentions légales": FOREIGN_LINE,
             "Inscrivez-vous à notre lettre d'information": FOREIGN_LINE,
             "Tous droits réservés pour le site et ses contenus": FOREIGN_LINE,
@@ -96,6 +112,7 @@ CASES = [
         ],
         "de",
         {
+            "Home": FOREIGN_LINE,
             "Sign in to your account": FOREIGN_LINE,
             "Subscribe to our newsletter": FOREIGN_LINE,
             "Terms of use and privacy policy": FOREIGN_LINE,
@@ -213,10 +230,61 @@ CASES = [
         {},
     ),
     (
-        "two-word foreign lines are never judged by language",
+        "one- and two-word lines are never judged alone; a three-word line at the edge is",
         [*EN_BODY, "Mehr lesen", "Plan du site"],
         "en",
+        {"Plan du site": FOREIGN_LINE},
+    ),
+    ("a two-word line next to the text stays", [*EN_BODY, "Mehr lesen"], "en", {}),
+    (
+        "english menu words above a russian article go, a word at a time",
+        ["Home", "Login", "Search", *RU_BODY],
+        "ru",
+        {"Home": FOREIGN_SCRIPT, "Login": FOREIGN_SCRIPT, "Search": FOREIGN_SCRIPT},
+    ),
+    (
+        "a ukrainian sentence under a russian story goes",
+        [*RU_BODY, UK_SENTENCE],
+        "ru",
+        {UK_SENTENCE: FOREIGN_LINE},
+    ),
+    (
+        "a spanish sentence above a portuguese text goes",
+        [ES_SENTENCE, *PT_BODY],
+        "pt",
+        {ES_SENTENCE: FOREIGN_LINE},
+    ),
+    ("a heading at the top of a russian article stays", ["Новости", *RU_BODY], "ru", {}),
+    (
+        "a list item inside the text stays",
+        [*EN_BODY[:2], "• Fresh apples and pears", *EN_BODY[2:]],
+        "en",
         {},
+    ),
+    (
+        "a japanese sentence at the end of a chinese page goes by its kana",
+        [*ZH_BODY, "専門家は今後も価格が下がると予想しています。"],
+        "zh",
+        {"専門家は今後も価格が下がると予想しています。": FOREIGN_SCRIPT},
+    ),
+    (
+        "a chinese sentence (han alone) at the end of a japanese page goes by language",
+        [*JA_BODY, ZH_BODY[3]],
+        "ja",
+        {ZH_BODY[3]: FOREIGN_LINE},
+    ),
+    (
+        "a short han title at the top of a japanese page stays",
+        ["東京都知事選挙", *JA_BODY],
+        "ja",
+        {},
+    ),
+    (
+        "one long foreign sentence does not take a short page's own lines with it",
+        [LONG_EN_SENTENCE, "Der Hund schläft.", "Es regnet heute den ganzen Tag.",
+         "Wir gehen jetzt nach Hause."],
+        None,
+        {LONG_EN_SENTENCE: FOREIGN_LINE},
     ),
     (
         "lines without letters are never foreign",
@@ -251,7 +319,7 @@ def test_foreign_lines_cases(label, lines, lang, expected):
 def test_removal_details_name_the_script_or_language():
     doc = Detect()(Document.from_text("\n".join([*EN_BODY, "اظهر المزيد"]))).doc
     (removal,) = ForeignLines()(doc).removed
-    assert removal.detail == "script=Arabic"
+    assert removal.detail == "script=Arabic share=1.00"
     lines = ["Subscribe to our newsletter for the latest news", *DE_BODY]
     (removal,) = ForeignLines()(Detect()(Document.from_text("\n".join(lines))).doc).removed
     assert removal.detail.startswith("language=en p=")
@@ -442,3 +510,32 @@ def test_langdetect_budget_bounds_the_work(monkeypatch):
     doc = Detect()(Document.from_text("\n".join(lines))).doc
     ForeignLines(max_checks=5)(doc)
     assert len(calls) == 5
+
+
+@settings(max_examples=30, deadline=None)
+@given(documents)
+def test_foreign_lines_is_deterministic(text):
+    doc = Detect()(Document.from_text(text)).doc
+    first = ForeignLines()(doc)
+    second = ForeignLines()(doc)  # a fresh filter: nothing cached
+    assert first.removed == second.removed
+    assert (first.doc or doc) == (second.doc or doc)
+
+
+def test_every_removal_says_why():
+    lines = ["Home", "Login", *RU_BODY, UK_SENTENCE]
+    removed = ForeignLines()(Detect()(Document.from_text("\n".join(lines))).doc).removed
+    details = {r.text: (r.reason, r.detail) for r in removed}
+    assert details["Home"] == (FOREIGN_SCRIPT, "script=Latin share=1.00")
+    reason, detail = details[UK_SENTENCE]
+    assert reason == FOREIGN_LINE
+    assert re.fullmatch(r"language=uk p=(0\.9\d|1\.00) at the page's edge", detail)
+
+
+def test_a_tipped_document_is_relabelled():
+    lines = [LONG_EN_SENTENCE, "Der Hund schläft.", "Es regnet heute den ganzen Tag.",
+             "Wir gehen jetzt nach Hause."]
+    doc = Document.from_text("\n".join(lines)).annotate(language="en", language_score=1.0)
+    out = ForeignLines()(doc).doc
+    assert out.annotations["language"] == "de"
+    assert [line.text for line in out.lines] == lines[1:]

@@ -221,3 +221,54 @@ def test_fast_detector_matches_langdetect_on_page_samples():
         lines = (BENCH / f"{name}.dump.txt").read_text(encoding="utf-8").splitlines()
         text = detect.sample(lines)
         assert _probabilities(detect.FastDetector, text) == _probabilities(Detector, text), name
+
+
+# -- corrected by script -----------------------------------------------------------------------
+
+# label, text, language: texts where the letters decide, whatever langdetect's n-grams say.
+BY_SCRIPT = [
+    ("traditional chinese, no hangul: not korean", "這家公司今年在臺灣開設了三間新的門市。", "zh"),
+    ("simplified chinese with a quote", "“我们先等一等吧。”他指了指前面的房子。", "zh"),
+    ("korean with a han word", "대한민국 憲法 제1조는 민주공화국을 규정한다.", "ko"),
+    ("japanese: kana", "東京は今日も晴れです。", "ja"),
+    ("greek with an english term", "Η νέα έκδοση κυκλοφορεί με open source άδεια.", "el"),
+    ("hebrew", "הוועדה תתכנס שוב בשבוע הבא.", "he"),
+    ("thai", "คณะกรรมการจะประชุมอีกครั้ง", "th"),
+    ("urdu beside english navigation", "Home News حکومت نے نئے بجٹ کا اعلان کر دیا ہے", "ur"),
+    ("english with a chinese name stays english",
+     "President Xi Jinping (习近平) met the delegation in Beijing on Monday.", "en"),
+    ("macedonian with english terms", "Новата верзија на Windows поддржува повеќе корисници.", "mk"),
+]
+
+
+@pytest.mark.parametrize(("label", "text", "language"), BY_SCRIPT, ids=[c[0] for c in BY_SCRIPT])
+def test_language_corrected_by_script(label, text, language):
+    assert detect.detect_text(text).language == language
+
+
+def test_by_script_leaves_a_mixed_answer_alone():
+    found = detect.Detection("mk", 0.9, (("mk", 0.9), ("et", 0.1)))
+    assert detect.by_script(found, {"Latin": 30, "Cyrillic": 20}) is found
+    assert detect.by_script(detect.NOTHING, {"Han": 4}) is detect.NOTHING
+
+
+def test_one_long_line_in_another_script_does_not_decide_the_document():
+    lines = [
+        "Пасть была оскалена, и огромные зубы выставлены напоказ.",
+        "Ситуации с ошибками диска случаются у всех, и довольно часто.",
+        "Первые часы после этого прошли спокойно.",
+        "The committee published a long report on Monday that described in great detail how "
+        "the regional rail network should be modernised over the next two decades.",
+    ]
+    assert detect.detect_lines(lines).language == "ru"
+
+
+def test_one_long_line_in_another_language_does_not_decide_the_document():
+    lines = [
+        "The committee published a long report on Monday that described in great detail how "
+        "the regional rail network should be modernised over the next two decades, with lines.",
+        "Der Hund schläft auf dem Sofa.",
+        "Es regnet heute den ganzen Tag.",
+        "Wir gehen jetzt nach Hause und essen.",
+    ]
+    assert detect.detect_lines(lines).language == "de"

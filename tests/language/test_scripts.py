@@ -130,3 +130,28 @@ def test_count_items_equals_per_letter_reference(text):
 @given(st.text(alphabet=st.characters(max_codepoint=127)))
 def test_ascii_letters_counts_alphabetic_characters(text):
     assert scripts.ascii_letters(text) == sum(map(str.isalpha, text))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Новая модель iPhone 15 Pro", "Cyrillic"),  # Latin set aside: a third is Cyrillic
+        ("Read the review of the new phone: обзор", "Latin"),
+        ("東京は晴れです", scripts.KANA),
+        ("大韓民國 헌법", "Hangul"),
+        ("這是中文", "Han"),
+        ("Η νέα έκδοση", "Greek"),
+        ("12:30 — ***", None),
+    ],
+)
+def test_main_script(text, expected):
+    assert scripts.main_script(scripts.script_counts(text)) == expected
+
+
+def test_own_scripts_need_a_share_of_lines_as_well_as_letters():
+    ru = ["Первая строка текста.", "Вторая строка текста.", "Третья строка текста."]
+    long_en = "A single very long English line that holds more letters than the rest of the page."
+    assert scripts.own_scripts([*ru, long_en], "ru") == {"Cyrillic"}
+    halves = [*ru, "First line of text.", "Second line of text.", "Third line of text."]
+    assert scripts.own_scripts(halves, "ru") == {"Cyrillic", "Latin"}
+    assert scripts.own_scripts(["東京は晴れです。", "Tokyo"], "ja") >= {"Hiragana", "Han", "Latin"}

@@ -7,29 +7,33 @@ documents by language.
   (``language.foreign_line``), looking at each line's neighbours before it decides.
 - ``language.keep`` drops documents whose language is not wanted (``language.unwanted``).
 
-How ``language.foreign_lines`` decides, cheapest check first:
+How ``language.foreign_lines`` decides, cheapest check first (docs/language.md has the
+details and the figures):
 
 1. Each line gets a class. Lines without letters, and lines of fewer than ``min_words`` words in
-   the document's script, are *neutral*: never removed, never evidence. A line whose letters are
+   the document's script, are *neutral*: never judged alone. The document's scripts are judged
+   by its lines (:func:`~corpusclean.language.scripts.own_scripts`). A line whose letters are
    mostly (over ``script_share``) in scripts the document does not use is *foreign* at once,
    except Latin in a non-Latin document, which also needs ``min_words`` words and a stopword
-   (brand names and codes stay). A line of the document's script that the stopword lists give to
-   the document's language is *home* without asking langdetect; one with at least
-   ``min_stopwords`` stopwords of a language not close to it (and more than of the document's)
-   goes to langdetect, and is *foreign* when langdetect agrees with ``min_score``.
-2. Foreign lines come in runs (neutral lines do not break a run). A run is followed outward over
-   lines without stopwords of the document's language, which langdetect may call *weak* foreign
-   (another language with ``weak_score``): alone they never count, inside a run they join it.
-3. A run that touches the start or the end of the document (no home line before or after it) is
-   boilerplate, and so is a run of ``interior_run`` or more foreign lines. Inside the body a
-   shorter run is kept when its lines look quoted (quote marks, or a sentence of four words or
-   more that ends like one): a quoted sentence in another language belongs to the article.
-   A lone line of the document's script needs ``lone_min_words`` words to be removed.
-4. Lines are removed for their language only when the document's language is sure
-   (``min_doc_score``) and the foreign lines of its script make at most ``max_foreign_share``
-   of its judged text: otherwise the page is bilingual or misjudged, and only scripts count.
-   Title-case lines (every word of four letters or more capitalized: names, titles, menus)
-   are never foreign on their own.
+   inside the text (brand names and codes stay) and goes at the page's edges only otherwise.
+   A line of the document's script that the stopword lists give to the document's language is
+   *home* without asking langdetect; one with ``min_stopwords`` stopwords of a language not
+   close to it goes to langdetect, and is *foreign* when langdetect agrees with ``min_score``.
+2. Edges: walking in from each end of the page until the first line of the document's
+   language, lines not surely home are judged by langdetect (:meth:`ForeignLines._judge_at_edge`);
+   everything from the page's end to the innermost foreign line goes, short lines with it as
+   one block.
+3. Inside the text, foreign lines come in runs (neutral lines do not break a run), followed
+   outward over lines without stopwords of the document's language, which langdetect may call
+   *weak* foreign (``weak_score``). A run of ``interior_run`` foreign lines goes; a shorter one
+   keeps its lines that look quoted (a quoted sentence or a name belongs to the article), and a
+   lone line of the document's script needs ``lone_min_words`` words.
+4. Lines go for their language only when the document's language is sure enough
+   (``min_doc_score``) and the lines found in another language make at most
+   ``max_foreign_share`` of its lines or of its text (else the page is bilingual); when they
+   outnumber the document's own, the document's language was tipped by a few long lines and
+   the lines are judged again in the language of the many. The filter judges what is left
+   again until nothing more goes (idempotent). Title-case lines are never foreign on their own.
 5. langdetect runs at most ``max_checks`` times per document (repeated lines are cached); past
    that, lines it would have judged count as the document's language.
 
@@ -97,6 +101,7 @@ class Kind(Enum):
     OPEN = "open"  # no stopword of the document's language: judged only next to foreign lines
     WEAK = "weak"  # langdetect alone says another language
     FOREIGN = "foreign"  # another script, or another language on two kinds of evidence
+    EDGE = "edge"  # wholly in another script but short: removed at the page's edges only
 
 
 @dataclass(slots=True)
@@ -107,6 +112,7 @@ class _Line:
     language: str = ""
     words: int = 0
     quoted: bool = False
+    sure: bool = False  # home on evidence no other language shares (never judged at an edge)
 
 
 _QUOTES = "\"'“”„‟«»‹›‘’‚「」『』"
@@ -155,7 +161,7 @@ class ForeignLines:
     weak_score: float = 0.95
     interior_run: int = 3
     lone_min_words: int = 6
-    min_doc_score: float = 0.9
+    min_doc_score: float = 0.7
     max_foreign_share: float = 0.3
     max_checks: int = 200
     _cache: dict[str, Detection] = field(
@@ -186,19 +192,65 @@ class ForeignLines:
         texts = [line.text for line in doc.lines]
         if language is None:
             language = detect_lines(texts).language
-        # The profile language.detect annotated, unless this filter runs without it.
-        script_profile = doc.annotations.get("scripts")
-        if script_profile is None:
-            script_profile = scripts.profile(texts)
-        own = scripts.document_scripts(script_profile, language, min_share=self.min_share)
         score = doc.annotations.get("language_score")
         if score is not None and score < self.min_doc_score:
             language = UNDETERMINED  # unsure of the document: only the script check applies
         budget = [self.max_checks]  # langdetect calls left for this document
-        lines = [self._classify(t, language, own, budget) for t in texts]
-        self._check_share(texts, lines)
+        # Judged again on what is left until nothing more goes: what a line's removal changes
+        # (the scripts a page uses, the share of a language) is settled in this call, so the
+        # filter is idempotent.
+        alive = list(range(len(texts)))
         reasons: dict[int, str] = {}
         details: dict[int, str] = {}
+        lines: list[_Line] | None = None
+        relabel: dict[str, object] = {}
+        while alive:
+            judged, found = self._decide([texts[i] for i in alive], language, budget)
+            tipped = self._tipped(judged, language)
+            if tipped is not None:
+                # More lines in one other language than in the document's: the document's
+                # language was tipped by a few long lines. The lines judge it again.
+                language = tipped
+                relabel["language"] = tipped
+                judged, found = self._decide([texts[i] for i in alive], language, budget)
+            lines = lines or judged
+            if not found:
+                break
+            for k, (reason, detail) in found.items():
+                reasons[alive[k]], details[alive[k]] = reason, detail
+            alive = [i for k, i in enumerate(alive) if k not in found]
+        lines = lines or []
+        if relabel:
+            # The document's language as language.detect finds it on the lines that stay.
+            again = detect_lines([texts[i] for i in alive])
+            relabel = {"language": again.language, "language_score": round(again.score, 4)}
+        counts = Counter(ln.language for ln in lines if ln.language)
+        line_languages = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+        decision = remove_lines(doc, reasons, details)
+        base = decision.doc if decision.doc is not None else doc
+        if doc.annotations.get("line_languages") == line_languages and not reasons:
+            return keep()
+        return rewrite(
+            base.annotate(line_languages=line_languages, **relabel), removed=decision.removed
+        )
+
+    # -- one pass -------------------------------------------------------------------------------
+
+    def _decide(
+        self, texts: Sequence[str], language: str, budget: list[int]
+    ) -> tuple[list[_Line], dict[int, tuple[str, str]]]:
+        """One pass over ``texts``: each line's class, and the lines to remove with their
+        reason and detail."""
+        own = scripts.own_scripts(texts, language, min_share=self.min_share)
+        main = scripts.main_script_of_lines(texts)
+        if main is not None and not scripts.writes(language, main):
+            language = UNDETERMINED  # the lines are not in the script of that language
+        lines = [self._classify(t, language, own, budget) for t in texts]
+        reasons: dict[int, str] = {}
+        details: dict[int, str] = {}
+        for i in self._edges(texts, lines, language, budget):
+            reasons[i] = lines[i].reason
+            details[i] = lines[i].detail
         for start, end, edge in self._runs(texts, lines, language, budget):
             members = [
                 i for i in range(start, end + 1) if lines[i].kind in (Kind.FOREIGN, Kind.WEAK)
@@ -223,13 +275,8 @@ class ForeignLines:
             for i in chosen:
                 reasons[i] = lines[i].reason
                 details[i] = lines[i].detail
-        counts = Counter(ln.language for ln in lines if ln.language)
-        line_languages = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-        decision = remove_lines(doc, reasons, details)
-        base = decision.doc if decision.doc is not None else doc
-        if doc.annotations.get("line_languages") == line_languages and not reasons:
-            return keep()
-        return rewrite(base.annotate(line_languages=line_languages), removed=decision.removed)
+        self._check_share(texts, lines, reasons)
+        return lines, {i: (reasons[i], lines[i].detail) for i in reasons}
 
     # -- classes --------------------------------------------------------------------------------
 
@@ -253,28 +300,39 @@ class ForeignLines:
             return _Line(Kind.NEUTRAL)
         toks = tokens(text)
         words = len(toks)
-        if scripts.foreign_share(counts, own) > self.script_share:
+        share = scripts.foreign_share(counts, own)
+        main = scripts.line_vote(text)[0]
+        if share > self.script_share or (main == scripts.KANA and "Hiragana" not in own):
             foreign = Counter({s: n for s, n in counts.items() if s not in own})
             script = scripts.dominant_script(foreign) or scripts.OTHER
-            if script == "Latin" and (words < self.min_words or not hit_counts(toks)[1]):
-                return _Line(Kind.NEUTRAL)
-            return _Line(
+            line = _Line(
                 Kind.FOREIGN,
                 FOREIGN_SCRIPT,
-                f"script={script}",
+                f"script={script} share={share:.2f}",
                 words=words,
                 quoted=_quoted(text, words),
             )
+            if script == "Latin" and (words < self.min_words or not hit_counts(toks)[1]):
+                # Brand names and codes stay inside the text; at the page's edges a line
+                # written wholly in Latin letters (a menu above a Russian article) goes.
+                line.kind = Kind.EDGE if share == 1.0 else Kind.NEUTRAL
+            return line
         if scripts.dominant_script(counts) in scripts.UNSPACED:
-            # No word boundaries to count and no stopword lists: the script check decides.
-            return _Line(Kind.HOME if sum(counts.values()) >= 4 else Kind.NEUTRAL, words=words)
+            # No word boundaries to count and no stopword lists: the script check decides,
+            # except for Han alone in a Japanese page (Chinese, or a Japanese title).
+            letters = sum(counts.values())
+            if language == "ja" and main == "Han" and letters >= 2 * self.lone_min_words:
+                return _Line(Kind.OPEN, words=words, quoted=_quoted(text, words))
+            return _Line(Kind.HOME if letters >= 4 else Kind.NEUTRAL, words=words, sure=True)
         if words < self.min_words:
             return _Line(Kind.NEUTRAL, words=words)
         if language == UNDETERMINED:
             return _Line(Kind.HOME, words=words)
         hits, long_hits = hit_counts(toks)
         if attributed_to(text, language, hits):
-            return _Line(Kind.HOME, language=language, words=words)
+            own_n = hits.get(language, 0)
+            sure = all(own_n > n for lang, n in hits.items() if not are_close(lang, language))
+            return _Line(Kind.HOME, language=language, words=words, sure=sure)
         own_hits = hits.get(language, 0)
         rivals = {
             lang
@@ -294,24 +352,136 @@ class ForeignLines:
             if found.language in rivals and found.score >= self.min_score:
                 line.kind, line.reason = Kind.FOREIGN, FOREIGN_LINE
                 line.detail = f"language={found.language} p={found.score:.2f}"
+            line.sure = found.language == language
             return line
         if own_hits or (language not in STOPWORDS and not hits):
-            return _Line(Kind.HOME, language=language if own_hits else "", words=words)
+            # A script only the document's language writes (Greek, Hebrew, Thai...) is sure.
+            sure = scripts.SCRIPT_LANGUAGE.get(scripts.written_in(language) or "") == language
+            return _Line(
+                Kind.HOME, language=language if own_hits else "", words=words, sure=sure
+            )
         return _Line(Kind.OPEN, words=words, quoted=_quoted(text, words))
 
-    def _check_share(self, texts: Sequence[str], lines: list[_Line]) -> None:
-        """When lines of another language are a large part of the document, the page is
-        bilingual or its language was misjudged: then no line is removed for its language."""
-        home = foreign = 0
-        for text, line in zip(texts, lines, strict=True):
-            if line.kind is Kind.HOME:
-                home += len(text)
-            elif line.reason == FOREIGN_LINE:
-                foreign += len(text)
-        if foreign and foreign > self.max_foreign_share * (home + foreign):
-            for line in lines:
-                if line.reason == FOREIGN_LINE:
-                    line.kind, line.reason, line.detail = Kind.HOME, "", ""
+    def _check_share(
+        self, texts: Sequence[str], lines: list[_Line], reasons: dict[int, str]
+    ) -> None:
+        """When the lines found in another language of the document's script (removed or not)
+        are a large part of the document (more than ``max_foreign_share`` of its lines with
+        letters *and* of their characters), the page is bilingual or its language was
+        misjudged: then no line goes for its language. Checked once every line has been
+        judged, the edges and the neighbours of foreign lines included."""
+        foreign = {
+            i
+            for i, line in enumerate(lines)
+            if line.reason == FOREIGN_LINE and line.kind in (Kind.FOREIGN, Kind.WEAK)
+        }
+        if not foreign:
+            return
+        judged = [i for i, t in enumerate(texts) if scripts.has_letters(t)]
+        chars = sum(len(texts[i]) for i in judged)
+        share = self.max_foreign_share
+        foreign_chars = sum(len(texts[i]) for i in foreign)
+        if len(foreign) > share * len(judged) and foreign_chars > share * chars:
+            for i in [i for i, reason in reasons.items() if reason == FOREIGN_LINE]:
+                del reasons[i]
+
+    def _tipped(self, lines: list[_Line], language: str) -> str | None:
+        """The language of most lines found in another language, when they outnumber the
+        lines found in the document's language (``None`` otherwise)."""
+        if language == UNDETERMINED:
+            return None
+        foreign = Counter(
+            line.language
+            for line in lines
+            if line.reason == FOREIGN_LINE and line.kind in (Kind.FOREIGN, Kind.WEAK)
+        )
+        if not foreign:
+            return None
+        home = sum(1 for line in lines if line.kind is Kind.HOME and line.words >= self.min_words)
+        (best, n), = sorted(foreign.items(), key=lambda kv: (-kv[1], kv[0]))[:1]
+        return best if n > home else None
+
+    # -- edges ----------------------------------------------------------------------------------
+
+    def _edges(
+        self, texts: Sequence[str], lines: list[_Line], language: str, budget: list[int]
+    ) -> list[int]:
+        """The lines to remove at the page's edges: from the first line (then from the last)
+        up to the last line in another script or language met before the first line of the
+        document's language. Lines of ``min_words`` words not surely in the document's
+        language are judged on the way (:meth:`_judge_at_edge`); shorter lines of the
+        document's script go with the lines around them: removed between the edge and a
+        foreign line (a run of menu words is one block), kept next to the main text."""
+        chosen: list[int] = []
+        n = len(lines)
+        for order in (range(n), range(n - 1, -1, -1)):
+            far = 0
+            walked: list[int] = []
+            for i in order:
+                line = lines[i]
+                if line.kind is Kind.HOME and line.sure:
+                    break
+                if line.kind in (Kind.OPEN, Kind.HOME) and self._judged_by_language(
+                    texts[i], language
+                ):
+                    self._judge_at_edge(texts[i], line, language, budget)
+                if line.kind is Kind.HOME:
+                    break
+                walked.append(i)
+                if line.kind in (Kind.FOREIGN, Kind.EDGE):
+                    far = len(walked)
+            reason = ""
+            for i in reversed(walked[:far]):  # from the main text outward
+                line = lines[i]
+                if line.kind is Kind.NEUTRAL and reason and scripts.has_letters(texts[i]):
+                    line.reason, line.detail = reason, "in a block of lines at the page's edge"
+                reason = line.reason or reason
+                if line.reason and i not in chosen:
+                    chosen.append(i)
+        return chosen
+
+    @staticmethod
+    def _judged_by_language(text: str, language: str) -> bool:
+        """Is a line written in the script of the document's language (or in Latin letters in
+        a Japanese page, which writes them beside its own), so that langdetect can tell?
+        Lines in the other script of a page written in two (Serbian) are not."""
+        if language == UNDETERMINED:
+            return False
+        main = scripts.line_vote(text)[0]
+        return main is not None and (
+            scripts.writes(language, main) or (main == "Latin" and language == "ja")
+        )
+
+    def _judge_at_edge(self, text: str, line: _Line, language: str, budget: list[int]) -> None:
+        """Judge a line of the document's script at the page's edge with langdetect: foreign
+        when it names another language with ``min_score``, the line's stopwords do not favour
+        the document's language (lines under ``lone_min_words`` words need more stopwords of
+        the other language), it is not title case, and a close language (Danish beside
+        Norwegian) has ``2 * min_words + 2`` words to go on; otherwise the line is home."""
+        dense = sum(n for s, n in scripts.count_items(text) if s in scripts.UNSPACED)
+        long_line = line.words >= self.lone_min_words or dense >= 2 * self.lone_min_words
+        judged = line.words >= self.min_words or long_line
+        found = self._detect(text, budget) if judged else None
+        line.kind, line.sure = Kind.HOME, True
+        if found is None or not found.determined or found.language == language:
+            return
+        line.language = found.language
+        # Against a language not close to the document's, what counts is how unlikely the
+        # document's language is (a line langdetect finds 0.7 Czech and 0.3 Slovak is surely
+        # not Norwegian).
+        score = found.score
+        if not are_close(found.language, language):
+            score = 1.0 - sum(p for code, p in found.candidates if are_close(code, language))
+        hits, _ = hit_counts(tokens(text))
+        theirs, ours = hits.get(found.language, 0), hits.get(language, 0)
+        if (
+            score >= self.min_score
+            and (theirs > ours or (theirs == ours and long_line))
+            and not _title_case(text)
+            and (not are_close(found.language, language) or line.words >= 2 * self.min_words + 2)
+        ):
+            line.kind, line.sure, line.reason = Kind.FOREIGN, False, FOREIGN_LINE
+            line.detail = f"language={found.language} p={score:.2f} at the page's edge"
 
     def _settle(self, text: str, line: _Line, language: str, budget: list[int]) -> None:
         """Judge an open line with langdetect alone: weak foreign or home."""

@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -33,7 +34,9 @@ from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import ErrorCode, LangDetectException
 from langdetect.utils.ngram import NGram
 
+from . import scripts
 from .scripts import ascii_letters
+from .stopwords import are_close, hit_counts, tokens
 
 log = logging.getLogger(__name__)
 
@@ -52,22 +55,20 @@ _DENSE_RE = regex.compile(r"[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangu
 _NOT_DENSE_RE = regex.compile(r"[^\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}]+")
 _NOT_LETTERS_RE = regex.compile(r"\P{L}+")
 _LATIN_RE = regex.compile(r"\p{sc=Latin}+")
-_NON_LATIN_RE = regex.compile(r"[\p{L}--\p{sc=Latin}]", regex.V1)
 
 
 def _without_minor_latin(text: str) -> str:
-    """Drop Latin words from text mostly in another script (brand names and English terms in
-    Chinese, Japanese or Russian text mislead langdetect). Han, kana and Hangul characters
-    weigh three letters each, as in :func:`prose_score`.
+    """Drop Latin words from text whose :func:`~corpusclean.language.scripts.main_script` is
+    another script (brand names, English terms and English navigation in Chinese, Russian or
+    Urdu text mislead langdetect).
 
     >>> _without_minor_latin("使用 Python 和 TensorFlow 进行开发")
     '使用   和   进行开发'
     """
-    latin = sum(len(m) for m in _LATIN_RE.findall(text))
-    if not latin:
+    counts = scripts.script_counts(text)
+    if not counts.get("Latin") or scripts.main_script(counts) in (None, "Latin"):
         return text
-    other = len(_NON_LATIN_RE.findall(text)) + 2 * len(_DENSE_RE.findall(text))
-    return _LATIN_RE.sub(" ", text) if other > latin else text
+    return _LATIN_RE.sub(" ", text)
 
 
 # Four runs of word characters or more (possessive, from a word's start: no backtracking).
@@ -265,7 +266,8 @@ def languages() -> tuple[str, ...]:
 
 def detect_text(text: str) -> Detection:
     """Detect the language of ``text`` as it is (no sampling; langdetect reads at most 10,000
-    characters). Returns :data:`NOTHING` (``und``, 0.0) when there is nothing to judge."""
+    characters), corrected by :func:`by_script`. Returns :data:`NOTHING` (``und``, 0.0) when
+    there is nothing to judge."""
     if _LETTER_RE.search(text) is None:
         return NOTHING
     detector = FastDetector(factory())
@@ -282,7 +284,37 @@ def detect_text(text: str) -> Detection:
         merged[code] = merged.get(code, 0.0) + lang.prob
     candidates = tuple(sorted(merged.items(), key=lambda kv: (-kv[1], kv[0])))
     best, score = candidates[0]
-    return Detection(best, score, candidates)
+    return by_script(Detection(best, score, candidates), scripts.script_counts(text))
+
+
+def by_script(found: Detection, counts: Mapping[str, int]) -> Detection:
+    """langdetect's answer corrected where the letters decide. The text's
+    :func:`~corpusclean.language.scripts.main_script` names the language when only one
+    language writes it (Greek, Hebrew, Thai, Hangul, kana, ... : probability 1.0); Han without
+    kana or Hangul is Chinese, never Korean; an answer in a script the text has no letter of
+    gives way to the best candidate written in the text's script (when there is one).
+
+    >>> by_script(Detection("ko", 0.8, (("ko", 0.8), ("zh", 0.2))), {"Han": 12}).language
+    'zh'
+    >>> by_script(Detection("en", 0.9, (("en", 0.9),)), {"Greek": 30, "Latin": 12})
+    Detection(language='el', score=1.0, candidates=(('en', 0.9),))
+    """
+    if not found.determined:
+        return found
+    main = scripts.main_script(counts)
+    if main == "Han" and found.language != "zh":
+        return Detection("zh", found.score, found.candidates)
+    if main is None or scripts.writes(found.language, main):
+        return found
+    only = scripts.SCRIPT_LANGUAGE.get(main)
+    if only is not None:
+        return Detection(only, 1.0, found.candidates)
+    if any(scripts.writes(found.language, s) for s, n in counts.items() if n):
+        return found  # the answer's script is there too: mixed text, the model's call
+    for code, p in found.candidates:
+        if scripts.writes(code, main):
+            return Detection(code, p, found.candidates)
+    return found
 
 
 def prose_score(line: str) -> float:
@@ -311,14 +343,14 @@ def prose_score(line: str) -> float:
     return score
 
 
-def sample(
+def sample_lines(
     lines: Sequence[str],
     *,
     max_chars: int = 3000,
     max_line_chars: int = 600,
     min_chars: int = 300,
     min_ratio: float = 0.2,
-) -> str:
+) -> list[str]:
     """The bounded text a document is judged on: its most prose-like lines (ties broken by
     position), each cut at ``max_line_chars``, taken until ``max_chars`` is reached and put
     back in document order.
@@ -327,8 +359,8 @@ def sample(
     taken only while the sample is shorter than ``min_chars``, so they cannot outweigh the
     running text of a page.
 
-    >>> sample(["Menu", "A long line of running text here.", "Footer"], max_chars=40)
-    'A long line of running text here.\\nFooter'
+    >>> sample_lines(["Menu", "A long line of running text here.", "Footer"], max_chars=40)
+    ['A long line of running text here.', 'Footer']
     """
     # Best score first, ties in document order.
     ranked = sorted((-prose_score(line), i) for i, line in enumerate(lines))
@@ -344,9 +376,67 @@ def sample(
         piece = lines[i].strip()[:max_line_chars]
         chosen.append((i, piece))
         total += len(piece) + 1
-    return "\n".join(piece for _, piece in sorted(chosen))
+    return [piece for _, piece in sorted(chosen)]
+
+
+def sample(lines: Sequence[str], **limits: float) -> str:
+    """:func:`sample_lines` joined by newlines."""
+    return "\n".join(sample_lines(lines, **limits))  # type: ignore[arg-type]
+
+
+def _stopword_language(words: list[str]) -> str | None:
+    """The language whose stopwords a line has most of (at least two, and more than any
+    language not close to it), or ``None``."""
+    hits, _ = hit_counts(words)
+    if not hits:
+        return None
+    best = max(sorted(hits), key=hits.__getitem__)
+    n = hits[best]
+    if n < 2 or any(m >= n for lang, m in hits.items() if not are_close(lang, best)):
+        return None
+    return best
 
 
 def detect_lines(lines: Iterable[str], *, max_chars: int = 3000) -> Detection:
-    """Detect the language of a document given as lines, on a bounded sample of them."""
-    return detect_text(sample(list(lines), max_chars=max_chars))
+    """Detect the language of a document given as lines, on a bounded sample of them
+    (:func:`sample`), judged by its lines before its letters:
+
+    1. Only the sample lines in the document's main script are read: the script that most
+       lines are written in (:func:`~corpusclean.language.scripts.main_script_of_lines`), so
+       one long line in another script does not decide the document's language.
+    2. A sample line whose stopwords name a language other than the answer (and not close to
+       it) is left out and the rest is read again. When the lines of one such language are
+       more, and outvote, the lines whose stopwords name the answer (each with the square root
+       of its length), the answer was tipped by a few long lines, and the document is read
+       again without the answer's lines instead.
+    """
+    pieces = sample_lines(list(lines), max_chars=max_chars)
+    main = scripts.main_script_of_lines(pieces)
+    if main is not None:
+        pieces = [p for p in pieces if scripts.line_vote(p)[0] == main]
+    found = detect_text("\n".join(pieces))
+    if len(pieces) < 2 or not found.determined:
+        return found
+    labels = [_stopword_language(tokens(p)) for p in pieces]
+    dissent = [
+        lab is not None and not are_close(lab, found.language) for lab in labels
+    ]
+    if not any(dissent):
+        return found
+    votes: dict[str, float] = {}
+    count: Counter[str] = Counter()
+    for piece, lab in zip(pieces, labels, strict=True):
+        if lab is not None:
+            key = found.language if are_close(lab, found.language) else lab
+            votes[key] = votes.get(key, 0.0) + len(piece) ** 0.5
+            count[key] += 1
+    rival = max(sorted(votes), key=votes.__getitem__)
+    if (
+        votes[rival] > votes.get(found.language, 0.0)
+        and count[rival] > count[found.language]
+    ):
+        rest = [p for p, lab in zip(pieces, labels, strict=True) if lab != found.language]
+    else:
+        rest = [p for p, d in zip(pieces, dissent, strict=True) if not d]
+    again = detect_text("\n".join(rest))
+    return again if again.determined else found

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import string
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from functools import lru_cache
 
 import regex
@@ -71,7 +71,7 @@ _RUN_RE = regex.compile(
     "|".join(f"(?P<{s}>{_class(s)})" for s in SCRIPTS) + rf"|(?P<{OTHER}>\p{{L}}+)",
     regex.V1,
 )
-_ORDER = {s: i for i, s in enumerate((*SCRIPTS, OTHER))}  # dominant_script's tie order
+_ORDER = {s: i for i, s in enumerate((*SCRIPTS, OTHER, "Kana"))}  # dominant_script's tie order
 _LETTER_RE = regex.compile(r"\p{L}")
 
 #: Scripts that one language writes together. A document whose language or main script is in
@@ -104,6 +104,129 @@ WEIGHTS: Mapping[str, int] = {"Han": 3, "Hiragana": 3, "Katakana": 3, "Hangul": 
 UNSPACED: frozenset[str] = frozenset(
     {"Han", "Hiragana", "Katakana", "Thai", "Lao", "Khmer", "Myanmar", "Tibetan"}
 )
+
+
+#: Hiragana and Katakana together, as :func:`main_script` names them.
+KANA = "Kana"
+
+#: The script each language is written in, for the languages of the language detector that are
+#: not written in Latin letters (every other language: Latin). Japanese is listed by its kana:
+#: Han alone does not tell Japanese from Chinese.
+WRITTEN_IN: Mapping[str, str] = {
+    **dict.fromkeys(("ar", "fa", "ur"), "Arabic"),
+    **dict.fromkeys(("bg", "mk", "ru", "uk"), "Cyrillic"),
+    **dict.fromkeys(("hi", "mr", "ne"), "Devanagari"),
+    "bn": "Bengali",
+    "el": "Greek",
+    "gu": "Gujarati",
+    "he": "Hebrew",
+    "ja": "Kana",
+    "kn": "Kannada",
+    "ko": "Hangul",
+    "ml": "Malayalam",
+    "pa": "Gurmukhi",
+    "ta": "Tamil",
+    "te": "Telugu",
+    "th": "Thai",
+    "zh": "Han",
+}
+
+#: Scripts that only one of those languages writes: a text in one of them is in that language
+#: whatever a model says (Greek letters are Greek; Hangul is Korean; kana is Japanese).
+SCRIPT_LANGUAGE: Mapping[str, str] = {
+    **{
+        script: lang
+        for lang, script in WRITTEN_IN.items()
+        if list(WRITTEN_IN.values()).count(script) == 1 and script != "Han"
+    },
+}
+
+
+def written_in(language: str) -> str | None:
+    """The main script of ``language`` (``None`` for ``und``).
+
+    >>> written_in("uk"), written_in("fr"), written_in("ja"), written_in("und")
+    ('Cyrillic', 'Latin', 'Kana', None)
+    """
+    if language == "und":
+        return None
+    return WRITTEN_IN.get(language, "Latin")
+
+
+_DENSE = frozenset({"Han", "Hiragana", "Katakana", "Hangul", "Bopomofo"})
+
+
+def main_script(counts: Mapping[str, int]) -> str | None:
+    """The script that says which language a text is in, from its letter counts: the script
+    with the most (weighted) letters, Latin left aside when the other scripts together have
+    a third of the letters or more (brand names, English terms and English navigation beside
+    Russian, Urdu or Chinese text: the other script is the writer's). Han, kana and Hangul are
+    told apart as languages write them: any Hangul makes Korean text (``Hangul``), kana in a
+    tenth of the letters or more makes Japanese text (:data:`KANA`), Han alone is ``Han``.
+
+    >>> main_script(script_counts("Apple представила новый iPhone"))
+    'Cyrillic'
+    >>> [main_script(script_counts(t)) for t in ("東京は晴れです", "한국어 文字", "中文", "ok")]
+    ['Kana', 'Hangul', 'Han', 'Latin']
+    """
+    w = weighted(counts)
+    latin = w.get("Latin", 0)
+    if latin and (sum(w.values()) - latin) * 2 >= latin:
+        del w["Latin"]
+    best = dominant_script(w)
+    if best not in _DENSE:
+        return best
+    kana = w.get("Hiragana", 0) + w.get("Katakana", 0)
+    hangul = w.get("Hangul", 0)
+    if hangul and hangul >= kana:
+        return "Hangul"
+    if kana * 10 >= sum(n for s, n in w.items() if s in _DENSE):
+        return KANA
+    return "Han"
+
+
+def main_script_of_lines(lines: Iterable[str]) -> str | None:
+    """The main script of a text given as lines, by a vote of its lines: each line votes for
+    its :func:`main_script` with the square root of its (weighted) letters, so that long
+    paragraphs count more than menu items but one long line does not outvote several
+    sentences. ``None`` without letters; ties go to the first script in :data:`SCRIPTS`.
+
+    >>> main_script_of_lines(["Одна строка.", "Другая строка.", "A much longer English line."])
+    'Cyrillic'
+    """
+    votes: dict[str, float] = {}
+    for line in lines:
+        script, weight, _ = line_vote(line)
+        if script is not None:
+            votes[script] = votes.get(script, 0.0) + weight
+    return dominant_script(votes) if votes else None
+
+
+@lru_cache(maxsize=1 << 13)
+def line_vote(line: str) -> tuple[str | None, float, str | None]:
+    """One line's :func:`main_script`, the square root of its weighted letters (its vote in
+    :func:`main_script_of_lines`) and its script with the most weighted letters, cached per
+    line text.
+
+    >>> line_vote("Привет, world")
+    ('Cyrillic', 3.3166247903554, 'Cyrillic')
+    """
+    counts = dict(count_items(line))
+    heavy = {s: n * WEIGHTS.get(s, 1) for s, n in counts.items()}
+    return main_script(counts), sum(heavy.values()) ** 0.5, dominant_script(heavy)
+
+
+def writes(language: str, script: str) -> bool:
+    """Is ``script`` (a script of :data:`SCRIPTS` or :data:`KANA`) the script ``language`` is
+    written in, or one that goes with it (Han for Japanese and Korean)?
+
+    >>> writes("ja", "Han"), writes("ja", KANA), writes("zh", KANA), writes("ru", "Latin")
+    (True, True, False, False)
+    """
+    own = written_in(language)
+    if own is None:
+        return False
+    return script == own or (script != "Latin" and script in LANGUAGE_SCRIPTS.get(language, ()))
 
 
 def script_counts(text: str) -> Counter[str]:
@@ -226,6 +349,40 @@ def document_scripts(
         used |= SCRIPT_GROUPS.get(script, frozenset())
     used |= LANGUAGE_SCRIPTS.get(language, frozenset())
     return frozenset(used)
+
+
+def own_scripts(
+    lines: Sequence[str], language: str = "und", *, min_share: float = 0.3
+) -> frozenset[str]:
+    """The scripts a document given as lines uses (:func:`document_scripts`), judged by its
+    lines: its main script by a vote of lines (:func:`main_script_of_lines`), the scripts of its
+    ``language`` when that language writes this main script, and every other script that has
+    ``min_share`` of the document's letters *and* ``min_share`` of its lines with letters (one
+    long line in another script is not enough to make it the document's).
+
+    >>> sorted(own_scripts(["Пасть была оскалена.", "Ситуации случаются у всех.",
+    ...                     "Первые 48 часов прошли.", "A much longer line written in English."]))
+    ['Cyrillic']
+    """
+    main = main_script_of_lines(lines)
+    if main is None:
+        return frozenset()
+    main = "Hiragana" if main == "Kana" else main
+    letters = profile(lines)
+    by_line: Counter[str] = Counter()
+    counted = 0
+    for line in lines:
+        best = line_vote(line)[2]
+        if best is not None:
+            by_line[best] += 1
+            counted += 1
+    shares = {main: 1.0}
+    for script, share in letters.items():
+        if share >= min_share and by_line[script] >= min_share * counted:
+            shares.setdefault(script, share)
+    if not writes(language, main if main != "Hiragana" else KANA):
+        language = "und"
+    return document_scripts(shares, language, min_share=min_share)
 
 
 def foreign_share(counts: Mapping[str, int], own: Collection[str]) -> float:
