@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -32,7 +33,9 @@ from langdetect.detector import Detector
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import ErrorCode, LangDetectException
 from langdetect.utils.ngram import NGram
+from langdetect.utils import unicode_block
 
+from .. import _accel
 from .scripts import ascii_letters
 
 log = logging.getLogger(__name__)
@@ -263,23 +266,84 @@ def languages() -> tuple[str, ...]:
     return tuple(sorted({CODE_MAP.get(c, c) for c in factory().get_lang_list()}))
 
 
+# The blocks NGram.normalize changes characters of; every other character stays itself.
+_NORMALIZED_BLOCKS = frozenset(
+    getattr(unicode_block, "UNICODE_" + name)
+    for name in (
+        "BASIC_LATIN", "LATIN_1_SUPPLEMENT", "LATIN_EXTENDED_B", "GENERAL_PUNCTUATION", "ARABIC",
+        "LATIN_EXTENDED_ADDITIONAL", "HIRAGANA", "KATAKANA", "BOPOMOFO", "BOPOMOFO_EXTENDED",
+        "CJK_UNIFIED_IDEOGRAPHS", "HANGUL_SYLLABLES",
+    )
+)
+
+
+def _normalized_chars() -> dict[str, str]:
+    """Every character ``NGram.normalize`` changes, with its replacement."""
+    changed: dict[str, str] = {}
+    blocks = unicode_block._unicode_blocks  # (block, first, last) in langdetect's own table
+    for block, first, last in blocks:
+        if block not in _NORMALIZED_BLOCKS:
+            continue
+        for code in range(first, last + 1):
+            ch = chr(code)
+            normalized = NGram.normalize(ch)
+            if normalized != ch:
+                changed[ch] = normalized
+    return changed
+
+
+#: How this Python's ``sum()`` adds floats (3.12 made it compensated), which langdetect's
+#: normalization step inherits.
+SUM_MODE = "left" if sys.version_info < (3, 12) else "neumaier"
+
+
+@lru_cache(maxsize=1)
+def core_detector() -> object | None:
+    """The compiled detector over :func:`factory`'s tables, or None without the core."""
+    core = _accel.core()
+    if core is None:
+        return None
+    f = factory()
+    uppercase = "".join(filter(str.isupper, map(chr, range(sys.maxunicode + 1))))
+    vietnamese = (NGram.TO_NORMALIZE_VI_CHARS, NGram.DMARK_CLASS, NGram.NORMALIZED_VI_CHARS)
+    return core.LangDetector(
+        f.word_lang_prob_map, f.langlist, _normalized_chars(), uppercase, vietnamese, f.seed,
+        SUM_MODE,
+    )
+
+
+def reference_ranked(text: str) -> list[tuple[str, float]]:
+    """langdetect's candidates for ``text`` (above 0.1, best first) by the Python reference;
+    empty when langdetect finds nothing to judge."""
+    detector = FastDetector(factory())
+    try:
+        detector.append(text)
+        return [(lang.lang, lang.prob) for lang in detector.get_probabilities()]
+    except LangDetectException:
+        return []
+
+
+def _ranked(text: str) -> list[tuple[str, float]]:
+    """:func:`reference_ranked`, by the compiled core when present (one call per text)."""
+    detector = core_detector()
+    if detector is not None:
+        with _accel.fallback_on_error("language.detect"):
+            return detector.detect(text) or []  # type: ignore[attr-defined]
+    return reference_ranked(text)
+
+
 def detect_text(text: str) -> Detection:
     """Detect the language of ``text`` as it is (no sampling; langdetect reads at most 10,000
     characters). Returns :data:`NOTHING` (``und``, 0.0) when there is nothing to judge."""
     if _LETTER_RE.search(text) is None:
         return NOTHING
-    detector = FastDetector(factory())
-    try:
-        detector.append(_without_minor_latin(text))
-        ranked = detector.get_probabilities()
-    except LangDetectException:
-        return NOTHING
+    ranked = _ranked(_without_minor_latin(text))
     if not ranked:
         return NOTHING
     merged: dict[str, float] = {}
-    for lang in ranked:
-        code = CODE_MAP.get(lang.lang, lang.lang)
-        merged[code] = merged.get(code, 0.0) + lang.prob
+    for lang, prob in ranked:
+        code = CODE_MAP.get(lang, lang)
+        merged[code] = merged.get(code, 0.0) + prob
     candidates = tuple(sorted(merged.items(), key=lambda kv: (-kv[1], kv[0])))
     best, score = candidates[0]
     return Detection(best, score, candidates)

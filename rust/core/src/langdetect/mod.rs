@@ -1,0 +1,319 @@
+//! langdetect's detector (`langdetect/detector.py`), reproduced to the last bit of every
+//! probability: the same text preparation and n-grams ([`ngram`]), the same random draws
+//! ([`mt`], CPython's Mersenne Twister) and the same float operations in the same order.
+//!
+//! The detector is built from the tables the Python package loaded (every n-gram's probability
+//! per language, the language list, langdetect's character tables), so the answer stays
+//! langdetect's own.
+
+pub mod mt;
+pub mod ngram;
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use self::mt::Random;
+use self::ngram::CharTables;
+
+/// `Detector.n_trial`.
+const N_TRIAL: u32 = 7;
+/// `Detector.ALPHA_DEFAULT` and `Detector.ALPHA_WIDTH`.
+const ALPHA: f64 = 0.5;
+const ALPHA_WIDTH: f64 = 0.05;
+/// `Detector.BASE_FREQ`.
+const BASE_FREQ: f64 = 10_000.0;
+/// `Detector.CONV_THRESHOLD` and `Detector.ITERATION_LIMIT`.
+const CONV_THRESHOLD: f64 = 0.99999;
+const ITERATION_LIMIT: u32 = 1000;
+/// `Detector.PROB_THRESHOLD`: the candidates `get_probabilities` keeps are above it.
+const PROB_THRESHOLD: f64 = 0.1;
+
+/// How Python's `sum()` adds floats: left to right up to 3.11, Neumaier-compensated from 3.12.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SumMode {
+    LeftToRight,
+    Neumaier,
+}
+
+impl SumMode {
+    /// `sum(values)` (an int 0 start) as the given Python does it.
+    #[must_use]
+    pub fn sum(self, values: &[f64]) -> f64 {
+        match self {
+            Self::LeftToRight => values.iter().fold(0.0, |acc, &x| acc + x),
+            Self::Neumaier => {
+                let (mut total, mut c) = (0.0f64, 0.0f64);
+                for &x in values {
+                    let t = total + x;
+                    if total.abs() >= x.abs() {
+                        c += (total - t) + x;
+                    } else {
+                        c += (x - t) + total;
+                    }
+                    total = t;
+                }
+                if c != 0.0 && c.is_finite() {
+                    total += c;
+                }
+                total
+            }
+        }
+    }
+}
+
+/// What a table handed to [`Detector::new`] got wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ModelError {
+    /// An n-gram's probabilities are not one per language.
+    RowLength {
+        ngram: String,
+        expected: usize,
+        found: usize,
+    },
+    /// No languages, or more than the detector counts.
+    Languages(usize),
+}
+
+impl std::fmt::Display for ModelError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::RowLength {
+                ngram,
+                expected,
+                found,
+            } => {
+                write!(
+                    f,
+                    "n-gram {ngram:?} has {found} probabilities, expected {expected}"
+                )
+            }
+            Self::Languages(n) => write!(f, "{n} languages: expected 1 to 65535"),
+        }
+    }
+}
+
+impl std::error::Error for ModelError {}
+
+/// Multiplicative hashing of n-gram keys (already well spread numbers).
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+/// One n-gram's probabilities: its entries other than `+0.0`, as (language, value).
+struct Row {
+    start: u32,
+    end: u32,
+}
+
+/// langdetect's `Detector` with a fixed seed and no prior, for any number of texts.
+pub struct Detector {
+    languages: usize,
+    index: HashMap<u64, Row, BuildHasherDefault<KeyHasher>>,
+    entries: Vec<(u16, f64)>,
+    tables: CharTables,
+    seed: i128,
+    sum_mode: SumMode,
+}
+
+impl Detector {
+    /// A detector over `profiles` (every n-gram with one probability per language, as
+    /// `DetectorFactory.word_lang_prob_map`), `languages` of them.
+    ///
+    /// # Errors
+    /// [`ModelError`] when a row is not one probability per language.
+    pub fn new(
+        profiles: &[(String, Vec<f64>)],
+        languages: usize,
+        tables: CharTables,
+        seed: i128,
+        sum_mode: SumMode,
+    ) -> Result<Self, ModelError> {
+        if languages == 0 || languages > usize::from(u16::MAX) {
+            return Err(ModelError::Languages(languages));
+        }
+        let mut index =
+            HashMap::with_capacity_and_hasher(profiles.len(), BuildHasherDefault::default());
+        let mut entries = Vec::new();
+        for (ngram, probs) in profiles {
+            if probs.len() != languages {
+                return Err(ModelError::RowLength {
+                    ngram: ngram.clone(),
+                    expected: languages,
+                    found: probs.len(),
+                });
+            }
+            let gram: Vec<char> = ngram.chars().collect();
+            if gram.is_empty() || gram.len() > 3 {
+                continue; // langdetect never looks such a key up
+            }
+            let start = entries.len();
+            for (lang, &p) in probs.iter().enumerate() {
+                if p.to_bits() != 0 {
+                    entries.push((lang as u16, p));
+                }
+            }
+            let row = Row {
+                start: start as u32,
+                end: entries.len() as u32,
+            };
+            index.insert(ngram::key(&gram), row);
+        }
+        Ok(Self {
+            languages,
+            index,
+            entries,
+            tables,
+            seed,
+            sum_mode,
+        })
+    }
+
+    /// The number of languages.
+    #[must_use]
+    pub fn languages(&self) -> usize {
+        self.languages
+    }
+
+    /// The seed the detector was built with (`DetectorFactory.seed`).
+    #[must_use]
+    pub fn seed(&self) -> i128 {
+        self.seed
+    }
+
+    /// `Detector.langprob` after `append(text)` and `_detect_block()` with `seed`: every
+    /// language's probability in the profiles' order, or None where langdetect raises "No
+    /// features in text".
+    #[must_use]
+    pub fn probabilities(&self, text: &str, seed: i128) -> Option<Vec<f64>> {
+        let prepared = ngram::prepare(&self.tables, text);
+        let mut ngrams: Vec<&Row> = Vec::new();
+        ngram::extract(&self.tables, &prepared, |key| {
+            if let Some(row) = self.index.get(&key) {
+                ngrams.push(row);
+            }
+        });
+        if ngrams.is_empty() {
+            return None;
+        }
+        // At most three n-grams per character of a text cut at MAX_TEXT_LENGTH.
+        let count = u32::try_from(ngrams.len()).ok()?;
+        let n = self.languages;
+        let mut langprob = vec![0.0f64; n];
+        let mut factors = vec![0.0f64; n];
+        let mut random = Random::new(seed);
+        for _ in 0..N_TRIAL {
+            let mut prob = vec![1.0 / n as f64; n];
+            let weight = (ALPHA + random.gauss() * ALPHA_WIDTH) / BASE_FREQ;
+            let base = weight + 0.0;
+            let mut i = 0u32;
+            loop {
+                let row = ngrams[random.randbelow(count) as usize];
+                factors.fill(base);
+                for &(lang, p) in &self.entries[row.start as usize..row.end as usize] {
+                    factors[usize::from(lang)] = weight + p;
+                }
+                for (p, f) in prob.iter_mut().zip(&factors) {
+                    *p *= f;
+                }
+                if i % 5 == 0 {
+                    let total = self.sum_mode.sum(&prob);
+                    let mut maxp = 0.0;
+                    for p in &mut prob {
+                        *p /= total;
+                        if maxp < *p {
+                            maxp = *p;
+                        }
+                    }
+                    if maxp > CONV_THRESHOLD || i >= ITERATION_LIMIT {
+                        break;
+                    }
+                }
+                i += 1;
+            }
+            for (l, p) in langprob.iter_mut().zip(&prob) {
+                *l += p / f64::from(N_TRIAL);
+            }
+        }
+        Some(langprob)
+    }
+
+    /// `Detector.get_probabilities()`: the languages above 0.1 as (index, probability), best
+    /// first, ties in the profiles' order; None for "No features in text".
+    #[must_use]
+    pub fn detect(&self, text: &str, seed: i128) -> Option<Vec<(usize, f64)>> {
+        let probs = self.probabilities(text, seed)?;
+        let mut ranked: Vec<(usize, f64)> = probs
+            .into_iter()
+            .enumerate()
+            .filter(|&(_, p)| p > PROB_THRESHOLD)
+            .collect();
+        // list.sort(reverse=True) with Language.__lt__: stable, by probability, descending.
+        ranked.sort_by(|a, b| b.1.partial_cmp(&a.1).unwrap_or(std::cmp::Ordering::Equal));
+        Some(ranked)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sums_follow_python() {
+        let values = [1.0, 1e100, 1.0, -1e100];
+        assert_eq!(SumMode::LeftToRight.sum(&values), 0.0);
+        assert_eq!(SumMode::Neumaier.sum(&values), 2.0);
+        assert_eq!(SumMode::Neumaier.sum(&[0.1; 10]), 1.0);
+        assert_eq!(
+            SumMode::LeftToRight.sum(&[0.1; 10]),
+            0.999_999_999_999_999_9
+        );
+    }
+
+    fn detector() -> Detector {
+        let tables = ngram::tests::tables();
+        let profiles = vec![
+            ("a".to_owned(), vec![0.5, 0.01]),
+            ("b".to_owned(), vec![0.01, 0.5]),
+        ];
+        Detector::new(&profiles, 2, tables, 0, SumMode::LeftToRight)
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn texts_without_known_ngrams_have_no_features() {
+        assert_eq!(detector().probabilities("xyz 123", 0), None);
+        assert_eq!(detector().probabilities("", 0), None);
+    }
+
+    #[test]
+    fn the_likelier_language_wins() {
+        let d = detector();
+        let ranked = d.detect("aaa aa a", 0).unwrap_or_default();
+        assert_eq!(ranked.first().map(|r| r.0), Some(0));
+        let probs = d.probabilities("bbb", 1).unwrap_or_default();
+        assert!(probs[1] > 0.99);
+    }
+
+    #[test]
+    fn bad_rows_are_errors() {
+        let tables = CharTables::new(&[], "", "", "", &[]).unwrap_or_else(|| unreachable!());
+        let profiles = vec![("a".to_owned(), vec![0.5])];
+        assert!(matches!(
+            Detector::new(&profiles, 2, tables, 0, SumMode::Neumaier),
+            Err(ModelError::RowLength { .. })
+        ));
+    }
+}

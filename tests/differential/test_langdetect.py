@@ -1,0 +1,171 @@
+"""The compiled langdetect detector against the Python reference: every probability equal to
+the last bit (``float.hex``), for generated seeds and texts of every script, and the same
+``detect_text`` answer through both backends."""
+
+# ruff: noqa: RUF001  (multilingual text: letters of other scripts are meant)
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from langdetect.detector import Detector
+from langdetect.lang_detect_exception import LangDetectException
+from langdetect.utils.ngram import NGram
+
+from corpusclean import _accel
+from corpusclean.language import detect
+
+if _accel.core() is None:
+    pytest.skip("compiled core not built (CORPUSCLEAN_BACKEND=python or no toolchain)",
+                allow_module_level=True)
+
+CORE = detect.core_detector()
+BENCH_TEXTS = Path("/work/shared/bench/language/texts.jsonl")
+
+
+def _bits(probs: list[float] | None) -> list[str] | None:
+    return None if probs is None else [p.hex() for p in probs]
+
+
+def _reference(text: str, seed: int, kind: type[Detector] = detect.FastDetector) -> list[float] | None:
+    """``langprob`` of langdetect's ``Detector`` (or the FastDetector) with ``seed``."""
+    detector = kind(detect.factory())
+    detector.seed = seed
+    detector.append(text)
+    try:
+        detector._detect_block()
+    except LangDetectException:
+        return None
+    return detector.langprob
+
+
+def _core(text: str, seed: int) -> list[float] | None:
+    return CORE.probabilities(text, seed=seed)  # type: ignore[attr-defined]
+
+
+WORDS = [
+    "The", "committee", "will", "meet", "NASA", "iPhone", "Ausschuss", "nächste", "comité",
+    "réunira", "próxima", "Комитет", "соберётся", "бюджет", "اللجنة", "الأسبوع", "委员会",
+    "会合を開き", "カタカナ", "위원회는", "επιτροπή", "הוועדה", "समिति", "คณะกรรมการ", "Tiếng",
+    "Việt", "người", "ㄅㄆㄇ", "şi", "ţară", "ș", "ț", "ی", "۱۲۳", "12:30", "x@y.org",
+    "https://example.org/a?b=1", "http://", "a\u0301", "o\u0323", "\u00a0", "«", "»", "°", "—",
+    "\u2028", "\x00", "\x1c", "\ufeff", "𝔘𝔫𝔦", "😀",
+]
+_texts = st.lists(
+    st.one_of(
+        st.sampled_from(WORDS),
+        st.text(max_size=12),
+        st.text(alphabet=st.characters(max_codepoint=0x2FF), max_size=12),
+        st.text(alphabet=" \t\n.,;:!?-_@/", max_size=4),
+    ),
+    max_size=40,
+).map(lambda parts: " ".join(parts))
+_seeds = st.one_of(st.integers(-(2**70), 2**70), st.sampled_from([0, 1, -1, 2**32, 2**32 - 1]))
+
+
+@given(text=_texts, seed=_seeds)
+def test_probabilities_equal_the_fast_detector_to_the_bit(text, seed):
+    assert _bits(_core(text, seed)) == _bits(_reference(text, seed))
+
+
+@settings(max_examples=25)
+@given(text=_texts, seed=st.integers(0, 2**40))
+def test_probabilities_equal_langdetect_to_the_bit(text, seed):
+    assert _bits(_core(text, seed)) == _bits(_reference(text, seed, Detector))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        " ",
+        "a",
+        "NASA",
+        "Le chat dort sur le canapé depuis ce matin.",
+        "Tôi yêu tiếng Việt và người Việt Nam." * 3,
+        "Mua ha\u0300ng o\u0309 đây",  # Vietnamese letters with combining marks
+        "mail me at some.one@example.org or see https://example.org/x?y=1#z " * 2,
+        "a" * 64 + "@" + "b" * 300 + "." + "c" * 300,
+        "Привет" + "[]^_`" * 50,
+        "委员会将于下周再次开会 English words here 讨论明年的预算问题。" * 40,
+        ("The committee will meet again next week to discuss the budget. " * 400),
+        "".join(chr(c) for c in range(0x20, 0x3000, 7)),
+    ],
+    ids=lambda t: repr(t[:20]),
+)
+@pytest.mark.parametrize("seed", [0, 7, -12345678901234567890])
+def test_cases_equal_the_reference(text, seed):
+    assert _bits(_core(text, seed)) == _bits(_reference(text, seed))
+
+
+def test_ranked_candidates_are_get_probabilities():
+    text = "Apple iPhone Galaxy"  # short and ambiguous: several candidates
+    for seed in range(20):
+        detector = detect.FastDetector(detect.factory())
+        detector.seed = seed
+        detector.append(text)
+        expected = [(lang.lang, lang.prob.hex()) for lang in detector.get_probabilities()]
+        got = CORE.detect(text, seed=seed)  # type: ignore[attr-defined]
+        assert [(lang, p.hex()) for lang, p in got] == expected
+
+
+def test_character_tables_are_langdetects():
+    changed = detect._normalized_chars()
+    for code in range(0x110000):
+        if 0xD800 <= code < 0xE000:
+            continue
+        ch = chr(code)
+        assert changed.get(ch, ch) == NGram.normalize(ch), hex(code)
+
+
+def test_lone_surrogates_take_the_reference_path(monkeypatch):
+    text = "Le chat dort sur le canapé \ud800 depuis ce matin."
+    before = _accel.FALLBACKS["core.fallback.surrogates"]
+    got = detect.detect_text(text)
+    assert _accel.FALLBACKS["core.fallback.surrogates"] == before + 1
+    monkeypatch.setattr(detect, "core_detector", lambda: None)
+    assert detect.detect_text(text) == got
+
+
+@given(text=_texts)
+def test_detect_text_is_the_same_through_both_backends(text):
+    with_core = detect.detect_text(text)
+    real = detect.core_detector
+    try:
+        detect.core_detector = lambda: None
+        reference = detect.detect_text(text)
+    finally:
+        detect.core_detector = real
+    assert with_core == reference
+    assert [p.hex() for _, p in with_core.candidates] == [p.hex() for _, p in reference.candidates]
+
+
+def test_pickles_by_its_tables():
+    cls, args = CORE.__reduce__()  # type: ignore[attr-defined]
+    assert cls is type(CORE) and args[0] is detect.factory().word_lang_prob_map
+    clone = pickle.loads(pickle.dumps(CORE))
+    text = "Der Ausschuss wird sich nächste Woche erneut treffen."
+    assert _bits(clone.probabilities(text)) == _bits(CORE.probabilities(text))
+
+
+def test_bad_tables_are_value_errors():
+    cls, args = CORE.__reduce__()  # type: ignore[attr-defined]
+    with pytest.raises(ValueError, match="sum_mode"):
+        cls(*args[:6], "kahan")
+    with pytest.raises(ValueError, match="probabilities, expected"):
+        cls({"ab": [0.5]}, *args[1:])
+
+
+@pytest.mark.skipif(not BENCH_TEXTS.exists(), reason="language bench texts not present")
+def test_bench_texts_equal_the_reference():
+    step = int(os.environ.get("CORPUSCLEAN_DIFF_STEP", "25"))  # 1: every text (slow)
+    lines = BENCH_TEXTS.read_text(encoding="utf-8").splitlines()[::step]
+    for line in lines:
+        text = json.loads(line)["text"]
+        assert _bits(_core(text, 0)) == _bits(_reference(text, 0)), text
