@@ -7,7 +7,10 @@ with a fixed seed, so the same text gets the same answer in every run and on eve
 "No features in text" is not an exception here: it is the value :data:`UNDETERMINED`.
 
 langdetect reads a few hundred lines per second, so a document is judged on a bounded sample:
-its most prose-like lines, chosen deterministically, at most ``max_chars`` characters.
+its most prose-like lines, chosen deterministically, at most ``max_chars`` characters. Where the
+compiled core is present (``corpusclean._accel``), its port of langdetect's detector judges the
+sample, built from the same factory's tables, with the same probabilities to the last bit;
+langdetect's own ``Detector`` is the reference and the fallback.
 
 >>> detect_text("Le chat dort sur le canapé depuis ce matin.").language
 'fr'
@@ -20,18 +23,15 @@ its most prose-like lines, chosen deterministically, at most ``max_chars`` chara
 from __future__ import annotations
 
 import logging
-import re
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import numpy as np
 import regex
-from langdetect.detector import Detector
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
-from langdetect.lang_detect_exception import ErrorCode, LangDetectException
+from langdetect.lang_detect_exception import LangDetectException
 from langdetect.utils.ngram import NGram
 from langdetect.utils import unicode_block
 
@@ -100,155 +100,6 @@ class Detection:
 NOTHING = Detection(UNDETERMINED, 0.0)
 
 
-class _NormalizedChars(dict):  # type: ignore[type-arg]
-    """A ``str.translate`` table applying langdetect's per-character ``NGram.normalize``,
-    filled as characters are met."""
-
-    def __missing__(self, code: int) -> str:
-        self[code] = ch = NGram.normalize(chr(code))
-        return ch
-
-
-_NORMALIZED = _NormalizedChars()
-_SPACES_RE = re.compile(" {2,}")
-_ASCII_LETTERS_RE = re.compile("[A-z]")  # langdetect's own range: 'A' <= ch <= 'z'
-_FROM_COMBINING_RE = re.compile("[\u0300-\U0010ffff]")
-
-
-def _word_ngrams(word: str, known: dict[str, list[float]]) -> tuple[str, ...]:
-    """The n-grams langdetect takes from one normalized word (with its following space, if
-    any): NGram.add_char and NGram.get inlined, ``grams`` holding the last three characters,
-    the word starting after a space; a run of capitals ("NASA") gives none."""
-    out: list[str] = []
-    grams = " "
-    capital = False
-    for ch in word:
-        last = grams[-1]
-        if last == " ":
-            grams = " " + ch
-            capital = False
-        else:
-            grams = (grams[1:] if len(grams) >= 3 else grams) + ch
-            if not ch.isupper():
-                capital = False
-            elif last.isupper():
-                capital = True
-            if capital:
-                continue
-        if ch != " " and ch in known:
-            out.append(ch)
-        if grams[-2:] in known:
-            out.append(grams[-2:])
-        if len(grams) == 3 and grams in known:
-            out.append(grams)
-    return tuple(out)
-
-
-_WORD_NGRAMS: dict[str, tuple[str, ...]] = {}
-_WORD_NGRAMS_SIZE = 1 << 14
-
-
-class FastDetector(Detector):
-    """langdetect's ``Detector`` with its per-character work done in bulk and its sampling loop
-    inlined: the same text cleaning, the same n-grams in the same order, the same random draws
-    and the same float operations in the same order, hence the same probabilities to the last
-    bit (tests compare it with ``Detector``). The 55 language probabilities are a numpy array:
-    its elementwise products and quotients are the same IEEE operations as Python's, and their
-    sum is still taken by Python's ``sum`` (numpy's is not left to right). On 3,000-character
-    samples of web pages it takes about 45 % of ``Detector``'s time, most of it in the random
-    sampling itself."""
-
-    def append(self, text: str) -> None:
-        text = self.URL_RE.sub(" ", text)
-        text = self.MAIL_RE.sub(" ", text)
-        text = NGram.normalize_vi(text)
-        # langdetect keeps a character unless it is a space after a space.
-        self.text += _SPACES_RE.sub(" ", text[: self.max_text_length])
-
-    def cleaning_text(self) -> None:
-        text = self.text
-        latin = len(_ASCII_LETTERS_RE.findall(text))
-        non_latin = len(_FROM_COMBINING_RE.findall(text))
-        if latin * 2 < non_latin:
-            self.text = _ASCII_LETTERS_RE.sub("", text)
-
-    def _extract_ngrams(self) -> list[str]:
-        # NGram.add_char and NGram.get start afresh at each word, so a word's n-grams depend on
-        # the word alone (and on whether a space follows it): they are looked up per word.
-        words = self.text.translate(_NORMALIZED).split(" ")
-        known = self.word_lang_prob_map
-        result: list[str] = []
-        for k, word in enumerate(words):
-            if word:
-                key = word + " " if k + 1 < len(words) else word
-                grams = _WORD_NGRAMS.get(key)
-                if grams is None:
-                    if len(_WORD_NGRAMS) >= _WORD_NGRAMS_SIZE:
-                        _WORD_NGRAMS.clear()
-                    grams = _WORD_NGRAMS[key] = _word_ngrams(key, known)
-                result += grams
-        return result
-
-    def _detect_block(self) -> None:
-        # Detector._detect_block with _update_lang_prob and _normalize_prob inlined: the same
-        # random draws, and the same float operations in the same order. The per-language
-        # products and quotients are numpy elementwise operations (one IEEE operation per
-        # element, as in Python); the sum stays Python's own ``sum`` over the same floats.
-        self.cleaning_text()
-        ngrams = self._extract_ngrams()
-        if not ngrams:
-            raise LangDetectException(ErrorCode.CantDetectError, "No features in text.")
-        rows = _rows(self.word_lang_prob_map)
-        rnd = self.random
-        rnd.seed(self.seed)
-        # random.choice(seq) is seq[random._randbelow(len(seq))]: the same draws, one call less.
-        # That method is private; randrange(n) draws the same where it is missing.
-        randbelow, count = getattr(rnd, "_randbelow", rnd.randrange), len(ngrams)
-        threshold, limit = self.CONV_THRESHOLD, self.ITERATION_LIMIT
-        langprob = np.zeros(len(self.langlist))
-        for _ in range(self.n_trial):
-            prob = np.array(self._init_probability(), dtype=np.float64)
-            weight = (self.alpha + rnd.gauss(0.0, 1.0) * self.ALPHA_WIDTH) / self.BASE_FREQ
-            i = 0
-            while True:
-                prob *= weight + rows[ngrams[randbelow(count)]]
-                if i % 5 == 0:
-                    prob /= sum(prob.tolist())
-                    if prob.max() > threshold or i >= limit:
-                        break
-                i += 1
-            langprob += prob / self.n_trial
-        self.langprob = langprob.tolist()
-
-
-class _ProbabilityRows(dict):  # type: ignore[type-arg]
-    """langdetect's per-n-gram probability lists as numpy arrays, made as n-grams are drawn
-    (a few thousand of the profiles' 170,000 n-grams are ever drawn)."""
-
-    def __init__(self, table: dict[str, list[float]]) -> None:
-        super().__init__()
-        self.table = table
-
-    def __missing__(self, ngram: str) -> np.ndarray:
-        if len(self) >= _ROWS_SIZE:
-            self.clear()
-        self[ngram] = row = np.array(self.table[ngram], dtype=np.float64)
-        return row
-
-
-_ROWS_SIZE = 1 << 14
-_ROWS: dict[int, _ProbabilityRows] = {}
-
-
-def _rows(table: dict[str, list[float]]) -> _ProbabilityRows:
-    """The array rows of one factory's n-gram table (one table per process in practice)."""
-    rows = _ROWS.get(id(table))
-    if rows is None or rows.table is not table:
-        _ROWS.clear()
-        rows = _ROWS[id(table)] = _ProbabilityRows(table)
-    return rows
-
-
 @lru_cache(maxsize=1)
 def factory() -> DetectorFactory:
     """The process's langdetect factory: profiles loaded once, in sorted order, seeded."""
@@ -313,11 +164,11 @@ def core_detector() -> object | None:
 
 
 def reference_ranked(text: str) -> list[tuple[str, float]]:
-    """langdetect's candidates for ``text`` (above 0.1, best first) by the Python reference;
-    empty when langdetect finds nothing to judge."""
-    detector = FastDetector(factory())
+    """langdetect's candidates for ``text`` (above 0.1, best first) by langdetect itself, the
+    reference of the compiled detector; empty when langdetect finds nothing to judge."""
+    detector = factory().create()
+    detector.append(text)
     try:
-        detector.append(text)
         return [(lang.lang, lang.prob) for lang in detector.get_probabilities()]
     except LangDetectException:
         return []
