@@ -137,21 +137,66 @@ def test_lone_surrogates_take_the_reference_path(monkeypatch):
     before = _accel.FALLBACKS["core.fallback.surrogates"]
     got = detect.detect_text(text)
     assert _accel.FALLBACKS["core.fallback.surrogates"] == before + 1
+    lines = ["Menu", text, "Der Ausschuss wird sich nächste Woche erneut treffen."]
+    got_lines = detect.detect_lines(lines)
+    assert _accel.FALLBACKS["core.fallback.surrogates"] == before + 2
     monkeypatch.setattr(detect, "core_detector", lambda: None)
     assert detect.detect_text(text) == got
+    assert detect.detect_lines(lines) == got_lines
+
+
+def _without_core(function, *args, **kwargs):
+    real = detect.core_detector
+    try:
+        detect.core_detector = lambda: None
+        return function(*args, **kwargs)
+    finally:
+        detect.core_detector = real
+
+
+def _same_detection(got: detect.Detection, expected: detect.Detection) -> None:
+    assert got == expected
+    assert [p.hex() for _, p in got.candidates] == [p.hex() for _, p in expected.candidates]
 
 
 @given(text=_texts)
 def test_detect_text_is_the_same_through_both_backends(text):
-    with_core = detect.detect_text(text)
-    real = detect.core_detector
-    try:
-        detect.core_detector = lambda: None
-        reference = detect.detect_text(text)
-    finally:
-        detect.core_detector = real
-    assert with_core == reference
-    assert [p.hex() for _, p in with_core.candidates] == [p.hex() for _, p in reference.candidates]
+    _same_detection(detect.detect_text(text), _without_core(detect.detect_text, text))
+
+
+_LINE_CHARS = list("aZ é1_ .!?:;\"')»”…。؟-\t\n\x1c\x85\u3000\u2028\xa0Дж漢한ا〇々ーカ\u0301")
+_lines = st.lists(
+    st.one_of(st.text(alphabet=st.sampled_from(_LINE_CHARS), max_size=30), _texts), max_size=12
+)
+
+
+@given(lines=_lines)
+def test_prose_score_equals_the_reference(lines):
+    for line in lines:
+        assert CORE.prose_score(line).hex() == detect.prose_score(line).hex(), line  # type: ignore[attr-defined]
+
+
+@given(lines=_lines, max_chars=st.integers(0, 400))
+def test_sample_equals_the_reference(lines, max_chars):
+    assert CORE.sample(lines, max_chars) == detect.sample(lines, max_chars=max_chars)  # type: ignore[attr-defined]
+
+
+@settings(max_examples=40)
+@given(lines=_lines, max_chars=st.sampled_from([40, 300, 3000]))
+def test_detect_lines_is_the_same_through_both_backends(lines, max_chars):
+    _same_detection(
+        detect.detect_lines(lines, max_chars=max_chars),
+        _without_core(detect.detect_lines, lines, max_chars=max_chars),
+    )
+
+
+def test_text_classes_are_pythons():
+    letters, dense, latin, word, space = detect._text_classes()
+    assert set(space) == {chr(c) for c in range(0x110000) if chr(c).isspace()}
+    assert {"a", "é", "ж", "漢"} <= set(letters) and "1" not in letters
+    assert {"漢", "カ", "한"} <= set(dense) and "a" not in dense
+    assert {"a", "é"} <= set(latin) and "ж" not in latin
+    assert {"a", "1", "_", "漢"} <= set(word) and "-" not in word
 
 
 def test_pickles_by_its_tables():
@@ -165,7 +210,7 @@ def test_pickles_by_its_tables():
 def test_bad_tables_are_value_errors():
     cls, args = CORE.__reduce__()  # type: ignore[attr-defined]
     with pytest.raises(ValueError, match="sum_mode"):
-        cls(*args[:6], "kahan")
+        cls(*args[:7], "kahan")
     with pytest.raises(ValueError, match="probabilities, expected"):
         cls({"ab": [0.5]}, *args[1:])
 

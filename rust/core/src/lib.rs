@@ -9,4 +9,5 @@
 /// The version of the core, the same as the Python package's.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
+pub mod charset;
 pub mod langdetect;

@@ -3,7 +3,9 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+use corpusclean_core::charset::CharSet;
 use corpusclean_core::langdetect::ngram::CharTables;
+use corpusclean_core::langdetect::sample::TextClasses;
 use corpusclean_core::langdetect::{Detector, SumMode};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -14,11 +16,14 @@ use crate::errors::CoreError;
 
 /// langdetect's detector over the tables a `DetectorFactory` loaded.
 ///
-/// `LangDetector(profiles, languages, normalized, uppercase, vietnamese, seed, sum_mode)`:
+/// `LangDetector(profiles, languages, normalized, uppercase, vietnamese, classes, seed,
+/// sum_mode)`:
 /// `profiles` is `word_lang_prob_map` (n-gram -> one probability per language), `languages`
 /// the factory's `langlist`, `normalized` maps each character `NGram.normalize` changes to its
 /// replacement, `uppercase` holds every character `str.isupper()` accepts, `vietnamese` is
-/// `(TO_NORMALIZE_VI_CHARS, DMARK_CLASS, NORMALIZED_VI_CHARS)`, `seed` the factory's int seed and
+/// `(TO_NORMALIZE_VI_CHARS, DMARK_CLASS, NORMALIZED_VI_CHARS)`, `classes` the characters of
+/// corpusclean's sampling classes (letters, dense, Latin, word, space: see
+/// `corpusclean.language.detect`), `seed` the factory's int seed and
 /// `sum_mode` how the running Python's `sum()` adds floats (`"left"` before 3.12, `"neumaier"`).
 #[pyclass(frozen, module = "corpusclean._core")]
 pub struct LangDetector {
@@ -48,6 +53,14 @@ fn single_char(text: &str, what: &str) -> PyResult<char> {
 }
 
 impl LangDetector {
+    /// Language codes for indices.
+    fn named(&self, ranked: Vec<(usize, f64)>) -> Vec<(String, f64)> {
+        ranked
+            .into_iter()
+            .map(|(i, p)| (self.languages[i].clone(), p))
+            .collect()
+    }
+
     /// Runs `f` on the detector with the GIL released; a panic becomes `CoreError`.
     fn run<T: Send>(&self, py: Python<'_>, f: impl FnOnce(&Detector) -> T + Send) -> PyResult<T> {
         let inner = &self.inner;
@@ -67,6 +80,7 @@ impl LangDetector {
         normalized: &Bound<'_, PyDict>,
         uppercase: &Bound<'_, PyAny>,
         vietnamese: &Bound<'_, PyAny>,
+        classes: &Bound<'_, PyAny>,
         seed: &Bound<'_, PyAny>,
         sum_mode_name: &Bound<'_, PyAny>,
     ) -> PyResult<Self> {
@@ -78,6 +92,7 @@ impl LangDetector {
                 normalized.as_any(),
                 uppercase,
                 vietnamese,
+                classes,
                 seed,
                 sum_mode_name,
             ],
@@ -86,6 +101,20 @@ impl LangDetector {
         let languages: Vec<String> = languages.extract()?;
         let uppercase: PyBackedStr = uppercase.extract()?;
         let vietnamese: (PyBackedStr, PyBackedStr, Vec<PyBackedStr>) = vietnamese.extract()?;
+        let classes: (
+            PyBackedStr,
+            PyBackedStr,
+            PyBackedStr,
+            PyBackedStr,
+            PyBackedStr,
+        ) = classes.extract()?;
+        let classes = TextClasses {
+            letter: CharSet::new(&classes.0),
+            dense: CharSet::new(&classes.1),
+            latin: CharSet::new(&classes.2),
+            word: CharSet::new(&classes.3),
+            space: CharSet::new(&classes.4),
+        };
         let seed: i128 = seed.extract()?;
         let sum_mode_name: PyBackedStr = sum_mode_name.extract()?;
         let mode = sum_mode(&sum_mode_name)?;
@@ -107,7 +136,7 @@ impl LangDetector {
             rows.push((ngram.extract::<String>()?, probs.extract::<Vec<f64>>()?));
         }
         let inner = py
-            .detach(|| Detector::new(&rows, languages.len(), tables, seed, mode))
+            .detach(|| Detector::new(&rows, languages.len(), tables, classes, seed, mode))
             .map_err(|e| PyValueError::new_err(e.to_string()))?;
         Ok(Self {
             inner,
@@ -141,12 +170,50 @@ impl LangDetector {
     ) -> PyResult<Option<Vec<(String, f64)>>> {
         let seed = seed.unwrap_or_else(|| self.inner.seed());
         let ranked = self.run(py, |d| d.detect(&text, seed))?;
-        Ok(ranked.map(|ranked| {
-            ranked
-                .into_iter()
-                .map(|(i, p)| (self.languages[i].clone(), p))
-                .collect()
-        }))
+        Ok(ranked.map(|ranked| self.named(ranked)))
+    }
+
+    /// `detect_text` before the codes are merged: (language, probability) above 0.1, best
+    /// first; empty when there is nothing to judge.
+    #[pyo3(signature = (text, *, seed = None))]
+    fn detect_text(
+        &self,
+        py: Python<'_>,
+        text: PyBackedStr,
+        seed: Option<i128>,
+    ) -> PyResult<Vec<(String, f64)>> {
+        let seed = seed.unwrap_or_else(|| self.inner.seed());
+        let ranked = self.run(py, |d| d.detect_text(&text, seed))?;
+        Ok(self.named(ranked))
+    }
+
+    /// `detect_lines` before the codes are merged: [`detect_text`] of the lines' sample.
+    #[pyo3(signature = (lines, max_chars, *, seed = None))]
+    fn detect_lines(
+        &self,
+        py: Python<'_>,
+        lines: Vec<PyBackedStr>,
+        max_chars: usize,
+        seed: Option<i128>,
+    ) -> PyResult<Vec<(String, f64)>> {
+        let seed = seed.unwrap_or_else(|| self.inner.seed());
+        let ranked = self.run(py, |d| d.detect_lines(&lines, max_chars, seed))?;
+        Ok(self.named(ranked))
+    }
+
+    /// `prose_score(line)`.
+    fn prose_score(&self, py: Python<'_>, line: PyBackedStr) -> PyResult<f64> {
+        self.run(py, |d| d.classes().prose_score(&line))
+    }
+
+    /// `sample(lines, max_chars=max_chars)`.
+    fn sample(
+        &self,
+        py: Python<'_>,
+        lines: Vec<PyBackedStr>,
+        max_chars: usize,
+    ) -> PyResult<String> {
+        self.run(py, |d| d.classes().sample(&lines, max_chars))
     }
 
     fn __reduce__<'py>(

@@ -23,6 +23,7 @@ langdetect's own ``Detector`` is the reference and the fallback.
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -158,9 +159,22 @@ def core_detector() -> object | None:
     uppercase = "".join(filter(str.isupper, map(chr, range(sys.maxunicode + 1))))
     vietnamese = (NGram.TO_NORMALIZE_VI_CHARS, NGram.DMARK_CLASS, NGram.NORMALIZED_VI_CHARS)
     return core.LangDetector(
-        f.word_lang_prob_map, f.langlist, _normalized_chars(), uppercase, vietnamese, f.seed,
-        SUM_MODE,
+        f.word_lang_prob_map, f.langlist, _normalized_chars(), uppercase, vietnamese,
+        _text_classes(), f.seed, SUM_MODE,
     )
+
+
+_WORD_RE = regex.compile(r"\w")  # the word characters of _FOUR_WORDS_RE
+_SPACE_RE = re.compile(r"\s")  # str.isspace(): what str.strip() removes
+
+
+def _text_classes() -> tuple[str, ...]:
+    """The characters of the classes :func:`prose_score`, :func:`sample` and
+    :func:`_without_minor_latin` use, as this Python's ``regex`` and ``str`` define them:
+    letters, Han/kana/Hangul, Latin, word characters, white space."""
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    patterns = (_LETTER_RE, _DENSE_RE, _LATIN_RE, _WORD_RE, _SPACE_RE)
+    return tuple("".join(pattern.findall(every)) for pattern in patterns)
 
 
 def reference_ranked(text: str) -> list[tuple[str, float]]:
@@ -174,21 +188,16 @@ def reference_ranked(text: str) -> list[tuple[str, float]]:
         return []
 
 
-def _ranked(text: str) -> list[tuple[str, float]]:
-    """:func:`reference_ranked`, by the compiled core when present (one call per text)."""
-    detector = core_detector()
-    if detector is not None:
-        with _accel.fallback_on_error("language.detect"):
-            return detector.detect(text) or []  # type: ignore[attr-defined]
-    return reference_ranked(text)
-
-
-def detect_text(text: str) -> Detection:
-    """Detect the language of ``text`` as it is (no sampling; langdetect reads at most 10,000
-    characters). Returns :data:`NOTHING` (``und``, 0.0) when there is nothing to judge."""
+def _reference_text(text: str) -> list[tuple[str, float]]:
+    """The candidates for ``text`` by the Python reference: none without a letter, else
+    langdetect's on the text without its minor Latin words."""
     if _LETTER_RE.search(text) is None:
-        return NOTHING
-    ranked = _ranked(_without_minor_latin(text))
+        return []
+    return reference_ranked(_without_minor_latin(text))
+
+
+def _detection(ranked: list[tuple[str, float]]) -> Detection:
+    """A decision from langdetect's candidates, ``zh-cn`` and ``zh-tw`` merged into ``zh``."""
     if not ranked:
         return NOTHING
     merged: dict[str, float] = {}
@@ -198,6 +207,16 @@ def detect_text(text: str) -> Detection:
     candidates = tuple(sorted(merged.items(), key=lambda kv: (-kv[1], kv[0])))
     best, score = candidates[0]
     return Detection(best, score, candidates)
+
+
+def detect_text(text: str) -> Detection:
+    """Detect the language of ``text`` as it is (no sampling; langdetect reads at most 10,000
+    characters). Returns :data:`NOTHING` (``und``, 0.0) when there is nothing to judge."""
+    detector = core_detector()
+    if detector is not None:
+        with _accel.fallback_on_error("language.detect"):
+            return _detection(detector.detect_text(text))  # type: ignore[attr-defined]
+    return _detection(_reference_text(text))
 
 
 def prose_score(line: str) -> float:
@@ -264,4 +283,9 @@ def sample(
 
 def detect_lines(lines: Iterable[str], *, max_chars: int = 3000) -> Detection:
     """Detect the language of a document given as lines, on a bounded sample of them."""
-    return detect_text(sample(list(lines), max_chars=max_chars))
+    lines = list(lines)
+    detector = core_detector()
+    if detector is not None:
+        with _accel.fallback_on_error("language.detect"):
+            return _detection(detector.detect_lines(lines, max_chars))  # type: ignore[attr-defined]
+    return _detection(_reference_text(sample(lines, max_chars=max_chars)))

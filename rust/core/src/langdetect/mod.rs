@@ -8,12 +8,14 @@
 
 pub mod mt;
 pub mod ngram;
+pub mod sample;
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use self::mt::Random;
 use self::ngram::CharTables;
+use self::sample::TextClasses;
 
 /// `Detector.n_trial`.
 const N_TRIAL: u32 = 7;
@@ -124,13 +126,15 @@ pub struct Detector {
     index: HashMap<u64, Row, BuildHasherDefault<KeyHasher>>,
     entries: Vec<(u16, f64)>,
     tables: CharTables,
+    classes: TextClasses,
     seed: i128,
     sum_mode: SumMode,
 }
 
 impl Detector {
     /// A detector over `profiles` (every n-gram with one probability per language, as
-    /// `DetectorFactory.word_lang_prob_map`), `languages` of them.
+    /// `DetectorFactory.word_lang_prob_map`), `languages` of them; `tables` are langdetect's
+    /// characters, `classes` those of corpusclean's sampling.
     ///
     /// # Errors
     /// [`ModelError`] when a row is not one probability per language.
@@ -138,6 +142,7 @@ impl Detector {
         profiles: &[(String, Vec<f64>)],
         languages: usize,
         tables: CharTables,
+        classes: TextClasses,
         seed: i128,
         sum_mode: SumMode,
     ) -> Result<Self, ModelError> {
@@ -176,6 +181,7 @@ impl Detector {
             index,
             entries,
             tables,
+            classes,
             seed,
             sum_mode,
         })
@@ -266,6 +272,37 @@ impl Detector {
     }
 }
 
+impl Detector {
+    /// The character classes of corpusclean's sampling.
+    #[must_use]
+    pub fn classes(&self) -> &TextClasses {
+        &self.classes
+    }
+
+    /// corpusclean's `detect_text` before the codes are merged: nothing without a letter, else
+    /// [`Detector::detect`] of the text without its minor Latin words (empty when langdetect
+    /// finds no features).
+    #[must_use]
+    pub fn detect_text(&self, text: &str, seed: i128) -> Vec<(usize, f64)> {
+        if !self.classes.has_letter(text) {
+            return Vec::new();
+        }
+        self.detect(&self.classes.without_minor_latin(text), seed)
+            .unwrap_or_default()
+    }
+
+    /// corpusclean's `detect_lines`: [`Detector::detect_text`] of the document's sample.
+    #[must_use]
+    pub fn detect_lines<S: AsRef<str>>(
+        &self,
+        lines: &[S],
+        max_chars: usize,
+        seed: i128,
+    ) -> Vec<(usize, f64)> {
+        self.detect_text(&self.classes.sample(lines, max_chars), seed)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -288,8 +325,15 @@ mod tests {
             ("a".to_owned(), vec![0.5, 0.01]),
             ("b".to_owned(), vec![0.01, 0.5]),
         ];
-        Detector::new(&profiles, 2, tables, 0, SumMode::LeftToRight)
-            .unwrap_or_else(|e| panic!("{e}"))
+        Detector::new(
+            &profiles,
+            2,
+            tables,
+            sample::tests::classes(),
+            0,
+            SumMode::LeftToRight,
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
     }
 
     #[test]
@@ -312,7 +356,14 @@ mod tests {
         let tables = CharTables::new(&[], "", "", "", &[]).unwrap_or_else(|| unreachable!());
         let profiles = vec![("a".to_owned(), vec![0.5])];
         assert!(matches!(
-            Detector::new(&profiles, 2, tables, 0, SumMode::Neumaier),
+            Detector::new(
+                &profiles,
+                2,
+                tables,
+                sample::tests::classes(),
+                0,
+                SumMode::Neumaier
+            ),
             Err(ModelError::RowLength { .. })
         ));
     }

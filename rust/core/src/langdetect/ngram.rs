@@ -2,6 +2,8 @@
 //! `_extract_ngrams` and `NGram` in `langdetect/detector.py` and `langdetect/utils/ngram.py`),
 //! on code points, with the character tables langdetect itself holds (passed in by the caller).
 
+use crate::charset::CharSet;
+
 /// `Detector.max_text_length`: characters kept of the text after URLs and addresses are blanked.
 pub const MAX_TEXT_LENGTH: usize = 10_000;
 /// The longest URL langdetect blanks after `http://` (`Detector.URL_RE`).
@@ -11,8 +13,8 @@ const URL_MAX: usize = 2076;
 pub struct CharTables {
     /// `NGram.normalize(ch)` for every code point below `normalized.len()` (identity above).
     normalized: Vec<char>,
-    /// `str.isupper()` of each code point, one bit each.
-    uppercase: Vec<u64>,
+    /// The characters `str.isupper()` accepts.
+    uppercase: CharSet,
     /// `NGram.TO_NORMALIZE_VI_CHARS`, `NGram.DMARK_CLASS`, `NGram.NORMALIZED_VI_CHARS`.
     vi_letters: Vec<char>,
     vi_marks: Vec<char>,
@@ -42,10 +44,6 @@ impl CharTables {
         for &(from, to) in changed {
             normalized[from as usize] = to;
         }
-        let mut bits = vec![0u64; (0x11_0000 >> 6) + 1];
-        for ch in uppercase.chars() {
-            bits[(ch as usize) >> 6] |= 1 << (ch as usize & 63);
-        }
         let vi_letters: Vec<char> = vi_letters.chars().collect();
         let vi_marks: Vec<char> = vi_marks.chars().collect();
         let vi_table: Vec<Vec<char>> = vi_table.iter().map(|row| row.chars().collect()).collect();
@@ -56,7 +54,7 @@ impl CharTables {
         }
         Some(Self {
             normalized,
-            uppercase: bits,
+            uppercase: CharSet::new(uppercase),
             vi_letters,
             vi_marks,
             vi_table,
@@ -74,7 +72,7 @@ impl CharTables {
     #[inline]
     #[must_use]
     pub fn is_upper(&self, ch: char) -> bool {
-        self.uppercase[(ch as usize) >> 6] >> (ch as usize & 63) & 1 == 1
+        self.uppercase.contains(ch)
     }
 
     /// `NGram.normalize_vi`: a letter followed by a combining mark becomes one precomposed
