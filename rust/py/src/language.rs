@@ -6,7 +6,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use corpusclean_core::charset::CharSet;
 use corpusclean_core::langdetect::ngram::CharTables;
 use corpusclean_core::langdetect::sample::TextClasses;
-use corpusclean_core::langdetect::{Detector, SumMode};
+use corpusclean_core::langdetect::{Detector, Profiles, SumMode};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
@@ -131,13 +131,15 @@ impl LangDetector {
         let table: Vec<String> = table.iter().map(|row| row.to_string()).collect();
         let tables = CharTables::new(&changed, &uppercase, letters, marks, &table)
             .ok_or_else(|| PyValueError::new_err("the Vietnamese table misses letters or marks"))?;
-        let mut rows = Vec::with_capacity(profiles.len());
+        let value_error =
+            |e: corpusclean_core::langdetect::ModelError| PyValueError::new_err(e.to_string());
+        let mut rows = Profiles::new(languages.len(), profiles.len()).map_err(value_error)?;
         for (ngram, probs) in profiles.iter() {
-            rows.push((ngram.extract::<String>()?, probs.extract::<Vec<f64>>()?));
+            let ngram: PyBackedStr = ngram.extract()?;
+            let probs: Vec<f64> = probs.extract()?;
+            rows.add(&ngram, &probs).map_err(value_error)?;
         }
-        let inner = py
-            .detach(|| Detector::new(&rows, languages.len(), tables, classes, seed, mode))
-            .map_err(|e| PyValueError::new_err(e.to_string()))?;
+        let inner = Detector::new(rows, tables, classes, seed, mode);
         Ok(Self {
             inner,
             languages,

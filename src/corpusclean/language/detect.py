@@ -164,17 +164,28 @@ def core_detector() -> object | None:
     )
 
 
-_WORD_RE = regex.compile(r"\w")  # the word characters of _FOUR_WORDS_RE
-_SPACE_RE = re.compile(r"\s")  # str.isspace(): what str.strip() removes
+# The complements of the sampling's classes, as this Python's `regex` and `str` define them.
+_OUTSIDE_CLASSES = (
+    _NOT_LETTERS_RE,  # letters
+    _NOT_DENSE_RE,  # Han, kana, Hangul
+    regex.compile(r"\P{sc=Latin}+"),  # Latin
+    regex.compile(r"\W+"),  # the word characters of _FOUR_WORDS_RE
+    re.compile(r"\S+"),  # str.isspace(): what str.strip() removes
+)
 
 
 def _text_classes() -> tuple[str, ...]:
     """The characters of the classes :func:`prose_score`, :func:`sample` and
-    :func:`_without_minor_latin` use, as this Python's ``regex`` and ``str`` define them:
-    letters, Han/kana/Hangul, Latin, word characters, white space."""
-    every = "".join(map(chr, range(sys.maxunicode + 1)))
-    patterns = (_LETTER_RE, _DENSE_RE, _LATIN_RE, _WORD_RE, _SPACE_RE)
-    return tuple("".join(pattern.findall(every)) for pattern in patterns)
+    :func:`_without_minor_latin` use: letters, Han/kana/Hangul, Latin, word characters,
+    white space (each what is left of every character once the rest is removed, a plane at a
+    time)."""
+    planes = [
+        "".join(map(chr, range(start, min(start + 0x10000, sys.maxunicode + 1))))
+        for start in range(0, sys.maxunicode + 1, 0x10000)
+    ]
+    return tuple(
+        "".join(pattern.sub("", plane) for plane in planes) for pattern in _OUTSIDE_CLASSES
+    )
 
 
 def reference_ranked(text: str) -> list[tuple[str, float]]:

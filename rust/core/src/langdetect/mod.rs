@@ -120,11 +120,66 @@ struct Row {
     end: u32,
 }
 
-/// langdetect's `Detector` with a fixed seed and no prior, for any number of texts.
-pub struct Detector {
+/// The n-gram profiles: every n-gram's probability per language
+/// (`DetectorFactory.word_lang_prob_map`), filled row by row.
+pub struct Profiles {
     languages: usize,
     index: HashMap<u64, Row, BuildHasherDefault<KeyHasher>>,
     entries: Vec<(u16, f64)>,
+}
+
+impl Profiles {
+    /// Empty profiles over `languages` languages.
+    ///
+    /// # Errors
+    /// [`ModelError::Languages`] for none or more than 65,535.
+    pub fn new(languages: usize, capacity: usize) -> Result<Self, ModelError> {
+        if languages == 0 || languages > usize::from(u16::MAX) {
+            return Err(ModelError::Languages(languages));
+        }
+        let index = HashMap::with_capacity_and_hasher(capacity, BuildHasherDefault::default());
+        Ok(Self {
+            languages,
+            index,
+            entries: Vec::new(),
+        })
+    }
+
+    /// One n-gram's probabilities, one per language.
+    ///
+    /// # Errors
+    /// [`ModelError::RowLength`] when they are not one per language.
+    pub fn add(&mut self, ngram: &str, probs: &[f64]) -> Result<(), ModelError> {
+        if probs.len() != self.languages {
+            return Err(ModelError::RowLength {
+                ngram: ngram.to_owned(),
+                expected: self.languages,
+                found: probs.len(),
+            });
+        }
+        let gram: Vec<char> = ngram.chars().collect();
+        if gram.is_empty() || gram.len() > 3 {
+            return Ok(()); // langdetect never looks such a key up
+        }
+        let start = self.entries.len();
+        for (lang, &p) in probs.iter().enumerate() {
+            if p.to_bits() != 0 {
+                // Below 65,536 languages (checked in `new`).
+                self.entries.push((lang as u16, p));
+            }
+        }
+        let row = Row {
+            start: start as u32,
+            end: self.entries.len() as u32,
+        };
+        self.index.insert(ngram::key(&gram), row);
+        Ok(())
+    }
+}
+
+/// langdetect's `Detector` with a fixed seed and no prior, for any number of texts.
+pub struct Detector {
+    profiles: Profiles,
     tables: CharTables,
     classes: TextClasses,
     seed: i128,
@@ -132,65 +187,29 @@ pub struct Detector {
 }
 
 impl Detector {
-    /// A detector over `profiles` (every n-gram with one probability per language, as
-    /// `DetectorFactory.word_lang_prob_map`), `languages` of them; `tables` are langdetect's
-    /// characters, `classes` those of corpusclean's sampling.
-    ///
-    /// # Errors
-    /// [`ModelError`] when a row is not one probability per language.
+    /// A detector over `profiles`; `tables` are langdetect's characters, `classes` those of
+    /// corpusclean's sampling, `seed` the factory's.
+    #[must_use]
     pub fn new(
-        profiles: &[(String, Vec<f64>)],
-        languages: usize,
+        profiles: Profiles,
         tables: CharTables,
         classes: TextClasses,
         seed: i128,
         sum_mode: SumMode,
-    ) -> Result<Self, ModelError> {
-        if languages == 0 || languages > usize::from(u16::MAX) {
-            return Err(ModelError::Languages(languages));
-        }
-        let mut index =
-            HashMap::with_capacity_and_hasher(profiles.len(), BuildHasherDefault::default());
-        let mut entries = Vec::new();
-        for (ngram, probs) in profiles {
-            if probs.len() != languages {
-                return Err(ModelError::RowLength {
-                    ngram: ngram.clone(),
-                    expected: languages,
-                    found: probs.len(),
-                });
-            }
-            let gram: Vec<char> = ngram.chars().collect();
-            if gram.is_empty() || gram.len() > 3 {
-                continue; // langdetect never looks such a key up
-            }
-            let start = entries.len();
-            for (lang, &p) in probs.iter().enumerate() {
-                if p.to_bits() != 0 {
-                    entries.push((lang as u16, p));
-                }
-            }
-            let row = Row {
-                start: start as u32,
-                end: entries.len() as u32,
-            };
-            index.insert(ngram::key(&gram), row);
-        }
-        Ok(Self {
-            languages,
-            index,
-            entries,
+    ) -> Self {
+        Self {
+            profiles,
             tables,
             classes,
             seed,
             sum_mode,
-        })
+        }
     }
 
     /// The number of languages.
     #[must_use]
     pub fn languages(&self) -> usize {
-        self.languages
+        self.profiles.languages
     }
 
     /// The seed the detector was built with (`DetectorFactory.seed`).
@@ -207,7 +226,7 @@ impl Detector {
         let prepared = ngram::prepare(&self.tables, text);
         let mut ngrams: Vec<&Row> = Vec::new();
         ngram::extract(&self.tables, &prepared, |key| {
-            if let Some(row) = self.index.get(&key) {
+            if let Some(row) = self.profiles.index.get(&key) {
                 ngrams.push(row);
             }
         });
@@ -216,7 +235,7 @@ impl Detector {
         }
         // At most three n-grams per character of a text cut at MAX_TEXT_LENGTH.
         let count = u32::try_from(ngrams.len()).ok()?;
-        let n = self.languages;
+        let n = self.profiles.languages;
         let mut langprob = vec![0.0f64; n];
         let mut factors = vec![0.0f64; n];
         let mut random = Random::new(seed);
@@ -228,7 +247,7 @@ impl Detector {
             loop {
                 let row = ngrams[random.randbelow(count) as usize];
                 factors.fill(base);
-                for &(lang, p) in &self.entries[row.start as usize..row.end as usize] {
+                for &(lang, p) in &self.profiles.entries[row.start as usize..row.end as usize] {
                     factors[usize::from(lang)] = weight + p;
                 }
                 for (p, f) in prob.iter_mut().zip(&factors) {
@@ -321,19 +340,20 @@ mod tests {
 
     fn detector() -> Detector {
         let tables = ngram::tests::tables();
-        let profiles = vec![
-            ("a".to_owned(), vec![0.5, 0.01]),
-            ("b".to_owned(), vec![0.01, 0.5]),
-        ];
+        let mut profiles = Profiles::new(2, 2).unwrap_or_else(|e| panic!("{e}"));
+        profiles
+            .add("a", &[0.5, 0.01])
+            .unwrap_or_else(|e| panic!("{e}"));
+        profiles
+            .add("b", &[0.01, 0.5])
+            .unwrap_or_else(|e| panic!("{e}"));
         Detector::new(
-            &profiles,
-            2,
+            profiles,
             tables,
             sample::tests::classes(),
             0,
             SumMode::LeftToRight,
         )
-        .unwrap_or_else(|e| panic!("{e}"))
     }
 
     #[test]
@@ -353,18 +373,11 @@ mod tests {
 
     #[test]
     fn bad_rows_are_errors() {
-        let tables = CharTables::new(&[], "", "", "", &[]).unwrap_or_else(|| unreachable!());
-        let profiles = vec![("a".to_owned(), vec![0.5])];
+        let mut profiles = Profiles::new(2, 1).unwrap_or_else(|e| panic!("{e}"));
         assert!(matches!(
-            Detector::new(
-                &profiles,
-                2,
-                tables,
-                sample::tests::classes(),
-                0,
-                SumMode::Neumaier
-            ),
+            profiles.add("a", &[0.5]),
             Err(ModelError::RowLength { .. })
         ));
+        assert!(matches!(Profiles::new(0, 1), Err(ModelError::Languages(0))));
     }
 }
