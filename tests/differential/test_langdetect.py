@@ -222,3 +222,25 @@ def test_bench_texts_equal_the_reference():
     for line in lines:
         text = json.loads(line)["text"]
         assert _bits(_core(text, 0)) == _bits(_reference(text, 0)), text
+
+
+# The core's entry points fuzzed from Python (cargo fuzz needs a nightly toolchain): any code
+# point, lone surrogates included, never crashes a call and gives the reference's answer.
+_any_text = st.text(
+    alphabet=st.one_of(
+        st.characters(min_codepoint=0, max_codepoint=0x10FFFF),
+        st.sampled_from(["\ud800", "\udbff", "\udc00", "\udfff"]),  # st.characters leaves them out
+    ),
+    max_size=80,
+)
+
+
+@settings(max_examples=60)
+@given(lines=st.lists(_any_text, max_size=8))
+def test_any_characters_give_the_reference_answer(lines):
+    text = "\n".join(lines)
+    _same_detection(detect.detect_text(text), _without_core(detect.detect_text, text))
+    _same_detection(detect.detect_lines(lines), _without_core(detect.detect_lines, lines))
+    if not any("\ud800" <= ch <= "\udfff" for ch in text):
+        probs = _core(text, 0)
+        assert probs is None or all(0.0 <= p <= 1.0 for p in probs)
