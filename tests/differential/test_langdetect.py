@@ -25,7 +25,12 @@ if _accel.core() is None:
     pytest.skip("compiled core not built (CORPUSCLEAN_BACKEND=python or no toolchain)",
                 allow_module_level=True)
 
-CORE = detect.core_detector()
+
+
+def _detector():
+    """The process's compiled detector (rebuilt when a test clears the factory's cache)."""
+    return detect.core_detector()
+
 BENCH_TEXTS = Path("/work/shared/bench/language/texts.jsonl")
 
 
@@ -46,7 +51,7 @@ def _reference(text: str, seed: int) -> list[float] | None:
 
 
 def _core(text: str, seed: int) -> list[float] | None:
-    return CORE.probabilities(text, seed=seed)  # type: ignore[attr-defined]
+    return _detector().probabilities(text, seed=seed)  # type: ignore[attr-defined]
 
 
 WORDS = [
@@ -119,7 +124,7 @@ def test_ranked_candidates_are_get_probabilities():
         detector.seed = seed
         detector.append(text)
         expected = [(lang.lang, lang.prob.hex()) for lang in detector.get_probabilities()]
-        got = CORE.detect(text, seed=seed)  # type: ignore[attr-defined]
+        got = _detector().detect(text, seed=seed)  # type: ignore[attr-defined]
         assert [(lang, p.hex()) for lang, p in got] == expected
 
 
@@ -173,12 +178,12 @@ _lines = st.lists(
 @given(lines=_lines)
 def test_prose_score_equals_the_reference(lines):
     for line in lines:
-        assert CORE.prose_score(line).hex() == detect.prose_score(line).hex(), line  # type: ignore[attr-defined]
+        assert _detector().prose_score(line).hex() == detect.prose_score(line).hex(), line  # type: ignore[attr-defined]
 
 
 @given(lines=_lines, max_chars=st.integers(0, 400))
 def test_sample_equals_the_reference(lines, max_chars):
-    assert CORE.sample(lines, max_chars) == detect.sample(lines, max_chars=max_chars)  # type: ignore[attr-defined]
+    assert _detector().sample(lines, max_chars) == detect.sample(lines, max_chars=max_chars)  # type: ignore[attr-defined]
 
 
 @settings(max_examples=40)
@@ -200,15 +205,16 @@ def test_text_classes_are_pythons():
 
 
 def test_pickles_by_its_tables():
-    cls, args = CORE.__reduce__()  # type: ignore[attr-defined]
-    assert cls is type(CORE) and args[0] is detect.factory().word_lang_prob_map
-    clone = pickle.loads(pickle.dumps(CORE))
+    core = _detector()
+    cls, args = core.__reduce__()
+    assert cls is type(core) and args[0] is detect.factory().word_lang_prob_map
+    clone = pickle.loads(pickle.dumps(core))
     text = "Der Ausschuss wird sich nächste Woche erneut treffen."
-    assert _bits(clone.probabilities(text)) == _bits(CORE.probabilities(text))
+    assert _bits(clone.probabilities(text)) == _bits(core.probabilities(text))
 
 
 def test_bad_tables_are_value_errors():
-    cls, args = CORE.__reduce__()  # type: ignore[attr-defined]
+    cls, args = _detector().__reduce__()  # type: ignore[attr-defined]
     with pytest.raises(ValueError, match="sum_mode"):
         cls(*args[:7], "kahan")
     with pytest.raises(ValueError, match="probabilities, expected"):
