@@ -18,6 +18,9 @@ from __future__ import annotations
 
 import logging
 import os
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from types import ModuleType
 
@@ -60,3 +63,29 @@ def core() -> ModuleType | None:
 def backend_name() -> str:
     """``"rust"`` when the compiled core is in use, else ``"python"``."""
     return "python" if core() is None else "rust"
+
+
+#: Inputs the core handed back to the reference, by code (``core.fallback.surrogates``,
+#: ``core.panic``), in this process.
+FALLBACKS: Counter[str] = Counter()
+
+
+@contextmanager
+def fallback_on_error(step: str) -> Iterator[None]:
+    """Run a core call inside; when the core cannot take the input (a ``str`` with lone
+    surrogates has no UTF-8 form) or fails (``_core.CoreError``), count it, log it and let the
+    caller go on to the Python reference, which gives the answer."""
+    module = core()
+    error: type[Exception] = module.CoreError if module is not None else _NoError
+    try:
+        yield
+    except UnicodeEncodeError:
+        FALLBACKS["core.fallback.surrogates"] += 1
+    except error as exc:
+        code = exc.args[0] if exc.args else "core.error"
+        FALLBACKS[str(code)] += 1
+        _log.warning("%s: the compiled core failed (%s); using the Python reference", step, exc)
+
+
+class _NoError(Exception):
+    """Never raised: what :func:`fallback_on_error` catches when there is no core."""

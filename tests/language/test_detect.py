@@ -117,44 +117,6 @@ def test_dev_bench_pages_with_dataset_languages():
         assert detect.detect_lines(text.splitlines()).language == row["lang"], row["name"]
 
 
-def _probabilities(detector_class, text):
-    detector = detector_class(detect.factory())
-    detector.append(text)
-    try:
-        return [(lang.lang, lang.prob) for lang in detector.get_probabilities()]
-    except detect.LangDetectException as exc:
-        return str(exc)
-
-
-EDGE_TEXTS = [
-    *SAMPLES.values(),
-    "NASA and the ESA said on Monday: the LAUNCH is DELAYED.",  # runs of capitals
-    "Contact us: info@example.org or https://example.org/a?b=c  now",  # e-mail and URL
-    "Tiếng Việt có dấu: Người dân đang chờ đợi.",  # Vietnamese marks composed by langdetect
-    "Cafe\u0301 au lait, Tie\u0302\u0301ng Vie\u0323\u0302t",  # combining marks
-    "使用 Python 和 TensorFlow 进行开发，ABC 公司",  # Latin dropped from CJK text
-    "  spaces   between\twords  ",
-    "x",
-    "12:30 -- ***",
-    "ÉCOLE Élève ÇA ça, Ärger ÜBER Öl",
-]
-
-
-@pytest.mark.parametrize("text", EDGE_TEXTS)
-def test_fast_detector_matches_langdetect(text):
-    from langdetect.detector import Detector
-
-    assert _probabilities(detect.FastDetector, text) == _probabilities(Detector, text)
-
-
-@settings(max_examples=60, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("aAbBeé ÉxXZzñ.-\n'ДдЖжあア漢한ا")), max_size=60))
-def test_fast_detector_matches_langdetect_on_any_text(text):
-    from langdetect.detector import Detector
-
-    assert _probabilities(detect.FastDetector, text) == _probabilities(Detector, text)
-
-
 def _reference_prose_score(line):
     """prose_score as first written: regular expressions for letters and the final mark."""
     stripped = line.strip()
@@ -196,31 +158,6 @@ def test_sample_ranks_like_a_keyed_sort(lines, max_chars):
         total += len(chosen[-1][1]) + 1
     expected = "\n".join(piece for _, piece in sorted(chosen))
     assert detect.sample(lines, max_chars=max_chars) == expected
-
-
-LONG_TEXTS = [
-    " ".join(SAMPLES.values()),  # many languages at once: trials run long before converging
-    " ".join([SAMPLES["en"], SAMPLES["de"]] * 20),
-    "\n".join(EDGE_TEXTS) * 3,
-]
-
-
-@pytest.mark.parametrize("text", LONG_TEXTS)
-def test_fast_detector_matches_langdetect_on_long_texts(text):
-    from langdetect.detector import Detector
-
-    assert _probabilities(detect.FastDetector, text) == _probabilities(Detector, text)
-
-
-@pytest.mark.skipif(not (BENCH / "manifest.jsonl").exists(), reason="dev bench not beside the repo")
-def test_fast_detector_matches_langdetect_on_page_samples():
-    from langdetect.detector import Detector
-
-    names = sorted(p.name.removesuffix(".dump.txt") for p in BENCH.glob("*.dump.txt"))[::80]
-    for name in names:
-        lines = (BENCH / f"{name}.dump.txt").read_text(encoding="utf-8").splitlines()
-        text = detect.sample(lines)
-        assert _probabilities(detect.FastDetector, text) == _probabilities(Detector, text), name
 
 
 # -- corrected by script -----------------------------------------------------------------------

@@ -8,3 +8,6 @@
 
 /// The version of the core, the same as the Python package's.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+pub mod charset;
+pub mod langdetect;

@@ -4,12 +4,20 @@
 
 use pyo3::prelude::*;
 
+mod errors;
+mod language;
+
 /// The Cargo profile the extension was built with (`release` for `pip install`).
 const BUILD_PROFILE: &str = env!("CORPUSCLEAN_BUILD_PROFILE");
 
 #[pymodule]
 mod _core {
     use super::*;
+
+    #[pymodule_export]
+    use super::errors::CoreError;
+    #[pymodule_export]
+    use super::language::LangDetector;
 
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {

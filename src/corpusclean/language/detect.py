@@ -7,7 +7,10 @@ with a fixed seed, so the same text gets the same answer in every run and on eve
 "No features in text" is not an exception here: it is the value :data:`UNDETERMINED`.
 
 langdetect reads a few hundred lines per second, so a document is judged on a bounded sample:
-its most prose-like lines, chosen deterministically, at most ``max_chars`` characters.
+its most prose-like lines, chosen deterministically, at most ``max_chars`` characters. Where the
+compiled core is present (``corpusclean._accel``), its port of langdetect's detector judges the
+sample, built from the same factory's tables, with the same probabilities to the last bit;
+langdetect's own ``Detector`` is the reference and the fallback.
 
 >>> detect_text("Le chat dort sur le canapé depuis ce matin.").language
 'fr'
@@ -21,19 +24,20 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import numpy as np
 import regex
-from langdetect.detector import Detector
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
-from langdetect.lang_detect_exception import ErrorCode, LangDetectException
+from langdetect.lang_detect_exception import LangDetectException
 from langdetect.utils.ngram import NGram
+from langdetect.utils import unicode_block
 
+from .. import _accel
 from . import scripts
 from .scripts import ascii_letters
 from .stopwords import are_close, hit_counts, tokens
@@ -98,155 +102,6 @@ class Detection:
 NOTHING = Detection(UNDETERMINED, 0.0)
 
 
-class _NormalizedChars(dict):  # type: ignore[type-arg]
-    """A ``str.translate`` table applying langdetect's per-character ``NGram.normalize``,
-    filled as characters are met."""
-
-    def __missing__(self, code: int) -> str:
-        self[code] = ch = NGram.normalize(chr(code))
-        return ch
-
-
-_NORMALIZED = _NormalizedChars()
-_SPACES_RE = re.compile(" {2,}")
-_ASCII_LETTERS_RE = re.compile("[A-z]")  # langdetect's own range: 'A' <= ch <= 'z'
-_FROM_COMBINING_RE = re.compile("[\u0300-\U0010ffff]")
-
-
-def _word_ngrams(word: str, known: dict[str, list[float]]) -> tuple[str, ...]:
-    """The n-grams langdetect takes from one normalized word (with its following space, if
-    any): NGram.add_char and NGram.get inlined, ``grams`` holding the last three characters,
-    the word starting after a space; a run of capitals ("NASA") gives none."""
-    out: list[str] = []
-    grams = " "
-    capital = False
-    for ch in word:
-        last = grams[-1]
-        if last == " ":
-            grams = " " + ch
-            capital = False
-        else:
-            grams = (grams[1:] if len(grams) >= 3 else grams) + ch
-            if not ch.isupper():
-                capital = False
-            elif last.isupper():
-                capital = True
-            if capital:
-                continue
-        if ch != " " and ch in known:
-            out.append(ch)
-        if grams[-2:] in known:
-            out.append(grams[-2:])
-        if len(grams) == 3 and grams in known:
-            out.append(grams)
-    return tuple(out)
-
-
-_WORD_NGRAMS: dict[str, tuple[str, ...]] = {}
-_WORD_NGRAMS_SIZE = 1 << 14
-
-
-class FastDetector(Detector):
-    """langdetect's ``Detector`` with its per-character work done in bulk and its sampling loop
-    inlined: the same text cleaning, the same n-grams in the same order, the same random draws
-    and the same float operations in the same order, hence the same probabilities to the last
-    bit (tests compare it with ``Detector``). The 55 language probabilities are a numpy array:
-    its elementwise products and quotients are the same IEEE operations as Python's, and their
-    sum is still taken by Python's ``sum`` (numpy's is not left to right). On 3,000-character
-    samples of web pages it takes about 45 % of ``Detector``'s time, most of it in the random
-    sampling itself."""
-
-    def append(self, text: str) -> None:
-        text = self.URL_RE.sub(" ", text)
-        text = self.MAIL_RE.sub(" ", text)
-        text = NGram.normalize_vi(text)
-        # langdetect keeps a character unless it is a space after a space.
-        self.text += _SPACES_RE.sub(" ", text[: self.max_text_length])
-
-    def cleaning_text(self) -> None:
-        text = self.text
-        latin = len(_ASCII_LETTERS_RE.findall(text))
-        non_latin = len(_FROM_COMBINING_RE.findall(text))
-        if latin * 2 < non_latin:
-            self.text = _ASCII_LETTERS_RE.sub("", text)
-
-    def _extract_ngrams(self) -> list[str]:
-        # NGram.add_char and NGram.get start afresh at each word, so a word's n-grams depend on
-        # the word alone (and on whether a space follows it): they are looked up per word.
-        words = self.text.translate(_NORMALIZED).split(" ")
-        known = self.word_lang_prob_map
-        result: list[str] = []
-        for k, word in enumerate(words):
-            if word:
-                key = word + " " if k + 1 < len(words) else word
-                grams = _WORD_NGRAMS.get(key)
-                if grams is None:
-                    if len(_WORD_NGRAMS) >= _WORD_NGRAMS_SIZE:
-                        _WORD_NGRAMS.clear()
-                    grams = _WORD_NGRAMS[key] = _word_ngrams(key, known)
-                result += grams
-        return result
-
-    def _detect_block(self) -> None:
-        # Detector._detect_block with _update_lang_prob and _normalize_prob inlined: the same
-        # random draws, and the same float operations in the same order. The per-language
-        # products and quotients are numpy elementwise operations (one IEEE operation per
-        # element, as in Python); the sum stays Python's own ``sum`` over the same floats.
-        self.cleaning_text()
-        ngrams = self._extract_ngrams()
-        if not ngrams:
-            raise LangDetectException(ErrorCode.CantDetectError, "No features in text.")
-        rows = _rows(self.word_lang_prob_map)
-        rnd = self.random
-        rnd.seed(self.seed)
-        # random.choice(seq) is seq[random._randbelow(len(seq))]: the same draws, one call less.
-        # That method is private; randrange(n) draws the same where it is missing.
-        randbelow, count = getattr(rnd, "_randbelow", rnd.randrange), len(ngrams)
-        threshold, limit = self.CONV_THRESHOLD, self.ITERATION_LIMIT
-        langprob = np.zeros(len(self.langlist))
-        for _ in range(self.n_trial):
-            prob = np.array(self._init_probability(), dtype=np.float64)
-            weight = (self.alpha + rnd.gauss(0.0, 1.0) * self.ALPHA_WIDTH) / self.BASE_FREQ
-            i = 0
-            while True:
-                prob *= weight + rows[ngrams[randbelow(count)]]
-                if i % 5 == 0:
-                    prob /= sum(prob.tolist())
-                    if prob.max() > threshold or i >= limit:
-                        break
-                i += 1
-            langprob += prob / self.n_trial
-        self.langprob = langprob.tolist()
-
-
-class _ProbabilityRows(dict):  # type: ignore[type-arg]
-    """langdetect's per-n-gram probability lists as numpy arrays, made as n-grams are drawn
-    (a few thousand of the profiles' 170,000 n-grams are ever drawn)."""
-
-    def __init__(self, table: dict[str, list[float]]) -> None:
-        super().__init__()
-        self.table = table
-
-    def __missing__(self, ngram: str) -> np.ndarray:
-        if len(self) >= _ROWS_SIZE:
-            self.clear()
-        self[ngram] = row = np.array(self.table[ngram], dtype=np.float64)
-        return row
-
-
-_ROWS_SIZE = 1 << 14
-_ROWS: dict[int, _ProbabilityRows] = {}
-
-
-def _rows(table: dict[str, list[float]]) -> _ProbabilityRows:
-    """The array rows of one factory's n-gram table (one table per process in practice)."""
-    rows = _ROWS.get(id(table))
-    if rows is None or rows.table is not table:
-        _ROWS.clear()
-        rows = _ROWS[id(table)] = _ProbabilityRows(table)
-    return rows
-
-
 @lru_cache(maxsize=1)
 def factory() -> DetectorFactory:
     """The process's langdetect factory: profiles loaded once, in sorted order, seeded."""
@@ -264,24 +119,104 @@ def languages() -> tuple[str, ...]:
     return tuple(sorted({CODE_MAP.get(c, c) for c in factory().get_lang_list()}))
 
 
-def detect_text(text: str) -> Detection:
-    """Detect the language of ``text`` as it is (no sampling; langdetect reads at most 10,000
-    characters), corrected by :func:`by_script`. Returns :data:`NOTHING` (``und``, 0.0) when
-    there is nothing to judge."""
-    if _LETTER_RE.search(text) is None:
-        return NOTHING
-    detector = FastDetector(factory())
+# The blocks NGram.normalize changes characters of; every other character stays itself.
+_NORMALIZED_BLOCKS = frozenset(
+    getattr(unicode_block, "UNICODE_" + name)
+    for name in (
+        "BASIC_LATIN", "LATIN_1_SUPPLEMENT", "LATIN_EXTENDED_B", "GENERAL_PUNCTUATION", "ARABIC",
+        "LATIN_EXTENDED_ADDITIONAL", "HIRAGANA", "KATAKANA", "BOPOMOFO", "BOPOMOFO_EXTENDED",
+        "CJK_UNIFIED_IDEOGRAPHS", "HANGUL_SYLLABLES",
+    )
+)
+
+
+def _normalized_chars() -> dict[str, str]:
+    """Every character ``NGram.normalize`` changes, with its replacement."""
+    changed: dict[str, str] = {}
+    blocks = unicode_block._unicode_blocks  # (block, first, last) in langdetect's own table
+    for block, first, last in blocks:
+        if block not in _NORMALIZED_BLOCKS:
+            continue
+        for code in range(first, last + 1):
+            ch = chr(code)
+            normalized = NGram.normalize(ch)
+            if normalized != ch:
+                changed[ch] = normalized
+    return changed
+
+
+#: How this Python's ``sum()`` adds floats (3.12 made it compensated), which langdetect's
+#: normalization step inherits.
+SUM_MODE = "left" if sys.version_info < (3, 12) else "neumaier"
+
+
+@lru_cache(maxsize=1)
+def core_detector() -> object | None:
+    """The compiled detector over :func:`factory`'s tables, or None without the core."""
+    core = _accel.core()
+    if core is None:
+        return None
+    f = factory()
+    uppercase = "".join(filter(str.isupper, map(chr, range(sys.maxunicode + 1))))
+    vietnamese = (NGram.TO_NORMALIZE_VI_CHARS, NGram.DMARK_CLASS, NGram.NORMALIZED_VI_CHARS)
+    return core.LangDetector(
+        f.word_lang_prob_map, f.langlist, _normalized_chars(), uppercase, vietnamese,
+        _text_classes(), f.seed, SUM_MODE,
+    )
+
+
+# The complements of the sampling's classes, as this Python's `regex` and `str` define them.
+_OUTSIDE_CLASSES = (
+    _NOT_LETTERS_RE,  # letters
+    _NOT_DENSE_RE,  # Han, kana, Hangul
+    regex.compile(r"\P{sc=Latin}+"),  # Latin
+    regex.compile(r"\W+"),  # the word characters of _FOUR_WORDS_RE
+    re.compile(r"\S+"),  # str.isspace(): what str.strip() removes
+)
+
+
+def _text_classes() -> tuple[str, ...]:
+    """The characters of the classes :func:`prose_score`, :func:`sample` and
+    :func:`_without_minor_latin` use: letters, Han/kana/Hangul, Latin, word characters,
+    white space (each what is left of every character once the rest is removed, a plane at a
+    time)."""
+    planes = [
+        "".join(map(chr, range(start, min(start + 0x10000, sys.maxunicode + 1))))
+        for start in range(0, sys.maxunicode + 1, 0x10000)
+    ]
+    return tuple(
+        "".join(pattern.sub("", plane) for plane in planes) for pattern in _OUTSIDE_CLASSES
+    )
+
+
+def reference_ranked(text: str) -> list[tuple[str, float]]:
+    """langdetect's candidates for ``text`` (above 0.1, best first) by langdetect itself, the
+    reference of the compiled detector; empty when langdetect finds nothing to judge."""
+    detector = factory().create()
+    detector.append(text)
     try:
-        detector.append(_without_minor_latin(text))
-        ranked = detector.get_probabilities()
+        return [(lang.lang, lang.prob) for lang in detector.get_probabilities()]
     except LangDetectException:
-        return NOTHING
+        return []
+
+
+def _reference_text(text: str) -> list[tuple[str, float]]:
+    """The candidates for ``text`` by the Python reference: none without a letter, else
+    langdetect's on the text without its minor Latin words."""
+    if _LETTER_RE.search(text) is None:
+        return []
+    return reference_ranked(_without_minor_latin(text))
+
+
+def _detection(ranked: list[tuple[str, float]], text: str) -> Detection:
+    """A decision on ``text`` from langdetect's candidates, ``zh-cn`` and ``zh-tw`` merged into
+    ``zh``, corrected by :func:`by_script`."""
     if not ranked:
         return NOTHING
     merged: dict[str, float] = {}
-    for lang in ranked:
-        code = CODE_MAP.get(lang.lang, lang.lang)
-        merged[code] = merged.get(code, 0.0) + lang.prob
+    for lang, prob in ranked:
+        code = CODE_MAP.get(lang, lang)
+        merged[code] = merged.get(code, 0.0) + prob
     candidates = tuple(sorted(merged.items(), key=lambda kv: (-kv[1], kv[0])))
     best, score = candidates[0]
     return by_script(Detection(best, score, candidates), scripts.script_counts(text))
@@ -315,6 +250,17 @@ def by_script(found: Detection, counts: Mapping[str, int]) -> Detection:
         if scripts.writes(code, main):
             return Detection(code, p, found.candidates)
     return found
+
+
+def detect_text(text: str) -> Detection:
+    """Detect the language of ``text`` as it is (no sampling; langdetect reads at most 10,000
+    characters), corrected by :func:`by_script`. Returns :data:`NOTHING` (``und``, 0.0) when
+    there is nothing to judge."""
+    detector = core_detector()
+    if detector is not None:
+        with _accel.fallback_on_error("language.detect"):
+            return _detection(detector.detect_text(text), text)  # type: ignore[attr-defined]
+    return _detection(_reference_text(text), text)
 
 
 def prose_score(line: str) -> float:

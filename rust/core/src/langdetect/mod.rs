@@ -1,0 +1,383 @@
+//! langdetect's detector (`langdetect/detector.py`), reproduced to the last bit of every
+//! probability: the same text preparation and n-grams ([`ngram`]), the same random draws
+//! ([`mt`], CPython's Mersenne Twister) and the same float operations in the same order.
+//!
+//! The detector is built from the tables the Python package loaded (every n-gram's probability
+//! per language, the language list, langdetect's character tables), so the answer stays
+//! langdetect's own.
+
+pub mod mt;
+pub mod ngram;
+pub mod sample;
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use self::mt::Random;
+use self::ngram::CharTables;
+use self::sample::TextClasses;
+
+/// `Detector.n_trial`.
+const N_TRIAL: u32 = 7;
+/// `Detector.ALPHA_DEFAULT` and `Detector.ALPHA_WIDTH`.
+const ALPHA: f64 = 0.5;
+const ALPHA_WIDTH: f64 = 0.05;
+/// `Detector.BASE_FREQ`.
+const BASE_FREQ: f64 = 10_000.0;
+/// `Detector.CONV_THRESHOLD` and `Detector.ITERATION_LIMIT`.
+const CONV_THRESHOLD: f64 = 0.99999;
+const ITERATION_LIMIT: u32 = 1000;
+/// `Detector.PROB_THRESHOLD`: the candidates `get_probabilities` keeps are above it.
+const PROB_THRESHOLD: f64 = 0.1;
+
+/// How Python's `sum()` adds floats: left to right up to 3.11, Neumaier-compensated from 3.12.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SumMode {
+    LeftToRight,
+    Neumaier,
+}
+
+impl SumMode {
+    /// `sum(values)` (an int 0 start) as the given Python does it.
+    #[must_use]
+    pub fn sum(self, values: &[f64]) -> f64 {
+        match self {
+            Self::LeftToRight => values.iter().fold(0.0, |acc, &x| acc + x),
+            Self::Neumaier => {
+                let (mut total, mut c) = (0.0f64, 0.0f64);
+                for &x in values {
+                    let t = total + x;
+                    if total.abs() >= x.abs() {
+                        c += (total - t) + x;
+                    } else {
+                        c += (x - t) + total;
+                    }
+                    total = t;
+                }
+                if c != 0.0 && c.is_finite() {
+                    total += c;
+                }
+                total
+            }
+        }
+    }
+}
+
+/// What a table handed to [`Detector::new`] got wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ModelError {
+    /// An n-gram's probabilities are not one per language.
+    RowLength {
+        ngram: String,
+        expected: usize,
+        found: usize,
+    },
+    /// No languages, or more than the detector counts.
+    Languages(usize),
+}
+
+impl std::fmt::Display for ModelError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::RowLength {
+                ngram,
+                expected,
+                found,
+            } => {
+                write!(
+                    f,
+                    "n-gram {ngram:?} has {found} probabilities, expected {expected}"
+                )
+            }
+            Self::Languages(n) => write!(f, "{n} languages: expected 1 to 65535"),
+        }
+    }
+}
+
+impl std::error::Error for ModelError {}
+
+/// Multiplicative hashing of n-gram keys (already well spread numbers).
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+/// One n-gram's probabilities: its entries other than `+0.0`, as (language, value).
+struct Row {
+    start: u32,
+    end: u32,
+}
+
+/// The n-gram profiles: every n-gram's probability per language
+/// (`DetectorFactory.word_lang_prob_map`), filled row by row.
+pub struct Profiles {
+    languages: usize,
+    index: HashMap<u64, Row, BuildHasherDefault<KeyHasher>>,
+    entries: Vec<(u16, f64)>,
+}
+
+impl Profiles {
+    /// Empty profiles over `languages` languages.
+    ///
+    /// # Errors
+    /// [`ModelError::Languages`] for none or more than 65,535.
+    pub fn new(languages: usize, capacity: usize) -> Result<Self, ModelError> {
+        if languages == 0 || languages > usize::from(u16::MAX) {
+            return Err(ModelError::Languages(languages));
+        }
+        let index = HashMap::with_capacity_and_hasher(capacity, BuildHasherDefault::default());
+        Ok(Self {
+            languages,
+            index,
+            entries: Vec::new(),
+        })
+    }
+
+    /// One n-gram's probabilities, one per language.
+    ///
+    /// # Errors
+    /// [`ModelError::RowLength`] when they are not one per language.
+    pub fn add(&mut self, ngram: &str, probs: &[f64]) -> Result<(), ModelError> {
+        if probs.len() != self.languages {
+            return Err(ModelError::RowLength {
+                ngram: ngram.to_owned(),
+                expected: self.languages,
+                found: probs.len(),
+            });
+        }
+        let gram: Vec<char> = ngram.chars().collect();
+        if gram.is_empty() || gram.len() > 3 {
+            return Ok(()); // langdetect never looks such a key up
+        }
+        let start = self.entries.len();
+        for (lang, &p) in probs.iter().enumerate() {
+            if p.to_bits() != 0 {
+                // Below 65,536 languages (checked in `new`).
+                self.entries.push((lang as u16, p));
+            }
+        }
+        let row = Row {
+            start: start as u32,
+            end: self.entries.len() as u32,
+        };
+        self.index.insert(ngram::key(&gram), row);
+        Ok(())
+    }
+}
+
+/// langdetect's `Detector` with a fixed seed and no prior, for any number of texts.
+pub struct Detector {
+    profiles: Profiles,
+    tables: CharTables,
+    classes: TextClasses,
+    seed: i128,
+    sum_mode: SumMode,
+}
+
+impl Detector {
+    /// A detector over `profiles`; `tables` are langdetect's characters, `classes` those of
+    /// corpusclean's sampling, `seed` the factory's.
+    #[must_use]
+    pub fn new(
+        profiles: Profiles,
+        tables: CharTables,
+        classes: TextClasses,
+        seed: i128,
+        sum_mode: SumMode,
+    ) -> Self {
+        Self {
+            profiles,
+            tables,
+            classes,
+            seed,
+            sum_mode,
+        }
+    }
+
+    /// The number of languages.
+    #[must_use]
+    pub fn languages(&self) -> usize {
+        self.profiles.languages
+    }
+
+    /// The seed the detector was built with (`DetectorFactory.seed`).
+    #[must_use]
+    pub fn seed(&self) -> i128 {
+        self.seed
+    }
+
+    /// `Detector.langprob` after `append(text)` and `_detect_block()` with `seed`: every
+    /// language's probability in the profiles' order, or None where langdetect raises "No
+    /// features in text".
+    #[must_use]
+    pub fn probabilities(&self, text: &str, seed: i128) -> Option<Vec<f64>> {
+        let prepared = ngram::prepare(&self.tables, text);
+        let mut ngrams: Vec<&Row> = Vec::new();
+        ngram::extract(&self.tables, &prepared, |key| {
+            if let Some(row) = self.profiles.index.get(&key) {
+                ngrams.push(row);
+            }
+        });
+        if ngrams.is_empty() {
+            return None;
+        }
+        // At most three n-grams per character of a text cut at MAX_TEXT_LENGTH.
+        let count = u32::try_from(ngrams.len()).ok()?;
+        let n = self.profiles.languages;
+        let mut langprob = vec![0.0f64; n];
+        let mut factors = vec![0.0f64; n];
+        let mut random = Random::new(seed);
+        for _ in 0..N_TRIAL {
+            let mut prob = vec![1.0 / n as f64; n];
+            let weight = (ALPHA + random.gauss() * ALPHA_WIDTH) / BASE_FREQ;
+            let base = weight + 0.0;
+            let mut i = 0u32;
+            loop {
+                let row = ngrams[random.randbelow(count) as usize];
+                factors.fill(base);
+                for &(lang, p) in &self.profiles.entries[row.start as usize..row.end as usize] {
+                    factors[usize::from(lang)] = weight + p;
+                }
+                for (p, f) in prob.iter_mut().zip(&factors) {
+                    *p *= f;
+                }
+                if i % 5 == 0 {
+                    let total = self.sum_mode.sum(&prob);
+                    let mut maxp = 0.0;
+                    for p in &mut prob {
+                        *p /= total;
+                        if maxp < *p {
+                            maxp = *p;
+                        }
+                    }
+                    if maxp > CONV_THRESHOLD || i >= ITERATION_LIMIT {
+                        break;
+                    }
+                }
+                i += 1;
+            }
+            for (l, p) in langprob.iter_mut().zip(&prob) {
+                *l += p / f64::from(N_TRIAL);
+            }
+        }
+        Some(langprob)
+    }
+
+    /// `Detector.get_probabilities()`: the languages above 0.1 as (index, probability), best
+    /// first, ties in the profiles' order; None for "No features in text".
+    #[must_use]
+    pub fn detect(&self, text: &str, seed: i128) -> Option<Vec<(usize, f64)>> {
+        let probs = self.probabilities(text, seed)?;
+        let mut ranked: Vec<(usize, f64)> = probs
+            .into_iter()
+            .enumerate()
+            .filter(|&(_, p)| p > PROB_THRESHOLD)
+            .collect();
+        // list.sort(reverse=True) with Language.__lt__: stable, by probability, descending.
+        ranked.sort_by(|a, b| b.1.partial_cmp(&a.1).unwrap_or(std::cmp::Ordering::Equal));
+        Some(ranked)
+    }
+}
+
+impl Detector {
+    /// The character classes of corpusclean's sampling.
+    #[must_use]
+    pub fn classes(&self) -> &TextClasses {
+        &self.classes
+    }
+
+    /// corpusclean's `detect_text` before the codes are merged: nothing without a letter, else
+    /// [`Detector::detect`] of the text without its minor Latin words (empty when langdetect
+    /// finds no features).
+    #[must_use]
+    pub fn detect_text(&self, text: &str, seed: i128) -> Vec<(usize, f64)> {
+        if !self.classes.has_letter(text) {
+            return Vec::new();
+        }
+        self.detect(&self.classes.without_minor_latin(text), seed)
+            .unwrap_or_default()
+    }
+
+    /// corpusclean's `detect_lines`: [`Detector::detect_text`] of the document's sample.
+    #[must_use]
+    pub fn detect_lines<S: AsRef<str>>(
+        &self,
+        lines: &[S],
+        max_chars: usize,
+        seed: i128,
+    ) -> Vec<(usize, f64)> {
+        self.detect_text(&self.classes.sample(lines, max_chars), seed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sums_follow_python() {
+        let values = [1.0, 1e100, 1.0, -1e100];
+        assert_eq!(SumMode::LeftToRight.sum(&values), 0.0);
+        assert_eq!(SumMode::Neumaier.sum(&values), 2.0);
+        assert_eq!(SumMode::Neumaier.sum(&[0.1; 10]), 1.0);
+        assert_eq!(
+            SumMode::LeftToRight.sum(&[0.1; 10]),
+            0.999_999_999_999_999_9
+        );
+    }
+
+    fn detector() -> Detector {
+        let tables = ngram::tests::tables();
+        let mut profiles = Profiles::new(2, 2).unwrap_or_else(|e| panic!("{e}"));
+        profiles
+            .add("a", &[0.5, 0.01])
+            .unwrap_or_else(|e| panic!("{e}"));
+        profiles
+            .add("b", &[0.01, 0.5])
+            .unwrap_or_else(|e| panic!("{e}"));
+        Detector::new(
+            profiles,
+            tables,
+            sample::tests::classes(),
+            0,
+            SumMode::LeftToRight,
+        )
+    }
+
+    #[test]
+    fn texts_without_known_ngrams_have_no_features() {
+        assert_eq!(detector().probabilities("xyz 123", 0), None);
+        assert_eq!(detector().probabilities("", 0), None);
+    }
+
+    #[test]
+    fn the_likelier_language_wins() {
+        let d = detector();
+        let ranked = d.detect("aaa aa a", 0).unwrap_or_default();
+        assert_eq!(ranked.first().map(|r| r.0), Some(0));
+        let probs = d.probabilities("bbb", 1).unwrap_or_default();
+        assert!(probs[1] > 0.99);
+    }
+
+    #[test]
+    fn bad_rows_are_errors() {
+        let mut profiles = Profiles::new(2, 1).unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(
+            profiles.add("a", &[0.5]),
+            Err(ModelError::RowLength { .. })
+        ));
+        assert!(matches!(Profiles::new(0, 1), Err(ModelError::Languages(0))));
+    }
+}
