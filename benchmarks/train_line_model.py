@@ -26,6 +26,7 @@ import argparse
 import hashlib
 import json
 import math
+import re
 import statistics
 import subprocess
 import sys
@@ -126,8 +127,46 @@ class Block:
         self.bounds = np.cumsum([0] + [len(rows) for rows, _, _ in docs])
 
 
-def page_docs(pages: list[Page], augment: bool) -> list[tuple[list[dict], list[int], list[int]]]:
-    """Feature rows of each page, then (with ``augment``) of each page's clean article alone."""
+# Latin sentence punctuation and its full-width forms, for the segmented-script copies.
+_FULL_WIDTH = str.maketrans({".": "。", ",": "，", "!": "！", "?": "？", ":": "：", ";": "；",
+                             "(": "（", ")": "）"})
+_LATIN_WORD_RE = re.compile(r"[A-Za-z]+")
+_HAN_BASE, _HAN_SPAN = 0x4E00, 0x9FFF - 0x4E00
+
+
+def segmented_copy(text: str) -> str:
+    """``text`` written as a script without spaces between words: each Latin word becomes one
+    to four ideographs (the same word always the same ones, about three letters to one), the
+    spaces between words go and sentence punctuation takes its full-width form. Digits and other characters
+    stay. A model fitted on English pages alone learns from such copies what a line of Chinese
+    or Japanese looks like in a page (no word spaces, one token per character, no function
+    words from the list), without any text of those languages."""
+
+    def ideographs(m: re.Match) -> str:
+        word = m.group(0).lower()
+        digest = hashlib.sha1(word.encode()).digest()
+        n = min(4, max(1, (len(word) + 1) // 3))
+        return "".join(
+            chr(_HAN_BASE + int.from_bytes(digest[2 * k : 2 * k + 2], "big") % _HAN_SPAN)
+            for k in range(n)
+        )
+
+    out = _LATIN_WORD_RE.sub(ideographs, text).translate(_FULL_WIDTH)
+    out = re.sub(r"(?<=\d)[：，。](?=\d)", lambda m: ".,:"["。，：".index(m.group(0))], out)
+    # the spaces between words go; those beside a number stay (dates and times keep their shape)
+    return re.sub(r"(?<=[\u4e00-\u9fff，。！？：；（）])\s+(?!\d)|(?<!\d)\s+(?=[\u4e00-\u9fff，。！？：；（）])",
+                  "", out).strip()
+
+
+def segmented_pages(pages: list[Page], share: int) -> list[Page]:
+    """The pages that get a segmented-script copy: one in ``share`` (by name), 0 for none."""
+    return [p for p in pages if share and fold_of(p.name + "/segmented", share) == 0]
+
+
+def page_docs(pages: list[Page], augment: bool, segmented: int = 0
+              ) -> list[tuple[list[dict], list[int], list[int]]]:
+    """Feature rows of each page, then (with ``augment``) of each page's clean article alone,
+    then of the segmented-script copies of one page in ``segmented``."""
     docs = []
     for p in pages:
         if not hasattr(p, "rows"):
@@ -143,6 +182,10 @@ def page_docs(pages: list[Page], augment: bool) -> list[tuple[list[dict], list[i
             if not hasattr(p, "clean_rows"):
                 p.clean_rows = document_features([p.texts[i] for i in keep])
             docs.append((p.clean_rows, [1] * len(keep), [p.tokens[i] for i in keep]))
+        for p in segmented_pages(pages, segmented):
+            if not hasattr(p, "segmented_rows"):
+                p.segmented_rows = document_features([segmented_copy(t) for t in p.texts])
+            docs.append((p.segmented_rows, p.labels, p.tokens))
     return docs
 
 
@@ -269,10 +312,11 @@ def pass2_block(block: Block, p1: np.ndarray) -> np.ndarray:
     return np.hstack([block.X, C])
 
 
-def doc_groups(pages: list[Page], augment: bool) -> list[str]:
+def doc_groups(pages: list[Page], augment: bool, segmented: int = 0) -> list[str]:
     names = [p.name for p in pages]
     if augment:
         names += [p.name for p in pages if -1 not in p.labels and sum(p.labels) >= 3]
+        names += [p.name for p in segmented_pages(pages, segmented)]
     return names
 
 
@@ -301,8 +345,8 @@ def fit_model(pages: list[Page], args) -> LineModel:
     """
     names = [n for n in FEATURES if n not in args.drop_features.split(",")]
     kw = dict(n_trees=args.trees, depth=args.depth, lr=args.lr)
-    docs = page_docs(pages, augment=True)
-    groups = doc_groups(pages, augment=True)
+    docs = page_docs(pages, augment=True, segmented=args.segmented)
+    groups = doc_groups(pages, augment=True, segmented=args.segmented)
     if args.residual:
         block = Block(docs, names)
         lab = block.y >= 0
@@ -443,6 +487,8 @@ def main(argv=None) -> int:
     ap.add_argument("--eval-after-steps", action="store_true",
                     help="evaluate on what the earlier steps leave (the filter as it runs in the "
                     "pipeline); the lines they removed count as removed")
+    ap.add_argument("--segmented", type=int, default=0,
+                    help="add a segmented-script copy of one page in N (0: none)")
     ap.add_argument("--drop-features", default="", help="comma-separated features to leave out")
     ap.add_argument("--eval-only", action="store_true",
                     help="no fit: select the threshold of the model at --model and score it")
@@ -468,10 +514,13 @@ def main(argv=None) -> int:
         "lr": args.lr,
         "weight_power": args.weight_power,
         "inner_folds": args.inner_folds,
-        "augment": "clean articles" + (", first-round residues" if args.residual else ""),
+        "augment": "clean articles" + (", first-round residues" if args.residual else "")
+        + (f", segmented-script copies of 1 page in {args.segmented}" if args.segmented else ""),
         "command": "python benchmarks/train_line_model.py "
         + (f"--data {data.name} --eval-data {eval_data.name} " if held is not None else "")
         + (f"--thresholds {args.thresholds} " if args.thresholds else "")
+        + ("--eval-after-steps " if args.eval_after_steps else "")
+        + (f"--segmented {args.segmented} " if args.segmented else "")
         + f"--trees {args.trees} --depth {args.depth} "
         f"--lr {args.lr} --weight-power {args.weight_power} --inner-folds {args.inner_folds} "
         f"--residual {args.residual}"
