@@ -16,8 +16,14 @@ Evaluation, both by running the real filter and scoring with the bench's ``score
   (deterministic: same data, same file), run over every dev page and scored.
 ``PRED/NAME.txt`` holds the original dump lines the filter kept, verbatim and in order.
 
+With ``--data`` and ``--eval-data`` the model is fitted on one folder of pages and the full fit
+is scored on another it never saw (``--thresholds``: the decision threshold is picked there with
+page-grouped cross-validation); see ``docs/line_model.md`` for the command of the shipped model.
+
 Usage (numpy is needed for training only):
   nice python benchmarks/train_line_model.py --bench ../shared/bench --folds 5 --out /tmp/lm
+  nice python benchmarks/train_line_model.py --data ../data/train --eval-data ../shared/bench/dev \
+      --folds 0 --eval-after-steps --segmented 4 --thresholds 0.4,0.45,0.5,0.55
 """
 
 from __future__ import annotations
@@ -137,10 +143,10 @@ _HAN_BASE, _HAN_SPAN = 0x4E00, 0x9FFF - 0x4E00
 def segmented_copy(text: str) -> str:
     """``text`` written as a script without spaces between words: each Latin word becomes one
     to four ideographs (the same word always the same ones, about three letters to one), the
-    spaces between words go and sentence punctuation takes its full-width form. Digits and other characters
-    stay. A model fitted on English pages alone learns from such copies what a line of Chinese
-    or Japanese looks like in a page (no word spaces, one token per character, no function
-    words from the list), without any text of those languages."""
+    spaces between words go and sentence punctuation takes its full-width form; digits and other
+    characters stay. A model fitted on English pages alone learns from such copies what a line
+    of Chinese or Japanese looks like in a page (no word spaces, one token per character, no
+    function words from the list), without any text of those languages."""
 
     def ideographs(m: re.Match) -> str:
         word = m.group(0).lower()
