@@ -16,8 +16,14 @@ Evaluation, both by running the real filter and scoring with the bench's ``score
   (deterministic: same data, same file), run over every dev page and scored.
 ``PRED/NAME.txt`` holds the original dump lines the filter kept, verbatim and in order.
 
+With ``--data`` and ``--eval-data`` the model is fitted on one folder of pages and the full fit
+is scored on another it never saw (``--thresholds``: the decision threshold is picked there with
+page-grouped cross-validation); see ``docs/line_model.md`` for the command of the shipped model.
+
 Usage (numpy is needed for training only):
   nice python benchmarks/train_line_model.py --bench ../shared/bench --folds 5 --out /tmp/lm
+  nice python benchmarks/train_line_model.py --data ../data/train --eval-data ../shared/bench/dev \
+      --folds 0 --eval-after-steps --segmented 4 --thresholds 0.4,0.45,0.5,0.55
 """
 
 from __future__ import annotations
@@ -26,6 +32,8 @@ import argparse
 import hashlib
 import json
 import math
+import re
+import statistics
 import subprocess
 import sys
 import time
@@ -125,8 +133,46 @@ class Block:
         self.bounds = np.cumsum([0] + [len(rows) for rows, _, _ in docs])
 
 
-def page_docs(pages: list[Page], augment: bool) -> list[tuple[list[dict], list[int], list[int]]]:
-    """Feature rows of each page, then (with ``augment``) of each page's clean article alone."""
+# Latin sentence punctuation and its full-width forms, for the segmented-script copies.
+_FULL_WIDTH = str.maketrans({".": "。", ",": "，", "!": "！", "?": "？", ":": "：", ";": "；",
+                             "(": "（", ")": "）"})
+_LATIN_WORD_RE = re.compile(r"[A-Za-z]+")
+_HAN_BASE, _HAN_SPAN = 0x4E00, 0x9FFF - 0x4E00
+
+
+def segmented_copy(text: str) -> str:
+    """``text`` written as a script without spaces between words: each Latin word becomes one
+    to four ideographs (the same word always the same ones, about three letters to one), the
+    spaces between words go and sentence punctuation takes its full-width form; digits and other
+    characters stay. A model fitted on English pages alone learns from such copies what a line
+    of Chinese or Japanese looks like in a page (no word spaces, one token per character, no
+    function words from the list), without any text of those languages."""
+
+    def ideographs(m: re.Match) -> str:
+        word = m.group(0).lower()
+        digest = hashlib.sha1(word.encode()).digest()
+        n = min(4, max(1, (len(word) + 1) // 3))
+        return "".join(
+            chr(_HAN_BASE + int.from_bytes(digest[2 * k : 2 * k + 2], "big") % _HAN_SPAN)
+            for k in range(n)
+        )
+
+    out = _LATIN_WORD_RE.sub(ideographs, text).translate(_FULL_WIDTH)
+    out = re.sub(r"(?<=\d)[：，。](?=\d)", lambda m: ".,:"["。，：".index(m.group(0))], out)
+    # the spaces between words go; those beside a number stay (dates and times keep their shape)
+    return re.sub(r"(?<=[\u4e00-\u9fff，。！？：；（）])\s+(?!\d)|(?<!\d)\s+(?=[\u4e00-\u9fff，。！？：；（）])",
+                  "", out).strip()
+
+
+def segmented_pages(pages: list[Page], share: int) -> list[Page]:
+    """The pages that get a segmented-script copy: one in ``share`` (by name), 0 for none."""
+    return [p for p in pages if share and fold_of(p.name + "/segmented", share) == 0]
+
+
+def page_docs(pages: list[Page], augment: bool, segmented: int = 0
+              ) -> list[tuple[list[dict], list[int], list[int]]]:
+    """Feature rows of each page, then (with ``augment``) of each page's clean article alone,
+    then of the segmented-script copies of one page in ``segmented``."""
     docs = []
     for p in pages:
         if not hasattr(p, "rows"):
@@ -142,6 +188,10 @@ def page_docs(pages: list[Page], augment: bool) -> list[tuple[list[dict], list[i
             if not hasattr(p, "clean_rows"):
                 p.clean_rows = document_features([p.texts[i] for i in keep])
             docs.append((p.clean_rows, [1] * len(keep), [p.tokens[i] for i in keep]))
+        for p in segmented_pages(pages, segmented):
+            if not hasattr(p, "segmented_rows"):
+                p.segmented_rows = document_features([segmented_copy(t) for t in p.texts])
+            docs.append((p.segmented_rows, p.labels, p.tokens))
     return docs
 
 
@@ -268,10 +318,11 @@ def pass2_block(block: Block, p1: np.ndarray) -> np.ndarray:
     return np.hstack([block.X, C])
 
 
-def doc_groups(pages: list[Page], augment: bool) -> list[str]:
+def doc_groups(pages: list[Page], augment: bool, segmented: int = 0) -> list[str]:
     names = [p.name for p in pages]
     if augment:
         names += [p.name for p in pages if -1 not in p.labels and sum(p.labels) >= 3]
+        names += [p.name for p in segmented_pages(pages, segmented)]
     return names
 
 
@@ -298,10 +349,10 @@ def fit_model(pages: list[Page], args) -> LineModel:
     first model leaves of each page, so the model learns the states the filter meets in its later
     rounds. Pass two learns from pass-one scores cross-fitted over ``--inner-folds`` page groups.
     """
-    names = list(FEATURES)
+    names = [n for n in FEATURES if n not in args.drop_features.split(",")]
     kw = dict(n_trees=args.trees, depth=args.depth, lr=args.lr)
-    docs = page_docs(pages, augment=True)
-    groups = doc_groups(pages, augment=True)
+    docs = page_docs(pages, augment=True, segmented=args.segmented)
+    groups = doc_groups(pages, augment=True, segmented=args.segmented)
     if args.residual:
         block = Block(docs, names)
         lab = block.y >= 0
@@ -359,14 +410,43 @@ def write_predictions(pages: list[Page], model_path: Path, out: Path, threshold:
     return time.perf_counter() - t0
 
 
-def run_score(bench: Path, pred: Path) -> dict:
-    """Score ``pred`` with the bench's score.py: print its report, return the overall figures."""
+def run_score(bench: Path, pred: Path, data: Path, quiet: bool = False) -> dict:
+    """Score ``pred`` against the pages in ``data`` with the bench's score.py: print its report
+    (unless ``quiet``), return the whole result (``overall``, per-page ``pages``)."""
     jf = pred.with_suffix(".json")
     cmd = [sys.executable, str(bench / "score.py"), "--task", "lines", "--pred", str(pred)]
-    cmd += ["--data", str(bench / "dev"), "--json", str(jf)]
+    cmd += ["--data", str(data), "--split", "all", "--json", str(jf)]
     txt = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
-    print(txt)
-    return json.loads(jf.read_text())["overall"]
+    if not quiet:
+        print(txt)
+    return json.loads(jf.read_text())
+
+
+def select_threshold(bench: Path, pages: list[Page], model_path: Path, out: Path, data: Path,
+                     thresholds: list[float], folds: int) -> dict:
+    """Pick the decision threshold on ``pages`` with page-grouped cross-validation: each fold's
+    threshold is the one with the best mean token F1 on the other folds' pages, and its pages are
+    scored at that threshold. Returns the figures of every threshold and of the selection."""
+    per_page: dict[float, dict[str, float]] = {}
+    for thr in thresholds:
+        pred = out / f"thr{thr:g}"
+        write_predictions(pages, model_path, pred, thr)
+        res = run_score(bench, pred, data, quiet=True)
+        per_page[thr] = {r["name"]: r["tok_f1"] for r in res["pages"] if "tok_f1" in r}
+        o = res["overall"]
+        print(f"threshold {thr:g}: tok_f1 {o['tok_f1']:.4f} c_f1 {o['c_f1']:.4f} "
+              f"b_f1 {o['b_f1']:.4f}")
+    names = sorted(per_page[thresholds[0]])
+    picked, scores = [], []
+    for k in range(folds):
+        rest = [n for n in names if fold_of(n, folds) != k]
+        held = [n for n in names if fold_of(n, folds) == k]
+        best = max(thresholds, key=lambda t: (sum(per_page[t][n] for n in rest), -abs(t - 0.5)))
+        picked.append(best)
+        scores += [per_page[best][n] for n in held]
+    cv = sum(scores) / len(scores)
+    print(f"thresholds picked per fold {picked}: cross-validated tok_f1 {cv:.4f}")
+    return {"picked": picked, "tok_f1": round(cv, 4)}
 
 
 def save(model: LineModel, path: Path, meta: dict) -> None:
@@ -382,7 +462,14 @@ def main(argv=None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     ap.add_argument("--bench", default=str(ROOT.parent / "shared" / "bench"))
-    ap.add_argument("--split", default="dev")
+    ap.add_argument("--data", help="folder of the training pages (default: the bench's dev/)")
+    ap.add_argument("--split", default="all", help="manifest split of the training pages")
+    ap.add_argument("--eval-data", help="folder of the held-out pages the full fit is scored on "
+                    "(default: the training pages themselves)")
+    ap.add_argument("--thresholds", default="",
+                    help="comma-separated thresholds: pick one on the held-out pages with "
+                    "page-grouped cross-validation (--select-folds)")
+    ap.add_argument("--select-folds", type=int, default=5)
     ap.add_argument(
         "--folds", type=int, default=5, help="cross-validation folds (0: full fit only)"
     )
@@ -406,23 +493,41 @@ def main(argv=None) -> int:
     ap.add_argument("--eval-after-steps", action="store_true",
                     help="evaluate on what the earlier steps leave (the filter as it runs in the "
                     "pipeline); the lines they removed count as removed")
+    ap.add_argument("--segmented", type=int, default=0,
+                    help="add a segmented-script copy of one page in N (0: none)")
+    ap.add_argument("--drop-features", default="", help="comma-separated features to leave out")
+    ap.add_argument("--eval-only", action="store_true",
+                    help="no fit: select the threshold of the model at --model and score it")
     args = ap.parse_args(argv)
     bench, out = Path(args.bench), Path(args.out)
+    data = Path(args.data) if args.data else bench / "dev"
+    eval_data = Path(args.eval_data) if args.eval_data else data
     before = steps_before_layout() if args.train_after_steps or args.eval_after_steps else None
-    pages = load_pages(bench / "dev", args.split, before if args.train_after_steps else None)
+    pages = load_pages(data, args.split, before if args.train_after_steps else None)
+    held = None
+    if eval_data != data:
+        held = load_pages(eval_data, "all", before if args.eval_after_steps else None)
     evals = (pages if args.train_after_steps == args.eval_after_steps
-             else load_pages(bench / "dev", args.split, before if args.eval_after_steps else None))
+             or (held is not None and not args.folds)
+             else load_pages(data, args.split, before if args.eval_after_steps else None))
     print(f"{len(pages)} pages, {sum(len(p.texts) for p in pages)} lines", file=sys.stderr)
+    sources = sorted({p.source for p in pages})
     meta = {
-        "trained_on": f"bench {args.split}: {len(pages)} pages",
+        "trained_on": f"bench {data.name}/ ({', '.join(sources)}): {len(pages)} pages, "
+        f"{sum(len(p.texts) for p in pages)} lines",
         "trees": args.trees,
         "depth": args.depth,
         "lr": args.lr,
         "weight_power": args.weight_power,
         "inner_folds": args.inner_folds,
-        "augment": "clean articles" + (", first-round residues" if args.residual else ""),
+        "augment": "clean articles" + (", first-round residues" if args.residual else "")
+        + (f", segmented-script copies of 1 page in {args.segmented}" if args.segmented else ""),
         "command": "python benchmarks/train_line_model.py "
-        f"--trees {args.trees} --depth {args.depth} "
+        + (f"--data {data.name} --eval-data {eval_data.name} " if held is not None else "")
+        + (f"--thresholds {args.thresholds} " if args.thresholds else "")
+        + ("--eval-after-steps " if args.eval_after_steps else "")
+        + (f"--segmented {args.segmented} " if args.segmented else "")
+        + f"--trees {args.trees} --depth {args.depth} "
         f"--lr {args.lr} --weight-power {args.weight_power} --inner-folds {args.inner_folds} "
         f"--residual {args.residual}"
         + (" --train-after-steps" if args.train_after_steps else "")
@@ -445,7 +550,7 @@ def main(argv=None) -> int:
                 file=sys.stderr,
             )
         print("== cross-validated (each page cleaned by a model that never saw it) ==")
-        cv = run_score(bench, cv_dir)
+        cv = run_score(bench, cv_dir, data)["overall"]
         meta["cv"] = {
             "folds": args.folds,
             "tok_f1": round(cv["tok_f1"], 4),
@@ -453,14 +558,40 @@ def main(argv=None) -> int:
             "c_f1": round(cv["c_f1"], 4),
         }
     if not args.no_full:
-        model = fit_model(pages, args)
+        if args.eval_only:
+            model = LineModel.from_json(json.loads(Path(args.model).read_text(encoding="utf-8")))
+            meta = {**model.meta, **{k: v for k, v in meta.items() if k == "command"}}
+        else:
+            model = fit_model(pages, args)
         save(model, Path(args.model), meta)
-        secs = write_predictions(evals, Path(args.model), out / "full", -1.0)
+        if held is None:
+            secs = write_predictions(evals, Path(args.model), out / "full", -1.0)
+            print(
+                "== full fit, scored on its own training pages "
+                f"({secs / len(evals) * 1000:.1f} ms/page) =="
+            )
+            run_score(bench, out / "full", data)
+            return 0
+        if args.thresholds:
+            thresholds = [float(t) for t in args.thresholds.split(",")]
+            sel = select_threshold(bench, held, Path(args.model), out, eval_data, thresholds,
+                                   args.select_folds)
+            meta["threshold_selection"] = {"on": eval_data.name, "thresholds": thresholds, **sel}
+            chosen = statistics.median(sel["picked"])
+            model = LineModel(model.pass1, model.pass2, chosen)
+            save(model, Path(args.model), meta)
+        secs = write_predictions(held, Path(args.model), out / "held_out", model.threshold)
         print(
-            "== full fit, scored on its own training pages "
-            f"({secs / len(evals) * 1000:.1f} ms/page) =="
+            f"== full fit, scored on the held-out pages of {eval_data} "
+            f"({secs / len(held) * 1000:.1f} ms/page) =="
         )
-        run_score(bench, out / "full")
+        o = run_score(bench, out / "held_out", eval_data)["overall"]
+        meta["held_out"] = {
+            "pages": f"{eval_data.name}/: {len(held)} pages",
+            "tok_f1": round(o["tok_f1"], 4), "b_f1": round(o["b_f1"], 4),
+            "c_f1": round(o["c_f1"], 4),
+        }
+        save(model, Path(args.model), meta)
     return 0
 
 

@@ -116,6 +116,32 @@ def test_link_list_inside_the_article_goes() -> None:
     assert set(reasons.values()) == {"html.link_dense"}
 
 
+LIST_TITLES = (
+    "Hafenhaushalt nach langer Debatte beschlossen",
+    "New ferry timetable starts in the spring",
+    "港の予算が承認されました",
+    "Nouvelles règles pour le port de plaisance",
+    "Budżet portu przyjęty po długiej debacie",
+    "Harbour works delayed by the winter storms",
+)
+
+
+def test_list_page_keeps_its_links() -> None:
+    # an index page: the main region is mostly a list of links, so the links are its content
+    links = "".join(f'<li><a href="/{i}">{t}</a></li>' for i, t in enumerate(LIST_TITLES * 2))
+    markup = f"""<body><nav><a href="/">Home</a> <a href="/about">About</a></nav>
+    <main><h1>Archive</h1><p>{PARA}</p><ul class="posts">{links}</ul></main>
+    <footer>Footer text here</footer></body>"""
+    kept, reasons = run(markup)
+    assert [k for k in kept if k in LIST_TITLES] == list(LIST_TITLES * 2)
+    assert PARA in kept and "html.link_dense" not in reasons.values()
+    assert reasons["Home About"] == "boilerplate.navigation"
+    assert reasons["Footer text here"] == "html.footer"
+    # the page-level signal can be switched off: then the list goes as link-dense
+    _, strict = run(markup, list_page_share=1.0)
+    assert {strict[t] for t in LIST_TITLES} == {"html.link_dense"}
+
+
 def test_headings_in_the_content_stay() -> None:
     body = "".join(f"<h3>Part {i}</h3><p>{PARA}</p>" for i in range(4))
     kept, _ = run(f"<body><div class='content'>{body}</div></body>")

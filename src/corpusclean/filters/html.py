@@ -150,7 +150,8 @@ class DomBoilerplate:
     Hints covering over ``max_hint_share`` of the text, and hints of wrappers holding over
     ``wrapper_share`` of it, are ignored. Outside the region, plain lines of ``outside_min_text``
     or more stay, with the unmarked lines ``recover_depth`` levels around them. Inside it, links
-    in lists with ``link_density`` of link text and one-link lines under ``link_line_max`` go;
+    in lists with ``link_density`` of link text and one-link lines under ``link_line_max`` go,
+    unless such links hold over ``list_page_share`` of the region's text (a list page);
     ``drop_captions``, ``remove_title`` and ``keep_meta`` switch those families.
     See ``docs/filters.md``.
     """
@@ -171,6 +172,7 @@ class DomBoilerplate:
     wrapper_share: float = 0.8
     remove_title: bool = True
     keep_meta: bool = False
+    list_page_share: float = 0.5
 
     def __call__(self, doc: Document) -> Decision:
         dom = doc.meta.get("dom")
@@ -319,6 +321,8 @@ class DomBoilerplate:
         reasons: dict[int, str] = {}
         details: dict[int, str] = {}
         recovered: set[int] = set()
+        dense_lines: list[tuple[int, str, int]] = []  # link lines of the region, and their text
+        region_w = 0.0  # the region's other text, links left out
         for i, _ln, anc, w, ratio in per_line:
             cut = next((k for k, a in enumerate(anc) if a in region), None)
             inside = cut is not None
@@ -352,7 +356,9 @@ class DomBoilerplate:
                 ):
                     dense = "a line that is one short link"
                 if dense is not None:
-                    reasons[i], details[i] = "html.link_dense", dense
+                    dense_lines.append((i, dense, w))
+                else:
+                    region_w += w * (1.0 - ratio)
                 continue
             if (
                 reason is None
@@ -377,6 +383,9 @@ class DomBoilerplate:
             if reason == "html.comments" and flags & H.T_FORM:
                 reason = "boilerplate.comment_form"
             reasons[i] = reason
+        if not self._is_list_page(sum(w for _i, _d, w in dense_lines), region_w):
+            for i, dense, _w in dense_lines:
+                reasons[i], details[i] = "html.link_dense", dense
         if recovered:
             for i, _ln, anc, _w, _ratio in per_line:
                 if reasons.get(i) == "html.outside_main" and any(
@@ -425,6 +434,11 @@ class DomBoilerplate:
             elif tag == "p" and density < 0.25 and text_w[n] > 80:
                 region.add(n)
         return region
+
+    def _is_list_page(self, link_w: float, other_w: float) -> bool:
+        """Whether the main region is a list of links (an index, a listing, a table of contents):
+        its link lines hold over ``list_page_share`` of its text, so they are its content."""
+        return link_w > self.list_page_share * (link_w + other_w)
 
     def _family(self, flags: int) -> str | None:
         for bits, reason in _FAMILIES:
