@@ -18,12 +18,17 @@ from __future__ import annotations
 
 import logging
 import os
+from collections import Counter
+from collections.abc import Callable
 from functools import cache
 from types import ModuleType
+from typing import TypeVar
 
 from .errors import BackendError
 
 _log = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
 
 ENV_VAR = "CORPUSCLEAN_BACKEND"
 CHOICES = ("auto", "rust", "python")
@@ -60,3 +65,25 @@ def core() -> ModuleType | None:
 def backend_name() -> str:
     """``"rust"`` when the compiled core is in use, else ``"python"``."""
     return "python" if core() is None else "rust"
+
+
+#: Calls the core declined, by reason (``core.fallback.surrogates``: a line with lone surrogates,
+#: which have no UTF-8 form; ``core.panic``: a failure of the core), in this process.
+FALLBACKS: Counter[str] = Counter()
+
+
+def attempt(call: Callable[[ModuleType], _T]) -> _T | None:
+    """``call(core)``, or None when the reference is to answer instead: no core in use, a text
+    the core cannot take (lone surrogates), or a failure of the core (logged). Fallbacks are
+    counted in :data:`FALLBACKS`."""
+    module = core()
+    if module is None:
+        return None
+    try:
+        return call(module)
+    except UnicodeEncodeError:
+        FALLBACKS["core.fallback.surrogates"] += 1
+    except module.CoreError as exc:
+        FALLBACKS["core.panic"] += 1
+        _log.warning("compiled core failed (%s); using the Python reference", exc)
+    return None

@@ -4,6 +4,9 @@
 
 use pyo3::prelude::*;
 
+mod errors;
+mod filters;
+
 /// The Cargo profile the extension was built with (`release` for `pip install`).
 const BUILD_PROFILE: &str = env!("CORPUSCLEAN_BUILD_PROFILE");
 
@@ -11,10 +14,15 @@ const BUILD_PROFILE: &str = env!("CORPUSCLEAN_BUILD_PROFILE");
 mod _core {
     use super::*;
 
+    #[pymodule_export]
+    use crate::filters::{line_shapes, LineShapes};
+
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
         m.add("__version__", corpusclean_core::VERSION)?;
         m.add("build_profile", BUILD_PROFILE)?;
+        m.add("LINE_NUMERIC_FIELDS", crate::filters::LINE_NUMERIC_FIELDS)?;
+        m.add("CoreError", m.py().get_type::<crate::errors::CoreError>())?;
         Ok(())
     }
 }

@@ -45,6 +45,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import regex
 
+from .. import _accel
 from ..decision import Decision, keep, remove_lines
 from ..document import Document
 
@@ -82,26 +83,14 @@ _COMMAS = frozenset(",;，、；،")
 
 # A cross-language function-word list: articles, pronouns, prepositions, conjunctions and
 # auxiliaries of the most common languages written with spaces. Prose has many of them, menus
-# and labels few. It is one signal among many, so a language missing here is not lost.
-FUNCTION_WORDS = frozenset("""
-the a an of to in and or is are was were be been it its that this with for on at by from as not
-but have has had will would can could which who what their there they we you he she his her
-der die das den dem des ein eine einer eines und oder ist sind war waren wird werden mit von zu
-im auf für nicht auch sich es er sie wir ich aus bei nach wie als dass noch nur
-le la les un une des du de et ou est sont était dans pour sur par avec que qui ne pas au aux ce
-il elle nous vous ils en se son sa ses
-el los las lo una unos y o es son era en para por con que del al se su sus como pero más
-il lo gli uno di da e è sono nel della delle che per non una
-o os as um uma do da dos das em no na e é são com não que por mais
-het een en van is zijn op te dat niet met voor ook
-w i z na do się nie jest to że o jak od po przez dla
-и в на не что с по как это к из за от для но о а он она они
-och att det som en är på för med av har inte
-og at det som en er på for med af har ikke
-ja on ei se että oli ovat
-ve bir bu da de ile için olan
-dan yang di dengan untuk ini itu dari ke
-""".split())
+# and labels few. It is one signal among many, so a language missing here is not lost. The
+# compiled core reads the same file.
+FUNCTION_WORDS = frozenset(
+    word
+    for line in (MODEL_PATH.parent / "function_words.txt").read_text(encoding="utf-8").splitlines()
+    if not line.startswith("#")
+    for word in line.split()
+)
 
 # Pass-one feature names, in order. Extra features are appended by name at training time.
 FEATURES: tuple[str, ...] = (
@@ -153,11 +142,20 @@ class LineShape(NamedTuple):
     @property
     def is_prose(self) -> bool:
         """A line of running text: long, or a finished sentence of some length."""
-        return self.tokens >= 25 or (self.tokens >= 10 and self.end_terminal)
+        return bool(_is_prose(self.tokens, self.end_terminal))
 
     @property
     def is_short(self) -> bool:
-        return self.tokens < 6
+        return bool(_is_short(self.tokens))
+
+
+# Written with ``|`` and ``&``, so that they take numpy columns as well as one line's values.
+def _is_prose(tokens: Any, end_terminal: Any) -> Any:
+    return (tokens >= 25) | ((tokens >= 10) & end_terminal)
+
+
+def _is_short(tokens: Any) -> Any:
+    return tokens < 6
 
 
 class _CharClasses(dict):
@@ -573,25 +571,36 @@ _NUMERIC_FIELDS = LineShape._fields.index("key")
 assert LineShape._fields[3:_NUMERIC_FIELDS] == ("end_terminal", *_SHAPE_FEATURES[3:])
 
 
+def _measure_lines(texts: Sequence[str]) -> tuple[np.ndarray, list[str]]:
+    """The numeric fields of every line's :class:`LineShape` (a row per line) and their keys,
+    from the compiled core when it takes the lines, else from :func:`line_shape`."""
+    measured = _accel.attempt(lambda core: core.line_shapes(texts))
+    if measured is not None:
+        fields = np.frombuffer(measured.numbers(), dtype=np.float64)
+        return fields.reshape(len(texts), _NUMERIC_FIELDS), measured.keys()
+    shapes = [line_shape(t) for t in texts]
+    fields = np.array([s[:_NUMERIC_FIELDS] for s in shapes], dtype=np.float64)
+    return fields.reshape(len(shapes), _NUMERIC_FIELDS), [s.key for s in shapes]
+
+
 class LineColumns:
     """The per-line facts of one document's lines as arrays, measured once; ``features(live)``
     gives the pass-one feature columns of any subset of them, as if the others were absent."""
 
     def __init__(self, texts: Sequence[str]) -> None:
-        shapes = [line_shape(t) for t in texts]
-        self.shapes = shapes
-        fields = np.array([s[:_NUMERIC_FIELDS] for s in shapes], dtype=np.float64).reshape(
-            len(shapes), _NUMERIC_FIELDS)
+        fields, keys = _measure_lines(texts)
         self.chars = fields[:, 0].astype(np.int64)
         tokens = fields[:, 1].astype(np.int64)
+        end_terminal = fields[:, 3] > 0
         self.shape = np.concatenate(
             (_log_ints(self.chars)[:, None], _log_ints(tokens)[:, None], fields[:, 3:]), axis=1)
-        self.prose = np.array([s.is_prose for s in shapes], dtype=bool)
-        self.short = np.array([s.is_short for s in shapes], dtype=bool)
-        self.open = (fields[:, 3] == 0) & (tokens > 0)  # not end_terminal
+        self.prose = _is_prose(tokens, end_terminal)
+        self.short = _is_short(tokens)
+        self.open = ~end_terminal & (tokens > 0)
         self.lower = fields[:, LineShape._fields.index("starts_lower")] > 0
         ids: dict[str, int] = {}
-        self.key = np.array([ids.setdefault(s.key, len(ids)) for s in shapes], dtype=np.int64)
+        self.key = np.array([ids.setdefault(k, len(ids)) for k in keys], dtype=np.int64)
+        self.keys = keys
         self._overlap: tuple[int, np.ndarray] | None = None
         self._tokens: list[list[str]] | None = None
 
@@ -599,7 +608,7 @@ class LineColumns:
         """Each line's share of tokens found in line ``first`` (the title), for all lines."""
         if self._overlap is None or self._overlap[0] != first:
             if self._tokens is None:
-                self._tokens = [s.key.split() for s in self.shapes]
+                self._tokens = [k.split() for k in self.keys]
             has = set(self._tokens[first]).__contains__
             col = [sum(map(has, toks)) / len(toks) if toks else 0.0 for toks in self._tokens]
             self._overlap = (first, np.array(col, dtype=np.float64))

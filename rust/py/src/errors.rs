@@ -1,0 +1,28 @@
+//! The core's failures as Python exceptions.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use pyo3::create_exception;
+use pyo3::exceptions::PyException;
+use pyo3::prelude::*;
+
+create_exception!(
+    _core,
+    CoreError,
+    PyException,
+    "The core failed on an input (message starts with a dotted code, `core.panic`); the caller \
+     falls back to the Python reference."
+);
+
+/// Run `work` on one document, a panic turned into [`CoreError`] `core.panic` instead of
+/// unwinding into Python (where it would be a `BaseException` no handler expects).
+pub fn guarded<T>(work: impl FnOnce() -> T) -> PyResult<T> {
+    catch_unwind(AssertUnwindSafe(work)).map_err(|payload| {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        CoreError::new_err(format!("core.panic: {what}"))
+    })
+}
