@@ -24,13 +24,14 @@ def assert_same(core, texts: list[str]) -> None:
     assert len(measured) == len(texts)
     got = np.frombuffer(measured.numbers(), dtype=np.float64).reshape(len(texts), core.LINE_NUMERIC_FIELDS)
     want, keys = reference(texts)
+    got_keys = measured.keys()
     assert got.shape == want.shape
     for i, text in enumerate(texts):
-        if got[i].tobytes() != want[i].tobytes() or measured.keys()[i] != keys[i]:
+        if got[i].tobytes() != want[i].tobytes() or got_keys[i] != keys[i]:
             wrong = {name: (float(a), float(b)) for name, a, b in
                      zip(layout.LineShape._fields, want[i], got[i], strict=False) if a != b}
             pytest.fail(f"{text!r}: reference, core differ in {wrong} "
-                        f"keys {keys[i]!r} {measured.keys()[i]!r}")
+                        f"keys {keys[i]!r} {got_keys[i]!r}")
 
 
 def test_width_matches_the_reference(core):
