@@ -88,3 +88,29 @@ def test_dev_dump_lines(core):
         texts += path.read_text(encoding="utf-8", errors="replace").splitlines()
     assert len(texts) > 10_000
     assert_same(core, texts)
+
+
+@given(documents)
+def test_tree_margins(core, texts):
+    model = layout.load_model()
+    live = np.arange(len(texts))
+    if not texts:
+        return
+    cols = layout.LineColumns(texts).features(live)
+    for arrays in model.arrays:
+        assert arrays.core is not None
+        got = arrays.margins(cols, len(texts))
+        reference = layout.TreeArrays.__new__(layout.TreeArrays)
+        reference.__dict__.update({**arrays.__dict__, "core": None})
+        assert got.tobytes() == reference.margins(cols, len(texts)).tobytes()
+        cols = {**cols, **layout.context_columns(arrays.predict(cols, len(texts)))}
+
+
+def test_trees_pickle(core):
+    import pickle
+
+    trees = layout.load_model().arrays[0].core
+    x = np.linspace(-2, 40, 10 * len(layout.load_model().pass1.names))
+    width = len(layout.load_model().pass1.names)
+    again = pickle.loads(pickle.dumps(trees))
+    assert again.margins(x.tobytes(), width) == trees.margins(x.tobytes(), width)

@@ -516,6 +516,71 @@ pub fn line_shape(text: &str) -> LineShape {
     }
 }
 
+// -- the model's trees ------------------------------------------------------------------------
+
+/// Gradient-boosted trees of one depth in heap order, flattened as `TreeArrays` has them:
+/// internal node `k` of tree `t` at `t * (2**depth - 1) + k`, leaf `j` at `t * 2**depth + j`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trees {
+    pub feats: Vec<usize>,
+    pub thresholds: Vec<f64>,
+    pub leaves: Vec<f64>,
+    pub depth: u32,
+    pub bias: f64,
+}
+
+/// Why a [`Trees`] cannot be built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TreesError {
+    /// The arrays' lengths do not fit one another and the depth.
+    Shape,
+}
+
+impl Trees {
+    pub fn new(
+        feats: Vec<usize>,
+        thresholds: Vec<f64>,
+        leaves: Vec<f64>,
+        depth: u32,
+        bias: f64,
+    ) -> Result<Self, TreesError> {
+        let internal = (1usize << depth.min(30)) - 1;
+        let count = if internal == 0 { 0 } else { feats.len() / internal };
+        if depth == 0
+            || depth > 30
+            || feats.len() != count * internal
+            || thresholds.len() != feats.len()
+            || leaves.len() != count * (internal + 1)
+        {
+            return Err(TreesError::Shape);
+        }
+        Ok(Trees { feats, thresholds, leaves, depth, bias })
+    }
+
+    /// `TreeArrays.margins`: each row's bias plus its leaf of every tree, summed left to right;
+    /// `x` holds `width` features per row. A feature index beyond the row reads 0.0.
+    pub fn margins(&self, x: &[f64], width: usize) -> Vec<f64> {
+        let internal = (1usize << self.depth) - 1;
+        let count = self.feats.len() / internal;
+        x.chunks_exact(width.max(1))
+            .map(|row| {
+                let mut total = self.bias;
+                for t in 0..count {
+                    let mut k = 0;
+                    for _ in 0..self.depth {
+                        let at = t * internal + k;
+                        let value = row.get(self.feats[at]).copied().unwrap_or(0.0);
+                        // Right unless "<=" (NaN goes right), as Trees.margin has it.
+                        k = 2 * k + 1 + usize::from(!(value <= self.thresholds[at]));
+                    }
+                    total += self.leaves[t * (internal + 1) + k - internal];
+                }
+                total
+            })
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -557,6 +622,13 @@ mod tests {
         let d = measure_lines(&["b a", "x", "B  A"]);
         assert_eq!(d.key_ids, [0, 1, 0]);
         assert_eq!(title_overlap(&d.shapes, 0), [1.0, 0.0, 1.0]);
+    }
+
+    #[test]
+    fn one_tree_of_depth_one() {
+        let trees = Trees::new(vec![1], vec![0.5], vec![-1.0, 2.0], 1, 0.25).unwrap_or_else(|_| panic!());
+        assert_eq!(trees.margins(&[9.0, 0.5, 9.0, 0.7, 0.0, f64::NAN], 2), [-0.75, 2.25, 2.25]);
+        assert!(Trees::new(vec![1], vec![0.5], vec![1.0], 1, 0.0).is_err());
     }
 
     fn chars(s: &str) -> Text {

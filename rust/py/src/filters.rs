@@ -1,6 +1,7 @@
 //! `corpusclean.filters`: the layout model's line measurements.
 
 use corpusclean_core::layout::{self, DocumentShapes, NUMERIC_FIELDS};
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
 use pyo3::types::PyBytes;
@@ -61,3 +62,46 @@ pub fn line_shapes(py: Python<'_>, lines: Vec<PyBackedStr>) -> PyResult<LineShap
 
 /// The width of `LineShapes.numbers()` rows.
 pub const LINE_NUMERIC_FIELDS: usize = NUMERIC_FIELDS;
+
+/// The trees of one pass of the line model (`layout.TreeArrays`), built once per loaded model.
+#[pyclass(frozen, module = "corpusclean._core")]
+pub struct Trees {
+    inner: layout::Trees,
+}
+
+#[pymethods]
+impl Trees {
+    #[new]
+    fn new(
+        feats: Vec<usize>,
+        thresholds: Vec<f64>,
+        leaves: Vec<f64>,
+        depth: u32,
+        bias: f64,
+    ) -> PyResult<Self> {
+        layout::Trees::new(feats, thresholds, leaves, depth, bias)
+            .map(|inner| Trees { inner })
+            .map_err(|_| PyValueError::new_err("trees: array lengths do not fit the depth"))
+    }
+
+    /// Each row's margin, as native float64 bytes; `x` holds the rows' `width` features as
+    /// native float64 bytes (the GIL released meanwhile).
+    fn margins<'py>(&self, py: Python<'py>, x: &[u8], width: usize) -> PyResult<Bound<'py, PyBytes>> {
+        if width == 0 || x.len() % (8 * width) != 0 {
+            return Err(PyValueError::new_err("margins: x is not rows of width float64"));
+        }
+        let values: Vec<f64> = x
+            .chunks_exact(8)
+            .map(|b| f64::from_ne_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]))
+            .collect();
+        let margins = py.detach(|| guarded(|| self.inner.margins(&values, width)))?;
+        let out: Vec<u8> = margins.iter().flat_map(|m| m.to_ne_bytes()).collect();
+        Ok(PyBytes::new(py, &out))
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        let t = &slf.get().inner;
+        let args = (t.feats.clone(), t.thresholds.clone(), t.leaves.clone(), t.depth, t.bias);
+        (slf.get_type(), args).into_pyobject(slf.py()).map(Bound::into_any)
+    }
+}

@@ -15,7 +15,7 @@ mod _core {
     use super::*;
 
     #[pymodule_export]
-    use crate::filters::{line_shapes, LineShapes};
+    use crate::filters::{line_shapes, LineShapes, Trees};
 
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {

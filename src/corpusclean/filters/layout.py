@@ -748,6 +748,9 @@ class TreeArrays:
         self.node_base = (np.arange(count) * self.internal)[None, :]
         self.leaf_base = (np.arange(count) * (1 << trees.depth) - self.internal)[None, :]
         self.count = count
+        self.core = _accel.attempt(lambda core: core.Trees(
+            self.feats.tolist(), self.thresholds.tolist(), self.leaves.tolist(), trees.depth,
+            trees.bias))
 
     def margins(self, cols: Mapping[str, np.ndarray], n: int) -> np.ndarray:
         width = len(self.names)
@@ -755,6 +758,10 @@ class TreeArrays:
         for j, name in enumerate(self.names):
             if name in cols:
                 x[:, j] = cols[name]
+        if self.core is not None:
+            found = _accel.attempt(lambda _: self.core.margins(x.tobytes(), width))
+            if found is not None:
+                return np.frombuffer(found, dtype=np.float64)
         x = x.reshape(-1)
         row_base = (np.arange(n) * width)[:, None]
         node = np.zeros((n, self.count), dtype=np.intp)
