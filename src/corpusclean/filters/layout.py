@@ -571,16 +571,16 @@ _NUMERIC_FIELDS = LineShape._fields.index("key")
 assert LineShape._fields[3:_NUMERIC_FIELDS] == ("end_terminal", *_SHAPE_FEATURES[3:])
 
 
-def _measure_lines(texts: Sequence[str]) -> tuple[np.ndarray, list[str]]:
-    """The numeric fields of every line's :class:`LineShape` (a row per line) and their keys,
-    from the compiled core when it takes the lines, else from :func:`line_shape`."""
+def _measure_lines(texts: Sequence[str]) -> tuple[np.ndarray, list[str], Any]:
+    """The numeric fields of every line's :class:`LineShape` (a row per line), their keys, and
+    the core's measurements (``_core.LineShapes``, None when the reference measured them)."""
     measured = _accel.attempt(lambda core: core.line_shapes(texts))
     if measured is not None:
         fields = np.frombuffer(measured.numbers(), dtype=np.float64)
-        return fields.reshape(len(texts), _NUMERIC_FIELDS), measured.keys()
+        return fields.reshape(len(texts), _NUMERIC_FIELDS), measured.keys(), measured
     shapes = [line_shape(t) for t in texts]
     fields = np.array([s[:_NUMERIC_FIELDS] for s in shapes], dtype=np.float64)
-    return fields.reshape(len(shapes), _NUMERIC_FIELDS), [s.key for s in shapes]
+    return fields.reshape(len(shapes), _NUMERIC_FIELDS), [s.key for s in shapes], None
 
 
 class LineColumns:
@@ -588,7 +588,7 @@ class LineColumns:
     gives the pass-one feature columns of any subset of them, as if the others were absent."""
 
     def __init__(self, texts: Sequence[str]) -> None:
-        fields, keys = _measure_lines(texts)
+        fields, keys, self._measured = _measure_lines(texts)
         self.chars = fields[:, 0].astype(np.int64)
         tokens = fields[:, 1].astype(np.int64)
         end_terminal = fields[:, 3] > 0
@@ -607,6 +607,10 @@ class LineColumns:
     def _title_overlap(self, first: int) -> np.ndarray:
         """Each line's share of tokens found in line ``first`` (the title), for all lines."""
         if self._overlap is None or self._overlap[0] != first:
+            if self._measured is not None:
+                col = np.frombuffer(self._measured.title_overlap(first), dtype=np.float64)
+                self._overlap = (first, col)
+                return col
             if self._tokens is None:
                 self._tokens = [k.split() for k in self.keys]
             has = set(self._tokens[first]).__contains__
