@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import json
 import math
-import re as stdlib_re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -65,8 +64,6 @@ _WORD_RE = regex.compile(rf"[^\W\d_{_SEG}][^\W_{_SEG}]*")
 _URL_RE = regex.compile(
     r"(?:https?://|www\.)\S|(?<![\w.+-])[\w.+-]++@[\w-]++\.[\w.]|(?<![\w-])[\w-]++\.(?:com|org|net|de|uk)\b"
 )
-# Each form of _URL_RE needs one of these: a cheap search rules most lines out.
-_LINK_HINT_RE = regex.compile(r"://|www\.|@|\.(?:com|org|net|de|uk)")
 
 
 _SEPARATOR_RE = regex.compile(r"\s[|/·•»›>→]\s|[|»›→]|\s-\s")
@@ -158,93 +155,52 @@ def _is_short(tokens: Any) -> Any:
     return tokens < 6
 
 
-class _CharClasses(dict):
-    """``str.translate`` table naming each character's class for :func:`line_shape`'s counts:
-    ``U`` an uppercase letter, ``L`` another letter, ``D`` a digit, ``S`` a space, ``C`` a comma,
-    ``P`` anything else (as ``str.isalpha``, ``isupper``, ``isdigit`` and ``isspace`` say, in
-    that order). Filled on demand, one entry per code point met."""
-
-    def __missing__(self, code: int) -> str:
-        ch = chr(code)
-        if ch.isalpha():
-            cls = "U" if ch.isupper() else "L"
-        elif ch.isdigit():
-            cls = "D"
-        else:
-            cls = "S" if ch.isspace() else "C" if ch in _COMMAS else "P"
-        self[code] = cls
-        return cls
+def _char_class(ch: str) -> str:
+    """A character's class for :func:`line_shape`'s counts: ``U`` an uppercase letter, ``L``
+    another letter, ``D`` a digit, ``S`` a space, ``C`` a comma, ``P`` anything else (as
+    ``str.isalpha``, ``isupper``, ``isdigit`` and ``isspace`` say, in that order)."""
+    if ch.isalpha():
+        return "U" if ch.isupper() else "L"
+    if ch.isdigit():
+        return "D"
+    if ch.isspace():
+        return "S"
+    return "C" if ch in _COMMAS else "P"
 
 
-class _CharCases(dict):
-    """``str.translate`` table: ``U`` for an uppercase character, ``l`` for a lowercase one,
-    ``o`` for any other (``str.isupper`` and ``str.islower`` of the character)."""
-
-    def __missing__(self, code: int) -> str:
-        ch = chr(code)
-        cls = "U" if ch.isupper() else "l" if ch.islower() else "o"
-        self[code] = cls
-        return cls
-
-
-_CHAR_CLASSES = _CharClasses()
-_CHAR_CASES = _CharCases()
-_LETTER_OR_DIGIT = regex.compile("[ULD]")
 _SENTENCE_END_RE = regex.compile(
     "[" + regex.escape("".join(sorted(_TERMINAL))) + r"](?= |\Z)"
 )
 
 
-class _Patterns(NamedTuple):
-    token: Any
-    word: Any
-    separator: Any
-    date: Any
-    time: Any
-    bullet: Any
-    sentence_end: Any
-
-
-_UNICODE_PATTERNS = _Patterns(
-    TOKEN_RE, _WORD_RE, _SEPARATOR_RE, _DATE_RE, _TIME_RE, _BULLET_RE, _SENTENCE_END_RE)
-# The same patterns for ASCII text (most lines of most pages), compiled by the standard library,
-# which matches ASCII text two to three times faster. On ASCII text \w, \d, \s and \b mean the
-# same to both engines, so the answers are the same (tests/filters/test_layout.py checks).
-_ASCII_PATTERNS = _Patterns(*(stdlib_re.compile(p.pattern, stdlib_re.ASCII) for p in _UNICODE_PATTERNS))
-
-
 @lru_cache(maxsize=1 << 14)
 def line_shape(text: str) -> LineShape:
-    """Measure one line (cached: the filter measures the same lines in each of its rounds).
+    """Measure one line (the reference of the compiled core's ``line_shapes``; cached, since
+    training measures the same lines again).
 
     >>> s = line_shape("Home | News | Sport")
     >>> s.tokens, s.separators, s.end_terminal
     (3, 2, False)
     """
     text = text.strip()
-    return _measure(text, _ASCII_PATTERNS if text.isascii() else _UNICODE_PATTERNS)
-
-
-def _measure(text: str, patterns: _Patterns) -> LineShape:
     chars = len(text)
     folded = text.casefold()
-    toks = patterns.token.findall(folded)
-    words = patterns.word.findall(text)
-    classes = text.translate(_CHAR_CLASSES)
+    toks = TOKEN_RE.findall(folded)
+    words = _WORD_RE.findall(text)
+    classes = [_char_class(ch) for ch in text]
     digits = classes.count("D")
     commas = classes.count("C")
     upper = classes.count("U")
     letters = upper + classes.count("L")
-    first = _LETTER_OR_DIGIT.search(classes)
-    first_letter = text[first.start()] if first else ""
+    first_letter = next((ch for ch, cls in zip(text, classes) if cls in "ULD"), "")
     stripped = text.rstrip()
     while stripped and stripped[-1] in _CLOSERS:
         stripped = stripped[:-1]
-    last = stripped[-1:] if stripped else ""
-    initials = "".join([w[0] for w in words]).translate(_CHAR_CASES)
-    title = initials.count("U")
-    cased = title + initials.count("l")
-    func = sum(map(FUNCTION_WORDS.__contains__, map(str.casefold, words)))
+    last = stripped[-1:]  # "" when nothing is left, which is `in` every str (not a frozenset)
+    initials = [w[0] for w in words]
+    title = sum(ch.isupper() for ch in initials)
+    cased = sum(ch.isupper() or ch.islower() for ch in initials)
+    func = sum(w.casefold() in FUNCTION_WORDS for w in words)
     n_tok = len(toks)
     return LineShape(
         chars=chars,
@@ -261,19 +217,18 @@ def _measure(text: str, patterns: _Patterns) -> LineShape:
         titlecase_share=title / cased if cased else 0.0,
         function_share=func / len(words) if words else 0.0,
         comma_rate=commas / n_tok if n_tok else 0.0,
-        link_like=_LINK_HINT_RE.search(text) is not None and _URL_RE.search(text) is not None,
-        separators=len(patterns.separator.findall(text)),
-        # Both need a decimal digit, and every decimal digit is a digit to str.isdigit.
-        date_like=digits > 0 and patterns.date.search(text) is not None,
-        time_like=digits > 0 and patterns.time.search(text) is not None,
+        link_like=_URL_RE.search(text) is not None,
+        separators=len(_SEPARATOR_RE.findall(text)),
+        # Only where str.isdigit finds a digit (the regex module may know digits of a newer
+        # Unicode version than str does).
+        date_like=digits > 0 and _DATE_RE.search(text) is not None,
+        time_like=digits > 0 and _TIME_RE.search(text) is not None,
         # Every unspaced-script character is a token of its own.
-        segmented_share=(
-            len(_SEG_RE.findall(folded)) / n_tok if n_tok and max(folded) >= _SEG[0] else 0.0
-        ),
+        segmented_share=len(_SEG_RE.findall(folded)) / n_tok if n_tok else 0.0,
         mean_word_len=sum(map(len, words)) / len(words) if words else 0.0,
-        bullet=patterns.bullet.match(text) is not None,
-        sentences=len(patterns.sentence_end.findall(text)),
-        copyright="©" in text or "(c)" in text.casefold(),
+        bullet=_BULLET_RE.match(text) is not None,
+        sentences=len(_SENTENCE_END_RE.findall(text)),
+        copyright="©" in text or "(c)" in folded,
         key=" ".join(toks),
     )
 
