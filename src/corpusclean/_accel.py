@@ -19,14 +19,17 @@ from __future__ import annotations
 import logging
 import os
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from types import ModuleType
+from typing import TypeVar
 
 from .errors import BackendError
 
 _log = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
 
 ENV_VAR = "CORPUSCLEAN_BACKEND"
 CHOICES = ("auto", "rust", "python")
@@ -65,16 +68,17 @@ def backend_name() -> str:
     return "python" if core() is None else "rust"
 
 
-#: Inputs the core handed back to the reference, by code (``core.fallback.surrogates``,
-#: ``core.panic``), in this process.
+#: Inputs the core handed back to the reference, by code (``core.fallback.surrogates``: a
+#: text with lone surrogates, which have no UTF-8 form; ``core.panic``: a failure of the core),
+#: in this process.
 FALLBACKS: Counter[str] = Counter()
 
 
 @contextmanager
 def fallback_on_error(step: str) -> Iterator[None]:
     """Run a core call inside; when the core cannot take the input (a ``str`` with lone
-    surrogates has no UTF-8 form) or fails (``_core.CoreError``), count it, log it and let the
-    caller go on to the Python reference, which gives the answer."""
+    surrogates) or fails (``_core.CoreError``), count it, log it and let the caller go on to
+    the Python reference, which gives the answer."""
     module = core()
     error: type[Exception] = module.CoreError if module is not None else _NoError
     try:
@@ -89,3 +93,14 @@ def fallback_on_error(step: str) -> Iterator[None]:
 
 class _NoError(Exception):
     """Never raised: what :func:`fallback_on_error` catches when there is no core."""
+
+
+def attempt(call: Callable[[ModuleType], _T], step: str = "core") -> _T | None:
+    """``call(core)``, or None when the reference is to answer instead: no core in use, or a
+    fallback of :func:`fallback_on_error`."""
+    module = core()
+    if module is None:
+        return None
+    with fallback_on_error(step):
+        return call(module)
+    return None

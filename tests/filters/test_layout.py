@@ -383,16 +383,3 @@ def test_tree_arrays_margins_equal_the_tree_walk():
     assert margins == [model.pass1.margin(r) for r in rows]
 
 
-ASCII_CASES = ["Home | News", "a - b / c > d", "12.03.2024 at 10:45", "- item", "(3) x", "1999 2021",
-               "www.example.com", "End. Next! What?", "x\x1cy\x1fz", "_under_score_", "\tTab\x0bvt"]
-
-
-@pytest.mark.parametrize("text", ASCII_CASES)
-def test_ascii_patterns_answer_as_the_unicode_ones(text):
-    assert layout._measure(text, layout._ASCII_PATTERNS) == layout._measure(
-        text, layout._UNICODE_PATTERNS)
-
-
-@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=60))
-def test_ascii_patterns_answer_as_the_unicode_ones_on_any_ascii_text(text):
-    test_ascii_patterns_answer_as_the_unicode_ones(text.strip())

@@ -1,7 +1,6 @@
 //! `corpusclean._core.LangDetector`: langdetect's detector (`corpusclean.language.detect`),
 //! one call per text, the GIL released while it runs.
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use corpusclean_core::charset::CharSet;
 use corpusclean_core::langdetect::ngram::CharTables;
@@ -12,7 +11,7 @@ use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
 use pyo3::types::{PyDict, PyTuple, PyType};
 
-use crate::errors::CoreError;
+use crate::errors::guarded;
 
 /// langdetect's detector over the tables a `DetectorFactory` loaded.
 ///
@@ -64,8 +63,7 @@ impl LangDetector {
     /// Runs `f` on the detector with the GIL released; a panic becomes `CoreError`.
     fn run<T: Send>(&self, py: Python<'_>, f: impl FnOnce(&Detector) -> T + Send) -> PyResult<T> {
         let inner = &self.inner;
-        py.detach(|| catch_unwind(AssertUnwindSafe(|| f(inner))))
-            .map_err(|_| CoreError::new_err(("core.panic", "the language detector panicked")))
+        py.detach(|| guarded(|| f(inner)))
     }
 }
 
@@ -173,34 +171,6 @@ impl LangDetector {
         let seed = seed.unwrap_or_else(|| self.inner.seed());
         let ranked = self.run(py, |d| d.detect(&text, seed))?;
         Ok(ranked.map(|ranked| self.named(ranked)))
-    }
-
-    /// `detect_text` before the codes are merged: (language, probability) above 0.1, best
-    /// first; empty when there is nothing to judge.
-    #[pyo3(signature = (text, *, seed = None))]
-    fn detect_text(
-        &self,
-        py: Python<'_>,
-        text: PyBackedStr,
-        seed: Option<i128>,
-    ) -> PyResult<Vec<(String, f64)>> {
-        let seed = seed.unwrap_or_else(|| self.inner.seed());
-        let ranked = self.run(py, |d| d.detect_text(&text, seed))?;
-        Ok(self.named(ranked))
-    }
-
-    /// `detect_lines` before the codes are merged: [`detect_text`] of the lines' sample.
-    #[pyo3(signature = (lines, max_chars, *, seed = None))]
-    fn detect_lines(
-        &self,
-        py: Python<'_>,
-        lines: Vec<PyBackedStr>,
-        max_chars: usize,
-        seed: Option<i128>,
-    ) -> PyResult<Vec<(String, f64)>> {
-        let seed = seed.unwrap_or_else(|| self.inner.seed());
-        let ranked = self.run(py, |d| d.detect_lines(&lines, max_chars, seed))?;
-        Ok(self.named(ranked))
     }
 
     /// `prose_score(line)`.

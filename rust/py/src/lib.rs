@@ -5,6 +5,7 @@
 use pyo3::prelude::*;
 
 mod errors;
+mod filters;
 mod language;
 
 /// The Cargo profile the extension was built with (`release` for `pip install`).
@@ -17,12 +18,15 @@ mod _core {
     #[pymodule_export]
     use super::errors::CoreError;
     #[pymodule_export]
+    use super::filters::{line_shapes, LineShapes, Trees};
+    #[pymodule_export]
     use super::language::LangDetector;
 
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
         m.add("__version__", corpusclean_core::VERSION)?;
         m.add("build_profile", BUILD_PROFILE)?;
+        m.add("LINE_NUMERIC_FIELDS", crate::filters::LINE_NUMERIC_FIELDS)?;
         Ok(())
     }
 }

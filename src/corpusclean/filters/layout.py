@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import json
 import math
-import re as stdlib_re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -45,6 +44,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import regex
 
+from .. import _accel
 from ..decision import Decision, keep, remove_lines
 from ..document import Document
 
@@ -64,8 +64,6 @@ _WORD_RE = regex.compile(rf"[^\W\d_{_SEG}][^\W_{_SEG}]*")
 _URL_RE = regex.compile(
     r"(?:https?://|www\.)\S|(?<![\w.+-])[\w.+-]++@[\w-]++\.[\w.]|(?<![\w-])[\w-]++\.(?:com|org|net|de|uk)\b"
 )
-# Each form of _URL_RE needs one of these: a cheap search rules most lines out.
-_LINK_HINT_RE = regex.compile(r"://|www\.|@|\.(?:com|org|net|de|uk)")
 
 
 _SEPARATOR_RE = regex.compile(r"\s[|/·•»›>→]\s|[|»›→]|\s-\s")
@@ -82,26 +80,14 @@ _COMMAS = frozenset(",;，、；،")
 
 # A cross-language function-word list: articles, pronouns, prepositions, conjunctions and
 # auxiliaries of the most common languages written with spaces. Prose has many of them, menus
-# and labels few. It is one signal among many, so a language missing here is not lost.
-FUNCTION_WORDS = frozenset("""
-the a an of to in and or is are was were be been it its that this with for on at by from as not
-but have has had will would can could which who what their there they we you he she his her
-der die das den dem des ein eine einer eines und oder ist sind war waren wird werden mit von zu
-im auf für nicht auch sich es er sie wir ich aus bei nach wie als dass noch nur
-le la les un une des du de et ou est sont était dans pour sur par avec que qui ne pas au aux ce
-il elle nous vous ils en se son sa ses
-el los las lo una unos y o es son era en para por con que del al se su sus como pero más
-il lo gli uno di da e è sono nel della delle che per non una
-o os as um uma do da dos das em no na e é são com não que por mais
-het een en van is zijn op te dat niet met voor ook
-w i z na do się nie jest to że o jak od po przez dla
-и в на не что с по как это к из за от для но о а он она они
-och att det som en är på för med av har inte
-og at det som en er på for med af har ikke
-ja on ei se että oli ovat
-ve bir bu da de ile için olan
-dan yang di dengan untuk ini itu dari ke
-""".split())
+# and labels few. It is one signal among many, so a language missing here is not lost. The
+# compiled core reads the same file.
+FUNCTION_WORDS = frozenset(
+    word
+    for line in (MODEL_PATH.parent / "function_words.txt").read_text(encoding="utf-8").splitlines()
+    if not line.startswith("#")
+    for word in line.split()
+)
 
 # Pass-one feature names, in order. Extra features are appended by name at training time.
 FEATURES: tuple[str, ...] = (
@@ -153,100 +139,68 @@ class LineShape(NamedTuple):
     @property
     def is_prose(self) -> bool:
         """A line of running text: long, or a finished sentence of some length."""
-        return self.tokens >= 25 or (self.tokens >= 10 and self.end_terminal)
+        return bool(_is_prose(self.tokens, self.end_terminal))
 
     @property
     def is_short(self) -> bool:
-        return self.tokens < 6
+        return bool(_is_short(self.tokens))
 
 
-class _CharClasses(dict):
-    """``str.translate`` table naming each character's class for :func:`line_shape`'s counts:
-    ``U`` an uppercase letter, ``L`` another letter, ``D`` a digit, ``S`` a space, ``C`` a comma,
-    ``P`` anything else (as ``str.isalpha``, ``isupper``, ``isdigit`` and ``isspace`` say, in
-    that order). Filled on demand, one entry per code point met."""
-
-    def __missing__(self, code: int) -> str:
-        ch = chr(code)
-        if ch.isalpha():
-            cls = "U" if ch.isupper() else "L"
-        elif ch.isdigit():
-            cls = "D"
-        else:
-            cls = "S" if ch.isspace() else "C" if ch in _COMMAS else "P"
-        self[code] = cls
-        return cls
+# Written with ``|`` and ``&``, so that they take numpy columns as well as one line's values.
+def _is_prose(tokens: Any, end_terminal: Any) -> Any:
+    return (tokens >= 25) | ((tokens >= 10) & end_terminal)
 
 
-class _CharCases(dict):
-    """``str.translate`` table: ``U`` for an uppercase character, ``l`` for a lowercase one,
-    ``o`` for any other (``str.isupper`` and ``str.islower`` of the character)."""
-
-    def __missing__(self, code: int) -> str:
-        ch = chr(code)
-        cls = "U" if ch.isupper() else "l" if ch.islower() else "o"
-        self[code] = cls
-        return cls
+def _is_short(tokens: Any) -> Any:
+    return tokens < 6
 
 
-_CHAR_CLASSES = _CharClasses()
-_CHAR_CASES = _CharCases()
-_LETTER_OR_DIGIT = regex.compile("[ULD]")
+def _char_class(ch: str) -> str:
+    """A character's class for :func:`line_shape`'s counts: ``U`` an uppercase letter, ``L``
+    another letter, ``D`` a digit, ``S`` a space, ``C`` a comma, ``P`` anything else (as
+    ``str.isalpha``, ``isupper``, ``isdigit`` and ``isspace`` say, in that order)."""
+    if ch.isalpha():
+        return "U" if ch.isupper() else "L"
+    if ch.isdigit():
+        return "D"
+    if ch.isspace():
+        return "S"
+    return "C" if ch in _COMMAS else "P"
+
+
 _SENTENCE_END_RE = regex.compile(
     "[" + regex.escape("".join(sorted(_TERMINAL))) + r"](?= |\Z)"
 )
 
 
-class _Patterns(NamedTuple):
-    token: Any
-    word: Any
-    separator: Any
-    date: Any
-    time: Any
-    bullet: Any
-    sentence_end: Any
-
-
-_UNICODE_PATTERNS = _Patterns(
-    TOKEN_RE, _WORD_RE, _SEPARATOR_RE, _DATE_RE, _TIME_RE, _BULLET_RE, _SENTENCE_END_RE)
-# The same patterns for ASCII text (most lines of most pages), compiled by the standard library,
-# which matches ASCII text two to three times faster. On ASCII text \w, \d, \s and \b mean the
-# same to both engines, so the answers are the same (tests/filters/test_layout.py checks).
-_ASCII_PATTERNS = _Patterns(*(stdlib_re.compile(p.pattern, stdlib_re.ASCII) for p in _UNICODE_PATTERNS))
-
-
 @lru_cache(maxsize=1 << 14)
 def line_shape(text: str) -> LineShape:
-    """Measure one line (cached: the filter measures the same lines in each of its rounds).
+    """Measure one line (the reference of the compiled core's ``line_shapes``; cached, since
+    training measures the same lines again).
 
     >>> s = line_shape("Home | News | Sport")
     >>> s.tokens, s.separators, s.end_terminal
     (3, 2, False)
     """
     text = text.strip()
-    return _measure(text, _ASCII_PATTERNS if text.isascii() else _UNICODE_PATTERNS)
-
-
-def _measure(text: str, patterns: _Patterns) -> LineShape:
     chars = len(text)
     folded = text.casefold()
-    toks = patterns.token.findall(folded)
-    words = patterns.word.findall(text)
-    classes = text.translate(_CHAR_CLASSES)
+    toks = TOKEN_RE.findall(folded)
+    words = _WORD_RE.findall(text)
+    classes = [_char_class(ch) for ch in text]
     digits = classes.count("D")
     commas = classes.count("C")
     upper = classes.count("U")
     letters = upper + classes.count("L")
-    first = _LETTER_OR_DIGIT.search(classes)
-    first_letter = text[first.start()] if first else ""
+    first_letter = next((ch for ch, cls in zip(text, classes) if cls in "ULD"), "")
     stripped = text.rstrip()
     while stripped and stripped[-1] in _CLOSERS:
         stripped = stripped[:-1]
-    last = stripped[-1:] if stripped else ""
-    initials = "".join([w[0] for w in words]).translate(_CHAR_CASES)
-    title = initials.count("U")
-    cased = title + initials.count("l")
-    func = sum(map(FUNCTION_WORDS.__contains__, map(str.casefold, words)))
+    last = stripped[-1:]  # "" when nothing is left, which is `in` every str (not a frozenset)
+    initials = [w[0] for w in words]
+    title = sum(ch.isupper() for ch in initials)
+    cased = sum(ch.isupper() or ch.islower() for ch in initials)
+    func = sum(w.casefold() in FUNCTION_WORDS for w in words)
     n_tok = len(toks)
     return LineShape(
         chars=chars,
@@ -263,19 +217,18 @@ def _measure(text: str, patterns: _Patterns) -> LineShape:
         titlecase_share=title / cased if cased else 0.0,
         function_share=func / len(words) if words else 0.0,
         comma_rate=commas / n_tok if n_tok else 0.0,
-        link_like=_LINK_HINT_RE.search(text) is not None and _URL_RE.search(text) is not None,
-        separators=len(patterns.separator.findall(text)),
-        # Both need a decimal digit, and every decimal digit is a digit to str.isdigit.
-        date_like=digits > 0 and patterns.date.search(text) is not None,
-        time_like=digits > 0 and patterns.time.search(text) is not None,
+        link_like=_URL_RE.search(text) is not None,
+        separators=len(_SEPARATOR_RE.findall(text)),
+        # Only where str.isdigit finds a digit (the regex module may know digits of a newer
+        # Unicode version than str does).
+        date_like=digits > 0 and _DATE_RE.search(text) is not None,
+        time_like=digits > 0 and _TIME_RE.search(text) is not None,
         # Every unspaced-script character is a token of its own.
-        segmented_share=(
-            len(_SEG_RE.findall(folded)) / n_tok if n_tok and max(folded) >= _SEG[0] else 0.0
-        ),
+        segmented_share=len(_SEG_RE.findall(folded)) / n_tok if n_tok else 0.0,
         mean_word_len=sum(map(len, words)) / len(words) if words else 0.0,
-        bullet=patterns.bullet.match(text) is not None,
-        sentences=len(patterns.sentence_end.findall(text)),
-        copyright="©" in text or "(c)" in text.casefold(),
+        bullet=_BULLET_RE.match(text) is not None,
+        sentences=len(_SENTENCE_END_RE.findall(text)),
+        copyright="©" in text or "(c)" in folded,
         key=" ".join(toks),
     )
 
@@ -573,33 +526,48 @@ _NUMERIC_FIELDS = LineShape._fields.index("key")
 assert LineShape._fields[3:_NUMERIC_FIELDS] == ("end_terminal", *_SHAPE_FEATURES[3:])
 
 
+def _measure_lines(texts: Sequence[str]) -> tuple[np.ndarray, list[str], Any]:
+    """The numeric fields of every line's :class:`LineShape` (a row per line), their keys, and
+    the core's measurements (``_core.LineShapes``, None when the reference measured them)."""
+    measured = _accel.attempt(lambda core: core.line_shapes(texts))
+    if measured is not None:
+        fields = np.frombuffer(measured.numbers(), dtype=np.float64)
+        return fields.reshape(len(texts), _NUMERIC_FIELDS), measured.keys(), measured
+    shapes = [line_shape(t) for t in texts]
+    fields = np.array([s[:_NUMERIC_FIELDS] for s in shapes], dtype=np.float64)
+    return fields.reshape(len(shapes), _NUMERIC_FIELDS), [s.key for s in shapes], None
+
+
 class LineColumns:
     """The per-line facts of one document's lines as arrays, measured once; ``features(live)``
     gives the pass-one feature columns of any subset of them, as if the others were absent."""
 
     def __init__(self, texts: Sequence[str]) -> None:
-        shapes = [line_shape(t) for t in texts]
-        self.shapes = shapes
-        fields = np.array([s[:_NUMERIC_FIELDS] for s in shapes], dtype=np.float64).reshape(
-            len(shapes), _NUMERIC_FIELDS)
+        fields, keys, self._measured = _measure_lines(texts)
         self.chars = fields[:, 0].astype(np.int64)
         tokens = fields[:, 1].astype(np.int64)
+        end_terminal = fields[:, 3] > 0
         self.shape = np.concatenate(
             (_log_ints(self.chars)[:, None], _log_ints(tokens)[:, None], fields[:, 3:]), axis=1)
-        self.prose = np.array([s.is_prose for s in shapes], dtype=bool)
-        self.short = np.array([s.is_short for s in shapes], dtype=bool)
-        self.open = (fields[:, 3] == 0) & (tokens > 0)  # not end_terminal
+        self.prose = _is_prose(tokens, end_terminal)
+        self.short = _is_short(tokens)
+        self.open = ~end_terminal & (tokens > 0)
         self.lower = fields[:, LineShape._fields.index("starts_lower")] > 0
         ids: dict[str, int] = {}
-        self.key = np.array([ids.setdefault(s.key, len(ids)) for s in shapes], dtype=np.int64)
+        self.key = np.array([ids.setdefault(k, len(ids)) for k in keys], dtype=np.int64)
+        self.keys = keys
         self._overlap: tuple[int, np.ndarray] | None = None
         self._tokens: list[list[str]] | None = None
 
     def _title_overlap(self, first: int) -> np.ndarray:
         """Each line's share of tokens found in line ``first`` (the title), for all lines."""
         if self._overlap is None or self._overlap[0] != first:
+            if self._measured is not None:
+                col = np.frombuffer(self._measured.title_overlap(first), dtype=np.float64)
+                self._overlap = (first, col)
+                return col
             if self._tokens is None:
-                self._tokens = [s.key.split() for s in self.shapes]
+                self._tokens = [k.split() for k in self.keys]
             has = set(self._tokens[first]).__contains__
             col = [sum(map(has, toks)) / len(toks) if toks else 0.0 for toks in self._tokens]
             self._overlap = (first, np.array(col, dtype=np.float64))
@@ -739,6 +707,9 @@ class TreeArrays:
         self.node_base = (np.arange(count) * self.internal)[None, :]
         self.leaf_base = (np.arange(count) * (1 << trees.depth) - self.internal)[None, :]
         self.count = count
+        self.core = _accel.attempt(lambda core: core.Trees(
+            self.feats.tolist(), self.thresholds.tolist(), self.leaves.tolist(), trees.depth,
+            trees.bias))
 
     def margins(self, cols: Mapping[str, np.ndarray], n: int) -> np.ndarray:
         width = len(self.names)
@@ -746,6 +717,10 @@ class TreeArrays:
         for j, name in enumerate(self.names):
             if name in cols:
                 x[:, j] = cols[name]
+        if self.core is not None:
+            found = _accel.attempt(lambda _: self.core.margins(x.tobytes(), width))
+            if found is not None:
+                return np.frombuffer(found, dtype=np.float64)
         x = x.reshape(-1)
         row_base = (np.arange(n) * width)[:, None]
         node = np.zeros((n, self.count), dtype=np.intp)

@@ -200,14 +200,6 @@ def reference_ranked(text: str) -> list[tuple[str, float]]:
         return []
 
 
-def _reference_text(text: str) -> list[tuple[str, float]]:
-    """The candidates for ``text`` by the Python reference: none without a letter, else
-    langdetect's on the text without its minor Latin words."""
-    if _LETTER_RE.search(text) is None:
-        return []
-    return reference_ranked(_without_minor_latin(text))
-
-
 def _detection(ranked: list[tuple[str, float]], text: str) -> Detection:
     """A decision on ``text`` from langdetect's candidates, ``zh-cn`` and ``zh-tw`` merged into
     ``zh``, corrected by :func:`by_script`."""
@@ -254,13 +246,21 @@ def by_script(found: Detection, counts: Mapping[str, int]) -> Detection:
 
 def detect_text(text: str) -> Detection:
     """Detect the language of ``text`` as it is (no sampling; langdetect reads at most 10,000
-    characters), corrected by :func:`by_script`. Returns :data:`NOTHING` (``und``, 0.0) when
-    there is nothing to judge."""
+    characters) without its minor Latin words, corrected by :func:`by_script`. Returns
+    :data:`NOTHING` (``und``, 0.0) when there is nothing to judge."""
+    if _LETTER_RE.search(text) is None:
+        return NOTHING
+    return _detection(_ranked(_without_minor_latin(text)), text)
+
+
+def _ranked(text: str) -> list[tuple[str, float]]:
+    """langdetect's candidates for ``text``: by the compiled detector where there is one, else
+    by :func:`reference_ranked`."""
     detector = core_detector()
     if detector is not None:
         with _accel.fallback_on_error("language.detect"):
-            return _detection(detector.detect_text(text), text)  # type: ignore[attr-defined]
-    return _detection(_reference_text(text), text)
+            return detector.detect(text) or []  # type: ignore[attr-defined]
+    return reference_ranked(text)
 
 
 def prose_score(line: str) -> float:

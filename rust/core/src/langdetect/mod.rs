@@ -297,29 +297,6 @@ impl Detector {
     pub fn classes(&self) -> &TextClasses {
         &self.classes
     }
-
-    /// corpusclean's `detect_text` before the codes are merged: nothing without a letter, else
-    /// [`Detector::detect`] of the text without its minor Latin words (empty when langdetect
-    /// finds no features).
-    #[must_use]
-    pub fn detect_text(&self, text: &str, seed: i128) -> Vec<(usize, f64)> {
-        if !self.classes.has_letter(text) {
-            return Vec::new();
-        }
-        self.detect(&self.classes.without_minor_latin(text), seed)
-            .unwrap_or_default()
-    }
-
-    /// corpusclean's `detect_lines`: [`Detector::detect_text`] of the document's sample.
-    #[must_use]
-    pub fn detect_lines<S: AsRef<str>>(
-        &self,
-        lines: &[S],
-        max_chars: usize,
-        seed: i128,
-    ) -> Vec<(usize, f64)> {
-        self.detect_text(&self.classes.sample(lines, max_chars), seed)
-    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,5 @@
 //! What corpusclean hands langdetect (`corpusclean/language/detect.py`): a document's most
-//! prose-like lines (`prose_score`, `sample`), with the Latin words of text mostly in another
-//! script dropped (`_without_minor_latin`).
+//! prose-like lines (`prose_score`, `sample`).
 
 use crate::charset::CharSet;
 
@@ -115,44 +114,6 @@ impl TextClasses {
         let pieces: Vec<&str> = chosen.into_iter().map(|(_, piece)| piece).collect();
         pieces.join("\n")
     }
-
-    /// Does `text` hold a letter (`\p{L}`)?
-    #[must_use]
-    pub fn has_letter(&self, text: &str) -> bool {
-        text.chars().any(|ch| self.letter.contains(ch))
-    }
-
-    /// `_without_minor_latin(text)`: every run of Latin letters replaced by a space when the
-    /// other letters (Han, kana and Hangul three times) outnumber them.
-    #[must_use]
-    pub fn without_minor_latin<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
-        let (mut latin, mut other) = (0u64, 0u64);
-        for ch in text.chars() {
-            if self.latin.contains(ch) {
-                latin += 1;
-            } else if self.letter.contains(ch) {
-                other += 1;
-            }
-            if self.dense.contains(ch) {
-                other += 2;
-            }
-        }
-        if latin == 0 || other <= latin {
-            return text.into();
-        }
-        let mut out = String::with_capacity(text.len());
-        let mut in_latin = false;
-        for ch in text.chars() {
-            let is_latin = self.latin.contains(ch);
-            if !is_latin {
-                out.push(ch);
-            } else if !in_latin {
-                out.push(' ');
-            }
-            in_latin = is_latin;
-        }
-        out.into()
-    }
 }
 
 #[cfg(test)]
@@ -196,13 +157,5 @@ pub(crate) mod tests {
             "A long line of running text here.\nFooter"
         );
         assert_eq!(c.sample(&[] as &[&str], 40), "");
-    }
-
-    #[test]
-    fn minor_latin_words_go() {
-        let c = classes();
-        assert_eq!(c.without_minor_latin("漢字 abc 漢字"), "漢字   漢字");
-        assert_eq!(c.without_minor_latin("abc def 漢"), "abc def 漢");
-        assert_eq!(c.without_minor_latin("ж ж"), "ж ж");
     }
 }

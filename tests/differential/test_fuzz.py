@@ -1,0 +1,40 @@
+"""The fuzz targets' properties (``rust/fuzz/fuzz_targets``), run as Hypothesis tests: any text,
+including lone surrogates and undecodable bytes, gives an answer and never crashes the core."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from corpusclean.filters import layout
+
+#: Shares of LineShape: always within [0, 1].
+SHARES = [layout.LineShape._fields.index(name) for name in (
+    "digit_share", "upper_share", "punct_share", "titlecase_share", "function_share",
+    "segmented_share")]
+
+any_text = st.one_of(
+    st.text(),
+    st.text(st.characters(codec=None, categories=None)),  # lone surrogates included
+    st.binary().map(lambda b: b.decode("utf-8", "surrogateescape")),
+)
+
+
+@given(st.lists(any_text, max_size=20))
+def test_line_shapes_any_text(core, texts):
+    surrogates = any(0xD800 <= ord(c) < 0xE000 for t in texts for c in t)
+    try:
+        measured = core.line_shapes(texts)
+    except UnicodeEncodeError:
+        assert surrogates
+    else:
+        assert not surrogates
+        rows = np.frombuffer(measured.numbers(), dtype=np.float64)
+        rows = rows.reshape(len(texts), core.LINE_NUMERIC_FIELDS)
+        assert ((rows[:, SHARES] >= 0) & (rows[:, SHARES] <= 1)).all()
+        again = core.line_shapes(texts)
+        assert again.numbers() == measured.numbers() and again.keys() == measured.keys()
+    # Whatever the core says, the columns come out (the reference answers what it declines).
+    fields, keys, _ = layout._measure_lines(texts)
+    assert fields.shape == (len(texts), layout._NUMERIC_FIELDS) and len(keys) == len(texts)
