@@ -3,24 +3,35 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
+import shlex
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 from ._version import __version__
 from .budget import DEFAULT_SECONDS
 from .document import Document
 from .errors import CorpuscleanError
 from .pipeline import Pipeline, Result
+from .progress import LOG_EVERY, MODES, Progress
 from .readers import ReaderOptions, Reject
+from .readers.files import TEXT_FORMATS
+from .record import REMOVED_MODES
 from .registry import default_registry
 from .executors.shards import SHARD_BYTES
 from .runner import clean_directory, iter_inputs, process
 
-#: Exit codes: every input was processed or rejected cleanly / a usage error, or the output
-#: cannot be written (the message says what to do) / interrupted.
-EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED = 0, 2, 130
+#: Exit codes (README, "Exit codes"): documents were written / a usage error, or the output
+#: cannot be written (the message says what to do) / the input held nothing to clean (no
+#: document written: empty, every file unsupported or rejected, every document dropped) / more
+#: rejects than ``--max-reject-share`` / interrupted by SIGINT / stopped by SIGTERM.
+EXIT_OK, EXIT_USAGE, EXIT_EMPTY, EXIT_REJECTS = 0, 2, 3, 4
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
 
 
 def _positive_int(text: str) -> int:
@@ -30,6 +41,17 @@ def _positive_int(text: str) -> int:
         value = 0
     if value < 1:
         msg = f"expected a whole number of at least 1, not {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def _share(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:
+        msg = f"expected a share between 0 and 1 (0.05 for 5 %), not {text!r}"
         raise argparse.ArgumentTypeError(msg)
     return value
 
@@ -66,23 +88,31 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument("--config", metavar="TOML", help="pipeline configuration (default: the built-in pipeline)")
         sp.add_argument("--text-field", default="text", help="JSONL field holding the text (default: text)")
         sp.add_argument("--id-field", default="id", help="JSONL field holding the id (default: id)")
+        sp.add_argument("--text-format", choices=TEXT_FORMATS, default="auto", help="what the JSONL text field holds: html (read as a page: main content, page metadata), text, or auto (default: html when it opens with markup)")
+        sp.add_argument("--include", action="append", default=[], metavar="GLOB", help="read only files whose path under INPUT, or name, matches GLOB (repeatable; * also crosses /)")
+        sp.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="do not read files whose path under INPUT, or name, matches GLOB (repeatable)")
         sp.add_argument("--corpus", action="store_true", help="add the corpus steps to the default pipeline: site template lines and duplicates (docs/corpus.md)")
 
-    c = sub.add_parser("clean", help="clean a directory or file into JSONL", description="Clean every .txt, .html, .htm and .jsonl file (and .gz forms) under INPUT into OUT/documents.jsonl, with OUT/dropped.jsonl, OUT/rejects.jsonl, OUT/stats.json and OUT/pipeline.toml beside it.")
+    c = sub.add_parser("clean", help="clean a directory or file into JSONL", description="Clean every .txt, .html, .htm and .jsonl file (and .gz forms) under INPUT into OUT/documents.jsonl, with OUT/dropped.jsonl, OUT/rejects.jsonl, OUT/removals.jsonl, OUT/stats.json and OUT/pipeline.toml beside it (docs/schema.md).")
     c.add_argument("input", metavar="INPUT", help="input directory or file")
     c.add_argument("-o", "--output", required=True, metavar="OUT", help="output directory")
     c.add_argument("--overwrite", action="store_true", help="replace an earlier output in OUT")
     c.add_argument("--max-bytes", type=_positive_int, default=ReaderOptions.max_bytes, help="reject text and HTML files (after decompression) and JSONL lines larger than this, without reading them (default: 16 MiB)")
     c.add_argument("--time-budget", type=_seconds, default=DEFAULT_SECONDS, metavar="SECONDS", help=f"reject a document that takes longer than this to read or clean (default: {DEFAULT_SECONDS:g}; 0: no limit)")
-    c.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
+    c.add_argument("-q", "--quiet", action="store_true", help="no progress and no summary (warnings and errors still go to stderr)")
+    c.add_argument("--progress", choices=MODES, default="auto", help="a progress bar with ETA (bar), a log line every --log-every seconds (log), or none; auto (default): bar when stderr is a terminal, else log")
+    c.add_argument("--log-every", type=_seconds, default=LOG_EVERY, metavar="SECONDS", help=f"seconds between two progress log lines (default: {LOG_EVERY:g})")
     c.add_argument("--workers", type=_positive_int, default=None, metavar="N", help="worker processes (default: every core); the output is the same for any N")
     c.add_argument("--engine", choices=("local", "ray"), default="local", help="run on this machine (default) or on a Ray cluster (needs corpusclean[ray]; see docs/scale.md)")
     c.add_argument("--resume", action="store_true", help="continue a stopped or killed run in OUT from its completed shards")
+    c.add_argument("--removed", choices=REMOVED_MODES, default="sidecar", help="where the text of removed lines goes: OUT/removals.jsonl, a row per document joinable by id (sidecar, default); each record's metadata.removed_lines (inline); nowhere (none). Records always carry counts by reason and line numbers")
+    c.add_argument("--max-reject-share", type=_share, default=None, metavar="SHARE", help="exit with 4 when more than this share of the inputs (documents and rejects) was rejected, e.g. 0.05 (default: no limit)")
     c.add_argument("--shard-mb", type=_positive_int, default=SHARD_BYTES // (1024 * 1024), metavar="MB", help=f"input per shard in MiB (default: {SHARD_BYTES // (1024 * 1024)}); bounds each worker's memory")
     common(c)
 
-    e = sub.add_parser("explain", help="show every line of a file or directory with keep/drop and the reason", description="Run the pipeline on a file or a directory and print each line: '+' kept, '-' removed with its reason code and step. Corpus steps (template lines, duplicates) see every document of FILE, or of --context DIR.")
-    e.add_argument("file", metavar="FILE", help="a .txt, .html or .jsonl file (for JSONL: every record), or a directory")
+    e = sub.add_parser("explain", help="show every line of a file or directory with keep/drop and the reason", description="Run the pipeline on a file or a directory and print each line: '+' kept, '-' removed with its reason code and step. Corpus steps (template lines, duplicates) see every document of FILE, or of --context DIR. Given the output directory of 'corpusclean clean', print what that run removed from each document instead (from removals.jsonl, or the records when written with --removed inline).")
+    e.add_argument("file", metavar="FILE", help="a .txt, .html or .jsonl file (for JSONL: every record), a directory, or an output directory of 'corpusclean clean'")
+    e.add_argument("--id", action="append", default=[], metavar="ID", help="with an output directory: only the document with this id (repeatable)")
     e.add_argument("--context", metavar="DIR", help="run the pipeline over DIR, which holds FILE, and explain FILE among its documents")
     e.add_argument("--only-removed", action="store_true", help="print removed lines only")
     common(e)
@@ -98,27 +128,22 @@ def _pipeline(args: argparse.Namespace) -> Pipeline:
     return Pipeline.default(corpus=args.corpus)
 
 
+def _reader_options(args: argparse.Namespace, **more: Any) -> ReaderOptions:
+    return ReaderOptions(text_field=args.text_field, id_field=args.id_field, include=tuple(args.include),
+                         exclude=tuple(args.exclude), text_format=args.text_format, **more)
+
+
 def _cmd_clean(args: argparse.Namespace) -> int:
     pipeline = _pipeline(args)
     budget = args.time_budget or None
-    options = ReaderOptions(
-        text_field=args.text_field, id_field=args.id_field, max_bytes=args.max_bytes, time_budget=budget
-    )
-    bar = None
-    if not args.quiet:
-        from tqdm import tqdm
-
-        bar = tqdm(unit=" docs", desc="cleaning", file=sys.stderr, disable=not sys.stderr.isatty())
-
-    def progress(n: int) -> None:
-        if bar is not None:
-            bar.update(n)
-
+    options = _reader_options(args, max_bytes=args.max_bytes, time_budget=budget)
+    meter = None if args.quiet or args.progress == "none" else Progress(args.progress, every=args.log_every)
     try:
         summary = clean_directory(
             args.input, args.output, pipeline, reader_options=options, overwrite=args.overwrite,
             workers=args.workers, engine=args.engine, resume=args.resume,
-            shard_bytes=args.shard_mb * 1024 * 1024, progress=progress, time_budget=args.time_budget,
+            shard_bytes=args.shard_mb * 1024 * 1024, time_budget=args.time_budget,
+            removed=args.removed, meter=meter,
         )
     except OSError as exc:
         where = exc.filename or args.output
@@ -127,15 +152,34 @@ def _cmd_clean(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return EXIT_USAGE
     finally:
-        if bar is not None:
-            bar.close()
+        if meter is not None:
+            meter.close()
     if not args.quiet:
-        print(format_summary(summary.stats.counts, summary.output))
-    return 0
+        print(format_summary(summary.stats.counts, summary.output, summary.stats.timings))
+    return run_exit_code(summary.stats.counts, args.max_reject_share)
 
 
-def format_summary(counts: dict[str, int], output: Path) -> str:
-    """The closing summary of a run, as printed by ``corpusclean clean``."""
+def run_exit_code(counts: Mapping[str, int], max_reject_share: float | None = None) -> int:
+    """The exit code of a finished run (see ``EXIT_*``), with a message on stderr when not 0."""
+    read, kept = counts.get("documents.in", 0), counts.get("documents.kept", 0)
+    rejected = counts.get("documents.rejected", 0)
+    if not kept:
+        why = (f"all {read} documents were dropped" if read else
+               f"every input was rejected ({rejected} rejects)" if rejected else
+               f"no input file that a reader takes ({counts.get('files.unsupported', 0)} others skipped)")
+        print(f"corpusclean: nothing was cleaned: {why}; see the summary and stats.json", file=sys.stderr)
+        return EXIT_EMPTY
+    share = rejected / (read + rejected)
+    if max_reject_share is not None and share > max_reject_share:
+        print(f"corpusclean: {rejected} of {read + rejected} inputs rejected ({share:.1%}), more than "
+              f"--max-reject-share {max_reject_share:g}; see rejects.jsonl", file=sys.stderr)
+        return EXIT_REJECTS
+    return EXIT_OK
+
+
+def format_summary(counts: Mapping[str, int], output: Path, timings: Mapping[str, Any] | None = None) -> str:
+    """The closing summary of a run, as printed by ``corpusclean clean`` (``timings``: the
+    run figures of ``stats.json``)."""
     def group(prefix: str) -> list[tuple[str, int]]:
         items = [(k[len(prefix) + 1:], v) for k, v in counts.items() if k.startswith(prefix + ".")]
         return sorted(items, key=lambda kv: (-kv[1], kv[0]))
@@ -153,9 +197,25 @@ def format_summary(counts: dict[str, int], output: Path) -> str:
         if items:
             lines.append(f"{title}:")
             lines.extend(f"  {v:>7}  {k}" for k, v in items)
+    unsupported = group("unsupported")
+    if unsupported:
+        lines.append(f"skipped, no reader takes them: {counts.get('files.unsupported', 0)} files ("
+                     + ", ".join(f"{k} {v}" for k, v in unsupported) + ")")
+    if counts.get("files.excluded"):
+        lines.append(f"left out by --include/--exclude: {counts['files.excluded']} files")
     langs = group("languages")
     if langs:
         lines.append("languages: " + ", ".join(f"{k} {v}" for k, v in langs))
+    if timings:
+        mb = 1024 * 1024
+        lines.append(
+            f"time: {timings['elapsed_seconds']:.1f} s elapsed, {timings['cpu_seconds']:.1f} s CPU; "
+            f"{counts.get('bytes.in', 0) / mb:.1f} MB in, {counts.get('bytes.out', 0) / mb:.1f} MB out; "
+            f"{timings['mb_per_second']:.2f} MB/s, {timings['documents_per_second']:.1f} documents/s")
+        steps = list(timings.get("steps", {}).items())[:5]
+        if steps:
+            lines.append("slowest steps: " + ", ".join(
+                f"{name} {v['seconds']:.1f} s ({v['share']:.0%})" for name, v in steps))
     lines.append(f"output: {output}")
     return "\n".join(lines)
 
@@ -181,13 +241,46 @@ def explain_lines(doc: Document, result: Result, *, only_removed: bool = False) 
     return out
 
 
+def explain_output(output: Path, ids: Sequence[str] = (), *, only_removed: bool = False) -> Iterator[str]:
+    """What a finished run in ``output`` removed from each document (``ids``: only these),
+    from ``removals.jsonl`` or from the records' ``metadata.removed_lines``."""
+    wanted = set(ids)
+    sidecar: dict[str, list[dict[str, Any]]] = {}
+    removals = output / "removals.jsonl"
+    if removals.is_file():
+        with removals.open(encoding="utf-8") as f:
+            for line in f:
+                row = json.loads(line)
+                if not wanted or row["id"] in wanted:
+                    sidecar[row["id"]] = row["removed"]
+    for name in ("documents.jsonl", "dropped.jsonl"):
+        with (output / name).open(encoding="utf-8") as f:
+            for line in f:
+                rec = json.loads(line)
+                if wanted and rec["id"] not in wanted:
+                    continue
+                meta = rec["metadata"]
+                fate = (f"dropped: {meta['dropped']['reason']} (step {meta['dropped']['step']})"
+                        if "dropped" in meta else "kept")
+                yield f"# {rec['id']}  {fate}  language={meta.get('language')}"
+                for r in sidecar.get(rec["id"], meta.get("removed_lines", [])):
+                    detail = f"  ({r['detail']})" if r.get("detail") else ""
+                    yield f"- {r['line']:>5} {r['reason']:<28} [{r['step']}] {r['text']}{detail}"
+                if not only_removed:
+                    yield from (f"+       {t}" for t in rec["text"].split("\n") if t.strip())
+
+
 def _cmd_explain(args: argparse.Namespace) -> int:
-    pipeline = _pipeline(args)
     path = Path(args.file)
     if not path.exists():
         print(f"corpusclean: {path} does not exist; give the path of a .txt, .html or .jsonl file, "
               "or a directory", file=sys.stderr)
         return EXIT_USAGE
+    if path.is_dir() and (path / "documents.jsonl").is_file() and (path / "stats.json").is_file():
+        for line in explain_output(path, args.id, only_removed=args.only_removed):
+            print(line)
+        return EXIT_OK
+    pipeline = _pipeline(args)
     root, wanted = path, None
     if args.context:
         root = Path(args.context)
@@ -199,7 +292,7 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     elif path.is_file() and pipeline.corpus_indexes():
         print(f"corpusclean: corpus steps see only {path.name}; pass --context DIR to explain it "
               "among its site's documents", file=sys.stderr)
-    options = ReaderOptions(text_field=args.text_field, id_field=args.id_field)
+    options = _reader_options(args)
     for item, outcome in process(iter_inputs(root, options), pipeline):
         source = item.source
         if wanted not in (None, ".") and source != wanted and not source.startswith(f"{wanted}/"):
@@ -221,11 +314,27 @@ def _cmd_filters() -> int:
     return 0
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread so the run stops as on Ctrl-C."""
+
+
+def _on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise Terminated
+
+
+def _resume_hint(argv: Sequence[str]) -> str:
+    """The command that continues an interrupted ``clean``."""
+    words = [a for a in argv if a != "--resume"] + ["--resume"]
+    return "corpusclean " + " ".join(shlex.quote(w) for w in words)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``corpusclean`` command; returns the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
     parser = _parser()
     args = parser.parse_args(argv)  # usage errors exit with 2 and say what is wrong
     logging.basicConfig(level=logging.WARNING, format="corpusclean: %(message)s")
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         if args.command == "clean":
             return _cmd_clean(args)
@@ -234,16 +343,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "filters":
             return _cmd_filters()
         if args.command == "pipeline":
-            print(Pipeline.default().to_toml(), end="")
+            print(Pipeline.default().to_toml(comments=True), end="")
             return 0
     except CorpuscleanError as exc:
         print(f"corpusclean: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
-        print("corpusclean: interrupted; output files already in place were left unchanged", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    except KeyboardInterrupt as exc:
+        what = "stopped by SIGTERM" if isinstance(exc, Terminated) else "interrupted"
+        more = ""
+        if args.command == "clean":
+            more = f"; the work done is kept: continue with\n  {_resume_hint(argv)}"
+        print(f"corpusclean: {what}; output files already in place were left unchanged{more}", file=sys.stderr)
+        return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     parser.print_help()
     return EXIT_USAGE
 

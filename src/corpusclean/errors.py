@@ -48,3 +48,9 @@ class BackendError(CorpuscleanError):
     """The compiled core was asked for (``CORPUSCLEAN_BACKEND=rust``) and cannot be used."""
 
     code = "backend.unavailable"
+
+
+class MissingExtraError(CorpuscleanError, ImportError):
+    """An optional part needs a package that is not installed; the message names the extra."""
+
+    code = "install.missing_extra"

@@ -11,6 +11,7 @@ import hashlib
 import json
 import logging
 import sys
+import textwrap
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -50,6 +51,11 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 SCHEMA = 1
+
+#: The reason a document whose every line was removed is dropped at the end of a pipeline (by
+#: the pseudo-step ``pipeline``): an empty text is never written out as a kept document.
+EMPTY_REASON = "document.empty"
+EMPTY_STEP = "pipeline"
 
 
 @dataclass(frozen=True)
@@ -177,7 +183,12 @@ class Pipeline:
             if not isinstance(raw, Mapping) or not isinstance(raw.get("use"), str):
                 problems.append(f"steps[{i}]: each step needs a string 'use' key")
                 continue
-            params = {k: v for k, v in raw.items() if k not in ("use", "name")}
+            enabled = raw.get("enabled", True)
+            if not isinstance(enabled, bool):
+                problems.append(f"steps[{i}]: 'enabled' must be true or false, not {enabled!r}")
+            if enabled is False:
+                continue
+            params = {k: v for k, v in raw.items() if k not in ("use", "name", "enabled")}
             name = raw.get("name")
             steps.append(Step(raw["use"], params, name=name if isinstance(name, str) else None))
         if problems:
@@ -213,10 +224,17 @@ class Pipeline:
             steps.append(entry)
         return {"pipeline": {"schema": SCHEMA}, "steps": steps}
 
-    def to_toml(self) -> str:
+    def to_toml(self, *, comments: bool = False) -> str:
+        """The pipeline as TOML; ``comments``: with a line above each step that says what it
+        does (``corpusclean pipeline``)."""
         data = self.to_dict()
         out = ["[pipeline]", f"schema = {SCHEMA}", ""]
-        for entry in data["steps"]:
+        if comments:
+            out[:0] = ["# The steps run in this order. Edit a parameter, remove a step, or switch one",
+                       "# off with 'enabled = false'; then pass this file with --config.", ""]
+        for info, entry in zip(self.infos, data["steps"]):
+            if comments:
+                out.extend(f"# {part}" for part in textwrap.wrap(info.summary, 94))
             out.append("[[steps]]")
             out.extend(f"{k} = {_toml_value(v)}" for k, v in entry.items())
             out.append("")
@@ -287,6 +305,9 @@ class Pipeline:
     ) -> Result:
         """Run steps ``start`` to ``end`` on ``doc``; stop at the first step that drops it.
 
+        A document still kept after the last step but left with no text is dropped with
+        :data:`EMPTY_REASON`.
+
         ``prior`` is the result of the steps before ``start`` (its trace is carried on). Corpus
         steps must be bound first (:meth:`bind`), which the executors and :meth:`run_corpus` do.
         """
@@ -322,6 +343,8 @@ class Pipeline:
                 if decision.doc is not None:  # annotations that say more about the drop
                     doc = doc.evolve(annotations=decision.doc.annotations)
                 return Result(doc, decision.reason, name, tuple(trace))
+        if stop == len(self.filters) and not doc.text.strip():
+            return Result(doc, EMPTY_REASON, EMPTY_STEP, tuple(trace))
         return Result(doc, None, None, tuple(trace))
 
     def run_corpus(self, docs: Iterable[Document]) -> list[Result]:

@@ -2,26 +2,74 @@
 
 ``id``, ``text`` and ``source`` at the top level and everything else under ``metadata``: the
 shape datatrove's and dolma's JSONL readers and ``datasets.load_dataset("json")`` take as is.
+
+A record always says what was removed in short (``metadata.removed``: counts by reason and the
+line numbers); the removed lines' text goes where ``removed`` says (:data:`REMOVED_MODES`):
+into a sidecar row joinable by ``id`` (:func:`removal_row`, ``removals.jsonl``), inline
+(``metadata.removed_lines``), or nowhere.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 from ._json import dumps_line
 from ._version import __version__
-from .document import thaw
+from .document import Removal, thaw
 from .pipeline import Result
 
-RECORD_SCHEMA = 1
+RECORD_SCHEMA = 2
+
+#: Where the removed lines' text goes: a sidecar file beside the records (``removals.jsonl``),
+#: the record itself (``metadata.removed_lines``), or nowhere (the summary alone).
+REMOVED_MODES = ("sidecar", "inline", "none")
 
 #: Reader-internal ``meta`` keys that are left out of records unless asked for (the HTML
 #: reader's per-line DOM evidence is large and only the filters need it).
 INTERNAL_META = frozenset({"dom"})
 
 
-def to_record(result: Result, fingerprint: str, *, keep_internal: bool = False) -> dict[str, Any]:
-    """Build the output record of a pipeline result (``keep_internal``: also reader evidence)."""
+def line_ranges(numbers: Sequence[int]) -> str:
+    """Line numbers as compact ranges.
+
+    >>> line_ranges([7, 1, 2, 3, 9, 10])
+    '1-3,7,9-10'
+    """
+    out: list[str] = []
+    ordered = sorted(set(numbers))
+    i = 0
+    while i < len(ordered):
+        j = i
+        while j + 1 < len(ordered) and ordered[j + 1] == ordered[j] + 1:
+            j += 1
+        out.append(str(ordered[i]) if i == j else f"{ordered[i]}-{ordered[j]}")
+        i = j + 1
+    return ",".join(out)
+
+
+def removal_summary(removals: Sequence[Removal]) -> dict[str, Any]:
+    """What was removed, in short: how many lines, how many per reason, which lines."""
+    reasons = Counter(r.reason for r in removals)
+    return {"lines": len(removals), "reasons": dict(sorted(reasons.items())),
+            "line_numbers": line_ranges([r.line for r in removals])}
+
+
+def removal_row(result: Result) -> dict[str, Any] | None:
+    """The sidecar row of a result: every removed line with its text (None if none was)."""
+    doc = result.doc
+    if not doc.removals:
+        return None
+    return {"id": doc.id, "source": doc.meta.get("source", ""), "removed": [r.to_dict() for r in doc.removals]}
+
+
+def to_record(
+    result: Result, fingerprint: str, *, keep_internal: bool = False, removed: str = "inline"
+) -> dict[str, Any]:
+    """Build the output record of a pipeline result (``keep_internal``: also reader evidence;
+    ``removed``: one of :data:`REMOVED_MODES`, ``inline`` keeps the removed lines' text in the
+    record)."""
     doc = result.doc
     meta = thaw(doc.meta)
     if not keep_internal:
@@ -39,7 +87,9 @@ def to_record(result: Result, fingerprint: str, *, keep_internal: bool = False) 
     metadata.update(sorted(meta.items()))
     if result.dropped:
         metadata["dropped"] = {"reason": result.dropped, "step": result.dropped_by}
-    metadata["removed"] = [r.to_dict() for r in doc.removals]
+    metadata["removed"] = removal_summary(doc.removals)
+    if removed == "inline":
+        metadata["removed_lines"] = [r.to_dict() for r in doc.removals]
     metadata["corpusclean"] = {"version": __version__, "pipeline": fingerprint, "schema": RECORD_SCHEMA}
     return {"id": doc.id, "text": doc.text, "source": metadata["source_path"], "metadata": metadata}
 

@@ -5,6 +5,8 @@ The output directory holds:
 - ``documents.jsonl``: one record per kept document (``docs/schema.md``);
 - ``dropped.jsonl``: documents a step dropped, with the reason (nothing is lost);
 - ``rejects.jsonl``: inputs that could not be read, with reason and location;
+- ``removals.jsonl``: the text of every removed line, a row per document joinable by ``id``
+  (empty unless ``removed="sidecar"``, the default);
 - ``stats.json``: counters per step and reason; ``pipeline.toml``: the effective configuration.
 
 Every file is written atomically. :func:`clean_directory` cuts the input into shards and runs
@@ -17,6 +19,8 @@ from __future__ import annotations
 import json
 import logging
 import os
+import resource
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -29,15 +33,18 @@ from .document import Document
 from .errors import InputError, OutputError
 from .pipeline import Pipeline, Result
 from .readers import ReaderOptions, Reject, read_file, walk
-from .executors.driver import WORK_DIR, run_sharded
+from .progress import Progress
+from .record import REMOVED_MODES
+from .executors.driver import WORK_DIR, json_text, run_sharded
 from .executors.engines import make_engine
 from .executors.shards import SHARD_BYTES
 from .stats import Stats
-from .writers import check_target
+from .writers import check_target, write_atomic
 
 log = logging.getLogger(__name__)
 
-OUTPUT_FILES = ("documents.jsonl", "dropped.jsonl", "rejects.jsonl", "stats.json", "pipeline.toml")
+OUTPUT_FILES = ("documents.jsonl", "dropped.jsonl", "rejects.jsonl", "removals.jsonl", "stats.json",
+                "pipeline.toml")
 
 
 @dataclass
@@ -148,6 +155,8 @@ def clean_directory(
     shard_bytes: int = SHARD_BYTES,
     progress: Callable[[int], None] | None = None,
     time_budget: float | None = None,
+    removed: str = "sidecar",
+    meter: Progress | None = None,
 ) -> RunSummary:
     """Clean every supported file under ``input_path`` into ``output``.
 
@@ -159,45 +168,82 @@ def clean_directory(
     ``progress`` is called with the number of documents of each finished shard.
     ``time_budget`` is the seconds one document may take before it becomes a
     ``pipeline.timeout`` reject (``None``: the current default, 10 s; ``0``: no limit).
+    ``removed`` says where the removed lines' text goes (:data:`corpusclean.record.REMOVED_MODES`):
+    ``removals.jsonl`` (default), each record (``inline``) or nowhere (``none``).
+    ``meter`` shows how far the run is (:class:`corpusclean.progress.Progress`). ``stats.json``
+    gets the run's ``timings`` (elapsed and CPU time, rates, time per step).
     """
     input_path = Path(input_path)
     output = Path(output)
+    if removed not in REMOVED_MODES:
+        msg = f"removed={removed!r}: choose one of {', '.join(REMOVED_MODES)}"
+        raise ValueError(msg)
     if not input_path.exists():
         msg = f"{input_path} does not exist; give an existing directory or file to clean"
         raise InputError(msg)
     pipeline = pipeline or Pipeline.default()
     reader_options = reader_options or ReaderOptions()
-    if resume and _is_complete(output, pipeline):
-        stats = Stats.from_dict(json.loads((output / "stats.json").read_text(encoding="utf-8")))
-        return RunSummary(stats, output, [output / n for n in OUTPUT_FILES])
-    unfinished = resume and (output / WORK_DIR).is_dir()
-    check_output_dir(input_path, output, overwrite=overwrite or unfinished)
-    try:
-        output.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        msg = f"cannot create {output}: {exc.strerror}"
-        raise OutputError(msg) from None
+    # With resume, the driver compares what the output was made from with this run.
+    earlier = resume and ((output / WORK_DIR).is_dir() or (output / "stats.json").is_file())
+    check_output_dir(input_path, output, overwrite=overwrite or earlier)
     if on_item is not None and (workers is None or workers > 1 or engine != "local"):
         msg = "on_item needs workers=1 and the local engine; use progress= to follow a parallel run"
         raise ValueError(msg)
-    runner = make_engine(engine, workers)
+    runner = make_engine(engine, workers)  # before the output is made: a missing extra stops here
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        runner.close()
+        msg = f"cannot create {output}: {exc.strerror}"
+        raise OutputError(msg) from None
     budget = default_budget(time_budget) if time_budget is not None else nullcontext()
+    clock = RunClock()
     try:
         with budget:
             stats = run_sharded(
                 input_path, output, pipeline, runner, reader_options=reader_options, resume=resume,
                 overwrite=overwrite, shard_bytes=shard_bytes, on_item=on_item, progress=progress,
+                removed=removed, meter=meter,
             )
+    except BaseException:
+        runner.abort()  # an interrupt stops the workers now; the work files stay for --resume
+        raise
     finally:
         runner.close()
+    if not stats.timings:  # a run that did the work (not a finished one found by --resume)
+        stats.timings = clock.figures(stats)
+        data = json.loads((output / "stats.json").read_text(encoding="utf-8"))
+        write_atomic(output / "stats.json", json_text({**data, "timings": stats.timings}))
     return RunSummary(stats, output, [output / n for n in OUTPUT_FILES])
 
 
-def _is_complete(output: Path, pipeline: Pipeline) -> bool:
-    """Whether ``output`` holds a finished run of ``pipeline`` (nothing left to resume)."""
-    if (output / WORK_DIR).exists() or not all((output / n).is_file() for n in OUTPUT_FILES):
-        return False
-    return (output / "pipeline.toml").read_text(encoding="utf-8") == pipeline.to_toml()
+class RunClock:
+    """Wall and CPU time of a run from its start: this process and the worker processes it
+    waited for (a Ray cluster's other machines are not counted)."""
+
+    def __init__(self) -> None:
+        self.wall = time.monotonic()
+        self.cpu = _cpu_seconds()
+
+    def figures(self, stats: Stats) -> dict[str, Any]:
+        """The ``timings`` of ``stats.json``: what varies from run to run."""
+        elapsed = max(time.monotonic() - self.wall, 1e-9)
+        c = stats.counts
+        steps = sum(stats.seconds.values()) or 1.0
+        return {
+            "elapsed_seconds": round(elapsed, 3),
+            "cpu_seconds": round(_cpu_seconds() - self.cpu, 3),
+            "mb_per_second": round(c["bytes.in"] / 1e6 / elapsed, 4),
+            "documents_per_second": round(c["documents.in"] / elapsed, 2),
+            "steps": {name: {"seconds": round(sec, 3), "share": round(sec / steps, 4)}
+                      for name, sec in sorted(stats.seconds.items(), key=lambda kv: -kv[1])},
+        }
+
+
+def _cpu_seconds() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def clean_text(text: str, pipeline: Pipeline | None = None, *, id: str = "") -> Result:

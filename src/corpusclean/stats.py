@@ -9,6 +9,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .pipeline import Result
+
+#: The fields of ``stats.json`` that describe the run rather than its output: ``run`` (what the
+#: output was made from, which ``--resume`` checks) and ``timings`` (times and rates, which
+#: vary from run to run). Every other field, and every other output file, is the same bytes
+#: for the same input and configuration whatever ran it.
+RUN_FIELDS = ("run", "timings")
 from .readers.base import Reject
 
 
@@ -23,6 +29,9 @@ class Stats:
 
     counts: Counter[str] = field(default_factory=Counter)
     seconds: Counter[str] = field(default_factory=Counter)
+    #: Figures of the run that vary from run to run (``stats.json`` ``timings``; see
+    #: :data:`RUN_FIELDS`): empty until the run ends.
+    timings: dict[str, Any] = field(default_factory=dict)
 
     def add_result(self, result: Result) -> None:
         c = self.counts
@@ -68,4 +77,5 @@ class Stats:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Stats:
-        return cls(Counter(data.get("counts", {})), Counter(data.get("seconds", {})))
+        return cls(Counter(data.get("counts", {})), Counter(data.get("seconds", {})),
+                   dict(data.get("timings", {})))

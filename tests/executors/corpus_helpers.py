@@ -145,3 +145,15 @@ def slow_registry() -> Registry:
     reg = registry()
     reg.add(FilterInfo("test.slow", Slow, reasons=frozenset()))
     return reg
+
+
+def output_bytes(out: Path) -> dict[str, bytes]:
+    """Every output file of a run in ``out``, stats.json without the fields that describe the
+    run (``RUN_FIELDS``: what it was made from, timings): what must not depend on how it ran."""
+    from corpusclean.runner import OUTPUT_FILES
+    from corpusclean.stats import RUN_FIELDS
+
+    files = {name: (out / name).read_bytes() for name in OUTPUT_FILES}
+    stats = json.loads(files["stats.json"])
+    files["stats.json"] = json.dumps({k: v for k, v in stats.items() if k not in RUN_FIELDS}).encode()
+    return files

@@ -1,7 +1,7 @@
 import json
 
 import pytest
-from corpus_helpers import make_corpus, registry
+from corpus_helpers import make_corpus, output_bytes, registry
 
 from corpusclean import Pipeline, Step
 from corpusclean.errors import OutputError
@@ -23,7 +23,7 @@ def corpus_pipeline():
 
 
 def outputs(out):
-    return {name: (out / name).read_bytes() for name in OUTPUT_FILES}
+    return output_bytes(out)
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +69,7 @@ def test_shard_size_does_not_change_the_output(tmp_path):
 
 def test_corpus_steps_in_the_pool_equal_run_corpus(tmp_path):
     src = make_corpus(tmp_path / "in", dup_ids=False)
-    clean_directory(src, tmp_path / "out", corpus_pipeline(), workers=2, shard_bytes=SMALL)
+    clean_directory(src, tmp_path / "out", corpus_pipeline(), workers=2, shard_bytes=SMALL, removed="inline")
     pipe = corpus_pipeline()
     docs = [d for d in iter_inputs(src) if not isinstance(d, Reject)]
     expected = [to_record(r, pipe.fingerprint()) for r in pipe.run_corpus(docs)]
@@ -80,7 +80,7 @@ def test_corpus_steps_in_the_pool_equal_run_corpus(tmp_path):
     assert got == kept and got_dropped == dropped
     reasons = {r["metadata"]["dropped"]["reason"] for r in dropped}
     assert reasons == {"corpus.duplicate", "quality.too_short"}
-    assert any(rm["reason"] == "corpus.repeated" for r in kept for rm in r["metadata"]["removed"])
+    assert any(rm["reason"] == "corpus.repeated" for r in kept for rm in r["metadata"]["removed_lines"])
 
 
 def test_seeds_same_bytes_for_one_and_two_workers(seeds_dir, tmp_path):
@@ -120,8 +120,10 @@ def test_cli_flags(corpus, tmp_path, capsys):
     from corpusclean.cli import main
 
     assert main(["clean", str(corpus), "-o", str(tmp_path / "o"), "--workers", "2", "--shard-mb", "1", "-q"]) == 0
-    assert main(["clean", str(corpus), "-o", str(tmp_path / "o"), "--resume"]) == 0
+    assert main(["clean", str(corpus), "-o", str(tmp_path / "o"), "--resume", "--shard-mb", "1"]) == 0
     assert "documents:" in capsys.readouterr().out
+    assert main(["clean", str(corpus), "-o", str(tmp_path / "o"), "--resume"]) == 2  # another shard size
+    assert "another shard_bytes option" in capsys.readouterr().err
     clean_directory(corpus, tmp_path / "p")
     assert outputs(tmp_path / "o") == outputs(tmp_path / "p")
 

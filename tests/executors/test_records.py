@@ -1,5 +1,7 @@
 import itertools
 
+import pytest
+
 from corpus_helpers import registry
 
 from corpusclean import Document, Pipeline, Step, clean_records
@@ -62,3 +64,42 @@ def test_without_corpus_steps_records_stream_and_partitions_add_up():
 def test_integer_ids_are_kept_as_text():
     assert record_to_document({"id": 7, "text": "x"}).id == "7"
     assert record_to_document({"id": True, "text": "x"}).id.startswith("sha256:")
+
+
+def test_real_column_types_become_json_and_a_bad_one_rejects_its_record_only():
+    import datetime as dt
+    from decimal import Decimal
+
+    import numpy as np
+
+    from corpusclean.record import dumps
+
+    pd = pytest.importorskip("pandas")
+    pa = pytest.importorskip("pyarrow")
+
+    text = "The ferry to the island runs twice a day in winter and every hour in summer."
+    table = pa.table({
+        "id": ["a", "b"], "text": [text, text + " Tickets are sold on board."],
+        "when": [dt.datetime(2024, 5, 3, 12, 30), None],
+        "price": pa.array([Decimal("9.50"), Decimal("12.25")], pa.decimal128(6, 2)),
+        "raw": [b"\xff\x00", b"ok"],
+        "tags": [["x", "y"], []],
+        "nested": [{"k": dt.date(2020, 1, 2)}, {"k": None}],
+    })
+    frame = pd.DataFrame({"id": ["c", "d"], "text": [text + " c", text + " d"],
+                          "seen": [pd.Timestamp("2021-06-01"), pd.NaT], "n": np.array([1, 2], dtype=np.int64),
+                          "score": [0.5, float("nan")]})
+    rows = table.to_pylist() + frame.to_dict("records") + [{"id": "e", "text": text, "obj": object()}]
+    out = list(clean_records(rows, dropped=True))
+    meta = {r["id"]: r["metadata"] for r in out}
+    assert meta["a"]["input_metadata"] == {"when": "2024-05-03T12:30:00", "price": 9.5,
+                                           "raw": {"base64": "/wA="}, "tags": ["x", "y"],
+                                           "nested": {"k": "2020-01-02"}}
+    assert meta["b"]["input_metadata"]["when"] is None and meta["b"]["input_metadata"]["raw"] == "ok"
+    assert meta["c"]["input_metadata"] == {"seen": "2021-06-01T00:00:00", "n": 1, "score": 0.5}
+    assert meta["d"]["input_metadata"] == {"seen": None, "n": 2, "score": None}
+    assert meta["e"]["rejected"]["reason"] == "record.bad_metadata"
+    assert "'obj'" in meta["e"]["rejected"]["message"]
+    for record in out:
+        dumps(record)  # every record is writable JSON
+    assert [r["id"] for r in clean_records(rows)] == ["a", "b", "c", "d"]  # the job goes on

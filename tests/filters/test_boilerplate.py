@@ -161,5 +161,6 @@ def test_properties_never_raise_remove_only_idempotent(filt: object, lines: list
 @given(text=st.text(max_size=300))
 def test_boilerplate_steps_never_raise_and_never_drop(text: str) -> None:
     result = _boilerplate_pipeline().run(Document.from_text(text))
-    assert result.kept
+    # the steps only remove lines; the pipeline drops a document only when no text is left
+    assert result.kept or (result.dropped == "document.empty" and not result.doc.text.strip())
     assert {r.reason for r in result.doc.removals} <= set(FAMILIES)

@@ -9,6 +9,7 @@ the work directory is removed. See ``docs/scale.md``.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import pickle
 import shutil
@@ -18,17 +19,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .._version import __version__
 from ..budget import default_seconds
 from ..document import Document
 from ..errors import OutputError
 from ..pipeline import Pipeline, Result
+from ..progress import Progress
 from ..readers import ReaderOptions, Reject
 from ..stats import Stats
 from ..writers import StagedFile, write_atomic, write_bytes_atomic
 from . import tasks
 from .engines import Engine, Handle, start_method
-from .shards import SHARD_BYTES, Shard, plan_digest, plan_shards
+from .shards import SHARD_BYTES, Shard, plan_digest, plan_shards, shard_bytes_of
 from .tasks import STREAMS, PassSpec, PipelineSpec, ShardTask, marker_path, part_path, state_path
+
+log = logging.getLogger(__name__)
 
 WORK_DIR = ".corpusclean-work"
 #: Shard states merged at once when reducing a corpus step.
@@ -52,15 +57,44 @@ class Plan:
         return cls(passes)
 
 
-def _run_identity(pipeline: Pipeline, digest: str, options: ReaderOptions, shard_bytes: int) -> dict[str, Any]:
+def _run_identity(input_path: Path, pipeline: Pipeline, digest: str, options: ReaderOptions,
+                  shard_bytes: int, removed: str) -> dict[str, Any]:
+    """What a resumed run must match: the input (its path, and every file's size and time in the
+    plan), the pipeline, the version and the options that change the output."""
     return {
+        "input": str(input_path),
+        "version": __version__,
+        "removed": removed,
         "pipeline": pipeline.fingerprint(),
         "plan": digest,
         "shard_bytes": shard_bytes,
         "text_field": options.text_field,
         "id_field": options.id_field,
         "max_bytes": options.max_bytes,
+        "text_format": options.text_format,
     }
+
+
+#: How a difference in the run identity is told.
+_DIFFERENCES = {"input": "another input directory", "plan": "input files that changed since",
+                "pipeline": "another pipeline", "version": "another version of corpusclean"}
+
+
+def refuse_other_run(output: Path, earlier: Any, identity: dict[str, Any], *, finished: bool) -> None:
+    """Raise :class:`OutputError` unless ``earlier`` (the identity an output holds) is
+    ``identity``, saying what differs."""
+    if earlier == identity:
+        return
+    if not isinstance(earlier, dict):
+        what = "run that does not record what it was made from (an older version?)"
+    else:
+        keys = sorted(k for k in identity.keys() | earlier.keys() if earlier.get(k) != identity.get(k))
+        what = ", ".join(dict.fromkeys(_DIFFERENCES.get(k, f"another {k} option") for k in keys))
+        what = f"run made with {what}"
+    state = "finished" if finished else "unfinished"
+    msg = (f"{output} holds the output of a {state} {what}; --resume continues only the same run. "
+           "Pass --overwrite instead of --resume to start again, or choose another output directory")
+    raise OutputError(msg)
 
 
 def _prepare_work(output: Path, identity: dict[str, Any], resume: bool, overwrite: bool) -> Path:
@@ -72,14 +106,11 @@ def _prepare_work(output: Path, identity: dict[str, Any], resume: bool, overwrit
             earlier = json.loads(run_file.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             earlier = None
-        if resume and earlier == identity:
+        if resume:
+            refuse_other_run(output, earlier, identity, finished=False)
             for tmp in work.glob("*.tmp"):
                 tmp.unlink(missing_ok=True)
             return work
-        if resume and earlier is not None:
-            msg = (f"{output} holds an unfinished run of another pipeline or input; "
-                   "pass --overwrite instead of --resume to start again")
-            raise OutputError(msg)
         if not resume and not overwrite:
             msg = (f"{output} holds an unfinished run; pass --resume to continue it or "
                    "--overwrite to start again")
@@ -129,18 +160,31 @@ def run_sharded(
     shard_bytes: int = SHARD_BYTES,
     on_item: Callable[[Document | Reject, Result | Reject], None] | None = None,
     progress: Callable[[int], None] | None = None,
+    removed: str = "sidecar",
+    meter: Progress | None = None,
 ) -> Stats:
     """Clean ``input_path`` into ``output`` with ``engine``; return the run's stats.
 
     The caller has checked the output directory. ``progress`` is called with the number of
-    documents of each shard as the final pass finishes it.
+    documents of each shard as the final pass finishes it; ``meter`` is told the plan's bytes
+    (once per pass) and the bytes read as the tasks read them.
     """
     input_path, output = input_path.absolute(), output.absolute()  # workers may run elsewhere
     if engine.name == "pool" and start_method() == "fork":
         pipeline.warm_up()  # before the pool starts (planning may use it): workers inherit it
     # The large JSONL files are read for their cut points and ids by the engine's workers.
-    shards = plan_shards(input_path, reader_options, shard_bytes=shard_bytes, scan_map=engine.map)
-    identity = _run_identity(pipeline, plan_digest(shards), reader_options, shard_bytes)
+    skipped: Counter[str] = Counter()
+    shards = plan_shards(input_path, reader_options, shard_bytes=shard_bytes, scan_map=engine.map,
+                         skipped=skipped)
+    if skipped["files.unsupported"]:
+        kinds = ", ".join(f"{k} {v}" for k, v in Stats(skipped).group("unsupported").items())
+        log.warning("%d files skipped: no reader takes them (%s); counted in stats.json",
+                    skipped["files.unsupported"], kinds)
+    identity = _run_identity(input_path, pipeline, plan_digest(shards), reader_options, shard_bytes, removed)
+    finished = _finished_run(output)
+    if resume and finished is not None:
+        refuse_other_run(output, finished.get("run"), identity, finished=True)
+        return Stats.from_dict(finished)
     output.mkdir(parents=True, exist_ok=True)
     work = _prepare_work(output, identity, resume, overwrite)
     fingerprint = identity["pipeline"]
@@ -157,13 +201,18 @@ def run_sharded(
     previous_hook = tasks.ITEM_HOOK
     if on_item is not None and engine.name == "serial":
         tasks.ITEM_HOOK = on_item
+    passes = Plan.of(pipeline).passes
+    sizes = [shard_bytes_of(s) for s in shards]
+    follow = _Follow(engine, meter, sum(sizes), len(passes), sum(len(s.units) for s in shards))
     try:
-        for spec_ in Plan.of(pipeline).passes:
+        for spec_ in passes:
             todo = [s for s in shards if not marker_path(work, spec_.number, s).exists()]
+            follow.pass_starts(spec_.number, sum(sizes[s.index] for s in shards if s not in todo))
             jobs = [ShardTask(s, spec_, str(work), pipe_handle, tuple(bound), reader_options, fingerprint,
-                              default_seconds())
+                              default_seconds(), removed)
                     for s in todo]
-            for _, done in engine.map(tasks.run_task, jobs):
+            for i, done in engine.map(tasks.run_task, jobs):
+                follow.shard_done(sizes[jobs[i].shard.index])
                 if spec_.final and progress is not None:
                     progress(done.documents)
             if spec_.collect is not None:
@@ -179,17 +228,80 @@ def run_sharded(
                 bound.append((spec_.collect, handle))
     finally:
         tasks.ITEM_HOOK = previous_hook
-    final = len(Plan.of(pipeline).passes) - 1
+        engine.heartbeat = None
+    final = len(passes) - 1
     for shard in shards:
         marker = json.loads(marker_path(work, final, shard).read_text(encoding="utf-8"))
         part = marker["stats"]
         totals += Stats(Counter(part["counts"]), Counter(part["seconds"]))
+    totals.counts.update(skipped)
     for name in STREAMS:
         _concat([part_path(work, name, s) for s in shards], output / f"{name}.jsonl")
-    write_atomic(output / "stats.json", totals.to_json())
+    totals.counts["bytes.in"] = _file_bytes(shards)
+    totals.counts["bytes.out"] = (output / "documents.jsonl").stat().st_size
+    write_atomic(output / "stats.json", json_text({**totals.to_dict(), "run": identity}))
     write_atomic(output / "pipeline.toml", pipeline.to_toml())
     _remove_work(work)
     return totals
+
+
+class _Follow:
+    """Tells a :class:`~corpusclean.progress.Progress` how far the passes are: from the
+    engine's byte counter at each heartbeat, or, where the engine has none (Ray), shard by
+    shard. The total is the plan's bytes once per pass."""
+
+    def __init__(self, engine: Engine, meter: Progress | None, size: int, passes: int, files: int) -> None:
+        self.engine, self.meter, self.size = engine, meter, size
+        self.base = self.counted = self.start_read = 0
+        if meter is not None:
+            meter.start(size * passes, files)
+            engine.heartbeat = self.beat
+
+    def pass_starts(self, number: int, already: int) -> None:
+        """Pass ``number`` starts with ``already`` bytes of shards done by an earlier run."""
+        self.base = number * self.size + already
+        read = self.engine.bytes_read()
+        self.start_read = read if read is not None else 0
+        self.counted = 0
+        self.beat()
+
+    def shard_done(self, size: int) -> None:
+        self.counted += size
+        self.beat()
+
+    def beat(self) -> None:
+        if self.meter is None:
+            return
+        read = self.engine.bytes_read()
+        live = read - self.start_read if read is not None else self.counted
+        self.meter.update(self.base + live)
+
+
+def _file_bytes(shards: list[Shard]) -> int:
+    """The size of the input files on disk (compressed files as they are)."""
+    paths = {u.path for s in shards for u in s.units if u.reject is None}
+    total = 0
+    for path in paths:
+        try:
+            total += os.stat(path).st_size
+        except OSError:
+            pass
+    return total
+
+
+def json_text(data: dict[str, Any]) -> str:
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _finished_run(output: Path) -> dict[str, Any] | None:
+    """The stats of the finished run in ``output`` (None if there is none, or it is unfinished)."""
+    if (output / WORK_DIR).exists():
+        return None
+    try:
+        data = json.loads((output / "stats.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def _remove_work(work: Path) -> None:

@@ -16,9 +16,10 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from ..errors import MissingExtraError
 from ..pipeline import Pipeline, Result
 from . import tasks
-from .engines import Handle
+from .engines import HEARTBEAT, Handle
 from .records import outcome_to_record, record_to_document
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -31,9 +32,9 @@ R = TypeVar("R")
 def _ray() -> Any:
     try:
         import ray
-    except ImportError:  # pragma: no cover - depends on the environment
-        msg = "the Ray engine needs Ray: pip install 'corpusclean[ray]'"
-        raise ImportError(msg) from None
+    except ImportError:
+        msg = "the Ray engine needs Ray, which is not installed: pip install 'corpusclean[ray]'"
+        raise MissingExtraError(msg) from None
     return ray
 
 
@@ -68,6 +69,7 @@ class RayEngine:
     name = "ray"
 
     def __init__(self, workers: int | None = None) -> None:
+        self.heartbeat: Callable[[], None] | None = None
         self._started = connect(workers)
         ray = _ray()
         self.slots = max(1, int(ray.cluster_resources().get("CPU", 1)))
@@ -86,7 +88,9 @@ class RayEngine:
                     pending[remote.remote(nxt[1])] = nxt[0]
                 if not pending:
                     return
-                done, _ = ray.wait(list(pending), num_returns=1)
+                done, _ = ray.wait(list(pending), num_returns=1, timeout=HEARTBEAT)
+                if self.heartbeat is not None:
+                    self.heartbeat()
                 for ref in done:
                     yield pending.pop(ref), ray.get(ref)
         finally:
@@ -96,9 +100,15 @@ class RayEngine:
     def broadcast(self, value: Any, path: Path, key: str) -> Handle:
         return RayHandle(_ray().put(value), key)
 
+    def bytes_read(self) -> int | None:
+        return None  # tasks run elsewhere: the driver counts shards as they end
+
     def close(self) -> None:
         if self._started:
             _ray().shutdown()
+            self._started = False
+
+    abort = close  # map's generator has cancelled the pending tasks
 
 
 # -- Ray Data ------------------------------------------------------------------------------------

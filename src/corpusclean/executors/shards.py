@@ -15,6 +15,7 @@ import gzip
 import hashlib
 import os
 import zlib
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -202,16 +203,17 @@ def _coarsen(points: list[tuple[int, int]], total: int, most: int) -> list[tuple
 
 def plan_shards(
     root: Path, options: ReaderOptions | None = None, *, shard_bytes: int = SHARD_BYTES,
-    shard_files: int = SHARD_FILES, scan_map: ScanMap | None = None,
+    shard_files: int = SHARD_FILES, scan_map: ScanMap | None = None, skipped: Counter[str] | None = None,
 ) -> list[Shard]:
     """Cut the input under ``root`` into shards (see the module docstring).
 
     The large JSONL files are read first, to find their cut points and ids (:func:`scan_file`),
     by ``scan_map`` when given (an engine's ``map``: the files are read in parallel), else one
-    after the other; the plan is the same either way."""
+    after the other; the plan is the same either way. ``skipped`` counts the files the walk
+    passes over (:func:`~corpusclean.readers.files.walk`)."""
     options = options or ReaderOptions()
     items: list[tuple[Unit | FileScan, int]] = []  # with the file's size
-    for item in walk(root, options):
+    for item in walk(root, options, skipped=skipped):
         if isinstance(item, Reject):
             items.append((Unit(item.source, reject=item), 0))
             continue
@@ -273,6 +275,23 @@ def plan_digest(shards: list[Shard]) -> str:
             h.update(f"{shard.index}\t{u.rel}\t{u.start}\t{u.end}\t{u.first_line}\t{stamp}\t"
                      f"{u.id_room}\t{u.carried!r}\t{u.gzip}\n".encode())
     return h.hexdigest()[:16]
+
+
+def unit_bytes(unit: Unit) -> int:
+    """The bytes of input a unit stands for, as progress counts them: its range (of the
+    decompressed stream for a gzip range), else its file's size."""
+    if unit.reject is not None:
+        return 0
+    if unit.is_range:
+        return unit.end - unit.start
+    try:
+        return os.stat(unit.path).st_size
+    except OSError:
+        return 0
+
+
+def shard_bytes_of(shard: Shard) -> int:
+    return sum(unit_bytes(u) for u in shard.units)
 
 
 def read_unit(unit: Unit, options: ReaderOptions) -> Iterator[Document | Reject]:

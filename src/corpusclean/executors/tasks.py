@@ -22,15 +22,15 @@ from ..budget import default_budget
 from ..document import Document
 from ..pipeline import Pipeline, Result, Step
 from ..readers import ReaderOptions, Reject
-from ..record import to_record
+from ..record import removal_row, to_record
 from ..registry import Registry, default_registry
 from ..stats import Stats
 from ..writers import StagedFile, write_bytes_atomic
-from .engines import Handle
-from .shards import Shard, read_shard
+from .engines import Handle, count_bytes
+from .shards import Shard, read_unit, shard_bytes_of, unit_bytes
 
 #: The output streams of a final pass, in the order they are assembled.
-STREAMS = ("documents", "dropped", "rejects")
+STREAMS = ("documents", "dropped", "rejects", "removals")
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,8 @@ class ShardTask:
     #: Seconds one document may take (:mod:`corpusclean.budget`), carried to every worker
     #: whatever its start method; ``None``: no limit.
     time_budget: float | None = None
+    #: Where removed lines' text goes (:data:`corpusclean.record.REMOVED_MODES`).
+    removed: str = "sidecar"
 
 
 @dataclass(frozen=True)
@@ -128,8 +130,12 @@ def worker_pipeline(pipeline: Handle, states: tuple[tuple[int, Handle], ...]) ->
 
 
 def _inputs(task: ShardTask) -> Iterator[Document | Reject | Result]:
+    """The items of a pass over a shard; the first pass counts each unit's bytes as it ends
+    (later passes count the shard's when it ends: :func:`_run_task`)."""
     if task.spec.number == 0:
-        yield from read_shard(task.shard, task.options)
+        for unit in task.shard.units:
+            yield from read_unit(unit, task.options)
+            count_bytes(unit_bytes(unit))
         return
     with spill_path(task.work, task.spec.number - 1, task.shard).open("rb") as f:
         while True:
@@ -200,7 +206,8 @@ def _run_task(task: ShardTask) -> ShardDone:
         counter = Stats()
         hook = ITEM_HOOK
         try:
-            docs_w, dropped_w, rejects_w = (files[n].file.write for n in STREAMS)
+            docs_w, dropped_w, rejects_w, removals_w = (files[n].file.write for n in STREAMS)
+            sidecar = task.removed == "sidecar"
             for item, outcome in stream:
                 count += 1
                 if isinstance(outcome, Reject):
@@ -208,8 +215,10 @@ def _run_task(task: ShardTask) -> ShardDone:
                     rejects_w(dumps_line(outcome.to_dict()))
                 else:
                     counter.add_result(outcome)
-                    line = dumps_line(to_record(outcome, task.fingerprint))
+                    line = dumps_line(to_record(outcome, task.fingerprint, removed=task.removed))
                     (docs_w if outcome.kept else dropped_w)(line)
+                    if sidecar and (row := removal_row(outcome)) is not None:
+                        removals_w(dumps_line(row))
                 if hook is not None:
                     hook(item, outcome)
             for f in files.values():
@@ -223,4 +232,5 @@ def _run_task(task: ShardTask) -> ShardDone:
     write_bytes_atomic(marker_path(task.work, spec.number, task.shard), json.dumps(marker).encode())
     if spec.number > 0:
         spill_path(task.work, spec.number - 1, task.shard).unlink(missing_ok=True)
+        count_bytes(shard_bytes_of(task.shard))
     return ShardDone(task.shard.index, count, stats)

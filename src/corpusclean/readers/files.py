@@ -14,6 +14,7 @@ a stream with the same limit; JSONL is read line by line, never whole, and a lin
 from __future__ import annotations
 
 import errno
+import fnmatch
 import gzip
 import io
 import json
@@ -21,6 +22,7 @@ import logging
 import os
 import stat
 import zlib
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -37,6 +39,10 @@ from .decode import DecodeError, decode_bytes, decode_utf8_replacing
 from .html import HtmlError, safe_html_to_blocks
 
 FORMATS = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
+
+#: Suffixes of compressed files: an unsupported file is counted under its inner extension too
+#: (``.warc.gz``), whichever of them a reader takes.
+_COMPRESSED = (".gz", ".bz2", ".xz", ".zst", ".zstd", ".lz4")
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +85,14 @@ class ReaderOptions:
     id_field: str = "id"
     max_bytes: int = MAX_BYTES
     ignore_names: frozenset[str] = IGNORED_NAMES
+    #: Glob patterns (``fnmatch``, ``*`` also crosses ``/``) on a file's path relative to the
+    #: input directory or on its name: with ``include``, only files matching one are read;
+    #: files matching an ``exclude`` pattern are not.
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    #: What a JSONL text field holds: ``html`` (read as an HTML page), ``text``, or ``auto``
+    #: (HTML when it looks like markup: :func:`looks_like_html`).
+    text_format: str = "auto"
     time_budget: float | None = DEFAULT_SECONDS
     max_tracked_ids: int = MAX_TRACKED_IDS
 
@@ -86,6 +100,33 @@ class ReaderOptions:
         if self.max_bytes < 1:
             msg = f"max_bytes must be at least 1, not {self.max_bytes}"
             raise ValueError(msg)
+        if self.text_format not in TEXT_FORMATS:
+            msg = f"text_format must be one of {', '.join(TEXT_FORMATS)}, not {self.text_format!r}"
+            raise ValueError(msg)
+
+
+#: ``ReaderOptions.text_format`` choices.
+TEXT_FORMATS = ("auto", "html", "text")
+
+_MARKUP_RE = regex.compile(
+    r"</?(?:p|div|span|a|li|ul|ol|h[1-6]|br|table|tr|td|body|head|article|section|nav|header|footer|main)\b",
+    regex.IGNORECASE)
+
+
+def looks_like_html(text: str) -> bool:
+    """Whether a text field holds markup: it opens with a tag and has block tags early on.
+
+    >>> looks_like_html("<!DOCTYPE html><html>..."), looks_like_html("<p>One</p><p>Two</p><div>3</div>")
+    (True, True)
+    >>> looks_like_html("Use <b> for bold; the <p> tag starts a paragraph."), looks_like_html("<3 you")
+    (False, False)
+    """
+    head = text[:4096].lstrip()
+    if not head.startswith("<"):
+        return False
+    if head[:15].lower().startswith(("<!doctype html", "<html")):
+        return True
+    return len(_MARKUP_RE.findall(head)) >= 3
 
 
 def file_format(path: Path) -> tuple[str | None, bool]:
@@ -97,11 +138,41 @@ def file_format(path: Path) -> tuple[str | None, bool]:
     return FORMATS.get(os.path.splitext(name)[1]), gz
 
 
-def walk(root: Path, options: ReaderOptions | None = None) -> Iterator[tuple[Path, str] | Reject]:
+def supported(path: Path) -> bool:
+    """Whether a reader takes this file (the one place that says which files are read)."""
+    return file_format(path)[0] is not None
+
+
+def extension(name: str) -> str:
+    """A file's extension as it is counted when no reader takes it.
+
+    >>> extension("a/B.WARC.gz"), extension("README"), extension("notes.md")
+    ('.warc.gz', '(none)', '.md')
+    """
+    base = name.rsplit("/", 1)[-1].lower()
+    outer = os.path.splitext(base)[1]
+    if outer in _COMPRESSED:
+        inner = os.path.splitext(base[: -len(outer)])[1]
+        return inner + outer
+    return outer or "(none)"
+
+
+def _chosen(rel: str, name: str, options: ReaderOptions) -> bool:
+    def match(patterns: tuple[str, ...]) -> bool:
+        return any(fnmatch.fnmatchcase(rel, p) or fnmatch.fnmatchcase(name, p) for p in patterns)
+
+    return (not options.include or match(options.include)) and not match(options.exclude)
+
+
+def walk(
+    root: Path, options: ReaderOptions | None = None, *, skipped: Counter[str] | None = None
+) -> Iterator[tuple[Path, str] | Reject]:
     """Yield ``(path, relative name)`` for every supported file under ``root``, sorted.
 
-    A file with no supported extension is skipped silently; a directory that cannot be listed,
-    or a symlink loop, becomes a reject.
+    Hidden files and ``ignore_names`` are passed over; files left out by ``include`` or
+    ``exclude`` are counted in ``skipped`` under ``files.excluded``, and files no reader takes
+    under ``unsupported.<extension>`` and ``files.unsupported``. A directory that cannot be
+    listed, or a symlink loop, becomes a reject.
     """
     options = options or ReaderOptions()
     if not root.is_dir():
@@ -140,9 +211,17 @@ def walk(root: Path, options: ReaderOptions | None = None) -> Iterator[tuple[Pat
             if fn in options.ignore_names or fn.startswith("."):
                 continue
             p = Path(dirpath) / fn
-            if file_format(p)[0] is None:
+            rel = display_name(Path(os.path.relpath(p, root)).as_posix())
+            if not _chosen(rel, fn, options):
+                if skipped is not None:
+                    skipped["files.excluded"] += 1
                 continue
-            found.append((display_name(Path(os.path.relpath(p, root)).as_posix()), p))
+            if not supported(p):
+                if skipped is not None:
+                    skipped[f"unsupported.{extension(fn)}"] += 1
+                    skipped["files.unsupported"] += 1
+                continue
+            found.append((rel, p))
     yield from sorted(rejects, key=lambda r: r.source)
     for rel, p in sorted(found):
         yield p, rel
@@ -310,6 +389,8 @@ def _read_document(
                     raise _Unusable(exc.reason, str(exc)) from None
                 text = "\n".join(html_lines)
                 meta["dom"] = evidence.to_meta()  # read by html.dom_boilerplate, not written out
+                if evidence.page:
+                    meta["page"] = evidence.page
             else:
                 text = decoded.text
             return Document.from_text(text, id=rel, meta=meta)
@@ -613,6 +694,18 @@ def _jsonl_record(
     extra = {k: v for k, v in record.items() if k not in (options.text_field, options.id_field)}
     if extra:
         meta["input_metadata"] = extra
+    if options.text_format == "html" or (options.text_format == "auto" and looks_like_html(body)):
+        try:
+            with time_budget(options.time_budget):
+                html_lines, evidence = safe_html_to_blocks(body)
+        except HtmlError as exc:
+            return Reject(rel, exc.reason, str(exc), line=lineno, offset=start)
+        except BudgetExceeded as exc:
+            return Reject(rel, "read.timeout", f"converting the HTML {exc}", line=lineno, offset=start)
+        body = "\n".join(html_lines)
+        meta.update(text_format="html", dom=evidence.to_meta())
+        if evidence.page:
+            meta["page"] = evidence.page
     return Document.from_text(body, id=doc_id, meta=meta)
 
 

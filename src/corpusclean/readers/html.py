@@ -231,6 +231,8 @@ class DomEvidence:
 
     nodes: list[tuple[int, str, int]] = field(default_factory=lambda: [(-1, "#root", 0)])
     lines: dict[int, tuple[int, int]] = field(default_factory=dict)
+    #: What the page says of itself (:func:`page_metadata`); not part of ``to_meta()``.
+    page: dict[str, str] = field(default_factory=dict)
 
     def to_meta(self) -> dict[str, Any]:
         return {"schema": 1, "nodes": tuple(self.nodes), "lines": dict(self.lines)}
@@ -289,7 +291,59 @@ def html_to_blocks(markup: str) -> tuple[list[str], DomEvidence]:
         # the page repeats its title as the first visible line: keep one copy
         b.lines.pop(0)
         b.ev.lines = {no - 1: v for no, v in b.ev.lines.items() if no > 1}
+    b.ev.page = page_metadata(soup, title)
     return b.lines, b.ev
+
+
+#: ``<meta>`` names and properties (lowercase) that state a page's date and author, best first.
+DATE_META = ("article:published_time", "og:article:published_time", "datepublished", "date", "dc.date",
+             "dcterms.date", "dc.date.issued", "pubdate", "publishdate", "publish-date", "sailthru.date")
+AUTHOR_META = ("author", "article:author", "dc.creator", "dcterms.creator", "sailthru.author")
+
+
+def page_metadata(soup: BeautifulSoup, title: str = "") -> dict[str, str]:
+    """What a page states about itself, where it does: ``title``, canonical ``url``, declared
+    ``language``, publication ``date`` and ``author`` (as the page writes them).
+
+    >>> page = ('<html lang="de-DE"><head><title>Neu</title><link rel="canonical" href="https://x.org/a">'
+    ...         '<meta name="author" content="A. Muster"></head><body><time datetime="2024-05-03">3. Mai</time></body></html>')
+    >>> page_metadata(BeautifulSoup(page, "html.parser"), "Neu")
+    {'title': 'Neu', 'url': 'https://x.org/a', 'language': 'de-DE', 'date': '2024-05-03', 'author': 'A. Muster'}
+    """
+    metas: dict[str, str] = {}
+    for el in soup.find_all("meta"):
+        key = el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv")
+        content = el.get("content")
+        if isinstance(key, str) and isinstance(content, str) and content.strip():
+            metas.setdefault(key.strip().lower(), " ".join(content.split()))
+    found: dict[str, str] = {}
+    if title:
+        found["title"] = title
+    link = soup.find("link", rel=lambda v: v is not None and "canonical" in v, href=True)
+    url = link.get("href") if isinstance(link, Tag) else metas.get("og:url")
+    if isinstance(url, str) and url.strip():
+        found["url"] = url.strip()
+    html = soup.find("html")
+    lang = html.get("lang") if isinstance(html, Tag) else None
+    lang = lang if isinstance(lang, str) and lang.strip() else metas.get("content-language")
+    if lang:
+        found["language"] = lang.strip()
+    date = next((metas[k] for k in DATE_META if k in metas), None)
+    if date is None:
+        stamp = soup.find(["time", "meta"], attrs={"itemprop": "datePublished"}) or soup.find("time", datetime=True)
+        if isinstance(stamp, Tag):
+            value = stamp.get("datetime") or stamp.get("content") or stamp.get_text(" ")
+            date = " ".join(str(value).split()) or None
+    if date:
+        found["date"] = date
+    author = next((metas[k] for k in AUTHOR_META if k in metas and not metas[k].startswith("http")), None)
+    if author is None:
+        el = soup.find(attrs={"rel": "author"}) or soup.find(attrs={"itemprop": "author"})
+        if isinstance(el, Tag):
+            author = " ".join(el.get_text(" ").split())[:200] or None
+    if author:
+        found["author"] = author
+    return found
 
 
 _END = object()
