@@ -493,7 +493,8 @@ def _jsonl_lines(
             )
             continue
         if lineno == 1 and (
-            raw.startswith((b"\xff\xfe", b"\xfe\xff")) or raw.count(0) > len(raw) // 4
+            raw.startswith((b"\xff\xfe", b"\xfe\xff"))
+            or (len(raw) >= 8 and raw.count(0) > len(raw) // 4)  # too short to tell: a bad line
         ):
             yield Reject(
                 rel,
