@@ -329,7 +329,7 @@ def histogram(series: list[tuple[str, str, list[int]]]) -> str:
     for frac in (0, 0.5, 1):
         y = 20 + plot_h * (1 - frac)
         out.append(f'<line x1="{left}" x2="{width - 10}" y1="{y}" y2="{y}" stroke="#e3e7ec"/>'
-                   f'<text x="{left - 4}" y="{y + 4}" text-anchor="end" font-size="11">{round(top * frac)}</text>')
+                   f'<text x="{left - 4}" y="{y + 4}" text-anchor="end" font-size="11">{top * frac:g}</text>')
     for j, (name, colour, _) in enumerate(series):
         out.append(f'<rect x="{left + 240 * j}" y="4" width="10" height="10" fill="{colour}"/>'
                    f'<text x="{left + 240 * j + 14}" y="13" font-size="12">{esc(name)}</text>')
@@ -344,6 +344,18 @@ def histogram(series: list[tuple[str, str, list[int]]]) -> str:
     out.append(f'<text x="{left + group * len(edges) / 2}" y="{height - 4}" text-anchor="middle" '
                'font-size="11">characters per document</text></svg>')
     return "".join(out)
+
+
+def _size(n: int) -> str:
+    """Bytes in kB, MB or GB (powers of 10).
+
+    >>> _size(999), _size(14_200), _size(3_450_000_000)
+    ('999 B', '14.2 kB', '3.5 GB')
+    """
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if n >= scale:
+            return f"{n / scale:.1f} {unit}"
+    return f"{n} B"
 
 
 def _k(n: int) -> str:
@@ -374,9 +386,11 @@ def render(facts: Facts) -> str:
     cards = [("documents read", c.get("documents.in", 0)), ("kept", c.get("documents.kept", 0)),
              ("dropped", c.get("documents.dropped", 0)), ("rejected", c.get("documents.rejected", 0)),
              ("lines removed", c.get("removed_lines.total", 0)),
-             ("MB in", round(c.get("bytes.in", 0) / 1e6, 1)), ("MB out", round(c.get("bytes.out", 0) / 1e6, 1))]
-    body = '<div class="cards">' + "".join(f"<div class=card><b>{_n(v)}</b><span>{esc(k)}</span></div>"
-                                           for k, v in cards) + "</div>"
+             ("read from the input files", _size(c.get("bytes.in", 0))),
+             ("in the documents files", _size(c.get("bytes.out", 0)))]
+    body = '<div class="cards">' + "".join(
+        f"<div class=card><b>{v if isinstance(v, str) else _n(v)}</b><span>{esc(k)}</span></div>"
+        for k, v in cards) + "</div>"
     body += "<h3>Dropped documents by reason</h3>" + bar_chart(_group(c, "dropped"), color="#c77c2e")
     body += "<h3>Rejected inputs by reason</h3>" + bar_chart(_group(c, "rejected"), color="#b23b3b")
     if facts.rejects:
