@@ -94,7 +94,7 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="do not read files whose path under INPUT, or name, matches GLOB (repeatable)")
         sp.add_argument("--corpus", action="store_true", help="add the corpus steps to the default pipeline: site template lines and duplicates (docs/corpus.md)")
 
-    c = sub.add_parser("clean", help="clean a directory or file into JSONL", description="Clean every .txt, .html, .htm and .jsonl file (and .gz forms) under INPUT into OUT/documents.jsonl, with OUT/dropped.jsonl, OUT/rejects.jsonl, OUT/removals.jsonl, OUT/stats.json and OUT/pipeline.toml beside it (docs/schema.md).")
+    c = sub.add_parser("clean", help="clean a directory or file into JSONL", description="Clean every .txt, .html, .htm and .jsonl file (and .gz forms) under INPUT into OUT/documents.jsonl, with OUT/dropped.jsonl, OUT/rejects.jsonl, OUT/removals.jsonl, OUT/stats.json, OUT/pipeline.toml and OUT/report.html beside it (docs/schema.md; the output options change the record files' names).")
     c.add_argument("input", metavar="INPUT", help="input directory or file")
     c.add_argument("-o", "--output", required=True, metavar="OUT", help="output directory")
     c.add_argument("--overwrite", action="store_true", help="replace an earlier output in OUT")
