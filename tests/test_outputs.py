@@ -229,3 +229,14 @@ def test_cut_points_keep_every_row_once_in_order(rows, bound):
         # a file is cut only where the next row would not fit
         for a, b in zip(chunks, chunks[1:]):
             assert len(a) + len(b.split(b"\n", 1)[0]) + 1 > bound
+
+
+def test_parquet_row_groups_are_bounded_by_bytes(plain, tmp_path, monkeypatch):
+    pq = pytest.importorskip("pyarrow.parquet")
+    from corpusclean import outputs
+
+    monkeypatch.setattr(outputs, "ROW_GROUP_BYTES", 5000)
+    [name] = write_stream([plain / "documents.jsonl"], tmp_path, "documents", Layout("parquet"))
+    size = (plain / "documents.jsonl").stat().st_size
+    assert pq.ParquetFile(tmp_path / name).num_row_groups >= size // 5000 // 2
+    assert list(iter_rows(tmp_path, "documents")) == jsonl_rows(plain, "documents")

@@ -41,8 +41,10 @@ COMPRESSIONS = ("gz", "zst")
 #: Any record-stream file of any layout.
 FILE_RE = re.compile(r"(documents|dropped|rejects|removals)(?:-(\d{5,}))?\.(jsonl(?:\.gz|\.zst)?|parquet)")
 
-#: Rows per Parquet row group (a group is also closed at a file's cut point).
+#: A Parquet row group ends after this many rows or bytes of JSONL, whichever comes first (and
+#: at a file's cut point): what the writer holds in memory.
 ROW_GROUP_ROWS = 4096
+ROW_GROUP_BYTES = 16 * 1024 * 1024
 _GZIP_LEVEL = 6
 _ZSTD_LEVEL = 3
 
@@ -165,10 +167,12 @@ class _ParquetSink:
         codec = {"gz": "gzip", "zst": "zstd", None: "snappy"}[layout.compress]
         self.writer = pq.ParquetWriter(self.staged.file, self.schema, compression=codec)
         self.rows: list[dict[str, Any]] = []
+        self.held = 0
 
     def write(self, line: bytes) -> None:
         self.rows.append(_parquet_row(self.stream, line))
-        if len(self.rows) >= ROW_GROUP_ROWS:
+        self.held += len(line)
+        if len(self.rows) >= ROW_GROUP_ROWS or self.held >= ROW_GROUP_BYTES:
             self._flush()
 
     def _flush(self) -> None:
@@ -176,7 +180,7 @@ class _ParquetSink:
 
         if self.rows:
             self.writer.write_table(pa.Table.from_pylist(self.rows, schema=self.schema))
-            self.rows = []
+            self.rows, self.held = [], 0
 
     def close(self) -> None:
         self._flush()
