@@ -132,7 +132,7 @@ def test_a_corpus_run_shows_template_lines_and_duplicate_clusters(corpus_runs):
     page = (out / "report.html").read_text(encoding="utf-8")
     facts = gather(out)
     dupes = facts.counts.get("dropped.dedup.exact", 0) + facts.counts.get("dropped.dedup.near", 0)
-    assert dupes > 0 and sum(len(m) for m in facts.clusters.values()) == dupes
+    assert dupes > 0 and sum(n for n, _ in facts.clusters.values()) == dupes
     assert f"{len(facts.clusters)} clusters, {dupes} duplicates dropped" in section(page, "duplicates")
     templates = section(page, "templates")
     assert "did not run" not in templates

@@ -44,7 +44,7 @@ FILE_RE = re.compile(r"(documents|dropped|rejects|removals)(?:-(\d{5,}))?\.(json
 #: A Parquet row group ends after this many rows or bytes of JSONL, whichever comes first (and
 #: at a file's cut point): what the writer holds in memory.
 ROW_GROUP_ROWS = 4096
-ROW_GROUP_BYTES = 16 * 1024 * 1024
+ROW_GROUP_BYTES = 4 * 1024 * 1024
 _GZIP_LEVEL = 6
 _ZSTD_LEVEL = 3
 

@@ -46,6 +46,8 @@ EXAMPLES = 3
 CONTEXT = 2
 #: Sites, template lines per site, duplicate clusters and chart bars shown.
 TOP_SITES, TOP_LINES, TOP_CLUSTERS, TOP_BARS = 10, 5, 10, 30
+#: Dropped duplicates named per cluster, output files named per stream.
+MEMBERS, FILES = 5, 6
 #: Characters of one line shown before it is cut.
 LINE_CHARS = 240
 #: Bin edges (characters) of the length histogram; the last bin is open.
@@ -85,7 +87,9 @@ class Facts:
     kept_total: int = 0
     removals_known: bool = True
     templates: dict[str, Counter[str]] = field(default_factory=dict)
-    clusters: dict[str, list[tuple[str, str, float]]] = field(default_factory=dict)
+    #: Per kept document: how many were dropped as its duplicates, and the first few of them
+    #: (id, reason, similarity).
+    clusters: dict[str, tuple[int, list[tuple[str, str, float]]]] = field(default_factory=dict)
     examples: dict[str, list[Example]] = field(default_factory=dict)
     rejects: list[dict[str, Any]] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
@@ -187,15 +191,17 @@ def gather(output: Path) -> Facts:
                       for reason, heap in sorted(heaps.items())}
 
     # Duplicate clusters from the dropped records; the kept text around the examples.
-    clusters: dict[str, list[tuple[str, str, float]]] = defaultdict(list)
+    clusters: dict[str, tuple[int, list[tuple[str, str, float]]]] = {}
     for line in _lines(output, "dropped"):
         if b'"duplicate_of"' not in line:
             continue
         rec = _json.loads(line)
         meta = rec["metadata"]
-        clusters[meta["duplicate_of"]].append((rec["id"], meta["dropped"]["reason"],
-                                               float(meta.get("duplicate_similarity") or 0.0)))
-    facts.clusters = dict(clusters)
+        n, members = clusters.get(meta["duplicate_of"], (0, []))
+        if len(members) < MEMBERS:
+            members.append((rec["id"], meta["dropped"]["reason"], float(meta.get("duplicate_similarity") or 0.0)))
+        clusters[meta["duplicate_of"]] = (n + 1, members)
+    facts.clusters = clusters
     _add_context(output, facts)
     for line in _lines(output, "rejects"):
         if len(facts.rejects) >= 10:
@@ -346,6 +352,21 @@ def histogram(series: list[tuple[str, str, list[int]]]) -> str:
     return "".join(out)
 
 
+def _files(names: list[str]) -> str:
+    """The record files, at most :data:`FILES` named per stream.
+
+    >>> _files(["a.jsonl"] + [f"d-{i:05d}.jsonl" for i in range(9)])
+    'a.jsonl, d-00000.jsonl … d-00008.jsonl (9 files)'
+    """
+    groups: dict[str, list[str]] = defaultdict(list)
+    for name in names:
+        groups[name.split(".")[0].split("-")[0]].append(name)
+    out = []
+    for group in groups.values():
+        out.append(", ".join(group) if len(group) <= FILES else f"{group[0]} … {group[-1]} ({len(group)} files)")
+    return ", ".join(out)
+
+
 def _size(n: int) -> str:
     """Bytes in kB, MB or GB (powers of 10).
 
@@ -400,7 +421,7 @@ def render(facts: Facts) -> str:
     if c.get("files.unsupported") or c.get("files.excluded"):
         body += (f'<p class="muted">{c.get("files.unsupported", 0)} files no reader takes, '
                  f'{c.get("files.excluded", 0)} left out by --include/--exclude.</p>')
-    body += f'<p class="muted">Output files: {esc(", ".join(facts.files))}</p>'
+    body += f'<p class="muted">Output files: {esc(_files(facts.files))}</p>'
     sections.append(("documents", "Documents", body))
 
     total = c.get("removed_lines.total", 0)
@@ -443,12 +464,12 @@ def render(facts: Facts) -> str:
     sections.append(("templates", "Template lines per site", body))
 
     if facts.ran("corpus.dedup"):
-        ranked = sorted(facts.clusters.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-        dropped = sum(len(v) for v in facts.clusters.values())
+        ranked = sorted(facts.clusters.items(), key=lambda kv: (-kv[1][0], kv[0]))
+        dropped = sum(n for n, _ in facts.clusters.values())
         body = f'<p class="muted">{len(ranked)} clusters, {dropped} duplicates dropped; the {TOP_CLUSTERS} largest.</p>'
-        rows = [[kept, len(members) + 1, ", ".join(f"{m} ({r}, {s:.2f})" for m, r, s in members[:5])
-                 + (f", … {len(members) - 5} more" if len(members) > 5 else "")]
-                for kept, members in ranked[:TOP_CLUSTERS]]
+        rows = [[kept, n + 1, ", ".join(f"{m} ({r}, {s:.2f})" for m, r, s in members)
+                 + (f", … {n - len(members)} more" if n > len(members) else "")]
+                for kept, (n, members) in ranked[:TOP_CLUSTERS]]
         body += _table(["kept document", "size", "dropped as its duplicates (reason, similarity)"], rows, numeric=[1])
     else:
         body = '<p class="muted">Deduplication did not run (add --corpus, or corpus.dedup to the pipeline).</p>'
