@@ -182,3 +182,19 @@ def test_inline_and_none_removed_modes(tmp_path):
     assert not outs["none"].examples and not outs["none"].removals_known
     page = (tmp_path / "none" / "report.html").read_text()
     assert "--removed none" in section(page, "examples") and "kept + removed" not in section(page, "lengths")
+
+
+def test_a_failing_report_leaves_a_complete_run(tmp_path, monkeypatch, caplog):
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "page.txt").write_text(PAGE)
+
+    def broken(output, to=None):
+        raise RuntimeError("no room")
+
+    monkeypatch.setattr(report, "write_report", broken)
+    summary = clean_directory(d, tmp_path / "o")
+    assert summary.stats.counts["documents.kept"] == 1
+    assert not (tmp_path / "o" / "report.html").exists()
+    assert tmp_path / "o" / "report.html" not in summary.files
+    assert "corpusclean report" in caplog.text and "no room" in caplog.text

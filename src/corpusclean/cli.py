@@ -167,6 +167,8 @@ def _cmd_clean(args: argparse.Namespace) -> int:
             meter.close()
     if not args.quiet:
         print(format_summary(summary.stats.counts, summary.output, summary.stats.timings))
+        if summary.output / "report.html" in summary.files:
+            print(f"report: {summary.output / 'report.html'}")
     return run_exit_code(summary.stats.counts, args.max_reject_share)
 
 

@@ -228,12 +228,23 @@ def clean_directory(
         stats.timings = clock.figures(stats)
         data = json.loads((output / "stats.json").read_text(encoding="utf-8"))
         write_atomic(output / "stats.json", json_text({**data, "timings": stats.timings}))
-    if report:
-        from .report import write_report
-
-        write_report(output)
     files = [output / n for n in existing_files(output)] + [output / "stats.json", output / "pipeline.toml"]
-    return RunSummary(stats, output, files + ([output / REPORT_FILE] if report else []))
+    if report and _write_report(output):
+        files.append(output / REPORT_FILE)
+    return RunSummary(stats, output, files)
+
+
+def _write_report(output: Path) -> bool:
+    """Write ``report.html``; the output is complete without it, so a failure is a warning."""
+    from .report import write_report
+
+    try:
+        write_report(output)
+    except Exception as exc:  # noqa: BLE001 - the run's files are written; the report is extra
+        log.warning("report.html was not written (%s: %s); the output is complete. "
+                    "Try again with: corpusclean report %s", type(exc).__name__, exc, output)
+        return False
+    return True
 
 
 class RunClock:
