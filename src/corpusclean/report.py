@@ -260,7 +260,7 @@ nav{margin:12px 0;font-size:13px}nav a{margin-right:12px;color:#2f6db5}
 section{background:#fff;border:1px solid #dde2e8;border-radius:6px;padding:14px 18px;margin:14px 0}
 h2{font-size:16px;margin:0 0 10px}h3{font-size:14px;margin:12px 0 6px}
 .cards{display:flex;flex-wrap:wrap;gap:10px}.card{flex:1 1 100px;border:1px solid #dde2e8;border-radius:6px;padding:8px 12px}
-.card b{display:block;font-size:22px}.card span{color:#5b6675;font-size:12px}
+.card b{display:block;font-size:20px;white-space:nowrap}.card span{color:#5b6675;font-size:12px}
 table{border-collapse:collapse;width:100%;font-size:13px}td,th{border-bottom:1px solid #eef0f3;padding:3px 6px;text-align:left;vertical-align:top}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 pre{background:#f3f5f8;padding:8px;overflow:auto;font-size:12px;max-height:360px}
@@ -407,8 +407,7 @@ def render(facts: Facts) -> str:
     cards = [("documents read", c.get("documents.in", 0)), ("kept", c.get("documents.kept", 0)),
              ("dropped", c.get("documents.dropped", 0)), ("rejected", c.get("documents.rejected", 0)),
              ("lines removed", c.get("removed_lines.total", 0)),
-             ("read from the input files", _size(c.get("bytes.in", 0))),
-             ("in the documents files", _size(c.get("bytes.out", 0)))]
+             ("input files", _size(c.get("bytes.in", 0))), ("documents files", _size(c.get("bytes.out", 0)))]
     body = '<div class="cards">' + "".join(
         f"<div class=card><b>{v if isinstance(v, str) else _n(v)}</b><span>{esc(k)}</span></div>"
         for k, v in cards) + "</div>"
