@@ -86,17 +86,23 @@ def test_split_files_hold_whole_rows_within_the_bound(plain, tmp_path, compress)
     assert len(names) > 3 and names[0] == Layout(compress=compress).name("documents", 0)
     data = b""
     for name in names:
-        with (gzip.open if compress == "gz" else open)(tmp_path / name, "rb") as f:
-            chunk = f.read() if compress != "zst" else None
-        if compress == "zst":
-            import zstandard
-
-            chunk = zstandard.ZstdDecompressor().stream_reader((tmp_path / name).open("rb")).read()
+        chunk = decompress((tmp_path / name).read_bytes(), compress)
         assert chunk.endswith(b"\n")
         assert len(chunk) <= bound or chunk.count(b"\n") == 1
         data += chunk
     assert data == (plain / "documents.jsonl").read_bytes()
     assert [json.loads(x) for x in data.splitlines()] == list(iter_rows(tmp_path, "documents"))
+
+
+def decompress(data: bytes, compress: str | None) -> bytes:
+    """With the decompressors' own readers, not ours."""
+    if compress == "gz":
+        return gzip.decompress(data)
+    if compress == "zst":
+        import zstandard
+
+        return zstandard.ZstdDecompressor().decompressobj().decompress(data)
+    return data
 
 
 def test_an_empty_stream_is_one_empty_file(tmp_path):

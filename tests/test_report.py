@@ -16,10 +16,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "executors"))
 
 from corpus_helpers import make_corpus  # noqa: E402
 
-from corpusclean import Pipeline  # noqa: E402
+from corpusclean import Pipeline, report  # noqa: E402
 from corpusclean.cli import main  # noqa: E402
 from corpusclean.outputs import Layout  # noqa: E402
-from corpusclean import report  # noqa: E402
 from corpusclean.report import _stride, gather, neighbours  # noqa: E402
 from corpusclean.runner import clean_directory  # noqa: E402
 
