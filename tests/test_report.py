@@ -197,3 +197,14 @@ def test_a_failing_report_leaves_a_complete_run(tmp_path, monkeypatch, caplog):
     assert not (tmp_path / "o" / "report.html").exists()
     assert tmp_path / "o" / "report.html" not in summary.files
     assert "corpusclean report" in caplog.text and "no room" in caplog.text
+
+
+def test_one_and_two_workers_give_the_same_page_but_its_timings(tmp_path):
+    src = make_corpus(tmp_path / "in", files=2, docs=40)
+    pages = []
+    for workers in (1, 2):
+        out = tmp_path / f"w{workers}"
+        clean_directory(src, out, Pipeline.default(corpus=True), workers=workers, shard_bytes=2048)
+        page = (out / "report.html").read_text(encoding="utf-8")
+        pages.append(page.replace(section(page, "timings"), ""))
+    assert pages[0] == pages[1]
