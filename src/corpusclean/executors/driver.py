@@ -235,6 +235,8 @@ def run_sharded(
         part = marker["stats"]
         totals += Stats(Counter(part["counts"]), Counter(part["seconds"]))
     totals.counts.update(skipped)
+    for shard in shards:  # what the readers passed over (WARC records of other types)
+        totals.counts.update(json.loads(marker_path(work, 0, shard).read_text(encoding="utf-8")).get("read", {}))
     for name in STREAMS:
         _concat([part_path(work, name, s) for s in shards], output / f"{name}.jsonl")
     totals.counts["bytes.in"] = _file_bytes(shards)

@@ -1,0 +1,237 @@
+"""WARC and WET files: one document per HTML response and per WET conversion record.
+
+A ``.warc`` (or ``.warc.gz``, ``.warc.zst``...) crawl archive holds request, response,
+metadata, revisit and warcinfo records; Common Crawl's ``.warc.wet.gz`` holds the pages' text as
+conversion records. The file is decompressed by :mod:`.compression` (offsets count decompressed
+bytes, as for JSONL) and split into records by FastWARC (``pip install 'corpusclean[warc]'``;
+``benchmarks/warc_readers.py`` and ``docs/dependencies.md`` say why FastWARC). The HTTP message of
+a response is parsed here: status line, headers, ``Transfer-Encoding: chunked`` and
+``Content-Encoding: gzip``/``deflate``; the ``Content-Type`` charset goes to the decoder as a
+hint. HTML responses take the HTML path and conversion records the text path
+(:func:`~corpusclean.readers.files.bytes_document`); every other record is counted in
+``warc.skipped.<what>`` and passed over. A record cut short, an HTTP message that cannot be
+parsed or a body that does not decompress is one reject with the record's offset; the records
+after it are read.
+"""
+
+from __future__ import annotations
+
+import os
+import zlib
+from collections import Counter
+from collections.abc import Iterator
+from typing import IO, Any
+
+from ..document import Document
+from ..errors import MissingExtraError
+from .base import Reject
+from .compression import ERRORS, open_stream, reason
+
+#: HTTP ``Content-Type``s read as HTML pages.
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+
+#: HTTP message headers longer than this are refused (``warc.bad_http``).
+MAX_HTTP_HEADER = 64 * 1024
+
+
+class BadRecord(ValueError):
+    """A record whose content cannot be used; ``reason`` is a dotted code."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+def require_fastwarc() -> Any:
+    """The FastWARC module that splits records; :class:`MissingExtraError` names the extra."""
+    try:
+        from fastwarc import warc
+    except ImportError:
+        msg = "reading WARC and WET files needs the fastwarc package: pip install 'corpusclean[warc]'"
+        raise MissingExtraError(msg) from None
+    return warc
+
+
+def read_warc(
+    f: IO[bytes], st: os.stat_result, codec: str | None, rel: str, options: Any,
+    counts: Counter[str] | None = None,
+) -> Iterator[Document | Reject]:
+    """The documents of a WARC or WET file (see the module docstring); ``counts`` gets the
+    skipped records. ``f`` is the open file, ``st`` its status."""
+    warc = require_fastwarc()
+    counts = counts if counts is not None else Counter()
+    stream = open_stream(f, codec)
+    records = iter(warc.ArchiveIterator(stream, parse_http=False, stream_detect=False))
+    offset, found = 0, 0
+    while True:
+        try:
+            record = next(records)
+            offset = record.stream_pos
+            found += 1
+            item = _record_item(record, warc, rel, options, counts)
+        except StopIteration:
+            break
+        except ERRORS as exc:
+            where = f"after the record at offset {offset}" if found else "at its start"
+            what = f"the {codec} stream" if codec else "the file"
+            yield Reject(rel, reason(codec) if codec else "warc.bad_record",
+                         f"{what} breaks off {where}: {exc or 'truncated'}; records before it were read",
+                         offset=offset)
+            return
+        if item is not None:
+            yield item
+    if not found:
+        yield Reject(rel, "warc.no_records", "no WARC record: the file is empty or not WARC")
+
+
+def _record_item(record: Any, warc: Any, rel: str, options: Any, counts: Counter[str]) -> Document | Reject | None:
+    from .files import _Unusable, bytes_document
+
+    types = warc.WarcRecordType
+    rtype = record.record_type
+    name = str(rtype).rsplit(".", 1)[-1]
+    offset = record.stream_pos
+    headers = record.headers
+    if rtype not in (types.response, types.conversion, types.resource):
+        counts[f"warc.skipped.{name}"] += 1
+        return None
+    declared = _int(headers.get("Content-Length"))
+    block = record.reader.read(options.max_bytes + 1)
+    if len(block) > options.max_bytes:
+        return Reject(rel, "read.too_large", f"a {name} record of more than {options.max_bytes} bytes "
+                      "(--max-bytes); skipped", offset=offset)
+    if declared is not None and len(block) < declared:
+        return Reject(rel, "warc.truncated", f"the {name} record is cut short: {len(block)} of its "
+                      f"{declared} bytes", offset=offset)
+    charset = None
+    content_type = headers.get("Content-Type") or ""
+    try:
+        if rtype == types.response and content_type.split(";")[0].strip().lower().startswith("application/http"):
+            status, http, body = parse_http(block, options.max_bytes)
+            if not 200 <= status < 300:
+                counts["warc.skipped.http_status"] += 1
+                return None
+            content_type = http.get("content-type", "")
+            body = decode_body(body, http, options.max_bytes)
+        else:
+            body = block
+    except BadRecord as exc:
+        return Reject(rel, exc.reason, str(exc), offset=offset)
+    mime, charset = _content_type(content_type)
+    if rtype == types.conversion or mime == "text/plain":
+        fmt = "text"
+    elif mime in HTML_TYPES:
+        fmt = "html"
+    else:
+        counts[f"warc.skipped.{'non_html' if rtype == types.response else name}"] += 1
+        return None
+    meta: dict[str, Any] = {"format": "warc", "text_format": fmt, "warc_type": name, "warc_offset": offset}
+    uri = headers.get("WARC-Target-URI")
+    if uri:
+        meta["url"] = uri
+    date = headers.get("WARC-Date")
+    if date:
+        meta["warc_date"] = date
+    doc_id = headers.get("WARC-Record-ID") or f"{rel}@{offset}"
+    if not body.strip():
+        return Reject(rel, "read.empty", f"the {name} record has no text", offset=offset)
+    try:
+        return bytes_document(body, fmt, rel, doc_id, options, meta=meta, charset=charset)
+    except _Unusable as exc:
+        return Reject(rel, exc.reason, str(exc), offset=offset)
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _content_type(value: str) -> tuple[str, str | None]:
+    """The media type of a ``Content-Type`` value, lowercased, and its charset parameter.
+
+    >>> _content_type('text/HTML; Charset="ISO-8859-1"'), _content_type("")
+    (('text/html', 'ISO-8859-1'), ('', None))
+    """
+    parts = value.split(";")
+    charset = None
+    for part in parts[1:]:
+        key, _, val = part.partition("=")
+        if key.strip().lower() == "charset" and val.strip():
+            charset = val.strip().strip("'\"")
+    return parts[0].strip().lower(), charset
+
+
+def parse_http(block: bytes, limit: int) -> tuple[int, dict[str, str], bytes]:
+    """The status code, headers (names lowercased, the last of repeated ones) and body of an
+    HTTP response message; lines may end in LF alone.
+
+    >>> parse_http(b"HTTP/1.1 200 OK\\r\\nContent-Type: text/html\\r\\n\\r\\n<p>hi", 100)
+    (200, {'content-type': 'text/html'}, b'<p>hi')
+    """
+    end = block.find(b"\r\n\r\n", 0, MAX_HTTP_HEADER)
+    sep = 4
+    lf = block.find(b"\n\n", 0, MAX_HTTP_HEADER)
+    if end < 0 or 0 <= lf < end:
+        end, sep = lf, 2
+    if end < 0:
+        if len(block) >= MAX_HTTP_HEADER:
+            raise BadRecord("warc.bad_http", f"HTTP headers longer than {MAX_HTTP_HEADER} bytes")
+        end, sep = len(block), 0  # headers only, no body
+    lines = block[:end].decode("latin-1").splitlines()
+    status_line = lines[0].split(None, 2) if lines else []
+    if len(status_line) < 2 or not status_line[0].upper().startswith("HTTP/") or not status_line[1].isdigit():
+        raise BadRecord("warc.bad_http", f"not an HTTP response: {(lines[0] if lines else '')[:80]!r}")
+    headers: dict[str, str] = {}
+    for line in lines[1:]:
+        key, colon, value = line.partition(":")
+        if colon:
+            headers[key.strip().lower()] = value.strip()
+    return int(status_line[1]), headers, block[end + sep :]
+
+
+def decode_body(body: bytes, headers: dict[str, str], limit: int) -> bytes:
+    """An HTTP body as the page's bytes: chunked transfer undone, then gzip or deflate content
+    coding (to at most ``limit`` bytes); a coding it cannot undo raises :class:`BadRecord`."""
+    if "chunked" in headers.get("transfer-encoding", "").lower():
+        body = dechunk(body)
+    coding = headers.get("content-encoding", "").strip().lower()
+    if coding in ("", "identity"):
+        return body
+    if coding in ("gzip", "x-gzip", "deflate"):
+        z = zlib.decompressobj(47 if coding != "deflate" else (15 if body[:1] == b"\x78" else -15))
+        try:
+            out = z.decompress(body, limit + 1)
+        except zlib.error as exc:
+            raise BadRecord("warc.bad_body", f"the {coding} body does not decompress: {exc}") from None
+        if len(out) > limit:
+            raise BadRecord("read.too_large", f"the body decompresses to more than {limit} bytes (--max-bytes)")
+        return out
+    raise BadRecord("warc.bad_body", f"a body in the {coding!r} content coding, which is not read")
+
+
+def dechunk(body: bytes) -> bytes:
+    """The data of a ``Transfer-Encoding: chunked`` body; a body that is not chunked after all
+    (archives often store it already joined) is returned as it is.
+
+    >>> dechunk(b"4\\r\\nWiki\\r\\n5;x=1\\r\\npedia\\r\\n0\\r\\n\\r\\n"), dechunk(b"<html>")
+    (b'Wikipedia', b'<html>')
+    """
+    out: list[bytes] = []
+    pos = 0
+    while pos < len(body):
+        eol = body.find(b"\n", pos, pos + 1024)
+        if eol < 0:
+            return body if not out else b"".join(out)
+        size_text = body[pos:eol].split(b";", 1)[0].strip()
+        try:
+            size = int(size_text, 16)
+        except ValueError:
+            return body if not out else b"".join(out)
+        if size == 0:
+            break
+        out.append(body[eol + 1 : eol + 1 + size])
+        pos = eol + 1 + size
+        pos = pos + 2 if body[pos : pos + 2] == b"\r\n" else pos + (body[pos : pos + 1] == b"\n")
+    return b"".join(out)
