@@ -233,7 +233,7 @@ def plan_shards(
             size = 0
         if fmt == "jsonl" and (size > shard_bytes if not codec else size > shard_bytes // GZIP_RATIO):
             items.append((FileScan(str(path), rel, size, codec or "", shard_bytes, options), size))
-        elif fmt == "parquet" and size > shard_bytes and len(groups := parquet_units(path, rel, shard_bytes)) > 1:
+        elif fmt == "parquet" and size > shard_bytes and len(groups := parquet_units(path, rel, shard_bytes, options.text_field)) > 1:
             items.extend((unit, size * (unit.row_groups[1] - unit.row_groups[0]) // unit.row_groups[2])
                          for unit in groups)
         else:
@@ -340,13 +340,13 @@ def read_shard(
         yield from read_unit(unit, options, counts)
 
 
-def parquet_units(path: Path, rel: str, shard_bytes: int) -> list[Unit]:
+def parquet_units(path: Path, rel: str, shard_bytes: int, text_field: str = "text") -> list[Unit]:
     """The units of a Parquet file: runs of consecutive row groups of about ``shard_bytes``
     (uncompressed, as the file's metadata says), each a unit; one unit for the whole file when
     its metadata cannot be read (reading it then reports why) or pyarrow is missing."""
     from ..readers.parquet import row_group_sizes
 
-    sizes = row_group_sizes(path)
+    sizes = row_group_sizes(path, text_field)
     if sizes is None or len(sizes) < 2:
         return [Unit(rel, str(path))]
     runs: list[tuple[int, int]] = []

@@ -334,11 +334,6 @@ def read_file(
     options = options or ReaderOptions()
     fmt, codec = file_format(path)
     rel = display_name(rel)
-    if fmt == "parquet":
-        from .parquet import read_parquet
-
-        yield from read_parquet(path, rel, options)
-        return
     try:
         f, st = _open_regular(path)
     except _Unusable as exc:
@@ -348,6 +343,10 @@ def read_file(
         try:
             if fmt == "jsonl":
                 yield from _read_jsonl(f, st, codec, rel, options)
+            elif fmt == "parquet":
+                from .parquet import read_parquet
+
+                yield from read_parquet(f, rel, options)
             elif fmt == "warc":
                 from .warc import read_warc
 
@@ -740,14 +739,24 @@ def _jsonl_record(
     extra = {k: v for k, v in record.items() if k not in (options.text_field, options.id_field)}
     if extra:
         meta["input_metadata"] = extra
+    return field_document(body, doc_id, meta, rel, options, line=lineno, offset=start)
+
+
+def field_document(
+    body: str, doc_id: str, meta: dict[str, Any], rel: str, options: ReaderOptions, *,
+    line: int | None = None, offset: int | None = None,
+) -> Document | Reject:
+    """The document of a record's text field (a JSONL line, a Parquet row): read as an HTML
+    page when ``options.text_format`` says so (``auto``: when it looks like markup), else as
+    text; a page that cannot be converted is a reject at ``line`` / ``offset``."""
     if options.text_format == "html" or (options.text_format == "auto" and looks_like_html(body)):
         try:
             with time_budget(options.time_budget):
                 html_lines, evidence = safe_html_to_blocks(body)
         except HtmlError as exc:
-            return Reject(rel, exc.reason, str(exc), line=lineno, offset=start)
+            return Reject(rel, exc.reason, str(exc), line=line, offset=offset)
         except BudgetExceeded as exc:
-            return Reject(rel, "read.timeout", f"converting the HTML {exc}", line=lineno, offset=start)
+            return Reject(rel, "read.timeout", f"converting the HTML {exc}", line=line, offset=offset)
         body = "\n".join(html_lines)
         meta.update(text_format="html", dom=evidence.to_meta())
         if evidence.page:

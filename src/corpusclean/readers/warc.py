@@ -16,16 +16,21 @@ after it are read.
 
 from __future__ import annotations
 
+import io
 import os
 import zlib
 from collections import Counter
 from collections.abc import Iterator
 from typing import IO, Any
 
+from ..budget import BudgetExceeded
 from ..document import Document
 from ..errors import MissingExtraError
 from .base import Reject
 from .compression import ERRORS, open_stream, reason
+
+#: A compressed WARC is decompressed this many bytes at a time: what a break loses at most.
+_PIECE = 8192
 
 #: HTTP ``Content-Type``s read as HTML pages.
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -60,9 +65,9 @@ def read_warc(
     skipped records. ``f`` is the open file, ``st`` its status."""
     warc = require_fastwarc()
     counts = counts if counts is not None else Counter()
-    stream = open_stream(f, codec)
+    stream = _Watched(open_stream(f, codec))
     records = iter(warc.ArchiveIterator(stream, parse_http=False, stream_detect=False))
-    offset, found = 0, 0
+    offset, found, truncated = 0, 0, False
     while True:
         try:
             record = next(records)
@@ -71,17 +76,70 @@ def read_warc(
             item = _record_item(record, warc, rel, options, counts)
         except StopIteration:
             break
+        except (BudgetExceeded, KeyboardInterrupt, SystemExit, GeneratorExit):
+            raise
         except ERRORS as exc:
             where = f"after the record at offset {offset}" if found else "at its start"
-            what = f"the {codec} stream" if codec else "the file"
-            yield Reject(rel, reason(codec) if codec else "warc.bad_record",
-                         f"{what} breaks off {where}: {exc or 'truncated'}; records before it were read",
-                         offset=offset)
+            if codec and stream.failed:
+                if truncated:  # the break is where that record ends: one reject says it
+                    return
+                yield Reject(rel, reason(codec), f"the {codec} stream breaks off {where}: "
+                             f"{exc or 'truncated'}; records before it were read", offset=offset)
+            else:
+                yield Reject(rel, "warc.bad_record", f"not a WARC record {where}: {exc}; records "
+                             "before it were read", offset=offset)
+            return
+        except BaseException as exc:  # noqa: BLE001 - FastWARC's Rust code panicking (pyo3's
+            # PanicException is a BaseException): report, go on with the next file
+            yield Reject(rel, "warc.bad_record", f"the WARC reader failed at offset {offset}: "
+                         f"{type(exc).__name__}: {exc}; records before it were read", offset=offset)
             return
         if item is not None:
+            truncated = isinstance(item, Reject) and item.reason == "warc.truncated"
             yield item
     if not found:
         yield Reject(rel, "warc.no_records", "no WARC record: the file is empty or not WARC")
+
+
+class _Watched(io.RawIOBase):
+    """A stream that remembers whether reading it failed (a decompression error, not a WARC
+    parsing error, when the record splitter stops). It reads a little at a time and hands out
+    what came before an error first, so the records before a break reach the splitter, which
+    reads far ahead."""
+
+    def __init__(self, inner: IO[bytes]) -> None:
+        self._inner = inner
+        self._read = getattr(inner, "read1", inner.read)  # what one step of decompressing gives
+        self._pos = 0
+        self._error: BaseException | None = None
+        self.failed = False
+
+    def readable(self) -> bool:
+        return True
+
+    def tell(self) -> int:  # FastWARC asks where the stream starts
+        return self._pos
+
+    def readinto(self, buf: Any) -> int:
+        if self._error is not None:
+            self.failed = True
+            raise self._error
+        got = bytearray()
+        while len(got) < len(buf):
+            try:
+                data = self._read(min(len(buf) - len(got), _PIECE))
+            except BaseException as exc:
+                if not got:
+                    self.failed = True
+                    raise
+                self._error = exc
+                break
+            if not data:
+                break
+            got += data
+        buf[: len(got)] = got
+        self._pos += len(got)
+        return len(got)
 
 
 def _record_item(record: Any, warc: Any, rel: str, options: Any, counts: Counter[str]) -> Document | Reject | None:
