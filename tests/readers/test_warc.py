@@ -47,7 +47,7 @@ def test_html_responses_are_documents_and_the_rest_is_counted(tmp_path, name, pa
     assert kinds(items) == ["doc"] * 3
     assert dict(counts) == SKIPPED
     doc = items[0]
-    assert doc.id == "<urn:uuid:00000000-0000-0000-0000-000000000000>"
+    assert doc.id == "<urn:uuid:00000000-0000-0000-0000-000000000016>"
     assert doc.meta["url"] == "https://www.news.example.org/story/0"
     assert doc.meta["warc_date"] == "2024-05-03T10:00:00Z"
     assert doc.meta["format"] == "warc" and doc.meta["text_format"] == "html" and doc.meta["source"] == name

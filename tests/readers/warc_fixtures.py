@@ -55,7 +55,7 @@ def crawl(n: int = 3, site: str = "news.example.org") -> list[bytes]:
         out.append(record("request", b"GET /story/%d HTTP/1.1\r\nHost: www.%s\r\n\r\n" % (i, site.encode()), uri=uri))
         out.append(page(uri, html(f"Story {i}", f"The harbour of town {i} reopened after the long storm of the winter.",
                                   f"Fishing boats returned to the quay number {i} on Monday morning."),
-                        rid=f"<urn:uuid:{i:08d}-0000-0000-0000-000000000000>"))
+                        rid=f"<urn:uuid:{i:08d}-0000-0000-0000-{len(site):012d}>"))
         out.append(record("metadata", b"fetchTimeMs: 120\r\n", uri=uri))
     png = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
     out.append(record("response", http_response(png, "image/png"), uri=f"https://www.{site}/logo.png"))
