@@ -40,6 +40,10 @@ GZIP_RATIO = 4
 #: average: about k / 1400 of the time spent cleaning it (decompressing ran at 215 MB/s here,
 #: cleaning at 0.3 MB/s), whatever its size. 64 ranges keep that under 5 % and feed 64 workers.
 GZIP_MAX_RANGES = 64
+#: The same bound for the other codecs, scaled by how fast each decompresses (MB/s of output
+#: through :func:`~corpusclean.readers.compression.open_stream` on 40 MB of the bench pages:
+#: gzip 228, bz2 26, xz 97, zstd 877), so that decompressing again stays under about 5 %.
+MAX_RANGES = {"bz2": 8, "xz": 24, "zstd": 64}
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +171,7 @@ def scan_file(task: FileScan) -> tuple[Unit, ...] | None:
         cut = compressed_split_points(path, task.shard_bytes, task.compression)
         if cut is None or len(cut[0]) < 2:
             return None
-        cut = _coarsen(cut[0], cut[1], GZIP_MAX_RANGES), cut[1]
+        cut = _coarsen(cut[0], cut[1], MAX_RANGES.get(task.compression, GZIP_MAX_RANGES)), cut[1]
     else:
         cut = split_points(path, task.size, task.shard_bytes), task.size
     points, total = cut

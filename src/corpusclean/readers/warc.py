@@ -30,7 +30,7 @@ from .base import Reject
 from .compression import ERRORS, open_stream, reason
 
 #: A compressed WARC is decompressed this many bytes at a time: what a break loses at most.
-_PIECE = 8192
+_PIECE = 64 * 1024
 
 #: HTTP ``Content-Type``s read as HTML pages.
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
