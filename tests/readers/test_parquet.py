@@ -122,3 +122,20 @@ def test_without_pyarrow_a_parquet_file_is_a_reject_naming_the_extra(tmp_path, m
     monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
     items = read(path)
     assert kinds(items) == ["read.missing_extra"] and "corpusclean[parquet]" in items[0].message
+
+
+@pytest.mark.parametrize("shard_bytes", [300, 800, 3000, 10**9])
+def test_repeated_ids_are_renamed_as_in_one_read_whatever_the_cut(tmp_path, shard_bytes):
+    ids = [f"r{i % 37}" if i % 5 else f"r{i}" for i in range(120)]
+    texts = [None if i == 40 else f"Row {i} about the harbour." for i in range(120)]
+    write(tmp_path / "dup.parquet", {"id": ids, "text": texts}, row_group_size=8)
+    whole = read(tmp_path / "dup.parquet")
+    shards = plan_shards(tmp_path, shard_bytes=shard_bytes)
+    cut = [i for s in shards for i in read_shard(s, ReaderOptions())]
+    assert cut == whole
+    docs = [d for d in whole if isinstance(d, Document)]
+    assert len({d.id for d in docs}) == len(docs)
+    renamed = [d for d in docs if "#" in d.id]
+    assert renamed and all(d.id.split("#")[0] == ids[d.meta["row"] - 1] for d in renamed)
+    first = {d.meta["row"]: d.id for d in docs}
+    assert all(first[d.meta["duplicate_id_of_row"]] == d.id.split("#")[0] for d in renamed)

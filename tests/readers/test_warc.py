@@ -120,6 +120,13 @@ def test_a_bad_response_is_one_located_reject_and_the_next_is_read(tmp_path, blo
     assert items[0].offset == 0 and items[1].id == "<urn:good>"
 
 
+def test_a_body_stored_decoded_under_a_gzip_header_is_read(tmp_path):
+    markup = html("Stored", "The crawler stored this body already decompressed.").encode()
+    rec = record("response", http_response(markup, headers=[("Content-Encoding", "gzip")]), uri="https://a.example.org/")
+    items, _ = read(tmp_path, "a.warc", rec)
+    assert kinds(items) == ["doc"] and "already decompressed" in items[0].text
+
+
 def test_error_statuses_are_skipped_and_counted(tmp_path):
     rec = record("response", http_response(b"<p>Not found</p>", status="404 Not Found"), uri="https://a.example.org/x")
     items, counts = read(tmp_path, "a.warc", rec + b"".join(crawl(1)))

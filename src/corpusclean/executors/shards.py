@@ -237,7 +237,7 @@ def plan_shards(
             size = 0
         if fmt == "jsonl" and (size > shard_bytes if not codec else size > shard_bytes // GZIP_RATIO):
             items.append((FileScan(str(path), rel, size, codec or "", shard_bytes, options), size))
-        elif fmt == "parquet" and size > shard_bytes and len(groups := parquet_units(path, rel, shard_bytes, options.text_field)) > 1:
+        elif fmt == "parquet" and size > shard_bytes and len(groups := parquet_units(path, rel, shard_bytes, options)) > 1:
             items.extend((unit, size * (unit.row_groups[1] - unit.row_groups[0]) // unit.row_groups[2])
                          for unit in groups)
         else:
@@ -325,7 +325,9 @@ def read_unit(
     if unit.row_groups:
         from ..readers.parquet import read_parquet
 
-        yield from read_parquet(Path(unit.path), unit.rel, options, row_groups=unit.row_groups[:2])
+        room = options.max_tracked_ids if unit.id_room < 0 else unit.id_room
+        yield from read_parquet(Path(unit.path), unit.rel, options, row_groups=unit.row_groups[:2],
+                                ids=IdTable(room, unit.rel, dict(unit.carried)))
         return
     if not unit.is_range:
         yield from read_file(Path(unit.path), unit.rel, options, counts)
@@ -344,15 +346,18 @@ def read_shard(
         yield from read_unit(unit, options, counts)
 
 
-def parquet_units(path: Path, rel: str, shard_bytes: int, text_field: str = "text") -> list[Unit]:
+def parquet_units(path: Path, rel: str, shard_bytes: int, options: ReaderOptions) -> list[Unit]:
     """The units of a Parquet file: runs of consecutive row groups of about ``shard_bytes``
-    (uncompressed, as the file's metadata says), each a unit; one unit for the whole file when
-    its metadata cannot be read (reading it then reports why) or pyarrow is missing."""
-    from ..readers.parquet import row_group_sizes
+    (uncompressed, as the file's metadata says), each a unit with the ids of the earlier runs
+    that occur again in it (:func:`~corpusclean.readers.parquet.scan_parquet_ids`); one unit
+    for the whole file when its metadata cannot be read (reading it then reports why), it has
+    no text column, or pyarrow is missing."""
+    from ..readers.parquet import row_group_sizes, scan_parquet_ids
 
-    sizes = row_group_sizes(path, text_field)
-    if sizes is None or len(sizes) < 2:
+    groups = row_group_sizes(path, options.text_field)
+    if groups is None or len(groups) < 2:
         return [Unit(rel, str(path))]
+    sizes = [size for size, _ in groups]
     runs: list[tuple[int, int]] = []
     first, acc = 0, 0
     for k, size in enumerate(sizes):
@@ -361,4 +366,10 @@ def parquet_units(path: Path, rel: str, shard_bytes: int, text_field: str = "tex
             first, acc = k, 0
         acc += size
     runs.append((first, len(sizes)))
-    return [Unit(rel, str(path), row_groups=(a, b, len(sizes))) for a, b in runs]
+    if len(runs) < 2:
+        return [Unit(rel, str(path))]
+    starts = [1 + sum(rows for _, rows in groups[:a]) for a, _ in runs]
+    tables = scan_parquet_ids(path, rel, options, starts)
+    return [Unit(rel, str(path), row_groups=(a, b, len(sizes)), id_room=ids.room,
+                 carried=tuple(sorted(ids.first.items(), key=lambda kv: kv[1])))
+            for (a, b), ids in zip(runs, tables, strict=True)]

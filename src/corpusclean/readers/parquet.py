@@ -11,6 +11,11 @@ A file without the text column, or whose text column does not hold strings, is o
 ``parquet.no_text_column`` reject; a file pyarrow cannot read is ``parquet.unreadable``; a
 row whose text is null is ``parquet.no_text``. A reject's ``line`` is the row's 1-based number
 in the file.
+
+An id repeated in a file is renamed ``ID#PATH:ROW`` with ``duplicate_id_of_row`` as JSONL ids
+are (the same :class:`~corpusclean.readers.files.IdTable`): whatever the row groups a run cuts
+the file into, since the planner reads the id column once (:func:`scan_parquet_ids`) and hands
+each unit the ids of the earlier ones that occur again in it.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from typing import IO, Any
 from ..document import Document
 from ..errors import MissingExtraError
 from .base import Reject
+from .files import IdTable
 
 #: Rows converted at a time (bounds memory: a row's text may be up to ``--max-bytes``).
 BATCH_ROWS = 256
@@ -39,25 +45,26 @@ def require_pyarrow() -> Any:
     return pq
 
 
-def row_group_sizes(path: Path, text_field: str = "text") -> list[int] | None:
-    """The uncompressed size of each row group of a Parquet file, or None when the file
-    cannot be opened, pyarrow is missing, or it has no ``text_field`` column (it is then read
-    whole, which reports why)."""
+def row_group_sizes(path: Path, text_field: str = "text") -> list[tuple[int, int]] | None:
+    """The uncompressed size and the rows of each row group of a Parquet file, or None when
+    the file cannot be opened, pyarrow is missing, or it has no ``text_field`` column (it is
+    then read whole, which reports why)."""
     try:
         pq = require_pyarrow()
         meta = pq.ParquetFile(path).metadata
         if text_field not in meta.schema.to_arrow_schema().names:
             return None
-        return [meta.row_group(k).total_byte_size for k in range(meta.num_row_groups)]
+        return [(meta.row_group(k).total_byte_size, meta.row_group(k).num_rows) for k in range(meta.num_row_groups)]
     except (MissingExtraError, OSError, ValueError, TypeError):  # pyarrow's errors subclass these
         return None
 
 
 def read_parquet(
-    source: Path | IO[bytes], rel: str, options: Any, *, row_groups: Sequence[int] | None = None
+    source: Path | IO[bytes], rel: str, options: Any, *, row_groups: Sequence[int] | None = None,
+    ids: IdTable | None = None,
 ) -> Iterator[Document | Reject]:
     """The documents of a Parquet file (a path or an open file), or of row groups
-    ``[first, end)`` of it."""
+    ``[first, end)`` of it starting with the id table ``ids``."""
     try:
         pq = require_pyarrow()
     except MissingExtraError as exc:
@@ -86,6 +93,7 @@ def read_parquet(
     if first >= end:
         return
     batches = pfile.iter_batches(batch_size=BATCH_ROWS, row_groups=list(range(first, end)))
+    table = ids if ids is not None else IdTable(options.max_tracked_ids, rel)
     produced = 0
     while True:
         try:
@@ -98,13 +106,17 @@ def read_parquet(
             return
         for record in records:
             produced += 1
-            yield _row_document(record, row, rel, options)
+            yield _row_document(record, row, rel, options, table)
             row += 1
     if not produced and row_groups is None:
         yield Reject(rel, "read.empty", "no rows: the Parquet file is empty")
 
 
-def _row_document(record: dict[str, Any], row: int, rel: str, options: Any) -> Document | Reject:
+def _row_id(value: Any, rel: str, row: int) -> str:
+    return str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else f"{rel}:{row}"
+
+
+def _row_document(record: dict[str, Any], row: int, rel: str, options: Any, ids: IdTable) -> Document | Reject:
     from ..executors.records import json_value  # the executors import the readers
     from .files import field_document
 
@@ -114,9 +126,12 @@ def _row_document(record: dict[str, Any], row: int, rel: str, options: Any) -> D
     if len(body) > options.max_bytes and len(body.encode("utf-8")) > options.max_bytes:
         return Reject(rel, "read.too_large", f"a text of more than {options.max_bytes} bytes (--max-bytes); "
                       "skipped", line=row)
-    rid = record.get(options.id_field)
-    doc_id = str(rid) if isinstance(rid, (str, int)) and not isinstance(rid, bool) else f"{rel}:{row}"
+    doc_id = _row_id(record.get(options.id_field), rel, row)
     meta: dict[str, Any] = {"source": rel, "format": "parquet", "row": row, "encoding": dict(_ENCODING)}
+    first = ids.see(doc_id, row)
+    if first is not None:
+        meta["duplicate_id_of_row"] = first
+        doc_id = f"{doc_id}#{rel}:{row}"
     extra: dict[str, Any] = {}
     for key, value in record.items():
         if key in (options.text_field, options.id_field):
@@ -129,3 +144,39 @@ def _row_document(record: dict[str, Any], row: int, rel: str, options: Any) -> D
     if extra:
         meta["input_metadata"] = extra
     return field_document(body, doc_id, meta, rel, options, line=row)
+
+
+def scan_parquet_ids(path: Path, rel: str, options: Any, starts: Sequence[int]) -> list[IdTable]:
+    """The id table each unit of a Parquet file cut at rows ``starts`` (1-based, the first 1)
+    starts with, as :func:`~corpusclean.readers.files.scan_jsonl_ids` gives for JSONL ranges:
+    the ids of the earlier units that occur again in it, with their first row, and the room
+    left. Reads the id and text columns once; a row counts as the reader counts it (a text
+    that is not null and within ``max_bytes``). A file that cannot be read gives fresh tables."""
+    tables = [IdTable(options.max_tracked_ids, rel) for _ in starts]
+    whole = IdTable(options.max_tracked_ids, rel, warn=False)
+    k, row = 0, 1
+    try:
+        pq = require_pyarrow()
+        import pyarrow.compute as pc
+
+        pfile = pq.ParquetFile(path)
+        names = pfile.schema_arrow.names
+        columns = [options.text_field] + ([options.id_field] if options.id_field in names else [])
+        for batch in pfile.iter_batches(batch_size=64 * BATCH_ROWS, columns=columns):
+            text = batch.column(0)
+            usable = pc.and_(pc.is_valid(text), pc.less_equal(pc.binary_length(text), options.max_bytes))
+            values = batch.column(1).to_pylist() if len(columns) > 1 else [None] * batch.num_rows
+            for ok, value in zip(usable.to_pylist(), values, strict=True):
+                while k + 1 < len(starts) and row >= starts[k + 1]:
+                    k += 1
+                    tables[k].room = whole.room
+                if ok:
+                    first = whole.see(_row_id(value, rel, row), row)
+                    if first is not None and first < starts[k]:
+                        tables[k].first[_row_id(value, rel, row)] = first
+                row += 1
+    except (MissingExtraError, OSError, ValueError, TypeError):
+        return [IdTable(options.max_tracked_ids, rel) for _ in starts]
+    for later in range(k + 1, len(starts)):
+        tables[later].room = whole.room
+    return tables

@@ -251,12 +251,15 @@ def parse_http(block: bytes, limit: int) -> tuple[int, dict[str, str], bytes]:
 
 def decode_body(body: bytes, headers: dict[str, str], limit: int) -> bytes:
     """An HTTP body as the page's bytes: chunked transfer undone, then gzip or deflate content
-    coding (to at most ``limit`` bytes); a coding it cannot undo raises :class:`BadRecord`."""
+    coding (to at most ``limit`` bytes; a body declared gzip without gzip's magic bytes is
+    taken as already decoded); a coding it cannot undo raises :class:`BadRecord`."""
     if "chunked" in headers.get("transfer-encoding", "").lower():
         body = dechunk(body)
     coding = headers.get("content-encoding", "").strip().lower()
     if coding in ("", "identity"):
         return body
+    if coding in ("gzip", "x-gzip") and not body.startswith(b"\x1f\x8b"):
+        return body  # archives often store the body decoded and keep the header
     if coding in ("gzip", "x-gzip", "deflate"):
         z = zlib.decompressobj(47 if coding != "deflate" else (15 if body[:1] == b"\x78" else -15))
         try:
