@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import bz2
 import gzip
+import importlib.util
 import io
 import lzma
 import sys
@@ -150,3 +151,20 @@ def test_a_compressed_jsonl_that_breaks_off_is_read_whole(tmp_path):
     assert [u.is_range for s in shards for u in s.units] == [False]
     items = [i for s in shards for i in read_shard(s, ReaderOptions())]
     assert isinstance(items[-1], Reject) and items[-1].reason == "read.bad_xz"
+
+
+def test_a_run_names_the_missing_extra_once_and_goes_on(tmp_path, monkeypatch, caplog):
+    from corpusclean.runner import clean_directory
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.jsonl.zst").write_bytes(b"\x28\xb5\x2f\xfd not really")
+    (src / "b.jsonl.zst").write_bytes(b"\x28\xb5\x2f\xfd not really")
+    (src / "c.txt").write_text("The ferry left the harbour at noon with forty passengers aboard.\n")
+    monkeypatch.setitem(sys.modules, "zstandard", None)
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "zstandard" else find_spec(name, *a))
+    summary = clean_directory(src, tmp_path / "out")
+    assert summary.stats.counts["rejected.read.missing_extra"] == 2 and summary.stats.counts["documents.kept"] == 1
+    warnings = [r.getMessage() for r in caplog.records if "missing_extra" in r.getMessage()]
+    assert warnings == ["files rejected for want of an extra (read.missing_extra): zstd 2; pip install 'corpusclean[zstd]'"]

@@ -26,6 +26,7 @@ from ..errors import OutputError
 from ..pipeline import Pipeline, Result
 from ..progress import Progress
 from ..readers import ReaderOptions, Reject
+from ..readers.files import missing_extras
 from ..stats import Stats
 from ..writers import StagedFile, write_atomic, write_bytes_atomic
 from . import tasks
@@ -180,6 +181,11 @@ def run_sharded(
         kinds = ", ".join(f"{k} {v}" for k, v in Stats(skipped).group("unsupported").items())
         log.warning("%d files skipped: no reader takes them (%s); counted in stats.json",
                     skipped["files.unsupported"], kinds)
+    missing = missing_extras(Path(u.path) for s in shards for u in s.units if u.reject is None)
+    if missing:
+        log.warning("files rejected for want of an extra (read.missing_extra): %s; "
+                    "pip install 'corpusclean[%s]'", ", ".join(f"{k} {v}" for k, v in sorted(missing.items())),
+                    ",".join(sorted(missing)))
     identity = _run_identity(input_path, pipeline, plan_digest(shards), reader_options, shard_bytes, removed)
     finished = _finished_run(output)
     if resume and finished is not None:

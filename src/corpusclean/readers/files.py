@@ -23,7 +23,7 @@ import logging
 import os
 import stat
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -145,6 +145,24 @@ def file_format(path: Path) -> tuple[str | None, str | None]:
     if fmt in _UNCOMPRESSED and codec is not None:
         fmt = None
     return fmt, codec
+
+
+#: The extra each format or codec needs, and the module that tells whether it is installed.
+_EXTRAS = {"warc": ("warc", "fastwarc"), "parquet": ("parquet", "pyarrow"), "zstd": ("zstd", "zstandard")}
+
+
+def missing_extras(paths: Iterable[Path]) -> Counter[str]:
+    """How many of ``paths`` need each extra that is not installed (their readers reject them
+    with ``read.missing_extra``; a run says so once, before it starts)."""
+    import importlib.util
+
+    needed: Counter[str] = Counter()
+    for path in paths:
+        fmt, codec = file_format(path)
+        for key in (fmt, codec):
+            if key in _EXTRAS:
+                needed[key] += 1
+    return Counter({_EXTRAS[k][0]: n for k, n in needed.items() if importlib.util.find_spec(_EXTRAS[k][1]) is None})
 
 
 def supported(path: Path) -> bool:
