@@ -194,3 +194,35 @@ def test_parse_http(block, expected):
 ])
 def test_dechunk(body, expected):
     assert dechunk(body) == expected
+
+
+# -- range shards of large WARC files ------------------------------------------------------------
+
+@pytest.mark.parametrize(("name", "pack"), [
+    ("big.warc", b"".join),
+    ("big.warc.gz", gzip_members),
+    ("big.warc.xz", lambda rs: __import__("lzma").compress(b"".join(rs))),
+])
+@pytest.mark.parametrize("shard_bytes", [1500, 6000])
+def test_range_shards_of_a_warc_read_as_the_whole_file(tmp_path, name, pack, shard_bytes):
+    from corpusclean.executors.shards import plan_shards, read_shard
+
+    (tmp_path / name).write_bytes(pack(crawl(20) + [record("response", http_response(b"<p>x</p>"), length=9999)]))
+    shards = plan_shards(tmp_path, shard_bytes=shard_bytes)
+    units = [u for s in shards for u in s.units]
+    assert len(units) > 2 and all(u.is_range for u in units)
+    assert units[0].start == 0 and all(a.end == b.start for a, b in zip(units, units[1:]))
+    whole_counts: Counter[str] = Counter()
+    whole = list(read_file(tmp_path / name, name, ReaderOptions(), whole_counts))
+    cut_counts: Counter[str] = Counter()
+    cut = [i for s in shards for i in read_shard(s, ReaderOptions(), cut_counts)]
+    assert cut == whole and cut_counts == whole_counts
+    assert kinds(whole) == ["doc"] * 20 + ["warc.truncated"]
+
+
+def test_a_warc_that_breaks_off_is_not_cut(tmp_path):
+    from corpusclean.executors.shards import plan_shards
+
+    data = gzip_members(crawl(20))
+    (tmp_path / "cut.warc.gz").write_bytes(data[: len(data) - 300])
+    assert [u.is_range for s in plan_shards(tmp_path, shard_bytes=1500) for u in s.units] == [False]

@@ -167,6 +167,8 @@ def scan_file(task: FileScan) -> tuple[Unit, ...] | None:
     (:func:`~corpusclean.readers.files.scan_jsonl_ids`); None when the file is to be read whole
     (a compressed file that is one range, or that cannot be read to its end)."""
     path = Path(task.path)
+    if file_format(path)[0] == "warc":
+        return _warc_units(task)
     if task.compression:
         cut = compressed_split_points(path, task.shard_bytes, task.compression)
         if cut is None or len(cut[0]) < 2:
@@ -183,6 +185,22 @@ def scan_file(task: FileScan) -> tuple[Unit, ...] | None:
              compression=task.compression)
         for (start, first_line), end, ids in zip(points, ends, tables, strict=True)
     )
+
+
+def _warc_units(task: FileScan) -> tuple[Unit, ...] | None:
+    """The range units of a large WARC file, cut at record starts (no ids to carry: WARC
+    record ids are not looked for repeats)."""
+    from ..readers.warc import warc_split_points
+
+    cut = warc_split_points(Path(task.path), task.compression or None, task.shard_bytes)
+    if cut is None or len(cut[0]) < 2:
+        return None
+    points, total = cut
+    if task.compression:
+        points = _coarsen(points, total, MAX_RANGES.get(task.compression, GZIP_MAX_RANGES))
+    ends = [p for p, _ in points[1:]] + [total]
+    return tuple(Unit(task.rel, task.path, start, end, first, compression=task.compression)
+                 for (start, first), end in zip(points, ends, strict=True))
 
 
 #: Runs :func:`scan_file` over the tasks, yielding ``(task number, result)`` in any order (an
@@ -235,7 +253,7 @@ def plan_shards(
             size = path.stat().st_size
         except OSError:
             size = 0
-        if fmt == "jsonl" and (size > shard_bytes if not codec else size > shard_bytes // GZIP_RATIO):
+        if fmt in ("jsonl", "warc") and (size > shard_bytes if not codec else size > shard_bytes // GZIP_RATIO):
             items.append((FileScan(str(path), rel, size, codec or "", shard_bytes, options), size))
         elif fmt == "parquet" and size > shard_bytes and len(groups := parquet_units(path, rel, shard_bytes, options)) > 1:
             items.extend((unit, size * (unit.row_groups[1] - unit.row_groups[0]) // unit.row_groups[2])
@@ -331,6 +349,12 @@ def read_unit(
         return
     if not unit.is_range:
         yield from read_file(Path(unit.path), unit.rel, options, counts)
+        return
+    if file_format(Path(unit.path))[0] == "warc":
+        from ..readers.warc import read_warc_range
+
+        yield from read_warc_range(Path(unit.path), unit.rel, options, unit.start, unit.end,
+                                   unit.compression or None, counts)
         return
     room = options.max_tracked_ids if unit.id_room < 0 else unit.id_room
     ids = IdTable(room, unit.rel, dict(unit.carried))

@@ -21,6 +21,7 @@ import os
 import zlib
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 from typing import IO, Any
 
 from ..budget import BudgetExceeded
@@ -63,17 +64,90 @@ def read_warc(
 ) -> Iterator[Document | Reject]:
     """The documents of a WARC or WET file (see the module docstring); ``counts`` gets the
     skipped records. ``f`` is the open file, ``st`` its status."""
+    yield from _records(open_stream(f, codec), codec, rel, options, counts)
+
+
+def read_warc_range(
+    path: Path, rel: str, options: Any, start: int, end: int, codec: str | None = None,
+    counts: Counter[str] | None = None,
+) -> Iterator[Document | Reject]:
+    """The records of bytes ``[start, end)`` of a WARC file, a range that starts and ends at
+    record starts (:func:`warc_split_points`); offsets are those of the whole file, of its
+    decompressed bytes with ``codec``: it is decompressed from its start, and the bytes
+    before the range are skipped."""
+    from .files import _Range, _skip_bytes
+
+    try:
+        f = open(path, "rb")  # noqa: SIM115 - closed below, after the generator is drained
+    except OSError as exc:
+        yield Reject(rel, "read.unreadable", f"cannot read the file: {exc.strerror or exc}", offset=start)
+        return
+    with f:
+        try:
+            source = open_stream(f, codec)
+            left = 0
+            if codec:
+                left = _skip_bytes(source, start)
+            else:
+                f.seek(start)
+        except MissingExtraError as exc:
+            yield Reject(rel, "read.missing_extra", str(exc), offset=start)
+            return
+        except ERRORS as exc:
+            what = f"the {codec} stream breaks off" if codec else "cannot read the file"
+            yield Reject(rel, reason(codec) if codec else "read.unreadable",
+                         f"{what} before this range: {exc or 'truncated'}", offset=start)
+            return
+        if left:
+            yield Reject(rel, "read.changed", "the file is shorter than when the run was planned; "
+                         "read it again once it is complete", offset=start - left)
+            return
+        yield from _records(io.BufferedReader(_Range(source, end - start)), codec, rel, options, counts,
+                            base=start, whole=False)
+
+
+def warc_split_points(path: Path, codec: str | None, shard_bytes: int) -> tuple[list[tuple[int, int]], int] | None:
+    """``(byte offset, record number)`` of each range start of a WARC file cut at the first
+    record start after every ``shard_bytes`` (of its decompressed bytes), and the bytes'
+    total; None when the file cannot be read to its end (it is then read whole, which reports
+    why) or FastWARC is missing."""
+    try:
+        warc = require_fastwarc()
+        with open(path, "rb") as f:
+            stream = _Watched(open_stream(f, codec))
+            points, number = [(0, 1)], 0
+            for record in warc.ArchiveIterator(stream, parse_http=False, stream_detect=False):
+                number += 1
+                if record.stream_pos - points[-1][0] >= shard_bytes:
+                    points.append((record.stream_pos, number))
+            if stream.failed or stream.read(1):
+                return None
+            return points, stream.tell()
+    except (MissingExtraError, *ERRORS):
+        return None
+    except BaseException as exc:  # noqa: BLE001 - a panic in FastWARC: the reader reports it
+        if isinstance(exc, (BudgetExceeded, KeyboardInterrupt, SystemExit, GeneratorExit)):
+            raise
+        return None
+
+
+def _records(
+    source: IO[bytes], codec: str | None, rel: str, options: Any, counts: Counter[str] | None, *,
+    base: int = 0, whole: bool = True,
+) -> Iterator[Document | Reject]:
+    """The documents of the records of a decompressed WARC stream that starts at byte ``base``
+    of its file (``whole``: the stream is the whole file)."""
     warc = require_fastwarc()
     counts = counts if counts is not None else Counter()
-    stream = _Watched(open_stream(f, codec))
+    stream = _Watched(source)
     records = iter(warc.ArchiveIterator(stream, parse_http=False, stream_detect=False))
-    offset, found, truncated = 0, 0, False
+    offset, found, truncated = base, 0, False
     while True:
         try:
             record = next(records)
-            offset = record.stream_pos
+            offset = base + record.stream_pos
             found += 1
-            item = _record_item(record, warc, rel, options, counts)
+            item = _record_item(record, warc, rel, options, counts, offset)
         except StopIteration:
             break
         except (BudgetExceeded, KeyboardInterrupt, SystemExit, GeneratorExit):
@@ -97,7 +171,7 @@ def read_warc(
         if item is not None:
             truncated = isinstance(item, Reject) and item.reason == "warc.truncated"
             yield item
-    if not found:
+    if not found and whole:
         yield Reject(rel, "warc.no_records", "no WARC record: the file is empty or not WARC")
 
 
@@ -142,13 +216,14 @@ class _Watched(io.RawIOBase):
         return len(got)
 
 
-def _record_item(record: Any, warc: Any, rel: str, options: Any, counts: Counter[str]) -> Document | Reject | None:
+def _record_item(
+    record: Any, warc: Any, rel: str, options: Any, counts: Counter[str], offset: int
+) -> Document | Reject | None:
     from .files import _Unusable, bytes_document
 
     types = warc.WarcRecordType
     rtype = record.record_type
     name = str(rtype).rsplit(".", 1)[-1]
-    offset = record.stream_pos
     headers = record.headers
     if rtype not in (types.response, types.conversion, types.resource):
         counts[f"warc.skipped.{name}"] += 1
