@@ -10,6 +10,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from corpusclean.document import Document
 from corpusclean.filters.corpus import site_of
@@ -127,6 +129,17 @@ def test_a_body_stored_decoded_under_a_gzip_header_is_read(tmp_path):
     assert kinds(items) == ["doc"] and "already decompressed" in items[0].text
 
 
+@pytest.mark.parametrize(("content_type", "expected", "skipped"), [
+    ("text/html", ["doc"], {}),
+    ("text/plain; charset=utf-8", ["doc"], {}),
+    ("application/pdf", [], {"warc.skipped.resource": 1}),
+])
+def test_resource_records_are_read_by_their_content_type(tmp_path, content_type, expected, skipped):
+    block = html("Saved", "A page saved as a resource record by a browser-based crawler.").encode()
+    items, counts = read(tmp_path, "a.warc", record("resource", block, uri="https://a.example.org/r", content_type=content_type))
+    assert kinds(items) == expected and dict(counts) == skipped
+
+
 def test_error_statuses_are_skipped_and_counted(tmp_path):
     rec = record("response", http_response(b"<p>Not found</p>", status="404 Not Found"), uri="https://a.example.org/x")
     items, counts = read(tmp_path, "a.warc", rec + b"".join(crawl(1)))
@@ -226,3 +239,25 @@ def test_a_warc_that_breaks_off_is_not_cut(tmp_path):
     data = gzip_members(crawl(20))
     (tmp_path / "cut.warc.gz").write_bytes(data[: len(data) - 300])
     assert [u.is_range for s in plan_shards(tmp_path, shard_bytes=1500) for u in s.units] == [False]
+
+
+@given(data=st.binary(max_size=2000), sizes=st.lists(st.integers(1, 300), min_size=1, max_size=20))
+def test_dechunk_undoes_any_chunking(data, sizes):
+    chunks, pos, k = [], 0, 0
+    while pos < len(data):
+        size = sizes[k % len(sizes)]
+        chunks.append(b"%x\r\n%s\r\n" % (len(data[pos:pos + size]), data[pos:pos + size]))
+        pos, k = pos + size, k + 1
+    assert dechunk(b"".join(chunks) + b"0\r\n\r\n") == data
+
+
+@given(status=st.integers(100, 599), body=st.binary(max_size=500),
+       headers=st.dictionaries(st.from_regex(r"[A-Za-z][A-Za-z-]{0,15}", fullmatch=True),
+                               st.from_regex(r"[ -~]{0,30}", fullmatch=True).map(str.strip), max_size=5))
+def test_parse_http_reads_what_was_written(status, body, headers):
+    head = f"HTTP/1.1 {status} Reason\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items()) + "\r\n"
+    got_status, got_headers, got_body = parse_http(head.encode("latin-1") + body, 10_000)
+    expected = {}
+    for k, v in headers.items():
+        expected[k.lower()] = v
+    assert (got_status, got_headers, got_body) == (status, expected, body)
