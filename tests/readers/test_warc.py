@@ -175,6 +175,24 @@ def test_a_compressed_warc_cut_short_keeps_the_records_before(tmp_path, name, pa
     assert items[-1].offset is not None and (items[-1].offset > 0) == (least > 0)
 
 
+@pytest.mark.parametrize(("name", "pack"), [("a.warc", b"".join), ("a.warc.gz", gzip_members)])
+@pytest.mark.parametrize(("bad", "expected"), [
+    (b"GARBAGE BETWEEN RECORDS\r\n\r\n", ["doc", "doc", "warc.bad_record", "doc", "doc"]),
+    (record("response", http_response(b"<p>a body longer than said</p>"), uri="http://x.org/", length=5),
+     ["doc", "doc", "warc.bad_http", "warc.bad_record", "doc", "doc"]),
+])
+def test_reading_goes_on_at_the_next_record_after_bytes_that_are_not_one(tmp_path, name, pack, bad, expected):
+    before, after = crawl(2), crawl(2, site="after.example.org")
+    items, counts = read(tmp_path, name, pack([*before, bad, *after]))
+    assert kinds(items) == expected and counts["warc.skipped.request"] == 4
+    rejected = next(i for i in items if isinstance(i, Reject) and i.reason == "warc.bad_record")
+    resumed = len(b"".join(before)) + len(bad) if bad.startswith(b"GARBAGE") else None
+    assert "reading goes on at offset" in rejected.message
+    if resumed is not None:
+        assert rejected.message.endswith(f"offset {resumed}")
+    assert items[-1].meta["url"] == "https://www.after.example.org/story/1"
+
+
 @pytest.mark.parametrize(("data", "reason"), [
     (b"", "warc.no_records"),
     (b"this is a text file named like an archive\n" * 5, "warc.bad_record"),

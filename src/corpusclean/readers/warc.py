@@ -63,8 +63,57 @@ def read_warc(
     counts: Counter[str] | None = None,
 ) -> Iterator[Document | Reject]:
     """The documents of a WARC or WET file (see the module docstring); ``counts`` gets the
-    skipped records. ``f`` is the open file, ``st`` its status."""
-    yield from _records(open_stream(f, codec), codec, rel, options, counts)
+    skipped records. ``f`` is the open file, ``st`` its status. Bytes that are not a record
+    where one should start are one ``warc.bad_record`` reject, and reading goes on at the next
+    record start found after them (at most :data:`MAX_RESYNCS` times a file)."""
+    start, source = 0, open_stream(f, codec)
+    for _ in range(MAX_RESYNCS + 1):
+        bad = yield from _records(source, codec, rel, options, counts, base=start, whole=start == 0)
+        if bad is None:
+            return
+        offset, message = bad
+        start = _next_record_start(f, codec, offset + 1)
+        then = "no record follows" if start is None else f"reading goes on at offset {start}"
+        yield Reject(rel, "warc.bad_record", f"{message}; {then}", offset=offset)
+        if start is None:
+            return
+        source = _stream_at(f, codec, start)
+
+
+#: How many times one file's reading may go on after bytes that are not a record.
+MAX_RESYNCS = 100
+
+#: What starts a record: the version line, after the blank line that ends the one before.
+_RECORD_START = b"\nWARC/1."
+
+
+def _stream_at(f: IO[bytes], codec: str | None, start: int) -> IO[bytes]:
+    """The decompressed stream of the open file ``f`` from byte ``start`` on."""
+    from .files import _skip_bytes
+
+    f.seek(0 if codec else start)
+    stream = open_stream(f, codec)
+    if codec:
+        _skip_bytes(stream, start)
+    return stream
+
+
+def _next_record_start(f: IO[bytes], codec: str | None, after: int) -> int | None:
+    """The offset of the first record start at or after byte ``after`` of the (decompressed)
+    file, None if there is none or the stream breaks off first."""
+    try:
+        stream = _stream_at(f, codec, after - 1)
+        pos, tail = after - 1, b""
+        while chunk := stream.read(1 << 20):
+            data = tail + chunk
+            hit = data.find(_RECORD_START)
+            if hit >= 0:
+                return pos - len(tail) + hit + 1
+            tail = data[-(len(_RECORD_START) - 1) :]
+            pos += len(chunk)
+    except ERRORS:
+        return None
+    return None
 
 
 def read_warc_range(
@@ -102,8 +151,10 @@ def read_warc_range(
             yield Reject(rel, "read.changed", "the file is shorter than when the run was planned; "
                          "read it again once it is complete", offset=start - left)
             return
-        yield from _records(io.BufferedReader(_Range(source, end - start)), codec, rel, options, counts,
-                            base=start, whole=False)
+        bad = yield from _records(io.BufferedReader(_Range(source, end - start)), codec, rel, options, counts,
+                                  base=start, whole=False)
+        if bad is not None:  # not met: the planner cuts only files it reads to their end
+            yield Reject(rel, "warc.bad_record", bad[1], offset=bad[0])
 
 
 def warc_split_points(path: Path, codec: str | None, shard_bytes: int) -> tuple[list[tuple[int, int]], int] | None:
@@ -136,7 +187,9 @@ def _records(
     base: int = 0, whole: bool = True,
 ) -> Iterator[Document | Reject]:
     """The documents of the records of a decompressed WARC stream that starts at byte ``base``
-    of its file (``whole``: the stream is the whole file)."""
+    of its file (``whole``: the stream is the whole file). Returns ``(offset, message)`` when
+    it stops at bytes that are not a record after the record at ``offset`` (the caller says
+    so), else None."""
     warc = require_fastwarc()
     counts = counts if counts is not None else Counter()
     stream = _Watched(source)
@@ -153,26 +206,26 @@ def _records(
         except (BudgetExceeded, KeyboardInterrupt, SystemExit, GeneratorExit):
             raise
         except ERRORS as exc:
-            where = f"after the record at offset {offset}" if found else "at its start"
+            where = where_of(found, offset)
             if codec and stream.failed:
-                if truncated:  # the break is where that record ends: one reject says it
-                    return
-                yield Reject(rel, reason(codec), f"the {codec} stream breaks off {where}: "
-                             f"{exc or 'truncated'}; records before it were read", offset=offset)
-            else:
-                yield Reject(rel, "warc.bad_record", f"not a WARC record {where}: {exc}; records "
-                             "before it were read", offset=offset)
-            return
+                if not truncated:  # else the break is where that record ends: one reject says it
+                    yield Reject(rel, reason(codec), f"the {codec} stream breaks off {where}: "
+                                 f"{exc or 'truncated'}; records before it were read", offset=offset)
+                return None
+            return offset, f"not a WARC record {where}: {exc}"
         except BaseException as exc:  # noqa: BLE001 - FastWARC's Rust code panicking (pyo3's
             # PanicException is a BaseException): report, go on with the next file
-            yield Reject(rel, "warc.bad_record", f"the WARC reader failed at offset {offset}: "
-                         f"{type(exc).__name__}: {exc}; records before it were read", offset=offset)
-            return
+            return offset, f"the WARC reader failed {where_of(found, offset)}: {type(exc).__name__}: {exc}"
         if item is not None:
             truncated = isinstance(item, Reject) and item.reason == "warc.truncated"
             yield item
     if not found and whole:
         yield Reject(rel, "warc.no_records", "no WARC record: the file is empty or not WARC")
+    return None
+
+
+def where_of(found: int, offset: int) -> str:
+    return f"after the record at offset {offset}" if found else f"at offset {offset}"
 
 
 class _Watched(io.RawIOBase):
