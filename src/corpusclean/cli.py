@@ -87,9 +87,9 @@ def _parser() -> argparse.ArgumentParser:
 
     def common(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("--config", metavar="TOML", help="pipeline configuration (default: the built-in pipeline)")
-        sp.add_argument("--text-field", default="text", help="JSONL field holding the text (default: text)")
-        sp.add_argument("--id-field", default="id", help="JSONL field holding the id (default: id)")
-        sp.add_argument("--text-format", choices=TEXT_FORMATS, default="auto", help="what the JSONL text field holds: html (read as a page: main content, page metadata), text, or auto (default: html when it opens with markup)")
+        sp.add_argument("--text-field", default="text", help="JSONL field (Parquet column) holding the text (default: text)")
+        sp.add_argument("--id-field", default="id", help="JSONL field (Parquet column) holding the id (default: id)")
+        sp.add_argument("--text-format", choices=TEXT_FORMATS, default="auto", help="what the JSONL or Parquet text field holds: html (read as a page: main content, page metadata), text, or auto (default: html when it opens with markup)")
         sp.add_argument("--include", action="append", default=[], metavar="GLOB", help="read only files whose path under INPUT, or name, matches GLOB (repeatable; * also crosses /)")
         sp.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="do not read files whose path under INPUT, or name, matches GLOB (repeatable)")
         sp.add_argument("--corpus", action="store_true", help="add the corpus steps to the default pipeline: site template lines and duplicates (docs/corpus.md)")
@@ -98,7 +98,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("input", metavar="INPUT", help="input directory or file")
     c.add_argument("-o", "--output", required=True, metavar="OUT", help="output directory")
     c.add_argument("--overwrite", action="store_true", help="replace an earlier output in OUT")
-    c.add_argument("--max-bytes", type=_positive_int, default=ReaderOptions.max_bytes, help="reject text and HTML files (after decompression) and JSONL lines larger than this, without reading them (default: 16 MiB)")
+    c.add_argument("--max-bytes", type=_positive_int, default=ReaderOptions.max_bytes, help="reject text and HTML files (after decompression), JSONL lines, WARC records and Parquet texts larger than this (default: 16 MiB)")
     c.add_argument("--time-budget", type=_seconds, default=DEFAULT_SECONDS, metavar="SECONDS", help=f"reject a document that takes longer than this to read or clean (default: {DEFAULT_SECONDS:g}; 0: no limit)")
     c.add_argument("-q", "--quiet", action="store_true", help="no progress and no summary (warnings and errors still go to stderr)")
     c.add_argument("--progress", choices=MODES, default="auto", help="a progress bar with ETA (bar), a log line every --log-every seconds (log), or none; auto (default): bar when stderr is a terminal, else log")
@@ -120,7 +120,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--to", metavar="FILE", help="write the report here instead of OUT/report.html")
 
     e = sub.add_parser("explain", help="show every line of a file or directory with keep/drop and the reason", description="Run the pipeline on a file or a directory and print each line: '+' kept, '-' removed with its reason code and step. Corpus steps (template lines, duplicates) see every document of FILE, or of --context DIR. Given the output directory of 'corpusclean clean', print what that run removed from each document instead (from removals.jsonl, or the records when written with --removed inline).")
-    e.add_argument("file", metavar="FILE", help="a .txt, .html or .jsonl file (for JSONL: every record), a directory, or an output directory of 'corpusclean clean'")
+    e.add_argument("file", metavar="FILE", help="an input file (.txt, .html, .jsonl, .warc, .parquet, compressed or not; every record of a JSONL, WARC or Parquet file), a directory, or an output directory of 'corpusclean clean'")
     e.add_argument("--id", action="append", default=[], metavar="ID", help="with an output directory: only the document with this id (repeatable)")
     e.add_argument("--context", metavar="DIR", help="run the pipeline over DIR, which holds FILE, and explain FILE among its documents")
     e.add_argument("--only-removed", action="store_true", help="print removed lines only")

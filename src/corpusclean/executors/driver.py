@@ -27,6 +27,7 @@ from ..outputs import Layout, remove_stale, write_stream
 from ..pipeline import Pipeline, Result
 from ..progress import Progress
 from ..readers import ReaderOptions, Reject
+from ..readers.files import missing_extras
 from ..stats import Stats
 from ..writers import write_atomic, write_bytes_atomic
 from . import tasks
@@ -173,6 +174,11 @@ def run_sharded(
         kinds = ", ".join(f"{k} {v}" for k, v in Stats(skipped).group("unsupported").items())
         log.warning("%d files skipped: no reader takes them (%s); counted in stats.json",
                     skipped["files.unsupported"], kinds)
+    missing = missing_extras(Path(u.path) for s in shards for u in s.units if u.reject is None)
+    if missing:
+        log.warning("files rejected for want of an extra (read.missing_extra): %s; "
+                    "pip install 'corpusclean[%s]'", ", ".join(f"{k} {v}" for k, v in sorted(missing.items())),
+                    ",".join(sorted(missing)))
     identity = _run_identity(input_path, pipeline, plan_digest(shards), reader_options, shard_bytes, removed,
                              layout)
     finished = _finished_run(output)
@@ -229,6 +235,8 @@ def run_sharded(
         part = marker["stats"]
         totals += Stats(Counter(part["counts"]), Counter(part["seconds"]))
     totals.counts.update(skipped)
+    for shard in shards:  # what the readers passed over (WARC records of other types)
+        totals.counts.update(json.loads(marker_path(work, 0, shard).read_text(encoding="utf-8")).get("read", {}))
     written: list[str] = []
     for name in STREAMS:
         written += write_stream([part_path(work, name, s) for s in shards], output, name, layout)
