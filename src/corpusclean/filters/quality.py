@@ -383,17 +383,20 @@ POLICY_PHRASES = ("terms of use", "privacy policy", "cookie policy", "uses cooki
 
 def ends_sentence(line: str) -> bool:
     """C4's terminal punctuation: ``. ? ! " '`` at the end of the line but not ``...``; or a
-    sentence-terminal mark of another script (``。！？।॥؟۔`` ...) before closing quotes.
+    sentence-terminal mark of another script (``。！？।॥؟۔`` ...), also before closing quotes
+    and brackets. A Latin mark before a typographic quote is not one, as in C4.
 
     >>> ends_sentence("It works."), ends_sentence("Wait..."), ends_sentence("「好。」")
     (True, False, True)
+    >>> ends_sentence("Really?”"), ends_sentence("यह अच्छा है।")
+    (False, True)
     """
     if line.endswith(C4_END_MARKS):
         return not line.endswith("...")
     if line.isascii():
         return False
     bare = _CLOSING_RE.sub("", line)
-    return bool(bare) and not bare.endswith(".") and _SENTENCE_END_RE.search(bare) is not None
+    return bool(bare) and not bare[-1].isascii() and _SENTENCE_END_RE.search(bare) is not None
 
 
 @dataclass(frozen=True)

@@ -55,16 +55,28 @@ _ABBREVIATIONS = (
     "Mr|Mrs|Ms|Dr|St|Prof|Jr|Sr|Mt|Gov|Sen|Rep|Gen|Inc|Ltd|Corp|Co|vs|"
     "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
 )
+_UNSPACED = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\p{Tibetan}"
+# What may stand inside a word between two word characters: anything but spaces, hyphens and
+# dashes before a letter, ellipses, symbols (So), and ",:<>=/" or "." where spaCy's English
+# infixes cut ("a,b", "x:y", "end.The"); "2,000", "10:30", "U.S.A", "Friend(WATCH", "1.5–3x"
+# stay whole, and so do "-t" and "path/" at the start and end of a space-separated chunk.
+_INNER = (
+    rf"(?:[[^\s\-\u2010-\u2015~…,:<>=/.\p{{So}}]--[{_UNSPACED}]]"
+    r"|,(?=\p{N})|[:/<>=](?!\p{L})|\.(?![.\p{Lu}])|(?<!\p{Ll})\.(?=\p{Lu})"
+    r"|[\u2010-\u2015~](?!\p{L})|-(?![\p{L}\p{N}-]))"
+)
+_URL = r"(?:https?://|www\.)\S+?(?=[.,;:!?)\]}\"'»”’]*(?:\s|$))"
 _WORD = (
     rf"{_W}+?(?={_CLITIC})"  # the stem before a clitic: "do" of "don't"
     rf"|(?:{_ABBREVIATIONS})\.(?!{_W})"
-    rf"|{_W}+(?:(?:[.,](?=\p{{N}})|[.@](?={_W})){_W}+)*"
+    rf"|(?:(?<!\S)-+)?{_W}(?:{_INNER}*{_W})?(?:/+(?!\S))?"
     rf"(?:(?<=(?:^|[^\p{{L}}\p{{M}}\p{{N}}_.])\p{{L}})\.|(?<=\.{_W}+)\.)?"
 )
 _TOKEN_RE = regex.compile(
     rf"(?P<dense>{_DENSE})"
     rf"|(?P<chunked>{_CHUNKED}+)"
     rf"|{_TIBETAN}+"
+    rf"|{_URL}"
     rf"|{_CLITIC}"
     rf"|{_WORD}"
     r"|\.{2,}"
