@@ -35,6 +35,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import regex
 
 from ..decision import Decision, drop, keep, remove_lines, rewrite
@@ -153,6 +154,118 @@ def dup_ngram_chars(tokens: Sequence[str], n: int) -> int:
     return chars
 
 
+class Ngrams:
+    """The word n-grams of a text as integer ids, for :func:`top_ngram_chars` and
+    :func:`dup_ngram_chars` at numpy speed: the n-grams of one length are numbered by sorting
+    pairs (id of the (n-1)-gram, id of the last word), so two positions share an id exactly when
+    their n-grams are equal.
+
+    >>> grams = Ngrams("a b a b a".split())
+    >>> grams.top_chars(2), grams.dup_chars(2)
+    (6, 2)
+    """
+
+    def __init__(self, tokens: Sequence[str]) -> None:
+        index: dict[str, int] = {}
+        self.n_tokens = len(tokens)
+        self.vocabulary = 0
+        ids = np.fromiter((index.setdefault(t, len(index)) for t in tokens), np.int64, len(tokens))
+        self.vocabulary = len(index)
+        lengths = np.fromiter(map(len, tokens), np.int64, len(tokens))
+        #: cum[j] = characters of the first j tokens
+        self.cum = np.concatenate((np.zeros(1, np.int64), np.cumsum(lengths)))
+        first = np.unique(ids, return_index=True)[1]
+        self._levels: dict[int, tuple[np.ndarray, np.ndarray]] = {1: (ids, first)}
+
+    def ids(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """The id of the n-gram at each position, and the first position of each id."""
+        if n not in self._levels:
+            prev, _ = self.ids(n - 1)
+            words_ids = self._levels[1][0]
+            key = prev[:-1] * (self.vocabulary + 1) + words_ids[n - 1 :]
+            _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+            self._levels[n] = (inverse.reshape(-1).astype(np.int64), first)
+        return self._levels[n]
+
+    def top_chars(self, n: int) -> int:
+        """:func:`top_ngram_chars` of the tokens."""
+        if self.n_tokens < n:
+            return 0
+        ids, first = self.ids(n)
+        counts = np.bincount(ids)
+        best = int(counts.max())
+        at = int(first[counts == best].min())  # the first seen of the most frequent
+        return (int(self.cum[at + n] - self.cum[at]) + n - 1) * best
+
+    def dup_chars(self, n: int) -> int:
+        """:func:`dup_ngram_chars` of the tokens. Only positions whose n-gram came earlier can
+        be repeats; the walk jumps from one to the next and marks the n-grams in between seen
+        at once."""
+        if self.n_tokens < n:
+            return 0
+        ids, first = self.ids(n)
+        is_first = np.zeros(len(ids), bool)
+        is_first[first] = True
+        repeats = np.flatnonzero(~is_first).tolist()
+        if not repeats:
+            return 0
+        cum = self.cum
+        chars = i = 0
+        if len(repeats) * 4 > len(ids):  # mostly repeats: walk every position
+            seen_ids: set[int] = set()
+            plain = ids.tolist()
+            last = len(plain) - 1
+            while i <= last:
+                g = plain[i]
+                if g in seen_ids:
+                    chars += int(cum[i + n] - cum[i])
+                    i += n
+                else:
+                    seen_ids.add(g)
+                    i += 1
+            return chars
+        seen = np.zeros(len(first), bool)
+        for j in repeats:
+            if j < i:
+                continue
+            seen[ids[i:j]] = True
+            g = ids[j]
+            if seen[g]:
+                chars += int(cum[j + n] - cum[j])
+                i = j + n
+            else:
+                seen[g] = True
+                i = j + 1
+        return chars
+
+
+def token_counts(tokens: Sequence[str]) -> tuple[int, int, int, int]:
+    """Of the tokens: how many are words (:func:`~corpusclean.language.words.is_word`), how many
+    words of spaced scripts and their characters, and how many tokens hold a letter.
+
+    >>> token_counts(["The", "3.5", "%", "京", "x-y"])
+    (4, 3, 9, 3)
+    """
+    n = spaced = spaced_chars = alpha = 0
+    for t in tokens:
+        if t.isalnum():
+            n += 1
+            if t.isascii():
+                spaced += 1
+                spaced_chars += len(t)
+                alpha += not t.isdigit()
+                continue
+        elif is_word(t):
+            n += 1
+        else:
+            continue
+        if is_spaced_word(t):
+            spaced += 1
+            spaced_chars += len(t)
+        alpha += any(c.isalpha() for c in t)
+    return n, spaced, spaced_chars, alpha
+
+
 def display_length(line: str) -> int:
     """The length of a line in Latin-letter equivalents: a Han, kana or Hangul character counts
     as three (it carries about as much as a short word: ``scripts.WEIGHTS``).
@@ -181,6 +294,7 @@ UNSPACED_STOPWORDS: Mapping[str, frozenset[str]] = {
 #: The language whose stop words count when the document has no ``language`` annotation, by
 #: its main script (Latin: English, as Gopher).
 _SCRIPT_DEFAULT = {"Latin": "en", "Han": "zh", "Kana": "ja", "Thai": "th"}
+_SCRIPT_SAMPLE = 4096  # characters of the text that tell its main script
 
 
 def stop_word_language(doc: Document) -> str | None:
@@ -195,7 +309,10 @@ def stop_word_language(doc: Document) -> str | None:
     language = doc.annotations.get("language")
     if isinstance(language, str) and language not in ("", "und"):
         return language
-    script = scripts.main_script_of_lines(line.text for line in doc.lines)
+    sample = doc.text[:_SCRIPT_SAMPLE]
+    if sample.isascii():
+        return "en" if scripts.ascii_letters(sample) else None
+    script = scripts.main_script(scripts.script_counts(sample))
     return _SCRIPT_DEFAULT.get(script or "")
 
 
@@ -319,14 +436,12 @@ class GopherQuality:
         text = doc.text
         tokens = words(text)
         n_tokens = len(tokens) or 1
-        real = [t for t in tokens if is_word(t)]
-        n = len(real)
+        n, spaced, spaced_chars, alpha_words = token_counts(tokens)
         yield ("quality.gopher.word_count", "words", n,
                (self.min_words > 0 and n < self.min_words)
                or (self.max_words > 0 and n > self.max_words))
-        spaced = [len(t) for t in real if is_spaced_word(t)]
         if spaced:
-            mean = sum(spaced) / len(spaced)
+            mean = spaced_chars / spaced
             yield ("quality.gopher.mean_word_length", "mean_word_length", mean,
                    not self.min_mean_word_length <= mean <= self.max_mean_word_length)
         hashes = text.count("#") / n_tokens
@@ -342,7 +457,7 @@ class GopherQuality:
         trailing = sum(ln.rstrip().endswith(ELLIPSES) for ln in lines) / len(lines)
         yield ("quality.gopher.ellipsis_lines", "ellipsis_lines", trailing,
                trailing > self.max_ellipsis_lines)
-        alpha = sum(any(c.isalpha() for c in t) for t in tokens) / n_tokens
+        alpha = alpha_words / n_tokens
         yield ("quality.gopher.alpha_words", "alpha_words", alpha, alpha < self.min_alpha_words)
         language = stop_word_language(doc)
         stops = count_stop_words(text, tokens, language, frozenset(self.stop_words))
@@ -365,11 +480,12 @@ class GopherQuality:
                count / len(lines) > self.max_dup_lines)
         yield ("quality.gopher.dup_line_chars", "dup_line_chars", chars / size,
                chars / size > self.max_dup_line_chars)
+        grams = Ngrams(tokens)
         for n, share in self.top_ngrams:
-            value = top_ngram_chars(tokens, n) / size
+            value = grams.top_chars(n) / size
             yield ("quality.gopher.top_ngram", f"top_{n}gram", value, value > share)
         for n, share in self.dup_ngrams:
-            value = dup_ngram_chars(tokens, n) / size
+            value = grams.dup_chars(n) / size
             yield ("quality.gopher.dup_ngram", f"dup_{n}gram", value, value > share)
 
 

@@ -73,8 +73,8 @@ _WORD = (
     rf"(?:(?<=(?:^|[^\p{{L}}\p{{M}}\p{{N}}_.])\p{{L}})\.|(?<=\.{_W}+)\.)?"
 )
 _TOKEN_RE = regex.compile(
-    rf"(?P<dense>{_DENSE})"
-    rf"|(?P<chunked>{_CHUNKED}+)"
+    rf"{_DENSE}"
+    rf"|{_CHUNKED}+"
     rf"|{_TIBETAN}+"
     rf"|{_URL}"
     rf"|{_CLITIC}"
@@ -83,6 +83,10 @@ _TOKEN_RE = regex.compile(
     r"|\S",
     regex.V1,
 )
+_CHUNKED_SCRIPT_RE = regex.compile(r"[\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]")
+_ABBREVIATION_SET = frozenset(_ABBREVIATIONS.split("|"))
+# Characters that a plain ASCII word followed by them gives back as two tokens.
+_SPLIT_AFTER_WORD = frozenset(',;:!?)"]}' + "'")
 _LETTER_RUN_RE = regex.compile(rf"(?:\p{{L}}\p{{M}}*|\p{{M}}+){{1,{LETTERS_PER_WORD}}}")
 _WORDLIKE_RE = regex.compile(r"[\p{L}\p{M}\p{N}]")
 _SPACED_WORD_RE = regex.compile(rf"^{_W}", regex.V1)
@@ -91,15 +95,42 @@ _SPACED_WORD_RE = regex.compile(rf"^{_W}", regex.V1)
 def words(text: str) -> list[str]:
     """The tokens of ``text``: words by the rules of this module and punctuation tokens.
 
+    The text is cut at spaces first (no token spans a space, and the expression looks no
+    further than a space) and plain chunks are taken as they are: :func:`reference_words` is
+    the same tokenizer as one expression over the whole text, and the two agree
+    (tests/language/test_words.py).
+
     >>> words("e-mail and/or co-op, Mr. Smith's (2020-2021) #1")
     ['e', '-', 'mail', 'and', '/', 'or', 'co', '-', 'op', ',', 'Mr.', 'Smith', "'s", '(', '2020', '-', '2021', ')', '#', '1']
     """
+    if _CHUNKED_SCRIPT_RE.search(text) is not None:
+        return reference_words(text)
     out: list[str] = []
-    for m in _TOKEN_RE.finditer(text):
-        if m.group("chunked") is not None:
-            out.extend(_LETTER_RUN_RE.findall(m.group()))
+    append = out.append
+    findall = _TOKEN_RE.findall
+    for chunk in text.split():
+        if chunk.isascii():
+            if chunk.isalpha():
+                append(chunk)
+                continue
+            stem, last = chunk[:-1], chunk[-1]
+            if stem.isalpha() and (last in _SPLIT_AFTER_WORD
+                                   or (last == "." and len(stem) > 1 and stem not in _ABBREVIATION_SET)):
+                append(stem)
+                append(last)
+                continue
+        out.extend(findall(chunk))
+    return out
+
+
+def reference_words(text: str) -> list[str]:
+    """:func:`words` as one regular expression over the whole text (the reference)."""
+    out: list[str] = []
+    for token in _TOKEN_RE.findall(text):
+        if _CHUNKED_SCRIPT_RE.match(token):
+            out.extend(_LETTER_RUN_RE.findall(token))
         else:
-            out.append(m.group())
+            out.append(token)
     return out
 
 
