@@ -31,6 +31,7 @@ docs/quality.md how the decisions compare with datatrove's implementations.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -247,22 +248,23 @@ def token_counts(tokens: Sequence[str]) -> tuple[int, int, int, int]:
     (4, 3, 9, 3)
     """
     n = spaced = spaced_chars = alpha = 0
-    for t in tokens:
+    for t, count in Counter(tokens).items():  # each different token once
         if t.isalnum():
-            n += 1
+            n += count
             if t.isascii():
-                spaced += 1
-                spaced_chars += len(t)
-                alpha += not t.isdigit()
+                spaced += count
+                spaced_chars += len(t) * count
+                alpha += 0 if t.isdigit() else count
                 continue
         elif is_word(t):
-            n += 1
+            n += count
         else:
             continue
         if is_spaced_word(t):
-            spaced += 1
-            spaced_chars += len(t)
-        alpha += any(c.isalpha() for c in t)
+            spaced += count
+            spaced_chars += len(t) * count
+        if any(c.isalpha() for c in t):
+            alpha += count
     return n, spaced, spaced_chars, alpha
 
 
@@ -546,7 +548,8 @@ class C4:
     def line_reason(self, text: str) -> tuple[str | None, list[str]]:
         """The reason C4 removes a line for (``None``: kept) and the line's word tokens."""
         line = text.strip()
-        if self.max_word_length and any(len(w) > self.max_word_length for w in line.split()):
+        if (self.max_word_length and len(line) > self.max_word_length
+                and any(len(w) > self.max_word_length for w in line.split())):
             return "quality.c4.long_word", []
         line = _CITATION_RE.sub("", line)
         if self.filter_no_terminal_punct and not ends_sentence(line):

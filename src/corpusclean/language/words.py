@@ -171,9 +171,9 @@ def count_sentences(tokens: list[str]) -> int:
     count = 1
     seen_end = False
     for tok in tokens:
-        if len(tok) == 1 and SENTENCE_TERMINAL_RE.match(tok):
+        if len(tok) == 1 and (tok in ".!?" or (not tok.isascii() and SENTENCE_TERMINAL_RE.match(tok))):
             seen_end = True
-        elif seen_end and not _PUNCT_ONLY_RE.match(tok):
+        elif seen_end and (tok.isalnum() or not _PUNCT_ONLY_RE.match(tok)):
             count += 1
             seen_end = False
     return count
