@@ -96,7 +96,11 @@ _LINE_SPLIT_RE = re.compile(r"\n+")
 BULLETS = ("•", "-", "‣", "◦", "⁃", "▪", "●")
 ELLIPSES = ("...", "…")
 _DENSE_CHAR_RE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
-_SENTENCE_END_RE = regex.compile(r"\p{Sentence_Terminal}$")
+# A sentence's end: Unicode's Sentence_Terminal marks, the Tibetan shad, or a letter of Thai or
+# Lao, which write no mark at the end of a sentence (a space or a line break ends it).
+_SENTENCE_END_RE = regex.compile(
+    r"(?:[\p{Sentence_Terminal}\u0f0d\u0f0e]|[[\p{Thai}\p{Lao}]&&[\p{L}\p{M}]])$", regex.V1
+)
 
 
 def duplicates(items: Sequence[str]) -> tuple[int, int]:
@@ -501,13 +505,14 @@ POLICY_PHRASES = ("terms of use", "privacy policy", "cookie policy", "uses cooki
 
 def ends_sentence(line: str) -> bool:
     """C4's terminal punctuation: ``. ? ! " '`` at the end of the line but not ``...``; or a
-    sentence-terminal mark of another script (``。！？।॥؟۔`` ...), also before closing quotes
-    and brackets. A Latin mark before a typographic quote is not one, as in C4.
+    sentence-terminal mark of another script (``。！？।॥؟۔`` ..., the Tibetan shad), also before
+    closing quotes and brackets; or, in Thai and Lao, which mark no sentence end, a letter. A
+    Latin mark before a typographic quote is not one, as in C4.
 
     >>> ends_sentence("It works."), ends_sentence("Wait..."), ends_sentence("「好。」")
     (True, False, True)
-    >>> ends_sentence("Really?”"), ends_sentence("यह अच्छा है।")
-    (False, True)
+    >>> ends_sentence("Really?”"), ends_sentence("यह अच्छा है।"), ends_sentence("ภาษาไทย")
+    (False, True, True)
     """
     if line.endswith(C4_END_MARKS):
         return not line.endswith("...")

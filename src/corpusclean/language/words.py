@@ -55,21 +55,24 @@ _ABBREVIATIONS = (
     "Mr|Mrs|Ms|Dr|St|Prof|Jr|Sr|Mt|Gov|Sen|Rep|Gen|Inc|Ltd|Corp|Co|vs|"
     "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
 )
+# What str.split() splits at: \s and the four information separators (U+001C..U+001F).
+_SPACE = r"\s\x1c-\x1f"
+_NOT_SPACE = rf"[^{_SPACE}]"
 _UNSPACED = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\p{Tibetan}"
 # What may stand inside a word between two word characters: anything but spaces, hyphens and
 # dashes before a letter, ellipses, symbols (So), and ",:<>=/" or "." where spaCy's English
 # infixes cut ("a,b", "x:y", "end.The"); "2,000", "10:30", "U.S.A", "Friend(WATCH", "1.5–3x"
 # stay whole, and so do "-t" and "path/" at the start and end of a space-separated chunk.
 _INNER = (
-    rf"(?:[[^\s\-\u2010-\u2015~…,:<>=/.\p{{So}}]--[{_UNSPACED}]]"
+    rf"(?:[[^{_SPACE}\-\u2010-\u2015~…,:<>=/.\p{{So}}]--[{_UNSPACED}]]"
     r"|,(?=\p{N})|[:/<>=](?!\p{L})|\.(?![.\p{Lu}])|(?<!\p{Ll})\.(?=\p{Lu})"
     r"|[\u2010-\u2015~](?!\p{L})|-(?![\p{L}\p{N}-]))"
 )
-_URL = r"(?:https?://|www\.)\S+?(?=[.,;:!?)\]}\"'»”’]*(?:\s|$))"
+_URL = rf"(?:https?://|www\.){_NOT_SPACE}+?(?=[.,;:!?)\]}}\"'»”’]*(?:[{_SPACE}]|$))"
 _WORD = (
     rf"{_W}+?(?={_CLITIC})"  # the stem before a clitic: "do" of "don't"
     rf"|(?:{_ABBREVIATIONS})\.(?!{_W})"
-    rf"|(?:(?<!\S)-+)?{_W}(?:{_INNER}*{_W})?(?:/+(?!\S))?"
+    rf"|(?:(?<!{_NOT_SPACE})-+)?{_W}(?:{_INNER}*{_W})?(?:/+(?!{_NOT_SPACE}))?"
     rf"(?:(?<=(?:^|[^\p{{L}}\p{{M}}\p{{N}}_.])\p{{L}})\.|(?<=\.{_W}+)\.)?"
 )
 _TOKEN_RE = regex.compile(
@@ -80,7 +83,7 @@ _TOKEN_RE = regex.compile(
     rf"|{_CLITIC}"
     rf"|{_WORD}"
     r"|\.{2,}"
-    r"|\S",
+    rf"|{_NOT_SPACE}",
     regex.V1,
 )
 _CHUNKED_SCRIPT_RE = regex.compile(r"[\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]")
