@@ -44,6 +44,34 @@ from corpusclean.filters.quality import C4, FineWeb, GopherQuality  # noqa: E402
 
 FAMILIES = ("gopher", "c4", "fineweb")
 
+#: datatrove's drop reasons by our reason codes (the same rule).
+SAME_RULE = {
+    "gopher_short_doc": "quality.gopher.word_count",
+    "gopher_long_doc": "quality.gopher.word_count",
+    "gopher_below_avg_threshold": "quality.gopher.mean_word_length",
+    "gopher_above_avg_threshold": "quality.gopher.mean_word_length",
+    "gopher_too_many_hashes": "quality.gopher.hash_ratio",
+    "gopher_too_many_ellipsis": "quality.gopher.ellipsis_ratio",
+    "gopher_too_many_bullets": "quality.gopher.bullet_lines",
+    "gopher_too_many_end_ellipsis": "quality.gopher.ellipsis_lines",
+    "gopher_below_alpha_threshold": "quality.gopher.alpha_words",
+    "gopher_enough_stop_words": "quality.gopher.stop_words",
+    "empty": "quality.gopher.word_count",
+    "dup_para_frac": "quality.gopher.dup_paragraphs",
+    "dup_para_char_frac": "quality.gopher.dup_paragraph_chars",
+    "dup_line_frac": "quality.gopher.dup_lines",
+    "dup_line_char_frac": "quality.gopher.dup_line_chars",
+    **{f"top_{n}_gram": "quality.gopher.top_ngram" for n in range(1, 11)},
+    **{f"duplicated_{n}_n_grams": "quality.gopher.dup_ngram" for n in range(1, 11)},
+    "lorem_ipsum": "quality.c4.lorem_ipsum",
+    "curly_bracket": "quality.c4.curly_brace",
+    "too_few_sentences": "quality.c4.too_few_sentences",
+    "line_punct_ratio": "quality.fineweb.line_punct",
+    "short_line_ratio": "quality.fineweb.short_lines",
+    "char_dup_ratio": "quality.fineweb.char_duplicates",
+    "list_ratio": "quality.fineweb.newline_ratio",
+}
+
 
 def find_bench(arg: str | None) -> Path:
     for cand in (arg, os.environ.get("CORPUSCLEAN_BENCH"), str(REPO.parent / "shared" / "bench"),
@@ -113,6 +141,39 @@ def run(decide: Callable[[str], str | None], texts: list[dict[str, Any]]) -> tup
     return answers, time.process_time() - t0
 
 
+def c4_lines(texts: list[dict[str, Any]], mine: list[str | None], other: list[str | None]) -> None:
+    """Line by line, on the documents both keep: does each line stay in both outputs? (datatrove
+    writes kept lines stripped and without citation marks; ours keeps them as they were.)"""
+    import re
+
+    from datatrove.data import Document as DtDocument
+    from datatrove.pipeline.filters import C4QualityFilter
+
+    citation = re.compile(r"\[\d*]|\[edit]|\[citation needed]")
+    step, peer = C4(), C4QualityFilter()
+    same = total = 0
+    for t, a, b in zip(texts, mine, other):
+        if a is not None or b is not None:
+            continue
+        decision = step(Document.from_text(t["text"]))
+        kept = {ln.no for ln in (decision.doc or Document.from_text(t["text"])).lines}
+        dt_doc = DtDocument(text=t["text"], id="x")
+        peer.filter(dt_doc)
+        theirs = Counter(dt_doc.text.split("\n"))
+        for line in Document.from_text(t["text"]).lines:
+            if not line.text.strip():
+                continue
+            stays = citation.sub("", line.text.strip())
+            in_theirs = theirs[stays] > 0
+            if in_theirs:
+                theirs[stays] -= 1
+            total += 1
+            same += (line.no in kept) == in_theirs
+    if total:
+        print(f"   lines of the documents both keep: same keep/remove for {same}/{total} = "
+              f"{100 * same / total:.2f}%")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bench")
@@ -147,6 +208,12 @@ def main(argv: list[str] | None = None) -> int:
                 by_lang[t["lang"]].append(s)
             for lang, sel in sorted(by_lang.items(), key=lambda kv: -len(kv[1])):
                 print(f"   lang {lang}: {sum(sel)}/{len(sel)} = {100 * sum(sel) / len(sel):.1f}%")
+        both = [(a, b) for a, b in zip(mine, other) if a is not None and b is not None]
+        if both:
+            agree = sum(SAME_RULE.get(b, b) == a for a, b in both)
+            print(f"   dropped by both: {len(both)}, for the same rule {agree} = {100 * agree / len(both):.1f}%")
+        if family == "c4":
+            c4_lines(texts, mine, other)
         classes: dict[tuple[str, str], list[str]] = defaultdict(list)
         for a, b, s, t in zip(mine, other, same, texts):
             if not s:

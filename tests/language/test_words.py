@@ -20,6 +20,7 @@ CASES = [
                                        "end", ".", "The"]),
     ("Friend(WATCH 1.5–3x rsync -t --delete",
      ["Friend(WATCH", "1.5–3x", "rsync", "-t", "--delete"]),
+    ("How‑to .edu +1 Google+ 74M+ 5+", ["How‑to", ".edu", "+1", "Google+", "74M+", "5", "+"]),
     ("see https://example.com/a/b.html. ok", ["see", "https://example.com/a/b.html", ".", "ok"]),
     ("“quoted” — ©2020 #tag", ["“", "quoted", "”", "—", "©", "2020", "#", "tag"]),
     ("我们去北京。", ["我", "们", "去", "北", "京", "。"]),
@@ -55,7 +56,7 @@ def test_sentences(text, count):
     assert count_sentences(words(text)) == count
 
 
-ALPHABET = st.sampled_from(list("ab A.,'-–:/()\"#…\n\t") + ["n't", "'s", "Mr", "3", "京", "ก", "་",
+ALPHABET = st.sampled_from(list("ab A.,'-–‑:/()\"#…+\n\t") + ["n't", "'s", "Mr", "3", "京", "ก", "་",
                                                             "http://", "é", "\u0301", "©", "\x1c"])
 
 

@@ -59,20 +59,22 @@ _ABBREVIATIONS = (
 _SPACE = r"\s\x1c-\x1f"
 _NOT_SPACE = rf"[^{_SPACE}]"
 _UNSPACED = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\p{Tibetan}"
-# What may stand inside a word between two word characters: anything but spaces, hyphens and
-# dashes before a letter, ellipses, symbols (So), and ",:<>=/" or "." where spaCy's English
-# infixes cut ("a,b", "x:y", "end.The"); "2,000", "10:30", "U.S.A", "Friend(WATCH", "1.5–3x"
-# stay whole, and so do "-t" and "path/" at the start and end of a space-separated chunk.
+# What may stand inside a word between two word characters: anything but spaces, the hyphens
+# and dashes "-–—~" before a letter, ellipses, symbols (So), and ",:<>=/" or "." where spaCy's
+# English infixes cut ("a,b", "x:y", "end.The"); "2,000", "10:30", "U.S.A", "Friend(WATCH",
+# "1.5–3x", "How‑to" (U+2011) stay whole, and so do "-t", ".edu", "+1" at the start of a
+# space-separated chunk and "path/", "Broadcast-", "Google+" at its end.
 _INNER = (
-    rf"(?:[[^{_SPACE}\-\u2010-\u2015~…,:<>=/.\p{{So}}]--[{_UNSPACED}]]"
+    rf"(?:[[^{_SPACE}\-–—~…,:<>=/.\p{{So}}]--[{_UNSPACED}]]"
     r"|,(?=\p{N})|[:/<>=](?!\p{L})|\.(?![.\p{Lu}])|(?<!\p{Ll})\.(?=\p{Lu})"
-    r"|[\u2010-\u2015~](?!\p{L})|-(?![\p{L}\p{N}-]))"
+    r"|[–—~](?!\p{L})|-(?![\p{L}\p{N}-]))"
 )
 _URL = rf"(?:https?://|www\.){_NOT_SPACE}+?(?=[.,;:!?)\]}}\"'»”’]*(?:[{_SPACE}]|$))"
 _WORD = (
     rf"{_W}+?(?={_CLITIC})"  # the stem before a clitic: "do" of "don't"
     rf"|(?:{_ABBREVIATIONS})\.(?!{_W})"
-    rf"|(?:(?<!{_NOT_SPACE})-+)?{_W}(?:{_INNER}*{_W})?(?:/+(?!{_NOT_SPACE}))?"
+    rf"|(?:(?<!{_NOT_SPACE})(?:-+|\.(?!\.)|\+(?=\p{{N}})))?{_W}(?:{_INNER}*{_W})?"
+    rf"(?:[/-]+(?!{_NOT_SPACE})|(?<!\p{{N}})\++(?!{_W}))?"
     rf"(?:(?<=(?:^|[^\p{{L}}\p{{M}}\p{{N}}_.])\p{{L}})\.|(?<=\.{_W}+)\.)?"
 )
 _TOKEN_RE = regex.compile(
