@@ -99,8 +99,22 @@ _DENSE_CHAR_RE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
 # A sentence's end: Unicode's Sentence_Terminal marks, the Tibetan shad, or a letter of Thai or
 # Lao, which write no mark at the end of a sentence (a space or a line break ends it).
 _SENTENCE_END_RE = regex.compile(
-    r"(?:[\p{Sentence_Terminal}\u0f0d\u0f0e]|[[\p{Thai}\p{Lao}]&&[\p{L}\p{M}]])$", regex.V1
+    r"[\p{Sentence_Terminal}\u0f0d\u0f0e]|[[\p{Thai}\p{Lao}]&&[\p{L}\p{M}]]", regex.V1
 )
+
+
+def ends_with_terminal(line: str) -> bool:
+    """Does the line's last character end a sentence (FineWeb's test, no space stripped)?
+
+    >>> ends_with_terminal("Done."), ends_with_terminal("完了。"), ends_with_terminal("Done. ")
+    (True, True, False)
+    """
+    if not line:
+        return False
+    last = line[-1]
+    if last.isascii():
+        return last in ".!?"
+    return _SENTENCE_END_RE.match(last) is not None
 
 
 def duplicates(items: Sequence[str]) -> tuple[int, int]:
@@ -171,11 +185,10 @@ class Ngrams:
     """
 
     def __init__(self, tokens: Sequence[str]) -> None:
-        index: dict[str, int] = {}
+        index = {t: i for i, t in enumerate(dict.fromkeys(tokens))}
         self.n_tokens = len(tokens)
-        self.vocabulary = 0
-        ids = np.fromiter((index.setdefault(t, len(index)) for t in tokens), np.int64, len(tokens))
         self.vocabulary = len(index)
+        ids = np.fromiter(map(index.__getitem__, tokens), np.int64, len(tokens))
         lengths = np.fromiter(map(len, tokens), np.int64, len(tokens))
         #: cum[j] = characters of the first j tokens
         self.cum = np.concatenate((np.zeros(1, np.int64), np.cumsum(lengths)))
@@ -519,7 +532,7 @@ def ends_sentence(line: str) -> bool:
     if line.isascii():
         return False
     bare = _CLOSING_RE.sub("", line)
-    return bool(bare) and not bare[-1].isascii() and _SENTENCE_END_RE.search(bare) is not None
+    return bool(bare) and not bare[-1].isascii() and ends_with_terminal(bare)
 
 
 @dataclass(frozen=True)
@@ -651,7 +664,7 @@ class FineWeb:
         yield ("quality.fineweb.empty", "lines", len(lines), not lines)
         if not lines:
             return
-        punct = sum(1 for ln in lines if _SENTENCE_END_RE.search(ln)) / len(lines)
+        punct = sum(1 for ln in lines if ends_with_terminal(ln)) / len(lines)
         yield ("quality.fineweb.line_punct", "line_punct", punct,
                punct < self.line_punct_thr and not (punct == 0 and self.line_punct_exclude_zero))
         short = sum(1 for ln in lines if display_length(ln) <= self.short_line_length) / len(lines)
