@@ -98,18 +98,22 @@ def load_texts(bench: Path, lang: str) -> list[dict[str, Any]]:
     return out
 
 
-def ours(family: str) -> Callable[[str], str | None]:
-    """The family's decision on a text: None (kept) or the drop reason."""
+def ours(family: str) -> Callable[[dict[str, Any]], str | None]:
+    """The family's decision on a text: None (kept) or the drop reason. The document carries
+    the page's language from the manifest, as ``language.detect`` would annotate it."""
     step = {"gopher": GopherQuality(), "c4": C4(), "fineweb": FineWeb()}[family]
 
-    def decide(text: str) -> str | None:
-        decision = step(Document.from_text(text))
+    def decide(item: dict[str, Any]) -> str | None:
+        doc = Document.from_text(item["text"])
+        if item["lang"] != "?":  # what language.detect would say, from the manifest
+            doc = doc.annotate(language=item["lang"])
+        decision = step(doc)
         return decision.reason if decision.action == "drop" else None
 
     return decide
 
 
-def theirs(family: str) -> Callable[[str], str | None]:
+def theirs(family: str) -> Callable[[dict[str, Any]], str | None]:
     from datatrove.data import Document as DtDocument
     from datatrove.pipeline.filters import (
         C4QualityFilter,
@@ -124,8 +128,8 @@ def theirs(family: str) -> Callable[[str], str | None]:
         "fineweb": [FineWebQualityFilter()],
     }[family]
 
-    def decide(text: str) -> str | None:
-        doc = DtDocument(text=text, id="x")
+    def decide(item: dict[str, Any]) -> str | None:
+        doc = DtDocument(text=item["text"], id="x")
         for step in steps:
             answer = step.filter(doc)
             if answer is not True:
@@ -135,9 +139,10 @@ def theirs(family: str) -> Callable[[str], str | None]:
     return decide
 
 
-def run(decide: Callable[[str], str | None], texts: list[dict[str, Any]]) -> tuple[list[str | None], float]:
+def run(decide: Callable[[dict[str, Any]], str | None],
+        texts: list[dict[str, Any]]) -> tuple[list[str | None], float]:
     t0 = time.process_time()
-    answers = [decide(t["text"]) for t in texts]
+    answers = [decide(t) for t in texts]
     return answers, time.process_time() - t0
 
 
@@ -191,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     for family in args.families.split(","):
         mine, t_mine = run(ours(family), texts)
         peer = theirs(family)
-        peer(texts[0]["text"])  # loads spaCy before the clock starts
+        peer(texts[0])  # loads spaCy before the clock starts
         other, t_other = run(peer, texts)
         speed.append((family, t_mine, t_other))
         same = [(a is None) == (b is None) for a, b in zip(mine, other)]
