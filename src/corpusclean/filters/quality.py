@@ -175,9 +175,10 @@ def dup_ngram_chars(tokens: Sequence[str], n: int) -> int:
 
 class Ngrams:
     """The word n-grams of a text as integer ids, for :func:`top_ngram_chars` and
-    :func:`dup_ngram_chars` at numpy speed: the n-grams of one length are numbered by sorting
-    pairs (id of the (n-1)-gram, id of the last word), so two positions share an id exactly when
-    their n-grams are equal.
+    :func:`dup_ngram_chars` at numpy speed. Two positions share an id exactly when their
+    n-grams are equal. An n-gram can only repeat where both its (n-1)-grams repeat, so only
+    those positions are numbered by sorting their (id of the (n-1)-gram, id of the last word)
+    pairs; every other position gets an id of its own.
 
     >>> grams = Ngrams("a b a b a".split())
     >>> grams.top_chars(2), grams.dup_chars(2)
@@ -185,32 +186,41 @@ class Ngrams:
     """
 
     def __init__(self, tokens: Sequence[str]) -> None:
-        index = {t: i for i, t in enumerate(dict.fromkeys(tokens))}
+        index = {t: i for i, t in enumerate(dict.fromkeys(tokens))}  # ids in order of first use
         self.n_tokens = len(tokens)
         self.vocabulary = len(index)
         ids = np.fromiter(map(index.__getitem__, tokens), np.int64, len(tokens))
         lengths = np.fromiter(map(len, tokens), np.int64, len(tokens))
         #: cum[j] = characters of the first j tokens
         self.cum = np.concatenate((np.zeros(1, np.int64), np.cumsum(lengths)))
-        first = np.unique(ids, return_index=True)[1]
-        self._levels: dict[int, tuple[np.ndarray, np.ndarray]] = {1: (ids, first)}
+        before = np.concatenate((np.full(1, -1, np.int64), np.maximum.accumulate(ids)[:-1]))
+        first = np.flatnonzero(ids > before)  # where each id is used first, in id order
+        self._levels: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {
+            1: (ids, first, np.bincount(ids, minlength=len(first)))}
 
-    def ids(self, n: int) -> tuple[np.ndarray, np.ndarray]:
-        """The id of the n-gram at each position, and the first position of each id."""
+    def ids(self, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The id of the n-gram at each position, the first position of each id, and how many
+        times each id occurs."""
         if n not in self._levels:
-            prev, _ = self.ids(n - 1)
-            words_ids = self._levels[1][0]
-            key = prev[:-1] * (self.vocabulary + 1) + words_ids[n - 1 :]
+            prev, _, prev_counts = self.ids(n - 1)
+            repeated = prev_counts[prev] > 1
+            maybe = repeated[:-1] & repeated[1:]
+            at = np.flatnonzero(maybe)
+            key = prev[at] * (self.vocabulary + 1) + self._levels[1][0][at + n - 1]
             _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-            self._levels[n] = (inverse.reshape(-1).astype(np.int64), first)
+            alone = np.flatnonzero(~maybe)
+            ids = np.empty(len(maybe), np.int64)
+            ids[at] = inverse.reshape(-1)
+            ids[alone] = len(first) + np.arange(len(alone))
+            firsts = np.concatenate((at[first], alone))
+            self._levels[n] = (ids, firsts, np.bincount(ids, minlength=len(firsts)))
         return self._levels[n]
 
     def top_chars(self, n: int) -> int:
         """:func:`top_ngram_chars` of the tokens."""
         if self.n_tokens < n:
             return 0
-        ids, first = self.ids(n)
-        counts = np.bincount(ids)
+        _, first, counts = self.ids(n)
         best = int(counts.max())
         at = int(first[counts == best].min())  # the first seen of the most frequent
         return (int(self.cum[at + n] - self.cum[at]) + n - 1) * best
@@ -221,7 +231,7 @@ class Ngrams:
         at once."""
         if self.n_tokens < n:
             return 0
-        ids, first = self.ids(n)
+        ids, first, _ = self.ids(n)
         is_first = np.zeros(len(ids), bool)
         is_first[first] = True
         repeats = np.flatnonzero(~is_first).tolist()
