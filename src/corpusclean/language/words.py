@@ -90,6 +90,10 @@ _TOKEN_RE = regex.compile(
 )
 _CHUNKED_SCRIPT_RE = regex.compile(r"[\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]")
 _ABBREVIATION_SET = frozenset(_ABBREVIATIONS.split("|"))
+# The tokens of the chunks the expression had to read, remembered (web text repeats "don't",
+# "“The", "2,000" and the like): most chunks that need the expression were seen before.
+_CHUNKS: dict[str, list[str]] = {}
+_CACHE_SIZE = 1 << 16
 # Characters that a plain ASCII word followed by them gives back as two tokens.
 _SPLIT_AFTER_WORD = frozenset(',;:!?)"]}' + "'")
 _LETTER_RUN_RE = regex.compile(rf"(?:\p{{L}}\p{{M}}*|\p{{M}}+){{1,{LETTERS_PER_WORD}}}")
@@ -101,7 +105,8 @@ def words(text: str) -> list[str]:
     """The tokens of ``text``: words by the rules of this module and punctuation tokens.
 
     The text is cut at spaces first (no token spans a space, and the expression looks no
-    further than a space) and plain chunks are taken as they are: :func:`reference_words` is
+    further than a space), plain chunks are taken as they are and the others' tokens are
+    remembered (a bounded table, cleared when full): :func:`reference_words` is
     the same tokenizer as one expression over the whole text, and the two agree
     (tests/language/test_words.py).
 
@@ -113,6 +118,7 @@ def words(text: str) -> list[str]:
     out: list[str] = []
     append = out.append
     findall = _TOKEN_RE.findall
+    cache = _CHUNKS
     for chunk in text.split():
         if chunk.isascii():
             if chunk.isalpha():
@@ -124,7 +130,13 @@ def words(text: str) -> list[str]:
                 append(stem)
                 append(last)
                 continue
-        out.extend(findall(chunk))
+        found = cache.get(chunk)
+        if found is None:
+            found = findall(chunk)
+            if len(cache) >= _CACHE_SIZE:
+                cache.clear()
+            cache[chunk] = found
+        out.extend(found)
     return out
 
 
