@@ -388,3 +388,11 @@ def test_result_of_a_dropped_document_records_the_reason():
     result = pipeline.run(doc(""))
     assert isinstance(result, Result)
     assert result.dropped == "quality.fineweb.empty"
+
+
+@pytest.mark.parametrize("family", [GopherQuality, C4, FineWeb])
+def test_annotate_only_twice_changes_nothing_the_second_time(family):
+    step = family(annotate_only=True)
+    first = step(doc("Home\n" + EN_ARTICLE))
+    assert first.action == "rewrite"
+    assert step(first.doc).action == "keep"

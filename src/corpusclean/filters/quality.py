@@ -40,7 +40,7 @@ import numpy as np
 import regex
 
 from ..decision import Decision, drop, keep, remove_lines, rewrite
-from ..document import Document
+from ..document import Document, thaw
 from ..language import scripts
 from ..language.stopwords import STOPWORDS
 from ..language.words import count_sentences, is_spaced_word, is_word, words
@@ -341,7 +341,7 @@ def stop_word_language(doc: Document) -> str | None:
     sample = doc.text[:_SCRIPT_SAMPLE]
     if sample.isascii():
         return "en" if scripts.ascii_letters(sample) else None
-    script = scripts.main_script(scripts.script_counts(sample))
+    script = scripts.main_script_of_lines(sample.splitlines())
     return _SCRIPT_DEFAULT.get(script or "")
 
 
@@ -399,13 +399,16 @@ def _decide(doc: Document, family: str, checks: Iterator[Check], annotate_only: 
         signals[name] = round(value, 4) if isinstance(value, float) else value
         if failed and reason not in failed_reasons:
             failed_reasons.append(reason)
-    return rewrite(_annotated(doc, family, {**signals, "failed": failed_reasons}))
+    return _annotated(doc, family, {**signals, "failed": failed_reasons})
 
 
-def _annotated(doc: Document, family: str, values: dict[str, Any]) -> Document:
-    merged = dict(doc.annotations.get(ANNOTATION) or {})
+def _annotated(doc: Document, family: str, values: dict[str, Any]) -> Decision:
+    """Write ``values`` under ``quality.<family>`` (keep when they are there already)."""
+    merged = thaw(doc.annotations.get(ANNOTATION) or {})
+    if merged.get(family) == values:
+        return keep()
     merged[family] = values
-    return doc.annotate(**{ANNOTATION: merged})
+    return rewrite(doc.annotate(**{ANNOTATION: merged}))
 
 
 @dataclass(frozen=True)
@@ -623,12 +626,12 @@ class C4:
         removable: dict[str, int] = {}
         for reason in reasons.values():
             removable[reason] = removable.get(reason, 0) + 1
-        return rewrite(_annotated(doc, "c4", {
+        return _annotated(doc, "c4", {
             "lines": sum(1 for _ in doc.content_lines()),
             "removable_lines": dict(sorted(removable.items())),
             "sentences": sentences,
             "failed": list(dict.fromkeys([*sorted(set(reasons.values())), *page_reasons])),
-        }))
+        })
 
 
 def _line_words(line: str, tokens: list[str]) -> int:
