@@ -524,7 +524,8 @@ class GopherQuality:
 #: What C4 calls terminal punctuation, and the sentence ends of other scripts.
 C4_END_MARKS = (".", "?", "!", '"', "'")
 _CITATION_RE = re.compile(r"\[\d*]|\[edit]|\[citation needed]")
-_CLOSING_RE = regex.compile(r"[」』）》〉】\"”’'»)\]\s]+$")
+#: Closing quotes and brackets (and spaces) read past at a line's end to find its last mark.
+CLOSING = "」』）》〉】\"”’'»)] \t"
 POLICY_PHRASES = ("terms of use", "privacy policy", "cookie policy", "uses cookies",
                   "use of cookies", "use cookies")
 
@@ -544,7 +545,7 @@ def ends_sentence(line: str) -> bool:
         return not line.endswith("...")
     if line.isascii():
         return False
-    bare = _CLOSING_RE.sub("", line)
+    bare = line.rstrip(CLOSING)
     return bool(bare) and not bare[-1].isascii() and ends_with_terminal(bare)
 
 
