@@ -21,6 +21,7 @@ CASES = [
     ("Friend(WATCH 1.5–3x rsync -t --delete",
      ["Friend(WATCH", "1.5–3x", "rsync", "-t", "--delete"]),
     ("How‑to .edu +1 Google+ 74M+ 5+", ["How‑to", ".edu", "+1", "Google+", "74M+", "5", "+"]),
+    ("EP-133 10-20 a // b", ["EP-133", "10", "-", "20", "a", "//", "b"]),
     ("see https://example.com/a/b.html. ok", ["see", "https://example.com/a/b.html", ".", "ok"]),
     ("“quoted” — ©2020 #tag", ["“", "quoted", "”", "—", "©", "2020", "#", "tag"]),
     ("我们去北京。", ["我", "们", "去", "北", "京", "。"]),

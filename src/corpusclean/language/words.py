@@ -60,14 +60,15 @@ _SPACE = r"\s\x1c-\x1f"
 _NOT_SPACE = rf"[^{_SPACE}]"
 _UNSPACED = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\p{Tibetan}"
 # What may stand inside a word between two word characters: anything but spaces, the hyphens
-# and dashes "-–—~" before a letter, ellipses, symbols (So), and ",:<>=/" or "." where spaCy's
-# English infixes cut ("a,b", "x:y", "end.The"); "2,000", "10:30", "U.S.A", "Friend(WATCH",
-# "1.5–3x", "How‑to" (U+2011) stay whole, and so do "-t", ".edu", "+1" at the start of a
-# space-separated chunk and "path/", "Broadcast-", "Google+" at its end.
+# and dashes "-–—~" before a letter ("-" between digits too), ellipses, symbols (So), and
+# ",:<>=/" or "." where spaCy's English infixes cut ("a,b", "x:y", "end.The"); "2,000",
+# "10:30", "U.S.A", "Friend(WATCH", "1.5–3x", "EP-133", "How‑to" (U+2011) stay whole, and so
+# do "-t", ".edu", "+1" at the start of a space-separated chunk and "path/", "Broadcast-",
+# "Google+" at its end.
 _INNER = (
     rf"(?:[[^{_SPACE}\-–—~…,:<>=/.\p{{So}}]--[{_UNSPACED}]]"
     r"|,(?=\p{N})|[:/<>=](?!\p{L})|\.(?![.\p{Lu}])|(?<!\p{Ll})\.(?=\p{Lu})"
-    r"|[–—~](?!\p{L})|-(?![\p{L}\p{N}-]))"
+    r"|[–—~](?!\p{L})|(?<!\p{N})-(?![\p{L}-])|-(?![\p{L}\p{N}-]))"
 )
 _URL = rf"(?:https?://|www\.){_NOT_SPACE}+?(?=[.,;:!?)\]}}\"'»”’]*(?:[{_SPACE}]|$))"
 _WORD = (
@@ -85,6 +86,7 @@ _TOKEN_RE = regex.compile(
     rf"|{_CLITIC}"
     rf"|{_WORD}"
     r"|\.{2,}"
+    rf"|(?<!{_NOT_SPACE})/+(?!{_NOT_SPACE})"
     rf"|{_NOT_SPACE}",
     regex.V1,
 )
