@@ -95,6 +95,9 @@ _LINE_SPLIT_RE = re.compile(r"\n+")
 #: Characters a bullet line starts with.
 BULLETS = ("•", "-", "‣", "◦", "⁃", "▪", "●")
 ELLIPSES = ("...", "…")
+_UNSPACED_CHAR_RE = regex.compile(
+    r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\p{Tibetan}]"
+)
 _DENSE_CHAR_RE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
 # A sentence's end: Unicode's Sentence_Terminal marks, the Tibetan shad, or a letter of Thai or
 # Lao, which write no mark at the end of a sentence (a space or a line break ends it).
@@ -578,23 +581,22 @@ class C4:
                 raise ValueError(msg)
 
     def line_reason(self, text: str) -> tuple[str | None, list[str]]:
-        """The reason C4 removes a line for (``None``: kept) and the line's word tokens."""
+        """The reason C4 removes a line for (``None``: kept) and, for a kept line, its tokens."""
         line = text.strip()
         if (self.max_word_length and len(line) > self.max_word_length
                 and any(len(w) > self.max_word_length for w in line.split())):
             return "quality.c4.long_word", []
-        line = _CITATION_RE.sub("", line)
-        if self.filter_no_terminal_punct and not ends_sentence(line):
+        bare = _CITATION_RE.sub("", line) if "[" in line else line
+        if self.filter_no_terminal_punct and not ends_sentence(bare):
             return "quality.c4.no_terminal_punct", []
-        tokens = words(line)
-        if self.min_words_per_line and _line_words(line, tokens) < self.min_words_per_line:
-            return "quality.c4.too_few_words", tokens
-        lowered = line.lower()
+        if self.min_words_per_line and line_words(line) < self.min_words_per_line:
+            return "quality.c4.too_few_words", []
+        lowered = bare.lower()
         if self.filter_javascript and "javascript" in lowered:
-            return "quality.c4.javascript", tokens
+            return "quality.c4.javascript", []
         if self.filter_policy and any(p in lowered for p in POLICY_PHRASES):
-            return "quality.c4.policy", tokens
-        return None, tokens
+            return "quality.c4.policy", []
+        return None, words(bare)
 
     def __call__(self, doc: Document) -> Decision:
         reasons: dict[int, str] = {}
@@ -635,13 +637,18 @@ class C4:
         })
 
 
-def _line_words(line: str, tokens: list[str]) -> int:
-    """Words of a line for C4's minimum: split on spaces, as C4 does, in a spaced script; by
-    :mod:`~corpusclean.language.words` when the line holds words of an unspaced script."""
+def line_words(line: str) -> int:
+    """Words of a line for C4's minimum: split on spaces, as C4 does (citation marks
+    included); when the line holds words of an unspaced script, by
+    :mod:`~corpusclean.language.words` if that finds more.
+
+    >>> line_words("Go now [1]."), line_words("我们今天去北京。")
+    (3, 7)
+    """
     spaced = len(line.split())
-    if line.isascii():
+    if line.isascii() or _UNSPACED_CHAR_RE.search(line) is None:
         return spaced
-    return max(spaced, sum(1 for t in tokens if is_word(t) and not is_spaced_word(t)))
+    return max(spaced, sum(1 for t in words(line) if is_word(t) and not is_spaced_word(t)))
 
 
 @dataclass(frozen=True)
