@@ -396,3 +396,21 @@ def test_annotate_only_twice_changes_nothing_the_second_time(family):
     first = step(doc("Home\n" + EN_ARTICLE))
     assert first.action == "rewrite"
     assert step(first.doc).action == "keep"
+
+
+NEGATIVES = [
+    # Look like a rule's target but are not: each keeps the article.
+    ("c4", EN_ARTICLE + "\nShe baked cookies for the party on Sunday."),
+    ("c4", EN_ARTICLE + "\nThe code was written in Java and Script, two old languages."),
+    ("c4", EN_ARTICLE + '\nHe asked: "Is this the end?"'),
+    ("gopher", EN_ARTICLE + "\nThe #1 hit of 1985 was played again."),
+    ("gopher", EN_ARTICLE + "\n- a list item that starts with a dash."),
+    ("gopher", EN_ARTICLE + "\nShe paused... and then went on with the story."),
+    ("fineweb", EN_ARTICLE + "\nShort line."),
+]
+
+
+@pytest.mark.parametrize(("family", "text"), NEGATIVES, ids=[f"{f}-{i}" for i, (f, _) in enumerate(NEGATIVES)])
+def test_negatives_are_kept_whole(family, text):
+    step = {"gopher": GopherQuality(), "c4": C4(), "fineweb": FineWeb()}[family]
+    assert step(doc(text)).action == "keep"
