@@ -18,9 +18,11 @@ or ``rejects.jsonl``).
 from __future__ import annotations
 
 import argparse
+import bz2
 import codecs
 import gzip
 import json
+import lzma
 import os
 import random
 import shutil
@@ -90,6 +92,9 @@ CASES: list[tuple[str, bytes, tuple[str, ...]]] = [
     ("truncated.html.gz", gzip.compress(GERMAN.encode() * 100)[:-30], ("read.bad_gzip",)),
     ("not-gzip.txt.gz", b"just text", ("read.bad_gzip",)),
     ("gzip-bomb.txt.gz", gzip.compress(b"a" * 3_000_000), ("read.too_large",)),
+    ("truncated.html.bz2", bz2.compress(GERMAN.encode() * 100)[:-30], ("read.bad_bz2",)),
+    ("not-xz.txt.xz", b"just text", ("read.bad_xz",)),
+    ("xz-bomb.txt.xz", lzma.compress(b"a" * 3_000_000), ("read.too_large",)),
     ("records.jsonl", _jsonl(
         {"id": "1", "text": "fine"},
         b'{"id": "2", "text": "broken',

@@ -119,21 +119,29 @@ def time_budget(seconds: float | None) -> Iterator[None]:
     previous_handler = signal.signal(signal.SIGALRM, _on_alarm)
     outer_left, _ = signal.getitimer(signal.ITIMER_REAL)
     limit = min(seconds, outer_left) if outer_left > 0 else seconds
+    depth = len(stack)
     stack.append(seconds)
     start = time.monotonic()
     signal.setitimer(signal.ITIMER_REAL, limit)
     try:
         yield
     finally:
-        try:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-        finally:
-            # Runs even if the alarm went off just as the block ended (its handler may run
-            # at the first instruction after the timer is disarmed).
-            stack.pop()
-            signal.signal(signal.SIGALRM, previous_handler)
-            if outer_left > 0:
-                # Re-arm the enclosing budget with what is left of it (at least a tick, so an
-                # outer budget that ran out while we held the timer still fires).
-                left = outer_left - (time.monotonic() - start)
-                signal.setitimer(signal.ITIMER_REAL, max(left, 1e-4))
+        late: BudgetExceeded | None = None
+        while True:
+            # An alarm that went off just as the block ended runs its handler at some later
+            # instruction, possibly in here: every step is repeatable, so the clean-up is
+            # done again to the end and the late alarm is raised after it.
+            try:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                del stack[depth:]
+                signal.signal(signal.SIGALRM, previous_handler)
+                if outer_left > 0:
+                    # Re-arm the enclosing budget with what is left of it (at least a tick, so
+                    # an outer budget that ran out while we held the timer still fires).
+                    left = outer_left - (time.monotonic() - start)
+                    signal.setitimer(signal.ITIMER_REAL, max(left, 1e-4))
+                break
+            except BudgetExceeded as exc:
+                late = exc
+        if late is not None:
+            raise late

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import shlex
 import signal
@@ -21,6 +20,7 @@ from .pipeline import Pipeline, Result
 from .progress import LOG_EVERY, MODES, Progress
 from .readers import ReaderOptions, Reject
 from .readers.files import TEXT_FORMATS
+from .outputs import COMPRESSIONS, FORMATS, Layout, is_output, iter_rows
 from .record import REMOVED_MODES
 from .registry import default_registry
 from .executors.shards import SHARD_BYTES
@@ -72,6 +72,7 @@ Clean scraped web text into normalized, language-tagged JSONL.
   corpusclean clean seeds -o out        clean a directory (txt, html, jsonl, and .gz forms)
   corpusclean explain seeds/page.txt    show every line with keep/drop and the reason
   corpusclean explain F --context DIR    the same, with DIR as the corpus (template lines, duplicates)
+  corpusclean report out                rebuild out/report.html from a finished output
   corpusclean filters                   list the built-in filters and their reason codes
   corpusclean pipeline                  print the default pipeline as TOML (edit, pass --config)
 """
@@ -86,18 +87,18 @@ def _parser() -> argparse.ArgumentParser:
 
     def common(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("--config", metavar="TOML", help="pipeline configuration (default: the built-in pipeline)")
-        sp.add_argument("--text-field", default="text", help="JSONL field holding the text (default: text)")
-        sp.add_argument("--id-field", default="id", help="JSONL field holding the id (default: id)")
-        sp.add_argument("--text-format", choices=TEXT_FORMATS, default="auto", help="what the JSONL text field holds: html (read as a page: main content, page metadata), text, or auto (default: html when it opens with markup)")
+        sp.add_argument("--text-field", default="text", help="JSONL field (Parquet column) holding the text (default: text)")
+        sp.add_argument("--id-field", default="id", help="JSONL field (Parquet column) holding the id (default: id)")
+        sp.add_argument("--text-format", choices=TEXT_FORMATS, default="auto", help="what the JSONL or Parquet text field holds: html (read as a page: main content, page metadata), text, or auto (default: html when it opens with markup)")
         sp.add_argument("--include", action="append", default=[], metavar="GLOB", help="read only files whose path under INPUT, or name, matches GLOB (repeatable; * also crosses /)")
         sp.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="do not read files whose path under INPUT, or name, matches GLOB (repeatable)")
         sp.add_argument("--corpus", action="store_true", help="add the corpus steps to the default pipeline: site template lines and duplicates (docs/corpus.md)")
 
-    c = sub.add_parser("clean", help="clean a directory or file into JSONL", description="Clean every .txt, .html, .htm and .jsonl file (and .gz forms) under INPUT into OUT/documents.jsonl, with OUT/dropped.jsonl, OUT/rejects.jsonl, OUT/removals.jsonl, OUT/stats.json and OUT/pipeline.toml beside it (docs/schema.md).")
+    c = sub.add_parser("clean", help="clean a directory or file into JSONL", description="Clean every .txt, .html, .htm and .jsonl file (and .gz forms) under INPUT into OUT/documents.jsonl, with OUT/dropped.jsonl, OUT/rejects.jsonl, OUT/removals.jsonl, OUT/stats.json, OUT/pipeline.toml and OUT/report.html beside it (docs/schema.md; the output options change the record files' names).")
     c.add_argument("input", metavar="INPUT", help="input directory or file")
     c.add_argument("-o", "--output", required=True, metavar="OUT", help="output directory")
     c.add_argument("--overwrite", action="store_true", help="replace an earlier output in OUT")
-    c.add_argument("--max-bytes", type=_positive_int, default=ReaderOptions.max_bytes, help="reject text and HTML files (after decompression) and JSONL lines larger than this, without reading them (default: 16 MiB)")
+    c.add_argument("--max-bytes", type=_positive_int, default=ReaderOptions.max_bytes, help="reject text and HTML files (after decompression), JSONL lines, WARC records and Parquet texts larger than this (default: 16 MiB)")
     c.add_argument("--time-budget", type=_seconds, default=DEFAULT_SECONDS, metavar="SECONDS", help=f"reject a document that takes longer than this to read or clean (default: {DEFAULT_SECONDS:g}; 0: no limit)")
     c.add_argument("-q", "--quiet", action="store_true", help="no progress and no summary (warnings and errors still go to stderr)")
     c.add_argument("--progress", choices=MODES, default="auto", help="a progress bar with ETA (bar), a log line every --log-every seconds (log), or none; auto (default): bar when stderr is a terminal, else log")
@@ -108,10 +109,18 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--removed", choices=REMOVED_MODES, default="sidecar", help="where the text of removed lines goes: OUT/removals.jsonl, a row per document joinable by id (sidecar, default); each record's metadata.removed_lines (inline); nowhere (none). Records always carry counts by reason and line numbers")
     c.add_argument("--max-reject-share", type=_share, default=None, metavar="SHARE", help="exit with 4 when more than this share of the inputs (documents and rejects) was rejected, e.g. 0.05 (default: no limit)")
     c.add_argument("--shard-mb", type=_positive_int, default=SHARD_BYTES // (1024 * 1024), metavar="MB", help=f"input per shard in MiB (default: {SHARD_BYTES // (1024 * 1024)}); bounds each worker's memory")
+    c.add_argument("--output-format", choices=FORMATS, default="jsonl", help="write the record files as JSON Lines (default) or Parquet (needs corpusclean[parquet]; metadata as JSON text)")
+    c.add_argument("--compress", choices=COMPRESSIONS, default=None, help="compress the record files: gz (gzip) or zst (Zstandard, needs corpusclean[zstd]); for Parquet the column codec (default snappy)")
+    c.add_argument("--max-output-mb", type=_positive_int, default=None, metavar="MB", help="cut each record file into files of at most MB MiB of JSONL before compression: documents-00000.jsonl, ... (a row is never split; the cuts do not depend on --workers)")
+    c.add_argument("--no-report", action="store_true", help="do not write OUT/report.html")
     common(c)
 
+    r = sub.add_parser("report", help="rebuild the HTML report of a finished output", description="Write OUT/report.html (one self-contained page: counts, removed lines by reason and step, languages, lengths, template lines, duplicates, examples, pipeline, timings) from the files of a finished 'corpusclean clean' output.")
+    r.add_argument("output", metavar="OUT", help="output directory of 'corpusclean clean'")
+    r.add_argument("--to", metavar="FILE", help="write the report here instead of OUT/report.html")
+
     e = sub.add_parser("explain", help="show every line of a file or directory with keep/drop and the reason", description="Run the pipeline on a file or a directory and print each line: '+' kept, '-' removed with its reason code and step. Corpus steps (template lines, duplicates) see every document of FILE, or of --context DIR. Given the output directory of 'corpusclean clean', print what that run removed from each document instead (from removals.jsonl, or the records when written with --removed inline).")
-    e.add_argument("file", metavar="FILE", help="a .txt, .html or .jsonl file (for JSONL: every record), a directory, or an output directory of 'corpusclean clean'")
+    e.add_argument("file", metavar="FILE", help="an input file (.txt, .html, .jsonl, .warc, .parquet, compressed or not; every record of a JSONL, WARC or Parquet file), a directory, or an output directory of 'corpusclean clean'")
     e.add_argument("--id", action="append", default=[], metavar="ID", help="with an output directory: only the document with this id (repeatable)")
     e.add_argument("--context", metavar="DIR", help="run the pipeline over DIR, which holds FILE, and explain FILE among its documents")
     e.add_argument("--only-removed", action="store_true", help="print removed lines only")
@@ -143,7 +152,9 @@ def _cmd_clean(args: argparse.Namespace) -> int:
             args.input, args.output, pipeline, reader_options=options, overwrite=args.overwrite,
             workers=args.workers, engine=args.engine, resume=args.resume,
             shard_bytes=args.shard_mb * 1024 * 1024, time_budget=args.time_budget,
-            removed=args.removed, meter=meter,
+            removed=args.removed, meter=meter, report=not args.no_report,
+            layout=Layout(args.output_format, args.compress,
+                          args.max_output_mb * 1024 * 1024 if args.max_output_mb else None),
         )
     except OSError as exc:
         where = exc.filename or args.output
@@ -156,6 +167,8 @@ def _cmd_clean(args: argparse.Namespace) -> int:
             meter.close()
     if not args.quiet:
         print(format_summary(summary.stats.counts, summary.output, summary.stats.timings))
+        if summary.output / "report.html" in summary.files:
+            print(f"report: {summary.output / 'report.html'}")
     return run_exit_code(summary.stats.counts, args.max_reject_share)
 
 
@@ -246,28 +259,22 @@ def explain_output(output: Path, ids: Sequence[str] = (), *, only_removed: bool 
     from ``removals.jsonl`` or from the records' ``metadata.removed_lines``."""
     wanted = set(ids)
     sidecar: dict[str, list[dict[str, Any]]] = {}
-    removals = output / "removals.jsonl"
-    if removals.is_file():
-        with removals.open(encoding="utf-8") as f:
-            for line in f:
-                row = json.loads(line)
-                if not wanted or row["id"] in wanted:
-                    sidecar[row["id"]] = row["removed"]
-    for name in ("documents.jsonl", "dropped.jsonl"):
-        with (output / name).open(encoding="utf-8") as f:
-            for line in f:
-                rec = json.loads(line)
-                if wanted and rec["id"] not in wanted:
-                    continue
-                meta = rec["metadata"]
-                fate = (f"dropped: {meta['dropped']['reason']} (step {meta['dropped']['step']})"
-                        if "dropped" in meta else "kept")
-                yield f"# {rec['id']}  {fate}  language={meta.get('language')}"
-                for r in sidecar.get(rec["id"], meta.get("removed_lines", [])):
-                    detail = f"  ({r['detail']})" if r.get("detail") else ""
-                    yield f"- {r['line']:>5} {r['reason']:<28} [{r['step']}] {r['text']}{detail}"
-                if not only_removed:
-                    yield from (f"+       {t}" for t in rec["text"].split("\n") if t.strip())
+    for row in iter_rows(output, "removals"):  # any layout: split, compressed or Parquet
+        if not wanted or row["id"] in wanted:
+            sidecar[row["id"]] = row["removed"]
+    for name in ("documents", "dropped"):
+        for rec in iter_rows(output, name):
+            if wanted and rec["id"] not in wanted:
+                continue
+            meta = rec["metadata"]
+            fate = (f"dropped: {meta['dropped']['reason']} (step {meta['dropped']['step']})"
+                    if "dropped" in meta else "kept")
+            yield f"# {rec['id']}  {fate}  language={meta.get('language')}"
+            for r in sidecar.get(rec["id"], meta.get("removed_lines", [])):
+                detail = f"  ({r['detail']})" if r.get("detail") else ""
+                yield f"- {r['line']:>5} {r['reason']:<28} [{r['step']}] {r['text']}{detail}"
+            if not only_removed:
+                yield from (f"+       {t}" for t in rec["text"].split("\n") if t.strip())
 
 
 def _cmd_explain(args: argparse.Namespace) -> int:
@@ -276,7 +283,7 @@ def _cmd_explain(args: argparse.Namespace) -> int:
         print(f"corpusclean: {path} does not exist; give the path of a .txt, .html or .jsonl file, "
               "or a directory", file=sys.stderr)
         return EXIT_USAGE
-    if path.is_dir() and (path / "documents.jsonl").is_file() and (path / "stats.json").is_file():
+    if is_output(path):
         for line in explain_output(path, args.id, only_removed=args.only_removed):
             print(line)
         return EXIT_OK
@@ -304,6 +311,19 @@ def _cmd_explain(args: argparse.Namespace) -> int:
         assert isinstance(item, Document)
         print("\n".join(explain_lines(item, outcome, only_removed=args.only_removed)))
     return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .report import write_report
+
+    out = Path(args.output)
+    if not is_output(out):
+        print(f"corpusclean: {out} does not hold a finished output of 'corpusclean clean' "
+              "(stats.json and the documents file); give the -o directory of a run", file=sys.stderr)
+        return EXIT_USAGE
+    target = write_report(out, args.to)
+    print(f"report: {target}")
+    return EXIT_OK
 
 
 def _cmd_filters() -> int:
@@ -340,6 +360,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_clean(args)
         if args.command == "explain":
             return _cmd_explain(args)
+        if args.command == "report":
+            return _cmd_report(args)
         if args.command == "filters":
             return _cmd_filters()
         if args.command == "pipeline":

@@ -7,7 +7,11 @@ The output directory holds:
 - ``rejects.jsonl``: inputs that could not be read, with reason and location;
 - ``removals.jsonl``: the text of every removed line, a row per document joinable by ``id``
   (empty unless ``removed="sidecar"``, the default);
-- ``stats.json``: counters per step and reason; ``pipeline.toml``: the effective configuration.
+- ``stats.json``: counters per step and reason; ``pipeline.toml``: the effective configuration;
+- ``report.html``: the run at a glance (:mod:`corpusclean.report`).
+
+The four record streams can be cut into files of bounded size, compressed, or written as
+Parquet (:class:`corpusclean.outputs.Layout`; the names above are the default layout's).
 
 Every file is written atomically. :func:`clean_directory` cuts the input into shards and runs
 them on an engine (one process, a process pool or Ray: :mod:`corpusclean.executors`); while it
@@ -34,6 +38,7 @@ from .errors import InputError, OutputError
 from .pipeline import Pipeline, Result
 from .readers import ReaderOptions, Reject, read_file, walk
 from .progress import Progress
+from .outputs import Layout, existing_files
 from .record import REMOVED_MODES
 from .executors.driver import WORK_DIR, json_text, run_sharded
 from .executors.engines import make_engine
@@ -45,6 +50,8 @@ log = logging.getLogger(__name__)
 
 OUTPUT_FILES = ("documents.jsonl", "dropped.jsonl", "rejects.jsonl", "removals.jsonl", "stats.json",
                 "pipeline.toml")
+#: The run report (its timings vary from run to run, so it is not among ``OUTPUT_FILES``).
+REPORT_FILE = "report.html"
 
 
 @dataclass
@@ -132,9 +139,10 @@ def check_output_dir(input_path: Path, output: Path, *, overwrite: bool) -> None
         raise OutputError(msg)
     if not out.is_dir():
         return
-    for name in OUTPUT_FILES:
+    names = sorted({*OUTPUT_FILES, REPORT_FILE, *existing_files(out)})
+    for name in names:
         check_target(out / name)
-    existing = [n for n in OUTPUT_FILES if os.path.lexists(out / n)]
+    existing = [n for n in names if os.path.lexists(out / n)]
     if existing and not overwrite:
         msg = (f"{output} already holds corpusclean output ({', '.join(existing)}); "
                "pass --overwrite to replace it, or choose another output directory")
@@ -157,6 +165,8 @@ def clean_directory(
     time_budget: float | None = None,
     removed: str = "sidecar",
     meter: Progress | None = None,
+    layout: Layout | None = None,
+    report: bool = True,
 ) -> RunSummary:
     """Clean every supported file under ``input_path`` into ``output``.
 
@@ -171,7 +181,9 @@ def clean_directory(
     ``removed`` says where the removed lines' text goes (:data:`corpusclean.record.REMOVED_MODES`):
     ``removals.jsonl`` (default), each record (``inline``) or nowhere (``none``).
     ``meter`` shows how far the run is (:class:`corpusclean.progress.Progress`). ``stats.json``
-    gets the run's ``timings`` (elapsed and CPU time, rates, time per step).
+    gets the run's ``timings`` (elapsed and CPU time, rates, time per step). ``layout`` says how
+    the record streams are written (:class:`corpusclean.outputs.Layout`: size-bounded files,
+    compression, Parquet); ``report`` writes ``report.html`` (:mod:`corpusclean.report`).
     """
     input_path = Path(input_path)
     output = Path(output)
@@ -183,6 +195,8 @@ def clean_directory(
         raise InputError(msg)
     pipeline = pipeline or Pipeline.default()
     reader_options = reader_options or ReaderOptions()
+    layout = layout or Layout()
+    layout.require()  # a missing extra stops the run before anything is written
     # With resume, the driver compares what the output was made from with this run.
     earlier = resume and ((output / WORK_DIR).is_dir() or (output / "stats.json").is_file())
     check_output_dir(input_path, output, overwrite=overwrite or earlier)
@@ -203,7 +217,7 @@ def clean_directory(
             stats = run_sharded(
                 input_path, output, pipeline, runner, reader_options=reader_options, resume=resume,
                 overwrite=overwrite, shard_bytes=shard_bytes, on_item=on_item, progress=progress,
-                removed=removed, meter=meter,
+                removed=removed, meter=meter, layout=layout,
             )
     except BaseException:
         runner.abort()  # an interrupt stops the workers now; the work files stay for --resume
@@ -214,7 +228,23 @@ def clean_directory(
         stats.timings = clock.figures(stats)
         data = json.loads((output / "stats.json").read_text(encoding="utf-8"))
         write_atomic(output / "stats.json", json_text({**data, "timings": stats.timings}))
-    return RunSummary(stats, output, [output / n for n in OUTPUT_FILES])
+    files = [output / n for n in existing_files(output)] + [output / "stats.json", output / "pipeline.toml"]
+    if report and _write_report(output):
+        files.append(output / REPORT_FILE)
+    return RunSummary(stats, output, files)
+
+
+def _write_report(output: Path) -> bool:
+    """Write ``report.html``; the output is complete without it, so a failure is a warning."""
+    from .report import write_report
+
+    try:
+        write_report(output)
+    except Exception as exc:  # noqa: BLE001 - the run's files are written; the report is extra
+        log.warning("report.html was not written (%s: %s); the output is complete. "
+                    "Try again with: corpusclean report %s", type(exc).__name__, exc, output)
+        return False
+    return True
 
 
 class RunClock:

@@ -28,14 +28,14 @@ def test_supported_asks_the_readers() -> None:
 def test_unsupported_files_are_counted_and_reported(tmp_path: Path) -> None:
     d = tmp_path / "in"
     d.mkdir()
-    for name in ("a.md", "b.md", "c.xhtml", "d.json", "README", "e.warc.gz"):
+    for name in ("a.md", "b.md", "c.xhtml", "d.json", "README", "e.arc.gz"):
         (d / name).write_text("# a heading\n")
     run = corpusclean("clean", str(d), "-o", str(tmp_path / "out"))
     assert run.returncode == 3
     assert "6 files skipped: no reader takes them" in run.stderr
-    assert "skipped, no reader takes them: 6 files (.md 2, (none) 1, .json 1, .warc.gz 1, .xhtml 1)" in run.stdout
+    assert "skipped, no reader takes them: 6 files (.md 2, (none) 1, .arc.gz 1, .json 1, .xhtml 1)" in run.stdout
     counts = json.loads((tmp_path / "out" / "stats.json").read_text())["counts"]
-    assert counts["unsupported..md"] == 2 and counts["unsupported..warc.gz"] == 1
+    assert counts["unsupported..md"] == 2 and counts["unsupported..arc.gz"] == 1
     assert counts["files.unsupported"] == 6
 
 

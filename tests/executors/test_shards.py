@@ -108,7 +108,7 @@ def test_gzip_cut_points_are_those_of_the_decompressed_bytes(tmp_path_factory, l
     (root / "f.jsonl.gz").write_bytes(gzip.compress(data))
     with patch.object(shards, "_SCAN_BLOCK", block):
         plain = split_points(root / "f.jsonl", len(data), shard_bytes)
-        assert shards.gzip_split_points(root / "f.jsonl.gz", shard_bytes) == (plain, len(data))
+        assert shards.compressed_split_points(root / "f.jsonl.gz", shard_bytes) == (plain, len(data))
 
 
 def test_a_broken_gzip_file_is_not_cut(tmp_path):
@@ -116,7 +116,7 @@ def test_a_broken_gzip_file_is_not_cut(tmp_path):
 
     data = gzip.compress(b"".join(f'{{"id": "{i}", "text": "line {i}"}}\n'.encode() for i in range(400)))
     (tmp_path / "cut.jsonl.gz").write_bytes(data[: len(data) // 2])
-    assert shards.gzip_split_points(tmp_path / "cut.jsonl.gz", 100) is None
+    assert shards.compressed_split_points(tmp_path / "cut.jsonl.gz", 100) is None
     [shard] = plan_shards(tmp_path, shard_bytes=100)
     [unit] = shard.units
     assert not unit.is_range  # read whole: the reader says where the stream breaks off
@@ -154,7 +154,7 @@ def test_large_gzip_jsonl_is_cut_into_ranges(tmp_path):
     (tmp_path / "big.jsonl.gz").write_bytes(gzip.compress(rows.encode()))
     plan = plan_shards(tmp_path, shard_bytes=20_000)
     units = [u for s in plan for u in s.units]
-    assert len(units) > 3 and all(u.is_range and u.gzip for u in units)
+    assert len(units) > 3 and all(u.is_range and u.compression == "gzip" for u in units)
     assert units[-1].end == len(rows.encode())
 
 
@@ -176,7 +176,7 @@ def test_scans_in_a_pool_give_the_same_plan(tmp_path):
         engine.close()
     assert pooled == serial
     assert [s.index for s in serial] == list(range(len(serial)))
-    assert sum(u.gzip for s in serial for u in s.units) > 6 and any(u.carried for s in serial for u in s.units)
+    assert sum(u.compression == "gzip" for s in serial for u in s.units) > 6 and any(u.carried for s in serial for u in s.units)
 
 
 def test_a_gzip_file_is_cut_into_a_bounded_number_of_ranges(tmp_path):
@@ -189,7 +189,7 @@ def test_a_gzip_file_is_cut_into_a_bounded_number_of_ranges(tmp_path):
     with patch.object(shards, "GZIP_MAX_RANGES", 5):
         plan = plan_shards(tmp_path, shard_bytes=1000)
     units = [u for s in plan for u in s.units]
-    assert 2 <= len(units) <= 5 and all(u.gzip for u in units)
+    assert 2 <= len(units) <= 5 and all(u.compression == "gzip" for u in units)
     assert units[0].start == 0 and units[-1].end == len(rows.encode())
     assert all(a.end == b.start for a, b in zip(units, units[1:]))
     options = ReaderOptions(time_budget=None)

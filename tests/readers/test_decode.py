@@ -248,3 +248,23 @@ words = alphabet_letters.flatmap(
 def test_alphabetic_text_in_wide_unicode_round_trips(words: list[str], enc: str) -> None:
     text = " ".join(words)
     assert decode_bytes(text.encode(enc)).text == text
+
+
+# -- a declared charset (the HTTP Content-Type of a WARC response) --------------------------------
+
+@pytest.mark.parametrize(("data", "hint", "encoding", "method"), [
+    (RUSSIAN.encode("cp1251"), "windows-1251", "cp1251", "charset"),
+    (RUSSIAN.encode("koi8_r"), "KOI8-R", "koi8-r", "charset"),
+    ("Straße über Brücke".encode("cp1252"), "ISO-8859-1", "cp1252", "charset"),  # as browsers read it
+    ("Straße über Brücke".encode(), "ISO-8859-1", "utf-8", "utf-8"),  # valid UTF-8 wins over the label
+    (codecs.BOM_UTF16_LE + "Straße".encode("utf-16-le"), "ascii", "utf-16-le", "bom"),
+    (RUSSIAN.encode("cp1251"), "x-no-such-charset", "cp1251", "detector"),
+    (RUSSIAN.encode("cp1251"), "utf-7", "cp1251", "detector"),  # not taken: it decodes almost anything
+    (RUSSIAN.encode("cp1251"), "shift_jis", "cp1251", "detector"),  # does not decode: the detector decides
+    (b"plain ascii text", "windows-1251", "utf-8", "utf-8"),
+])
+def test_a_declared_charset_is_a_hint(data: bytes, hint: str, encoding: str, method: str) -> None:
+    decoded = decode_bytes(data, hint=hint)
+    assert (decoded.encoding, decoded.method) == (encoding, method)
+    if method == "charset":
+        assert decoded.confidence == 0.9

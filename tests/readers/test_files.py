@@ -366,3 +366,9 @@ def test_gzip_cut_inside_an_over_long_jsonl_line(tmp_path: Path) -> None:
 def test_utf16_jsonl_without_bom_is_refused(tmp_path: Path) -> None:
     data = jsonl({"text": "x"}, {"text": "y"}).decode().encode("utf-16-le")
     assert reasons(read(tmp_path, "u16.jsonl", data)) == ["jsonl.not_utf8"]
+
+
+def test_a_short_first_line_with_a_nul_is_a_bad_line_not_utf16(tmp_path: Path) -> None:
+    # found by tests/reliability/test_fuzz.py: two lines of one NUL byte each are two bad lines,
+    # not a UTF-16 file (too short to tell), so no line goes unreported
+    assert reasons(read(tmp_path, "nul.jsonl", b"\x00\n\x00")) == ["jsonl.bad_json", "jsonl.bad_json"]

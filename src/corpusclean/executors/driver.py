@@ -23,11 +23,13 @@ from .._version import __version__
 from ..budget import default_seconds
 from ..document import Document
 from ..errors import OutputError
+from ..outputs import Layout, remove_stale, write_stream
 from ..pipeline import Pipeline, Result
 from ..progress import Progress
 from ..readers import ReaderOptions, Reject
+from ..readers.files import missing_extras
 from ..stats import Stats
-from ..writers import StagedFile, write_atomic, write_bytes_atomic
+from ..writers import write_atomic, write_bytes_atomic
 from . import tasks
 from .engines import Engine, Handle, start_method
 from .shards import SHARD_BYTES, Shard, plan_digest, plan_shards, shard_bytes_of
@@ -58,7 +60,7 @@ class Plan:
 
 
 def _run_identity(input_path: Path, pipeline: Pipeline, digest: str, options: ReaderOptions,
-                  shard_bytes: int, removed: str) -> dict[str, Any]:
+                  shard_bytes: int, removed: str, layout: Layout) -> dict[str, Any]:
     """What a resumed run must match: the input (its path, and every file's size and time in the
     plan), the pipeline, the version and the options that change the output."""
     return {
@@ -72,12 +74,14 @@ def _run_identity(input_path: Path, pipeline: Pipeline, digest: str, options: Re
         "id_field": options.id_field,
         "max_bytes": options.max_bytes,
         "text_format": options.text_format,
+        "output": layout.identity(),
     }
 
 
 #: How a difference in the run identity is told.
 _DIFFERENCES = {"input": "another input directory", "plan": "input files that changed since",
-                "pipeline": "another pipeline", "version": "another version of corpusclean"}
+                "pipeline": "another pipeline", "version": "another version of corpusclean",
+                "output": "other output options (--output-format, --compress, --max-output-mb)"}
 
 
 def refuse_other_run(output: Path, earlier: Any, identity: dict[str, Any], *, finished: bool) -> None:
@@ -135,19 +139,6 @@ def _reduce(step: Any, work: Path, number: int, shards: list[Shard]) -> Any:
     return step.merge(acc) if acc else step.merge([step.empty()])
 
 
-def _concat(parts: list[Path], target: Path) -> None:
-    """Join the shard parts into ``target`` (synced: it is final output), atomically."""
-    out = StagedFile(target, sync=True)
-    try:
-        for part in parts:
-            with part.open("rb") as src:
-                shutil.copyfileobj(src, out.file, 4 * 1024 * 1024)
-        out.commit()
-    except BaseException:
-        out.discard()
-        raise
-
-
 def run_sharded(
     input_path: Path,
     output: Path,
@@ -162,13 +153,16 @@ def run_sharded(
     progress: Callable[[int], None] | None = None,
     removed: str = "sidecar",
     meter: Progress | None = None,
+    layout: Layout | None = None,
 ) -> Stats:
     """Clean ``input_path`` into ``output`` with ``engine``; return the run's stats.
 
     The caller has checked the output directory. ``progress`` is called with the number of
     documents of each shard as the final pass finishes it; ``meter`` is told the plan's bytes
-    (once per pass) and the bytes read as the tasks read them.
+    (once per pass) and the bytes read as the tasks read them. ``layout`` says how the record
+    streams are written (:class:`corpusclean.outputs.Layout`; default: one JSONL file each).
     """
+    layout = layout or Layout()
     input_path, output = input_path.absolute(), output.absolute()  # workers may run elsewhere
     if engine.name == "pool" and start_method() == "fork":
         pipeline.warm_up()  # before the pool starts (planning may use it): workers inherit it
@@ -180,7 +174,13 @@ def run_sharded(
         kinds = ", ".join(f"{k} {v}" for k, v in Stats(skipped).group("unsupported").items())
         log.warning("%d files skipped: no reader takes them (%s); counted in stats.json",
                     skipped["files.unsupported"], kinds)
-    identity = _run_identity(input_path, pipeline, plan_digest(shards), reader_options, shard_bytes, removed)
+    missing = missing_extras(Path(u.path) for s in shards for u in s.units if u.reject is None)
+    if missing:
+        log.warning("files rejected for want of an extra (read.missing_extra): %s; "
+                    "pip install 'corpusclean[%s]'", ", ".join(f"{k} {v}" for k, v in sorted(missing.items())),
+                    ",".join(sorted(missing)))
+    identity = _run_identity(input_path, pipeline, plan_digest(shards), reader_options, shard_bytes, removed,
+                             layout)
     finished = _finished_run(output)
     if resume and finished is not None:
         refuse_other_run(output, finished.get("run"), identity, finished=True)
@@ -235,10 +235,14 @@ def run_sharded(
         part = marker["stats"]
         totals += Stats(Counter(part["counts"]), Counter(part["seconds"]))
     totals.counts.update(skipped)
+    for shard in shards:  # what the readers passed over (WARC records of other types)
+        totals.counts.update(json.loads(marker_path(work, 0, shard).read_text(encoding="utf-8")).get("read", {}))
+    written: list[str] = []
     for name in STREAMS:
-        _concat([part_path(work, name, s) for s in shards], output / f"{name}.jsonl")
+        written += write_stream([part_path(work, name, s) for s in shards], output, name, layout)
+    remove_stale(output, written)
     totals.counts["bytes.in"] = _file_bytes(shards)
-    totals.counts["bytes.out"] = (output / "documents.jsonl").stat().st_size
+    totals.counts["bytes.out"] = sum((output / n).stat().st_size for n in written if n.startswith("documents"))
     write_atomic(output / "stats.json", json_text({**totals.to_dict(), "run": identity}))
     write_atomic(output / "pipeline.toml", pipeline.to_toml())
     _remove_work(work)

@@ -1,9 +1,9 @@
 """Shards: the units of work every executor hands out.
 
 The input is cut into shards below the file level: a large JSONL file is split by byte ranges
-at line boundaries (for a gzip-compressed one, ranges of its decompressed bytes: each is read by
-decompressing the file from its start and skipping what comes before the range), and many small
-files are grouped into one shard. Shards depend
+at line boundaries (for a compressed one, ranges of its decompressed bytes: each is read by
+decompressing the file from its start and skipping what comes before the range), a large
+Parquet file into runs of whole row groups, and many small files are grouped into one shard. Shards depend
 on the input and on ``shard_bytes`` only, never on the number of workers, and their order is
 the order of the sorted walk; so writing each shard's output in shard order gives the same bytes
 whatever ran them.
@@ -11,10 +11,8 @@ whatever ran them.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import os
-import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -22,6 +20,8 @@ from pathlib import Path
 
 from ..document import Document
 from ..readers import ReaderOptions, Reject, read_file, walk
+from ..errors import MissingExtraError
+from ..readers.compression import ERRORS, open_stream
 from ..readers.files import IdTable, file_format, read_jsonl_range, scan_jsonl_ids
 
 #: Default shard size: bytes of input per shard (also bounds what one worker holds at a time).
@@ -31,25 +31,33 @@ SHARD_FILES = 2000
 
 _SCAN_BLOCK = 4 * 1024 * 1024
 
-#: A gzip-compressed JSONL file is decompressed once by the planner, to find its cut points,
+#: A compressed JSONL file is decompressed once by the planner, to find its cut points,
 #: when it is larger than the shard size divided by this (text compresses three to five times).
 GZIP_RATIO = 4
-#: At most this many ranges per gzip-compressed file. Each range is read by decompressing the
+#: At most this many ranges per compressed file (gzip figures; bz2 and xz decompress slower,
+#: zstd faster). Each range is read by decompressing the
 #: file from its start, so a file cut into k ranges is decompressed k times, half of it on
 #: average: about k / 1400 of the time spent cleaning it (decompressing ran at 215 MB/s here,
 #: cleaning at 0.3 MB/s), whatever its size. 64 ranges keep that under 5 % and feed 64 workers.
 GZIP_MAX_RANGES = 64
+#: The same bound for the other codecs, scaled by how fast each decompresses (MB/s of output
+#: through :func:`~corpusclean.readers.compression.open_stream` on 40 MB of the bench pages:
+#: gzip 228, bz2 26, xz 97, zstd 877), so that decompressing again stays under about 5 %.
+MAX_RANGES = {"bz2": 8, "xz": 24, "zstd": 64}
 
 
 @dataclass(frozen=True, slots=True)
 class Unit:
-    """One piece of input: a whole file, a byte range of a JSONL file, or a walk reject.
+    """One piece of input: a whole file, a byte range of a JSONL file, row groups of a Parquet
+    file, or a walk reject.
 
     For a range, ``start``/``end`` are byte offsets at line starts (of the decompressed stream
-    when ``gzip`` is set) and ``first_line`` is the
+    when ``compression`` names a codec) and ``first_line`` is the
     1-based number of the line at ``start``; ``carried`` (ids of the earlier ranges that occur
     again in this one, with the line each was first seen on) and ``id_room`` (how many more ids
     the file's table takes) are what the earlier ranges leave in the file's id table.
+    ``row_groups`` is ``(first, end, count)``: row groups ``[first, end)`` of a Parquet file
+    that has ``count``.
     """
 
     rel: str
@@ -60,7 +68,8 @@ class Unit:
     reject: Reject | None = None
     carried: tuple[tuple[str, int], ...] = ()
     id_room: int = -1
-    gzip: bool = False  # offsets count decompressed bytes
+    compression: str = ""  # the codec, whose decompressed bytes the offsets count
+    row_groups: tuple[int, int, int] = ()
 
     @property
     def is_range(self) -> bool:
@@ -123,18 +132,21 @@ def _cut_points(blocks: Iterator[bytes], shard_bytes: int) -> tuple[list[tuple[i
     return points, pos
 
 
-def gzip_split_points(path: Path, shard_bytes: int) -> tuple[list[tuple[int, int]], int] | None:
-    """:func:`split_points` of a gzip-compressed file's decompressed bytes, and their size; None
-    when the file cannot be read to its end (it is then read whole, which reports why)."""
+def compressed_split_points(
+    path: Path, shard_bytes: int, codec: str = "gzip"
+) -> tuple[list[tuple[int, int]], int] | None:
+    """:func:`split_points` of a compressed file's decompressed bytes, and their size; None
+    when the file cannot be read to its end, or its codec's package is missing (it is then
+    read whole, which reports why)."""
 
     def blocks() -> Iterator[bytes]:
-        with open(path, "rb") as f, gzip.GzipFile(fileobj=f, mode="rb") as z:
+        with open(path, "rb") as f, open_stream(f, codec) as z:
             while block := z.read(_SCAN_BLOCK):
                 yield block
 
     try:
         return _cut_points(blocks(), shard_bytes)
-    except (OSError, EOFError, zlib.error):  # gzip.BadGzipFile is an OSError
+    except (*ERRORS, MissingExtraError):
         return None
 
 
@@ -145,7 +157,7 @@ class FileScan:
     path: str
     rel: str
     size: int
-    gzip: bool
+    compression: str
     shard_bytes: int
     options: ReaderOptions
 
@@ -155,22 +167,40 @@ def scan_file(task: FileScan) -> tuple[Unit, ...] | None:
     (:func:`~corpusclean.readers.files.scan_jsonl_ids`); None when the file is to be read whole
     (a compressed file that is one range, or that cannot be read to its end)."""
     path = Path(task.path)
-    if task.gzip:
-        cut = gzip_split_points(path, task.shard_bytes)
+    if file_format(path)[0] == "warc":
+        return _warc_units(task)
+    if task.compression:
+        cut = compressed_split_points(path, task.shard_bytes, task.compression)
         if cut is None or len(cut[0]) < 2:
             return None
-        cut = _coarsen(cut[0], cut[1], GZIP_MAX_RANGES), cut[1]
+        cut = _coarsen(cut[0], cut[1], MAX_RANGES.get(task.compression, GZIP_MAX_RANGES)), cut[1]
     else:
         cut = split_points(path, task.size, task.shard_bytes), task.size
     points, total = cut
     ends = [p for p, _ in points[1:]] + [total]
-    tables = scan_jsonl_ids(path, task.rel, task.options, points, gz=task.gzip)
+    tables = scan_jsonl_ids(path, task.rel, task.options, points, codec=task.compression or None)
     return tuple(
         Unit(task.rel, task.path, start, end, first_line,
              carried=tuple(sorted(ids.first.items(), key=lambda kv: kv[1])), id_room=ids.room,
-             gzip=task.gzip)
+             compression=task.compression)
         for (start, first_line), end, ids in zip(points, ends, tables, strict=True)
     )
+
+
+def _warc_units(task: FileScan) -> tuple[Unit, ...] | None:
+    """The range units of a large WARC file, cut at record starts (no ids to carry: WARC
+    record ids are not looked for repeats)."""
+    from ..readers.warc import warc_split_points
+
+    cut = warc_split_points(Path(task.path), task.compression or None, task.shard_bytes)
+    if cut is None or len(cut[0]) < 2:
+        return None
+    points, total = cut
+    if task.compression:
+        points = _coarsen(points, total, MAX_RANGES.get(task.compression, GZIP_MAX_RANGES))
+    ends = [p for p, _ in points[1:]] + [total]
+    return tuple(Unit(task.rel, task.path, start, end, first, compression=task.compression)
+                 for (start, first), end in zip(points, ends, strict=True))
 
 
 #: Runs :func:`scan_file` over the tasks, yielding ``(task number, result)`` in any order (an
@@ -218,13 +248,16 @@ def plan_shards(
             items.append((Unit(item.source, reject=item), 0))
             continue
         path, rel = item
-        fmt, gz = file_format(path)
+        fmt, codec = file_format(path)
         try:
             size = path.stat().st_size
         except OSError:
             size = 0
-        if fmt == "jsonl" and (size > shard_bytes if not gz else size > shard_bytes // GZIP_RATIO):
-            items.append((FileScan(str(path), rel, size, gz, shard_bytes, options), size))
+        if fmt in ("jsonl", "warc") and (size > shard_bytes if not codec else size > shard_bytes // GZIP_RATIO):
+            items.append((FileScan(str(path), rel, size, codec or "", shard_bytes, options), size))
+        elif fmt == "parquet" and size > shard_bytes and len(groups := parquet_units(path, rel, shard_bytes, options)) > 1:
+            items.extend((unit, size * (unit.row_groups[1] - unit.row_groups[0]) // unit.row_groups[2])
+                         for unit in groups)
         else:
             items.append((Unit(rel, str(path)), size))
     scans = [it for it, _ in items if isinstance(it, FileScan)]
@@ -273,42 +306,94 @@ def plan_digest(shards: list[Shard]) -> str:
                 except OSError:
                     stamp = "missing"
             h.update(f"{shard.index}\t{u.rel}\t{u.start}\t{u.end}\t{u.first_line}\t{stamp}\t"
-                     f"{u.id_room}\t{u.carried!r}\t{u.gzip}\n".encode())
+                     f"{u.id_room}\t{u.carried!r}\t{u.compression}\t{u.row_groups}\n".encode())
     return h.hexdigest()[:16]
 
 
 def unit_bytes(unit: Unit) -> int:
     """The bytes of input a unit stands for, as progress counts them: its range (of the
-    decompressed stream for a gzip range), else its file's size."""
+    decompressed stream for a compressed range), its row groups' share of a Parquet file, else
+    its file's size."""
     if unit.reject is not None:
         return 0
     if unit.is_range:
         return unit.end - unit.start
     try:
-        return os.stat(unit.path).st_size
+        size = os.stat(unit.path).st_size
     except OSError:
         return 0
+    if unit.row_groups:
+        first, end, count = unit.row_groups
+        return size * (end - first) // count
+    return size
 
 
 def shard_bytes_of(shard: Shard) -> int:
     return sum(unit_bytes(u) for u in shard.units)
 
 
-def read_unit(unit: Unit, options: ReaderOptions) -> Iterator[Document | Reject]:
-    """The documents and rejects of one unit, as the readers give them."""
+def read_unit(
+    unit: Unit, options: ReaderOptions, counts: Counter[str] | None = None
+) -> Iterator[Document | Reject]:
+    """The documents and rejects of one unit, as the readers give them; ``counts`` counts what
+    the readers pass over (:func:`~corpusclean.readers.files.read_file`)."""
     if unit.reject is not None:
         yield unit.reject
         return
+    if unit.row_groups:
+        from ..readers.parquet import read_parquet
+
+        room = options.max_tracked_ids if unit.id_room < 0 else unit.id_room
+        yield from read_parquet(Path(unit.path), unit.rel, options, row_groups=unit.row_groups[:2],
+                                ids=IdTable(room, unit.rel, dict(unit.carried)))
+        return
     if not unit.is_range:
-        yield from read_file(Path(unit.path), unit.rel, options)
+        yield from read_file(Path(unit.path), unit.rel, options, counts)
+        return
+    if file_format(Path(unit.path))[0] == "warc":
+        from ..readers.warc import read_warc_range
+
+        yield from read_warc_range(Path(unit.path), unit.rel, options, unit.start, unit.end,
+                                   unit.compression or None, counts)
         return
     room = options.max_tracked_ids if unit.id_room < 0 else unit.id_room
     ids = IdTable(room, unit.rel, dict(unit.carried))
     yield from read_jsonl_range(Path(unit.path), unit.rel, options, unit.start, unit.end, unit.first_line, ids,
-                                gz=unit.gzip)
+                                codec=unit.compression or None)
 
 
-def read_shard(shard: Shard, options: ReaderOptions) -> Iterator[Document | Reject]:
+def read_shard(
+    shard: Shard, options: ReaderOptions, counts: Counter[str] | None = None
+) -> Iterator[Document | Reject]:
     """Every document and reject of a shard, in order."""
     for unit in shard.units:
-        yield from read_unit(unit, options)
+        yield from read_unit(unit, options, counts)
+
+
+def parquet_units(path: Path, rel: str, shard_bytes: int, options: ReaderOptions) -> list[Unit]:
+    """The units of a Parquet file: runs of consecutive row groups of about ``shard_bytes``
+    (uncompressed, as the file's metadata says), each a unit with the ids of the earlier runs
+    that occur again in it (:func:`~corpusclean.readers.parquet.scan_parquet_ids`); one unit
+    for the whole file when its metadata cannot be read (reading it then reports why), it has
+    no text column, or pyarrow is missing."""
+    from ..readers.parquet import row_group_sizes, scan_parquet_ids
+
+    groups = row_group_sizes(path, options.text_field)
+    if groups is None or len(groups) < 2:
+        return [Unit(rel, str(path))]
+    sizes = [size for size, _ in groups]
+    runs: list[tuple[int, int]] = []
+    first, acc = 0, 0
+    for k, size in enumerate(sizes):
+        if k > first and acc + size > shard_bytes:
+            runs.append((first, k))
+            first, acc = k, 0
+        acc += size
+    runs.append((first, len(sizes)))
+    if len(runs) < 2:
+        return [Unit(rel, str(path))]
+    starts = [1 + sum(rows for _, rows in groups[:a]) for a, _ in runs]
+    tables = scan_parquet_ids(path, rel, options, starts)
+    return [Unit(rel, str(path), row_groups=(a, b, len(sizes)), id_room=ids.room,
+                 carried=tuple(sorted(ids.first.items(), key=lambda kv: kv[1])))
+            for (a, b), ids in zip(runs, tables, strict=True)]

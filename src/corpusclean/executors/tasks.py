@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import pickle
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -129,12 +130,13 @@ def worker_pipeline(pipeline: Handle, states: tuple[tuple[int, Handle], ...]) ->
     return pipe
 
 
-def _inputs(task: ShardTask) -> Iterator[Document | Reject | Result]:
+def _inputs(task: ShardTask, read: Counter[str]) -> Iterator[Document | Reject | Result]:
     """The items of a pass over a shard; the first pass counts each unit's bytes as it ends
-    (later passes count the shard's when it ends: :func:`_run_task`)."""
+    (later passes count the shard's when it ends: :func:`_run_task`), and in ``read`` what
+    the readers pass over."""
     if task.spec.number == 0:
         for unit in task.shard.units:
-            yield from read_unit(unit, task.options)
+            yield from read_unit(unit, task.options, read)
             count_bytes(unit_bytes(unit))
         return
     with spill_path(task.work, task.spec.number - 1, task.shard).open("rb") as f:
@@ -179,7 +181,8 @@ def run_task(task: ShardTask) -> ShardDone:
 def _run_task(task: ShardTask) -> ShardDone:
     pipeline = worker_pipeline(task.pipeline, task.bound)
     spec = task.spec
-    stream = outcomes(pipeline, _inputs(task), spec.start, spec.end)
+    read: Counter[str] = Counter()
+    stream = outcomes(pipeline, _inputs(task, read), spec.start, spec.end)
     count = 0
     if not spec.final:
         assert spec.collect is not None
@@ -229,6 +232,8 @@ def _run_task(task: ShardTask) -> ShardDone:
             raise
         stats = {"counts": dict(counter.counts), "seconds": dict(counter.seconds)}
     marker = {"shard": task.shard.index, "pass": spec.number, "documents": count, "stats": stats}
+    if spec.number == 0:
+        marker["read"] = dict(sorted(read.items()))  # summed by the driver, whatever the passes
     write_bytes_atomic(marker_path(task.work, spec.number, task.shard), json.dumps(marker).encode())
     if spec.number > 0:
         spill_path(task.work, spec.number - 1, task.shard).unlink(missing_ok=True)

@@ -1,6 +1,8 @@
 """Walk an input directory and read every supported file into documents or rejects.
 
-Supported: ``.txt``, ``.html``/``.htm``, ``.jsonl`` and each of them gzip-compressed (``.gz``).
+Supported: ``.txt``, ``.html``/``.htm``, ``.jsonl``, WARC and WET (``.warc``, ``.wet``:
+:mod:`.warc`), and each of them compressed (``.gz``, ``.bz2``, ``.xz``, ``.zst``:
+:mod:`.compression`); Parquet (``.parquet``: :mod:`.parquet`).
 The walk is recursive and sorted by relative path, so runs are deterministic.
 
 Reading is defensive (``docs/reliability.md``): a file is opened once and checked to be a
@@ -15,16 +17,13 @@ from __future__ import annotations
 
 import errno
 import fnmatch
-import gzip
 import io
 import json
 import logging
 import os
 import stat
-import zlib
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from contextlib import nullcontext
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -34,11 +33,17 @@ import regex
 from .. import _json as fast_json
 from ..budget import DEFAULT_SECONDS, BudgetExceeded, time_budget
 from ..document import Document
+from ..errors import MissingExtraError
 from .base import Reject
+from .compression import ERRORS, codec_of, open_stream, reason
 from .decode import DecodeError, decode_bytes, decode_utf8_replacing
 from .html import HtmlError, safe_html_to_blocks
 
-FORMATS = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
+FORMATS = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".jsonl": "jsonl",
+           ".warc": "warc", ".wet": "warc", ".parquet": "parquet"}
+
+#: Formats read as they are, never through a decompressor (Parquet compresses inside).
+_UNCOMPRESSED = frozenset({"parquet"})
 
 #: Suffixes of compressed files: an unsupported file is counted under its inner extension too
 #: (``.warc.gz``), whichever of them a reader takes.
@@ -129,13 +134,35 @@ def looks_like_html(text: str) -> bool:
     return len(_MARKUP_RE.findall(head)) >= 3
 
 
-def file_format(path: Path) -> tuple[str | None, bool]:
-    """The format of a file by its name, and whether it is gzip-compressed."""
-    name = path.name.lower()
-    gz = name.endswith(".gz")
-    if gz:
-        name = name[:-3]
-    return FORMATS.get(os.path.splitext(name)[1]), gz
+def file_format(path: Path) -> tuple[str | None, str | None]:
+    """The format of a file by its name, and its compression codec (None: not compressed).
+
+    >>> file_format(Path("a.jsonl.zst")), file_format(Path("CC.warc.wet.gz")), file_format(Path("t.parquet.gz"))
+    (('jsonl', 'zstd'), ('warc', 'gzip'), (None, 'gzip'))
+    """
+    name, codec = codec_of(path.name.lower())
+    fmt = FORMATS.get(os.path.splitext(name)[1])
+    if fmt in _UNCOMPRESSED and codec is not None:
+        fmt = None
+    return fmt, codec
+
+
+#: The extra each format or codec needs, and the module that tells whether it is installed.
+_EXTRAS = {"warc": ("warc", "fastwarc"), "parquet": ("parquet", "pyarrow"), "zstd": ("zstd", "zstandard")}
+
+
+def missing_extras(paths: Iterable[Path]) -> Counter[str]:
+    """How many of ``paths`` need each extra that is not installed (their readers reject them
+    with ``read.missing_extra``; a run says so once, before it starts)."""
+    import importlib.util
+
+    needed: Counter[str] = Counter()
+    for path in paths:
+        fmt, codec = file_format(path)
+        for key in (fmt, codec):
+            if key in _EXTRAS:
+                needed[key] += 1
+    return Counter({_EXTRAS[k][0]: n for k, n in needed.items() if importlib.util.find_spec(_EXTRAS[k][1]) is None})
 
 
 def supported(path: Path) -> bool:
@@ -313,14 +340,17 @@ def _check_unchanged(f: IO[bytes], before: os.stat_result, consumed: int | None)
 
 
 def read_file(
-    path: Path, rel: str, options: ReaderOptions | None = None
+    path: Path, rel: str, options: ReaderOptions | None = None, counts: Counter[str] | None = None
 ) -> Iterator[Document | Reject]:
-    """Read one file into documents (one for text and HTML, one per line for JSONL) or rejects.
+    """Read one file into documents (one for text and HTML, one per line for JSONL and
+    Parquet, one per HTML response or WET conversion record for WARC) or rejects. ``counts``
+    counts what is passed over without being a reject (WARC records of other types:
+    ``warc.skipped.<type>``).
 
     Never raises for a bad input: every problem is yielded as a :class:`Reject`.
     """
     options = options or ReaderOptions()
-    fmt, gz = file_format(path)
+    fmt, codec = file_format(path)
     rel = display_name(rel)
     try:
         f, st = _open_regular(path)
@@ -330,22 +360,33 @@ def read_file(
     with f:
         try:
             if fmt == "jsonl":
-                yield from _read_jsonl(f, st, gz, rel, options)
+                yield from _read_jsonl(f, st, codec, rel, options)
+            elif fmt == "parquet":
+                from .parquet import read_parquet
+
+                yield from read_parquet(f, rel, options)
+            elif fmt == "warc":
+                from .warc import read_warc
+
+                yield from read_warc(f, st, codec, rel, options, counts)
             else:
-                yield _read_document(f, st, gz, fmt or "text", rel, options)
+                yield _read_document(f, st, codec, fmt or "text", rel, options)
         except _Unusable as exc:
             yield exc.reject(rel)
-        except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
-            yield Reject(rel, "read.bad_gzip", f"not a complete gzip stream: {exc or 'truncated'}")
-        except OSError as exc:
-            yield Reject(rel, "read.io_error", f"reading failed: {exc.strerror or exc}")
+        except MissingExtraError as exc:
+            yield Reject(rel, "read.missing_extra", str(exc))
+        except ERRORS as exc:
+            if codec is None:
+                yield Reject(rel, "read.io_error", f"reading failed: {getattr(exc, 'strerror', None) or exc}")
+            else:
+                yield Reject(rel, reason(codec), f"not a complete {codec} stream: {exc or 'truncated'}")
         except Exception as exc:  # noqa: BLE001 - the last line of defence: report, go on
             log.exception("reading %s failed", rel)
             yield Reject(rel, "read.error", f"reading failed: {type(exc).__name__}: {exc}")
 
 
 def _read_document(
-    f: IO[bytes], st: os.stat_result, gz: bool, fmt: str, rel: str, options: ReaderOptions
+    f: IO[bytes], st: os.stat_result, codec: str | None, fmt: str, rel: str, options: ReaderOptions
 ) -> Document:
     limit = options.max_bytes
     if st.st_size > limit:
@@ -353,13 +394,13 @@ def _read_document(
             "read.too_large",
             f"{st.st_size} bytes is over the limit of {limit} (--max-bytes); not read",
         )
-    if gz:
-        stream = gzip.GzipFile(fileobj=f, mode="rb")
+    if codec is not None:
+        stream = open_stream(f, codec)
         try:
             data = _read_at_most(stream, limit + 1)
-        except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+        except ERRORS as exc:
             raise _Unusable(
-                "read.bad_gzip", f"not a complete gzip stream: {exc or 'truncated'}"
+                reason(codec), f"not a complete {codec} stream: {exc or 'truncated'}"
             ) from None
         if len(data) > limit:
             raise _Unusable(
@@ -374,14 +415,25 @@ def _read_document(
         raise _Unusable(
             "read.empty", "the file is empty" if not data else "the file holds only whitespace"
         )
+    return bytes_document(data, fmt, rel, rel, options)
+
+
+def bytes_document(
+    data: bytes, fmt: str, rel: str, doc_id: str, options: ReaderOptions, *,
+    meta: dict[str, Any] | None = None, charset: str | None = None,
+) -> Document:
+    """The document of a text or HTML page's bytes (``fmt`` is ``text`` or ``html``), within
+    the time budget; ``meta`` adds to the document's, ``charset`` is a declared encoding the
+    decoder takes as a hint (:func:`~corpusclean.readers.decode.decode_bytes`). Raises
+    ``_Unusable`` when the bytes cannot be a document."""
     try:
         with time_budget(options.time_budget):
             try:
-                decoded = decode_bytes(data)
+                decoded = decode_bytes(data, hint=charset)
             except DecodeError as exc:
                 raise _Unusable(exc.reason, str(exc), offset=exc.offset) from None
             del data
-            meta: dict[str, Any] = {"source": rel, "format": fmt, "encoding": decoded.to_meta()}
+            meta = {"source": rel, "format": fmt, "encoding": decoded.to_meta(), **(meta or {})}
             if fmt == "html":
                 try:
                     html_lines, evidence = safe_html_to_blocks(decoded.text)
@@ -393,7 +445,7 @@ def _read_document(
                     meta["page"] = evidence.page
             else:
                 text = decoded.text
-            return Document.from_text(text, id=rel, meta=meta)
+            return Document.from_text(text, id=doc_id, meta=meta)
     except BudgetExceeded as exc:
         raise _Unusable("read.timeout", f"decoding and converting the file {exc}") from None
 
@@ -447,23 +499,26 @@ class _RawLine(tuple):  # type: ignore[type-arg]
 
 
 def _jsonl_lines(
-    stream: IO[bytes], rel: str, limit: int, first_line: int, first_offset: int
+    stream: IO[bytes], rel: str, limit: int, first_line: int, first_offset: int, codec: str | None = None,
 ) -> Iterator[Reject | _RawLine]:
-    """The lines of a JSONL stream to parse, and the rejects of the lines that cannot be.
+    """The lines of a JSONL stream to parse, and the rejects of the lines that cannot be;
+    ``codec``: the stream decompresses a file of that codec, and may break off.
 
     Returns ``(offset after the last byte read, whether the stream was read to its end)``: a
     stream that breaks off, or a UTF-16 file, ends with a reject and ``False``."""
     offset = first_offset
     lineno = first_line - 1
+    broken = ERRORS if codec is not None else ()
+    bad = reason(codec) if codec is not None else ""
     while True:
         start = offset
         try:
             raw = stream.readline(limit + 1)
-        except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+        except broken as exc:
             yield Reject(
                 rel,
-                "read.bad_gzip",
-                f"the gzip stream breaks off: {exc or 'truncated'}; lines before it were read",
+                bad,
+                f"the {codec} stream breaks off: {exc or 'truncated'}; lines before it were read",
                 line=lineno + 1,
                 offset=start,
             )
@@ -475,11 +530,11 @@ def _jsonl_lines(
         if len(raw) > limit and not raw.endswith(b"\n"):
             try:
                 offset += _skip_line(stream)
-            except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+            except broken as exc:
                 yield Reject(
                     rel,
-                    "read.bad_gzip",
-                    f"the gzip stream breaks off inside a line: {exc or 'truncated'}",
+                    bad,
+                    f"the {codec} stream breaks off inside a line: {exc or 'truncated'}",
                     line=lineno,
                     offset=start,
                 )
@@ -493,7 +548,8 @@ def _jsonl_lines(
             )
             continue
         if lineno == 1 and (
-            raw.startswith((b"\xff\xfe", b"\xfe\xff")) or raw.count(0) > len(raw) // 4
+            raw.startswith((b"\xff\xfe", b"\xfe\xff"))
+            or (len(raw) >= 8 and raw.count(0) > len(raw) // 4)  # too short to tell: a bad line
         ):
             yield Reject(
                 rel,
@@ -513,7 +569,7 @@ def _jsonl_lines(
 def _read_jsonl(
     f: IO[bytes],
     st: os.stat_result,
-    gz: bool,
+    codec: str | None,
     rel: str,
     options: ReaderOptions,
     *,
@@ -521,14 +577,15 @@ def _read_jsonl(
     first_offset: int = 0,
     whole: bool = True,
     ids: IdTable | None = None,
+    opened: bool = False,
 ) -> Iterator[Document | Reject]:
     """One document per JSONL line, read line by line; offsets count decompressed bytes.
 
     ``first_line``, ``first_offset``, ``whole=False`` and ``ids`` read a byte range of a larger
-    file (see :func:`read_jsonl_range`)."""
-    stream: IO[bytes] = gzip.GzipFile(fileobj=f, mode="rb") if gz else f  # type: ignore[assignment]
+    file (see :func:`read_jsonl_range`); ``opened``: ``f`` is already the decompressed stream."""
+    stream = f if opened else open_stream(f, codec)
     table = ids if ids is not None else IdTable(options.max_tracked_ids, rel)
-    lines = _jsonl_lines(stream, rel, options.max_bytes, first_line, first_offset)
+    lines = _jsonl_lines(stream, rel, options.max_bytes, first_line, first_offset, codec)
     produced = 0
     while True:
         try:
@@ -545,7 +602,7 @@ def _read_jsonl(
         return
     if not produced:
         yield Reject(rel, "read.empty", "no records: the file is empty or holds only blank lines")
-    if not gz:
+    if codec is None:
         try:
             _check_unchanged(f, st, offset)
         except _Unusable as exc:
@@ -574,30 +631,36 @@ class _Range(io.RawIOBase):
 
 def read_jsonl_range(
     path: Path, rel: str, options: ReaderOptions, start: int, end: int, first_line: int,
-    carried: IdTable | None = None, *, gz: bool = False,
+    carried: IdTable | None = None, *, codec: str | None = None,
 ) -> Iterator[Document | Reject]:
     """The records of bytes ``[start, end)`` of a JSONL file, a range that starts at line
     ``first_line``; line numbers and offsets are those of the whole file. ``carried`` is what
     the ranges before this one leave in the file's id table (:func:`scan_jsonl_ids`): given it,
-    ids repeated across the cut are found as in one read of the whole file. With ``gz`` the
-    file is gzip-compressed and the offsets count decompressed bytes: it is decompressed from
-    its start, and the bytes before the range are skipped."""
+    ids repeated across the cut are found as in one read of the whole file. With ``codec`` the
+    file is compressed and the offsets count decompressed bytes: it is decompressed from its
+    start, and the bytes before the range are skipped."""
     try:
         f = open(path, "rb")  # noqa: SIM115 - closed below, after the generator is drained
     except OSError as exc:
         yield Reject(rel, "read.unreadable", f"cannot read the file: {exc.strerror or exc}", offset=start)
         return
-    with f, (gzip.GzipFile(fileobj=f, mode="rb") if gz else nullcontext(f)) as source:
+    try:
+        source = open_stream(f, codec)
+    except MissingExtraError as exc:
+        f.close()
+        yield Reject(rel, "read.missing_extra", str(exc), offset=start)
+        return
+    with f, source:
         try:
             st = os.fstat(f.fileno())
             left = 0
-            if gz:
+            if codec is not None:
                 left = _skip_bytes(source, start)
             else:
                 f.seek(start)
-        except (EOFError, OSError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
-            if gz:
-                yield Reject(rel, "read.bad_gzip", "the gzip stream breaks off before this range: "
+        except ERRORS as exc:
+            if codec is not None:
+                yield Reject(rel, reason(codec), f"the {codec} stream breaks off before this range: "
                              f"{exc or 'truncated'}", offset=start)
             else:
                 yield Reject(rel, "read.unreadable", f"cannot read the file: {exc.strerror or exc}",  # type: ignore[union-attr]
@@ -609,8 +672,8 @@ def read_jsonl_range(
             return
         stream = io.BufferedReader(_Range(source, end - start))
         yield from _read_jsonl(
-            stream, st, False, rel, options, first_line=first_line, first_offset=start, whole=False,  # type: ignore[arg-type]
-            ids=carried,
+            stream, st, codec, rel, options, first_line=first_line, first_offset=start, whole=False,  # type: ignore[arg-type]
+            ids=carried, opened=True,
         )
 
 
@@ -626,7 +689,8 @@ def _skip_bytes(stream: IO[bytes], size: int) -> int:
 
 
 def scan_jsonl_ids(
-    path: Path, rel: str, options: ReaderOptions, points: Sequence[tuple[int, int]], *, gz: bool = False,
+    path: Path, rel: str, options: ReaderOptions, points: Sequence[tuple[int, int]], *,
+    codec: str | None = None,
 ) -> list[IdTable]:
     """The id table each range of an uncompressed JSONL file cut at ``points`` (``(byte offset,
     line number)`` of each range start, the first at 0) starts with, for
@@ -634,7 +698,7 @@ def scan_jsonl_ids(
     its first line, and the room left in the file's table. The ranges then find every repeated
     id a single read of the file finds, whatever the cut.
 
-    Reads the file once (decompressed, with ``gz``), line by line, parsing each line as the
+    Reads the file once (decompressed, with ``codec``), line by line, parsing each line as the
     reader does but building no document. A file that cannot be read gives fresh tables (its
     ranges say why it cannot be)."""
     tables = [IdTable(options.max_tracked_ids, rel) for _ in points]
@@ -646,8 +710,8 @@ def scan_jsonl_ids(
         return tables
     with f:
         try:
-            stream: IO[bytes] = gzip.GzipFile(fileobj=f, mode="rb") if gz else f  # type: ignore[assignment]
-            for item in _jsonl_lines(stream, rel, options.max_bytes, 1, 0):
+            stream = open_stream(f, codec)
+            for item in _jsonl_lines(stream, rel, options.max_bytes, 1, 0, codec):
                 if isinstance(item, Reject):
                     continue
                 raw, lineno, start = item
@@ -661,7 +725,7 @@ def scan_jsonl_ids(
                 first = whole.see(doc_id, lineno)
                 if first is not None and first < points[k][1]:
                     tables[k].first[doc_id] = first
-        except OSError:
+        except (*ERRORS, MissingExtraError):
             return [IdTable(options.max_tracked_ids, rel) for _ in points]
     for later in range(k + 1, len(points)):
         tables[later].room = whole.room
@@ -694,14 +758,24 @@ def _jsonl_record(
     extra = {k: v for k, v in record.items() if k not in (options.text_field, options.id_field)}
     if extra:
         meta["input_metadata"] = extra
+    return field_document(body, doc_id, meta, rel, options, line=lineno, offset=start)
+
+
+def field_document(
+    body: str, doc_id: str, meta: dict[str, Any], rel: str, options: ReaderOptions, *,
+    line: int | None = None, offset: int | None = None,
+) -> Document | Reject:
+    """The document of a record's text field (a JSONL line, a Parquet row): read as an HTML
+    page when ``options.text_format`` says so (``auto``: when it looks like markup), else as
+    text; a page that cannot be converted is a reject at ``line`` / ``offset``."""
     if options.text_format == "html" or (options.text_format == "auto" and looks_like_html(body)):
         try:
             with time_budget(options.time_budget):
                 html_lines, evidence = safe_html_to_blocks(body)
         except HtmlError as exc:
-            return Reject(rel, exc.reason, str(exc), line=lineno, offset=start)
+            return Reject(rel, exc.reason, str(exc), line=line, offset=offset)
         except BudgetExceeded as exc:
-            return Reject(rel, "read.timeout", f"converting the HTML {exc}", line=lineno, offset=start)
+            return Reject(rel, "read.timeout", f"converting the HTML {exc}", line=line, offset=offset)
         body = "\n".join(html_lines)
         meta.update(text_format="html", dom=evidence.to_meta())
         if evidence.page:
