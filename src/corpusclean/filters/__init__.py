@@ -7,7 +7,7 @@ pipeline is :data:`DEFAULT_STEPS`, in order.
 from __future__ import annotations
 
 from ..registry import FilterInfo
-from . import boilerplate, corpus, encoding, html, language, layout
+from . import boilerplate, corpus, encoding, html, language, layout, quality
 
 BUILTINS: tuple[FilterInfo, ...] = (
     FilterInfo("encoding.fix_mojibake", encoding.FixMojibake, reasons=frozenset(),
@@ -52,6 +52,12 @@ BUILTINS: tuple[FilterInfo, ...] = (
                    "dedup.near": "a near copy (MinHash Jaccard of word 5-grams) of an earlier document"}),
     FilterInfo("boilerplate.layout", layout.LayoutBoilerplate, reasons=frozenset({layout.REASON}),
                reason_help={layout.REASON: "line scored as boilerplate by the layout line model"}),
+    FilterInfo("quality.gopher", quality.GopherQuality, reasons=frozenset(quality.GOPHER_REASONS),
+               provides=frozenset({quality.ANNOTATION}), reason_help=quality.GOPHER_REASONS),
+    FilterInfo("quality.c4", quality.C4, reasons=frozenset(quality.C4_REASONS),
+               provides=frozenset({quality.ANNOTATION}), reason_help=quality.C4_REASONS),
+    FilterInfo("quality.fineweb", quality.FineWeb, reasons=frozenset(quality.FINEWEB_REASONS),
+               provides=frozenset({quality.ANNOTATION}), reason_help=quality.FINEWEB_REASONS),
 )
 
 #: The default pipeline, in order.
