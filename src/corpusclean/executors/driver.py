@@ -26,6 +26,7 @@ from ..errors import OutputError
 from ..pipeline import Pipeline, Result
 from ..progress import Progress
 from ..readers import ReaderOptions, Reject
+from ..remote import is_url
 from ..stats import Stats
 from ..writers import StagedFile, write_atomic, write_bytes_atomic
 from . import tasks
@@ -169,7 +170,9 @@ def run_sharded(
     documents of each shard as the final pass finishes it; ``meter`` is told the plan's bytes
     (once per pass) and the bytes read as the tasks read them.
     """
-    input_path, output = input_path.absolute(), output.absolute()  # workers may run elsewhere
+    # Workers may run elsewhere; a URL (corpusclean.remote) is read there as it is.
+    input_path = input_path if is_url(input_path) else input_path.absolute()
+    output = output.absolute()
     if engine.name == "pool" and start_method() == "fork":
         pipeline.warm_up()  # before the pool starts (planning may use it): workers inherit it
     # The large JSONL files are read for their cut points and ids by the engine's workers.
@@ -279,9 +282,12 @@ class _Follow:
 
 def _file_bytes(shards: list[Shard]) -> int:
     """The size of the input files on disk (compressed files as they are)."""
-    paths = {u.path for s in shards for u in s.units if u.reject is None}
+    paths = {u.path: u.listed for s in shards for u in s.units if u.reject is None}
     total = 0
-    for path in paths:
+    for path, listed in paths.items():
+        if listed is not None:
+            total += listed[0]
+            continue
         try:
             total += os.stat(path).st_size
         except OSError:

@@ -23,6 +23,7 @@ from pathlib import Path
 from ..document import Document
 from ..readers import ReaderOptions, Reject, read_file, walk
 from ..readers.files import IdTable, file_format, read_jsonl_range, scan_jsonl_ids
+from ..remote import ObjectURL, is_url, open_input
 
 #: Default shard size: bytes of input per shard (also bounds what one worker holds at a time).
 SHARD_BYTES = 8 * 1024 * 1024
@@ -61,6 +62,8 @@ class Unit:
     carried: tuple[tuple[str, int], ...] = ()
     id_room: int = -1
     gzip: bool = False  # offsets count decompressed bytes
+    #: An object of a store (``path`` is its URL): its size and version tag when listed.
+    listed: tuple[int, str] | None = None
 
     @property
     def is_range(self) -> bool:
@@ -79,9 +82,10 @@ class Shard:
         return f"{self.index:05d}"
 
 
-def split_points(path: Path, size: int, shard_bytes: int) -> list[tuple[int, int]]:
+def split_points(path: Path | str, size: int, shard_bytes: int, options: ReaderOptions | None = None) -> list[tuple[int, int]]:
     """``(byte offset, line number)`` of each range start of a file cut near every
-    ``shard_bytes``, always just after a newline. Reads the file once, a block at a time.
+    ``shard_bytes``, always just after a newline. Reads the file once, a block at a time
+    (a URL through fsspec, with ``options``' storage options).
 
     >>> import tempfile
     >>> p = Path(tempfile.mkdtemp()) / "a.jsonl"
@@ -91,7 +95,7 @@ def split_points(path: Path, size: int, shard_bytes: int) -> list[tuple[int, int
     """
 
     def blocks() -> Iterator[bytes]:
-        with path.open("rb") as f:
+        with open_input(path, (options or ReaderOptions()).storage_options) as f:
             pos = 0
             while pos < size and (block := f.read(min(_SCAN_BLOCK, size - pos))):
                 pos += len(block)
@@ -123,12 +127,14 @@ def _cut_points(blocks: Iterator[bytes], shard_bytes: int) -> tuple[list[tuple[i
     return points, pos
 
 
-def gzip_split_points(path: Path, shard_bytes: int) -> tuple[list[tuple[int, int]], int] | None:
+def gzip_split_points(path: Path | str, shard_bytes: int, options: ReaderOptions | None = None,
+                      ) -> tuple[list[tuple[int, int]], int] | None:
     """:func:`split_points` of a gzip-compressed file's decompressed bytes, and their size; None
     when the file cannot be read to its end (it is then read whole, which reports why)."""
 
     def blocks() -> Iterator[bytes]:
-        with open(path, "rb") as f, gzip.GzipFile(fileobj=f, mode="rb") as z:
+        with open_input(path, (options or ReaderOptions()).storage_options) as f, \
+                gzip.GzipFile(fileobj=f, mode="rb") as z:
             while block := z.read(_SCAN_BLOCK):
                 yield block
 
@@ -148,27 +154,28 @@ class FileScan:
     gzip: bool
     shard_bytes: int
     options: ReaderOptions
+    listed: tuple[int, str] | None = None
 
 
 def scan_file(task: FileScan) -> tuple[Unit, ...] | None:
     """The range units of a large JSONL file: cut points, then the ids each range carries
     (:func:`~corpusclean.readers.files.scan_jsonl_ids`); None when the file is to be read whole
     (a compressed file that is one range, or that cannot be read to its end)."""
-    path = Path(task.path)
+    path = task.path if is_url(task.path) else Path(task.path)
     if task.gzip:
-        cut = gzip_split_points(path, task.shard_bytes)
+        cut = gzip_split_points(path, task.shard_bytes, task.options)
         if cut is None or len(cut[0]) < 2:
             return None
         cut = _coarsen(cut[0], cut[1], GZIP_MAX_RANGES), cut[1]
     else:
-        cut = split_points(path, task.size, task.shard_bytes), task.size
+        cut = split_points(path, task.size, task.shard_bytes, task.options), task.size
     points, total = cut
     ends = [p for p, _ in points[1:]] + [total]
     tables = scan_jsonl_ids(path, task.rel, task.options, points, gz=task.gzip)
     return tuple(
         Unit(task.rel, task.path, start, end, first_line,
              carried=tuple(sorted(ids.first.items(), key=lambda kv: kv[1])), id_room=ids.room,
-             gzip=task.gzip)
+             gzip=task.gzip, listed=task.listed)
         for (start, first_line), end, ids in zip(points, ends, tables, strict=True)
     )
 
@@ -219,14 +226,15 @@ def plan_shards(
             continue
         path, rel = item
         fmt, gz = file_format(path)
+        listed = (path.size, path.tag) if isinstance(path, ObjectURL) else None
         try:
-            size = path.stat().st_size
+            size = listed[0] if listed else Path(path).stat().st_size
         except OSError:
             size = 0
         if fmt == "jsonl" and (size > shard_bytes if not gz else size > shard_bytes // GZIP_RATIO):
-            items.append((FileScan(str(path), rel, size, gz, shard_bytes, options), size))
+            items.append((FileScan(str(path), rel, size, gz, shard_bytes, options, listed), size))
         else:
-            items.append((Unit(rel, str(path)), size))
+            items.append((Unit(rel, str(path), listed=listed), size))
     scans = [it for it, _ in items if isinstance(it, FileScan)]
     cuts: dict[int, tuple[Unit, ...] | None] = dict((scan_map or _serial_map)(scan_file, scans))
     scanned = iter(range(len(scans)))
@@ -248,7 +256,7 @@ def plan_shards(
                 flush()
                 shards += [Shard(len(shards) + k, (unit,)) for k, unit in enumerate(ranges)]
                 continue
-            item = Unit(item.rel, item.path)
+            item = Unit(item.rel, item.path, listed=item.listed)
         elif item.reject is not None:
             current.append(item)
             continue
@@ -266,7 +274,9 @@ def plan_digest(shards: list[Shard]) -> str:
     for shard in shards:
         for u in shard.units:
             stamp = ""
-            if u.reject is None:
+            if u.listed is not None:
+                stamp = f"{u.listed[0]}:{u.listed[1]}"
+            elif u.reject is None:
                 try:
                     st = os.stat(u.path)
                     stamp = f"{st.st_size}:{st.st_mtime_ns}"
@@ -284,6 +294,8 @@ def unit_bytes(unit: Unit) -> int:
         return 0
     if unit.is_range:
         return unit.end - unit.start
+    if unit.listed is not None:
+        return unit.listed[0]
     try:
         return os.stat(unit.path).st_size
     except OSError:
@@ -299,12 +311,13 @@ def read_unit(unit: Unit, options: ReaderOptions) -> Iterator[Document | Reject]
     if unit.reject is not None:
         yield unit.reject
         return
+    path = unit.path if is_url(unit.path) else Path(unit.path)
     if not unit.is_range:
-        yield from read_file(Path(unit.path), unit.rel, options)
+        yield from read_file(path, unit.rel, options)
         return
     room = options.max_tracked_ids if unit.id_room < 0 else unit.id_room
     ids = IdTable(room, unit.rel, dict(unit.carried))
-    yield from read_jsonl_range(Path(unit.path), unit.rel, options, unit.start, unit.end, unit.first_line, ids,
+    yield from read_jsonl_range(path, unit.rel, options, unit.start, unit.end, unit.first_line, ids,
                                 gz=unit.gzip)
 
 

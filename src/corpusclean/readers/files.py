@@ -25,8 +25,9 @@ import zlib
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import nullcontext
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath
 from typing import IO, Any
 
 import regex
@@ -34,6 +35,7 @@ import regex
 from .. import _json as fast_json
 from ..budget import DEFAULT_SECONDS, BudgetExceeded, time_budget
 from ..document import Document
+from ..remote import is_url, open_input, open_object
 from .base import Reject
 from .decode import DecodeError, decode_bytes, decode_utf8_replacing
 from .html import HtmlError, safe_html_to_blocks
@@ -95,6 +97,9 @@ class ReaderOptions:
     text_format: str = "auto"
     time_budget: float | None = DEFAULT_SECONDS
     max_tracked_ids: int = MAX_TRACKED_IDS
+    #: fsspec options for input given as a URL (:mod:`corpusclean.remote`): endpoint, profile,
+    #: ``anon``... Carried to every worker; never written out.
+    storage_options: Mapping[str, Any] = field(default_factory=dict, hash=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.max_bytes < 1:
@@ -129,16 +134,16 @@ def looks_like_html(text: str) -> bool:
     return len(_MARKUP_RE.findall(head)) >= 3
 
 
-def file_format(path: Path) -> tuple[str | None, bool]:
-    """The format of a file by its name, and whether it is gzip-compressed."""
-    name = path.name.lower()
+def file_format(path: str | PurePath) -> tuple[str | None, bool]:
+    """The format of a file by its name (a path or a URL), and whether it is gzip-compressed."""
+    name = (path.name if isinstance(path, PurePath) else path.rsplit("/", 1)[-1]).lower()
     gz = name.endswith(".gz")
     if gz:
         name = name[:-3]
     return FORMATS.get(os.path.splitext(name)[1]), gz
 
 
-def supported(path: Path) -> bool:
+def supported(path: str | PurePath) -> bool:
     """Whether a reader takes this file (the one place that says which files are read)."""
     return file_format(path)[0] is not None
 
@@ -164,8 +169,26 @@ def _chosen(rel: str, name: str, options: ReaderOptions) -> bool:
     return (not options.include or match(options.include)) and not match(options.exclude)
 
 
+def admitted(rel: str, name: str, options: ReaderOptions, skipped: Counter[str] | None) -> bool:
+    """Whether the walk takes the file ``rel`` (named ``name``): not hidden nor ignored, chosen
+    by ``include``/``exclude`` (else counted under ``files.excluded``), and of a kind a reader
+    takes (else counted under ``unsupported.<extension>`` and ``files.unsupported``)."""
+    if name in options.ignore_names or name.startswith("."):
+        return False
+    if not _chosen(rel, name, options):
+        if skipped is not None:
+            skipped["files.excluded"] += 1
+        return False
+    if not supported(name):
+        if skipped is not None:
+            skipped[f"unsupported.{extension(name)}"] += 1
+            skipped["files.unsupported"] += 1
+        return False
+    return True
+
+
 def walk(
-    root: Path, options: ReaderOptions | None = None, *, skipped: Counter[str] | None = None
+    root: Path | str, options: ReaderOptions | None = None, *, skipped: Counter[str] | None = None
 ) -> Iterator[tuple[Path, str] | Reject]:
     """Yield ``(path, relative name)`` for every supported file under ``root``, sorted.
 
@@ -175,6 +198,12 @@ def walk(
     listed, or a symlink loop, becomes a reject.
     """
     options = options or ReaderOptions()
+    if is_url(root):
+        from ..remote import walk_url
+
+        yield from walk_url(str(root), options, skipped=skipped)  # type: ignore[misc]
+        return
+    root = Path(root)
     if not root.is_dir():
         yield root, display_name(root.name)
         return
@@ -208,20 +237,10 @@ def walk(
         seen_dirs.add(key)
         dirnames.sort()
         for fn in filenames:
-            if fn in options.ignore_names or fn.startswith("."):
-                continue
             p = Path(dirpath) / fn
             rel = display_name(Path(os.path.relpath(p, root)).as_posix())
-            if not _chosen(rel, fn, options):
-                if skipped is not None:
-                    skipped["files.excluded"] += 1
-                continue
-            if not supported(p):
-                if skipped is not None:
-                    skipped[f"unsupported.{extension(fn)}"] += 1
-                    skipped["files.unsupported"] += 1
-                continue
-            found.append((rel, p))
+            if admitted(rel, fn, options, skipped):
+                found.append((rel, p))
     yield from sorted(rejects, key=lambda r: r.source)
     for rel, p in sorted(found):
         yield p, rel
@@ -299,9 +318,25 @@ def _open_regular(path: Path) -> tuple[IO[bytes], os.stat_result]:
         raise
 
 
+def _open_object(url: str, options: ReaderOptions) -> tuple[IO[bytes], Any]:
+    """An object of a store opened through fsspec, or why it cannot be."""
+    try:
+        return open_object(url, options.storage_options)
+    except FileNotFoundError:
+        raise _Unusable("read.vanished", "the object disappeared before it could be read") from None
+    except PermissionError as exc:
+        raise _Unusable("read.unreadable", f"permission denied: {exc}") from None
+    except OSError as exc:
+        raise _Unusable("read.unreadable", f"cannot open the object: {exc}") from None
+
+
 def _check_unchanged(f: IO[bytes], before: os.stat_result, consumed: int | None) -> None:
-    """Raise ``read.changed`` if the open file was written to while we read it."""
-    after = os.fstat(f.fileno())
+    """Raise ``read.changed`` if the open file was written to while we read it (an object read
+    through fsspec has no descriptor: the bytes read are checked against its size)."""
+    try:
+        after = os.fstat(f.fileno())
+    except OSError:  # io.UnsupportedOperation
+        after = before  # type: ignore[assignment]
     if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns) or (
         consumed is not None and consumed != before.st_size
     ):
@@ -313,9 +348,10 @@ def _check_unchanged(f: IO[bytes], before: os.stat_result, consumed: int | None)
 
 
 def read_file(
-    path: Path, rel: str, options: ReaderOptions | None = None
+    path: Path | str, rel: str, options: ReaderOptions | None = None
 ) -> Iterator[Document | Reject]:
-    """Read one file into documents (one for text and HTML, one per line for JSONL) or rejects.
+    """Read one file (a path, or a URL: :mod:`corpusclean.remote`) into documents (one for text
+    and HTML, one per line for JSONL) or rejects.
 
     Never raises for a bad input: every problem is yielded as a :class:`Reject`.
     """
@@ -323,7 +359,7 @@ def read_file(
     fmt, gz = file_format(path)
     rel = display_name(rel)
     try:
-        f, st = _open_regular(path)
+        f, st = _open_object(str(path), options) if is_url(path) else _open_regular(Path(path))
     except _Unusable as exc:
         yield exc.reject(rel)
         return
@@ -573,7 +609,7 @@ class _Range(io.RawIOBase):
 
 
 def read_jsonl_range(
-    path: Path, rel: str, options: ReaderOptions, start: int, end: int, first_line: int,
+    path: Path | str, rel: str, options: ReaderOptions, start: int, end: int, first_line: int,
     carried: IdTable | None = None, *, gz: bool = False,
 ) -> Iterator[Document | Reject]:
     """The records of bytes ``[start, end)`` of a JSONL file, a range that starts at line
@@ -583,13 +619,12 @@ def read_jsonl_range(
     file is gzip-compressed and the offsets count decompressed bytes: it is decompressed from
     its start, and the bytes before the range are skipped."""
     try:
-        f = open(path, "rb")  # noqa: SIM115 - closed below, after the generator is drained
+        f = open_input(path, options.storage_options)  # closed below, after the generator is drained
     except OSError as exc:
         yield Reject(rel, "read.unreadable", f"cannot read the file: {exc.strerror or exc}", offset=start)
         return
     with f, (gzip.GzipFile(fileobj=f, mode="rb") if gz else nullcontext(f)) as source:
         try:
-            st = os.fstat(f.fileno())
             left = 0
             if gz:
                 left = _skip_bytes(source, start)
@@ -609,7 +644,7 @@ def read_jsonl_range(
             return
         stream = io.BufferedReader(_Range(source, end - start))
         yield from _read_jsonl(
-            stream, st, False, rel, options, first_line=first_line, first_offset=start, whole=False,  # type: ignore[arg-type]
+            stream, None, False, rel, options, first_line=first_line, first_offset=start, whole=False,  # type: ignore[arg-type]
             ids=carried,
         )
 
@@ -626,7 +661,7 @@ def _skip_bytes(stream: IO[bytes], size: int) -> int:
 
 
 def scan_jsonl_ids(
-    path: Path, rel: str, options: ReaderOptions, points: Sequence[tuple[int, int]], *, gz: bool = False,
+    path: Path | str, rel: str, options: ReaderOptions, points: Sequence[tuple[int, int]], *, gz: bool = False,
 ) -> list[IdTable]:
     """The id table each range of an uncompressed JSONL file cut at ``points`` (``(byte offset,
     line number)`` of each range start, the first at 0) starts with, for
@@ -641,7 +676,7 @@ def scan_jsonl_ids(
     whole = IdTable(options.max_tracked_ids, rel, warn=False)
     k = 0
     try:
-        f = open(path, "rb", buffering=_BUFFER)  # noqa: SIM115 - closed below
+        f = open_input(path, options.storage_options, _BUFFER)  # closed below
     except OSError:
         return tables
     with f:
