@@ -23,6 +23,7 @@ from .readers import ReaderOptions, Reject
 from .readers.files import TEXT_FORMATS
 from .record import REMOVED_MODES
 from .registry import default_registry
+from .remote import parse_storage_options
 from .executors.shards import SHARD_BYTES
 from .runner import clean_directory, iter_inputs, process
 
@@ -94,8 +95,9 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument("--corpus", action="store_true", help="add the corpus steps to the default pipeline: site template lines and duplicates (docs/corpus.md)")
 
     c = sub.add_parser("clean", help="clean a directory or file into JSONL", description="Clean every .txt, .html, .htm and .jsonl file (and .gz forms) under INPUT into OUT/documents.jsonl, with OUT/dropped.jsonl, OUT/rejects.jsonl, OUT/removals.jsonl, OUT/stats.json and OUT/pipeline.toml beside it (docs/schema.md).")
-    c.add_argument("input", metavar="INPUT", help="input directory or file")
-    c.add_argument("-o", "--output", required=True, metavar="OUT", help="output directory")
+    c.add_argument("input", metavar="INPUT", help="input directory or file, or a URL: s3://bucket/prefix, gs://, hf://, file:// (needs corpusclean[remote]; docs/cli.md)")
+    c.add_argument("-o", "--output", required=True, metavar="OUT", help="output directory, or a URL such as s3://bucket/prefix")
+    c.add_argument("--storage-option", action="append", default=[], metavar="KEY=VALUE", help="an fsspec option for URLs (repeatable): endpoint_url=http://..., anon=true, profile=NAME, client_kwargs.region_name=...; VALUE is read as JSON when it can be")
     c.add_argument("--overwrite", action="store_true", help="replace an earlier output in OUT")
     c.add_argument("--max-bytes", type=_positive_int, default=ReaderOptions.max_bytes, help="reject text and HTML files (after decompression) and JSONL lines larger than this, without reading them (default: 16 MiB)")
     c.add_argument("--time-budget", type=_seconds, default=DEFAULT_SECONDS, metavar="SECONDS", help=f"reject a document that takes longer than this to read or clean (default: {DEFAULT_SECONDS:g}; 0: no limit)")
@@ -143,7 +145,7 @@ def _cmd_clean(args: argparse.Namespace) -> int:
             args.input, args.output, pipeline, reader_options=options, overwrite=args.overwrite,
             workers=args.workers, engine=args.engine, resume=args.resume,
             shard_bytes=args.shard_mb * 1024 * 1024, time_budget=args.time_budget,
-            removed=args.removed, meter=meter,
+            removed=args.removed, meter=meter, storage_options=parse_storage_options(args.storage_option),
         )
     except OSError as exc:
         where = exc.filename or args.output

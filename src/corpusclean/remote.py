@@ -27,6 +27,7 @@ and markers, as on a cluster with no shared disk.
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import logging
 import os
@@ -218,8 +219,10 @@ class _Listed:
 def open_object(url: str, storage_options: Mapping[str, Any] | None) -> tuple[IO[bytes], _Listed]:
     """An object opened for reading, and its size; ``OSError`` if it cannot be."""
     fs, path = filesystem(url, storage_options)
-    f = fs.open(path, "rb", block_size=BLOCK_SIZE)
-    return f, _Listed(int(getattr(f, "size", None) or fs.size(path) or 0))
+    raw = fs.open(path, "rb", block_size=BLOCK_SIZE)
+    size = int(getattr(raw, "size", None) or fs.size(path) or 0)
+    # fsspec's files read lines whole (readline takes no limit): the readers need io's.
+    return io.BufferedReader(raw, 256 * 1024), _Listed(size)
 
 
 def open_input(path: str | Path, storage_options: Mapping[str, Any] | None = None, buffering: int = -1) -> IO[bytes]:

@@ -1,0 +1,262 @@
+"""Input and output given as URLs, against a real S3-compatible server on loopback (moto in
+server mode, started by the tests): the bytes of a local run, for any worker count, after a
+killed run resumed from the store, and clear errors for what cannot be reached."""
+
+import gzip
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE / "executors"))
+
+from corpus_helpers import make_corpus, output_bytes, registry, slow_registry  # noqa: E402
+from store_helpers import s3_server  # noqa: E402
+
+from corpusclean import Pipeline, Step  # noqa: E402
+from corpusclean.cli import main  # noqa: E402
+from corpusclean.errors import MissingExtraError, OutputError  # noqa: E402
+from corpusclean.executors.shards import plan_shards  # noqa: E402
+from corpusclean.readers import ReaderOptions  # noqa: E402
+from corpusclean.remote import parse_storage_options  # noqa: E402
+from corpusclean.runner import OUTPUT_FILES, clean_directory  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def s3():
+    with s3_server() as server:
+        yield server
+
+
+def corpus_pipeline():
+    return Pipeline([Step("encoding.fix_mojibake"), Step("encoding.normalize"), Step("test.site_repeats", k=3),
+                     Step("test.drop_short", min_chars=15), Step("test.keep_first")], registry=registry())
+
+
+def corpus(root):
+    """The executors' generated corpus, plus a gzip-compressed JSONL file big enough to be cut."""
+    src = make_corpus(root, files=2, docs=40)
+    lines = [json.dumps({"id": f"g{i}", "text": f"line {i} of the river past the mills\nAccept cookies"})
+             for i in range(120)]
+    (src / "sub").mkdir()
+    (src / "sub" / "big.jsonl.gz").write_bytes(gzip.compress(("\n".join(lines) + "\n").encode(), mtime=0))
+    return src
+
+
+SHARD = 1500
+
+
+def test_plan_of_a_url_is_the_plan_of_the_directory(s3, tmp_path):
+    src = corpus(tmp_path / "in")
+    url = s3.upload(src, f"s3://{s3.bucket()}/in")
+    options = ReaderOptions(storage_options=s3.options)
+    local = plan_shards(src, options, shard_bytes=SHARD)
+    remote = plan_shards(url, options, shard_bytes=SHARD)
+
+    def shape(shards):
+        return [[(u.rel, u.start, u.end, u.first_line, u.carried, u.id_room, u.gzip) for u in s.units] for s in shards]
+
+    assert shape(remote) == shape(local)
+    units = [u for s in remote for u in s.units]
+    assert any(u.gzip and u.is_range for u in units) and any(u.is_range and not u.gzip for u in units)
+    assert all(u.path.startswith(url + "/") and u.listed for u in units)
+
+
+@pytest.mark.parametrize("where", ["s3-to-s3", "s3-to-local", "local-to-s3"])
+def test_urls_write_the_bytes_of_the_local_run(s3, tmp_path, where):
+    src = corpus(tmp_path / "in")
+    clean_directory(src, tmp_path / "local", corpus_pipeline(), shard_bytes=SHARD)
+    bucket = s3.bucket()
+    inp = s3.upload(src, f"s3://{bucket}/in") if where.startswith("s3") else src
+    out = f"s3://{bucket}/out" if where.endswith("s3") else tmp_path / "out"
+    summary = clean_directory(inp, out, corpus_pipeline(), shard_bytes=SHARD, storage_options=s3.options)
+    got = s3.download(out, tmp_path / "got") if isinstance(out, str) else out
+    assert output_bytes(got) == output_bytes(tmp_path / "local")
+    assert summary.stats.counts["documents.kept"] > 0
+    if isinstance(out, str):
+        assert s3.keys(out) == sorted(OUTPUT_FILES)  # no work directory, no temporary key
+
+
+def test_one_and_two_workers_write_the_same_bytes(s3, tmp_path):
+    bucket = s3.bucket()
+    inp = s3.upload(corpus(tmp_path / "in"), f"s3://{bucket}/in")
+    for n in (1, 2):
+        clean_directory(inp, f"s3://{bucket}/out{n}", corpus_pipeline(), shard_bytes=SHARD, workers=n,
+                        storage_options=s3.options)
+    assert output_bytes(s3.download(f"s3://{bucket}/out1", tmp_path / "o1")) == \
+        output_bytes(s3.download(f"s3://{bucket}/out2", tmp_path / "o2"))
+
+
+def test_file_urls_are_local_paths(tmp_path):
+    src = make_corpus(tmp_path / "in", files=1, docs=20)
+    clean_directory(src, tmp_path / "local", corpus_pipeline(), shard_bytes=SHARD)
+    clean_directory(f"file://{src}", f"file://{tmp_path / 'out'}", corpus_pipeline(), shard_bytes=SHARD)
+    assert output_bytes(tmp_path / "out") == output_bytes(tmp_path / "local")
+
+
+def test_a_corrupt_object_is_one_reject_and_the_run_goes_on(s3, tmp_path):
+    src = make_corpus(tmp_path / "in", files=1, docs=20)
+    (src / "broken.jsonl.gz").write_bytes(b"\x1f\x8b\x08\x00 this is not a gzip stream")
+    clean_directory(src, tmp_path / "local", corpus_pipeline(), shard_bytes=SHARD)
+    bucket = s3.bucket()
+    clean_directory(s3.upload(src, f"s3://{bucket}/in"), f"s3://{bucket}/out", corpus_pipeline(),
+                    shard_bytes=SHARD, storage_options=s3.options)
+    got = s3.download(f"s3://{bucket}/out", tmp_path / "got")
+    assert output_bytes(got) == output_bytes(tmp_path / "local")
+    rejects = [json.loads(line) for line in (got / "rejects.jsonl").read_text().splitlines()]
+    broken = [r for r in rejects if r["source"] == "broken.jsonl.gz"]
+    assert [r["reason"] for r in broken] == ["read.bad_gzip"]
+    assert (got / "documents.jsonl").read_text().count("\n") > 10
+
+
+# -- resume ---------------------------------------------------------------------------------------
+
+SCRIPT = """
+import sys
+sys.path.insert(0, {helpers!r})
+from corpus_helpers import slow_registry
+from corpusclean import Pipeline, Step
+from corpusclean.runner import clean_directory
+steps = [Step("test.slow", seconds=0.005), Step("encoding.normalize"), Step("test.site_repeats", k=3),
+         Step("test.drop_short", min_chars=15), Step("test.keep_first")]
+clean_directory({src!r}, {out!r}, Pipeline(steps, registry=slow_registry()), workers=1,
+                shard_bytes={shard}, resume=True, storage_options={options!r})
+"""
+
+
+def slow_pipeline():
+    return Pipeline([Step("test.slow", seconds=0.005), Step("encoding.normalize"), Step("test.site_repeats", k=3),
+                     Step("test.drop_short", min_chars=15), Step("test.keep_first")], registry=slow_registry())
+
+
+def start(src, out, options, tmp):
+    code = SCRIPT.format(helpers=str(HERE / "executors"), src=src, out=out, shard=SHARD, options=options)
+    env = {**os.environ, "TMPDIR": str(tmp)}  # the staging directory of a killed driver stays there
+    return subprocess.Popen([sys.executable, "-c", code], start_new_session=True, env=env)
+
+
+@pytest.mark.skipif(not hasattr(os, "killpg"), reason="needs POSIX process groups")
+def test_a_killed_run_resumes_from_the_store(s3, tmp_path):
+    src = make_corpus(tmp_path / "in", files=2, docs=40)
+    clean_directory(src, tmp_path / "whole", slow_pipeline(), shard_bytes=SHARD)
+    bucket = s3.bucket()
+    inp, out = s3.upload(src, f"s3://{bucket}/in"), f"s3://{bucket}/out"
+    work = f"{bucket}/out/.corpusclean-work"
+
+    def markers(prefix):
+        try:
+            return sum(1 for k in s3.fs.find(work, refresh=True) if k.rsplit("/", 1)[-1].startswith(prefix)
+                       and k.endswith(".done"))
+        except FileNotFoundError:
+            return 0
+
+    kills = 0
+    for number, (prefix, count) in enumerate([("p0", 2), ("p2", 1)]):
+        machine = tmp_path / f"machine{number}"  # each run on its own disk: only the store is shared
+        machine.mkdir()
+        proc = start(inp, out, s3.options, machine)
+        end = time.monotonic() + 90
+        while proc.poll() is None and time.monotonic() < end and markers(prefix) < count:
+            time.sleep(0.02)
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            kills += 1
+    assert kills == 2
+    assert markers("p") >= 3 and "stats.json" not in s3.keys(out)
+    clean_directory(inp, out, slow_pipeline(), shard_bytes=SHARD, resume=True, storage_options=s3.options)
+    assert output_bytes(s3.download(out, tmp_path / "got")) == output_bytes(tmp_path / "whole")
+    assert s3.keys(out) == sorted(OUTPUT_FILES)
+
+
+def test_resume_refuses_another_run_and_overwrite_starts_again(s3, tmp_path):
+    src = make_corpus(tmp_path / "in", files=1, docs=20)
+    bucket = s3.bucket()
+    inp, out = s3.upload(src, f"s3://{bucket}/in"), f"s3://{bucket}/out"
+    clean_directory(inp, out, corpus_pipeline(), shard_bytes=SHARD, storage_options=s3.options)
+    with pytest.raises(OutputError, match="already holds corpusclean output"):
+        clean_directory(inp, out, corpus_pipeline(), shard_bytes=SHARD, storage_options=s3.options)
+    with pytest.raises(OutputError, match="another pipeline"):
+        clean_directory(inp, out, Pipeline.default(), shard_bytes=SHARD, resume=True, storage_options=s3.options)
+    again = clean_directory(inp, out, corpus_pipeline(), shard_bytes=SHARD, resume=True, storage_options=s3.options)
+    assert again.stats.counts["documents.kept"] > 0  # the finished run, found and left as it was
+    clean_directory(inp, out, Pipeline.default(), shard_bytes=SHARD, overwrite=True, storage_options=s3.options)
+    clean_directory(src, tmp_path / "local", Pipeline.default(), shard_bytes=SHARD)
+    assert output_bytes(s3.download(out, tmp_path / "got")) == output_bytes(tmp_path / "local")
+
+
+# -- the command line and its errors -------------------------------------------------------------
+
+
+def storage_flags(s3):
+    return [f"--storage-option={k}={v}" for k, v in s3.options.items()]
+
+
+def test_cli_cleans_a_bucket_into_a_bucket(s3, tmp_path, capsys):
+    src = make_corpus(tmp_path / "in", files=1, docs=20)
+    bucket = s3.bucket()
+    inp = s3.upload(src, f"s3://{bucket}/in")
+    code = main(["clean", inp, "-o", f"s3://{bucket}/out", "--workers", "1", "-q", *storage_flags(s3)])
+    assert code == 0
+    assert main(["clean", str(src), "-o", str(tmp_path / "local"), "--workers", "1", "-q"]) == 0
+    assert output_bytes(s3.download(f"s3://{bucket}/out", tmp_path / "got")) == output_bytes(tmp_path / "local")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["s3://no-such-bucket-x/in", "-o", "OUT"], "does not exist"),
+    (["IN", "-o", "s3://no-such-bucket-x/out"], "bucket"),
+    (["s3://BUCKET/in", "-o", "s3://BUCKET/in/out"], "inside the input"),
+    (["nosuchproto://x/in", "-o", "OUT"], "nosuchproto"),
+    (["IN", "-o", "OUT", "--storage-option", "endpoint_url"], "KEY=VALUE"),
+])
+def test_what_cannot_be_reached_is_a_usage_error(s3, tmp_path, capsys, args, message):
+    src = make_corpus(tmp_path / "in", files=1, docs=5)
+    bucket = s3.bucket()
+    s3.upload(src, f"s3://{bucket}/in")
+    words = [a.replace("BUCKET", bucket).replace("OUT", str(tmp_path / "out")).replace("IN", str(src))
+             if not a.startswith("s3://no-such") else a for a in args]
+    assert main(["clean", *words, "-q", *storage_flags(s3)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def test_a_missing_extra_is_a_usage_error(monkeypatch, tmp_path, capsys):
+    monkeypatch.setitem(sys.modules, "fsspec", None)
+    monkeypatch.setitem(sys.modules, "fsspec.core", None)
+    with pytest.raises(MissingExtraError, match=r"corpusclean\[remote\]"):
+        clean_directory("s3://bucket/in", tmp_path / "out")
+    assert main(["clean", "s3://bucket/in", "-o", str(tmp_path / "out"), "-q"]) == 2
+    assert "corpusclean[remote]" in capsys.readouterr().err
+
+
+def test_a_missing_protocol_package_names_the_extra(monkeypatch, tmp_path):
+    fsspec_registry = pytest.importorskip("fsspec.registry")
+    monkeypatch.delitem(fsspec_registry._registry, "s3", raising=False)
+    monkeypatch.setitem(sys.modules, "s3fs", None)
+    with pytest.raises(MissingExtraError, match=r"corpusclean\[remote\]"):
+        clean_directory("s3://bucket/in", tmp_path / "out")
+
+
+@pytest.mark.parametrize(("pairs", "expected"), [
+    (["anon=true"], {"anon": True}),
+    (["endpoint_url=http://127.0.0.1:9000"], {"endpoint_url": "http://127.0.0.1:9000"}),
+    (["client_kwargs.region_name=eu-west-1", "client_kwargs.verify=false"],
+     {"client_kwargs": {"region_name": "eu-west-1", "verify": False}}),
+    (["profile=dev", "default_block_size=1048576"], {"profile": "dev", "default_block_size": 1048576}),
+    (["token=a=b"], {"token": "a=b"}),
+])
+def test_storage_options_parse(pairs, expected):
+    assert parse_storage_options(pairs) == expected
+
+
+def test_storage_options_refuse_a_key_with_a_value_and_keys():
+    from corpusclean.errors import InputError
+
+    with pytest.raises(InputError, match="client_kwargs"):
+        parse_storage_options(["client_kwargs=1", "client_kwargs.x=2"])
