@@ -157,21 +157,29 @@ def _tag(info: Mapping[str, Any]) -> str:
     return ""
 
 
+@contextlib.contextmanager
+def reaching(url: str, error: type[InputError | OutputError], missing: str) -> Iterator[None]:
+    """Turn a store's failure to list ``url`` into ``error`` saying what to do (``missing``:
+    when the bucket or the prefix is not there)."""
+    try:
+        yield
+    except FileNotFoundError as exc:
+        msg = f"{url}: {exc}; {missing}"
+        raise error(msg) from None
+    except PermissionError as exc:
+        msg = f"{url}: permission denied ({exc}); check the credentials"
+        raise error(msg) from None
+    except Exception as exc:  # noqa: BLE001 - the store's client has errors of its own (no endpoint...)
+        msg = f"{url} cannot be listed: {type(exc).__name__}: {exc}; check the URL, the endpoint and the credentials"
+        raise error(msg) from None
+
+
 def check_input(url: str, storage_options: Mapping[str, Any] | None) -> None:
     """Raise :class:`~corpusclean.errors.InputError` unless ``url`` names an object or a
     prefix holding objects (a missing bucket, a typo, no permission)."""
     fs, path = filesystem(url, storage_options)
-    try:
+    with reaching(url, InputError, "it does not exist; give an existing bucket and prefix"):
         found = fs.exists(path) or bool(fs.find(path, maxdepth=1))
-    except FileNotFoundError as exc:
-        msg = f"{url} does not exist ({exc}); give an existing bucket and prefix"
-        raise InputError(msg) from None
-    except PermissionError as exc:
-        msg = f"{url} cannot be read: permission denied ({exc}); check the credentials"
-        raise InputError(msg) from None
-    except OSError as exc:
-        msg = f"{url} cannot be listed: {exc}; check the URL, the endpoint and the credentials"
-        raise InputError(msg) from None
     if not found:
         msg = f"{url} does not exist (nothing under it); give an existing bucket and prefix"
         raise InputError(msg)
@@ -251,17 +259,8 @@ class RemoteOutput:
         self._run_uploaded = False
 
     def _names(self, path: str) -> list[str]:
-        try:
+        with reaching(self.url, OutputError, "create the bucket first, or choose another output URL"):
             return sorted(p.rsplit("/", 1)[-1] for p in self.fs.find(path, maxdepth=1, withdirs=True))
-        except FileNotFoundError as exc:
-            msg = f"{self.url}: {exc}; create the bucket first, or choose another output URL"
-            raise OutputError(msg) from None
-        except PermissionError as exc:
-            msg = f"{self.url} cannot be written: permission denied ({exc}); check the credentials"
-            raise OutputError(msg) from None
-        except OSError as exc:
-            msg = f"{self.url} cannot be listed: {exc}; check the URL, the endpoint and the credentials"
-            raise OutputError(msg) from None
 
     def prepare(self, input_url: str, output_files: Sequence[str], *, resume: bool, overwrite: bool) -> None:
         """Check the output as the local run checks its directory, and fill the staging
