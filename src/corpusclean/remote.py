@@ -29,7 +29,6 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import logging
 import os
 import re
 import shutil
@@ -42,7 +41,6 @@ from typing import IO, Any, TypeVar
 
 from .errors import InputError, MissingExtraError, OutputError
 
-log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -178,6 +176,7 @@ def check_input(url: str, storage_options: Mapping[str, Any] | None) -> None:
     """Raise :class:`~corpusclean.errors.InputError` unless ``url`` names an object or a
     prefix holding objects (a missing bucket, a typo, no permission)."""
     fs, path = filesystem(url, storage_options)
+    fs.invalidate_cache()  # another process may have written since this one listed
     with reaching(url, InputError, "it does not exist; give an existing bucket and prefix"):
         found = fs.exists(path) or bool(fs.find(path, maxdepth=1))
     if not found:
@@ -270,6 +269,7 @@ class RemoteOutput:
             msg = (f"the output {self.url} is inside the input {input_url}, so its files would be "
                    "read as input; choose an output outside the input")
             raise OutputError(msg)
+        self.fs.invalidate_cache()  # another process (a killed driver) may have written since
         names = set(self._names(self.path))
         work = bool(self._names(self.work)) if WORK in names else False
         existing = [n for n in output_files if n in names]
@@ -297,7 +297,7 @@ class RemoteOutput:
         names = [p.rsplit("/", 1)[-1] for p in self.fs.find(self.work)]
         done = {n[: -len(".done")] for n in names if n.endswith(".done")}
         for name in names:
-            if name.endswith(".tmp") or "/" in name:
+            if name.endswith(".tmp"):
                 continue
             if name.endswith(".spill"):  # a spill the next pass has read is not needed again
                 number, shard = name[1:-len(".spill")].split("-", 1)
