@@ -93,6 +93,22 @@ def test_one_and_two_workers_write_the_same_bytes(s3, tmp_path):
         output_bytes(s3.download(f"s3://{bucket}/out2", tmp_path / "o2"))
 
 
+def test_options_from_the_environment_reach_the_store(s3, tmp_path, monkeypatch):
+    s3fs = pytest.importorskip("s3fs")
+    src = make_corpus(tmp_path / "in", files=1, docs=20)
+    bucket = s3.bucket()
+    inp = s3.upload(src, f"s3://{bucket}/in/")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", s3.endpoint)  # botocore's own; credentials: the fixture's
+    s3fs.S3FileSystem.clear_instance_cache()  # none made before without options, pointing elsewhere
+    try:
+        clean_directory(inp, f"s3://{bucket}/out", corpus_pipeline(), shard_bytes=SHARD)
+        clean_directory(inp, f"s3://{bucket}/out/", corpus_pipeline(), shard_bytes=SHARD, resume=True)
+    finally:
+        s3fs.S3FileSystem.clear_instance_cache()
+    clean_directory(src, tmp_path / "local", corpus_pipeline(), shard_bytes=SHARD)
+    assert output_bytes(s3.download(f"s3://{bucket}/out", tmp_path / "got")) == output_bytes(tmp_path / "local")
+
+
 def test_file_urls_are_local_paths(tmp_path):
     src = make_corpus(tmp_path / "in", files=1, docs=20)
     clean_directory(src, tmp_path / "local", corpus_pipeline(), shard_bytes=SHARD)

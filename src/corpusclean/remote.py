@@ -65,13 +65,14 @@ def is_url(path: object) -> bool:
 def local_path(path: str | os.PathLike[str]) -> str | Path:
     """A ``file://`` URL as the local path it names; other URLs as they are; paths as ``Path``.
 
-    >>> local_path("file:///data/in"), local_path("s3://b/in"), local_path("in")
+    >>> local_path("file:///data/in"), local_path("s3://b/in/"), local_path("in")
     (PosixPath('/data/in'), 's3://b/in', PosixPath('in'))
     """
     if isinstance(path, str) and path.lower().startswith("file://"):
         return Path(path[len("file://"):] or "/")
-    if is_url(path):
-        return str(path)
+    if isinstance(path, str) and is_url(path):
+        head, _, rest = path.partition("://")
+        return f"{head}://{rest.rstrip('/')}" if rest.strip("/") else path  # one name per prefix
     return Path(path)
 
 
