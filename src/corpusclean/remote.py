@@ -190,8 +190,8 @@ def walk_url(url: str, options: Any, *, skipped: Counter[str] | None = None) -> 
     every object a reader takes, sorted by name, with the same filters (hidden names,
     ``ignore_names``, ``include``/``exclude``, unsupported kinds counted in ``skipped``). A
     listing that fails is a ``read.unlistable`` reject."""
-    from .readers.files import admitted, display_name
     from .readers import Reject
+    from .readers.files import admitted, display_name
 
     fs, root = filesystem(url, options.storage_options)
     root = root.rstrip("/")
@@ -242,8 +242,6 @@ def open_input(path: str | Path, storage_options: Mapping[str, Any] | None = Non
 
 # -- output --------------------------------------------------------------------------------------
 
-WORK = ".corpusclean-work"
-
 
 class RemoteOutput:
     """An output URL: checks it, stages the run locally, keeps the work files in the store and
@@ -254,7 +252,10 @@ class RemoteOutput:
         self.storage_options = dict(storage_options or {})
         self.fs, self.path = filesystem(self.url, self.storage_options, OutputError)
         self.path = self.path.rstrip("/")
-        self.work = f"{self.path}/{WORK}"
+        from .executors.driver import WORK_DIR  # the driver imports this module
+
+        self.work_name = WORK_DIR
+        self.work = f"{self.path}/{WORK_DIR}"
         self.stage = Path(tempfile.mkdtemp(prefix="corpusclean-stage-"))
         self._run_uploaded = False
 
@@ -272,7 +273,7 @@ class RemoteOutput:
             raise OutputError(msg)
         self.fs.invalidate_cache()  # another process (a killed driver) may have written since
         names = set(self._names(self.path))
-        work = bool(self._names(self.work)) if WORK in names else False
+        work = bool(self._names(self.work)) if self.work_name in names else False
         existing = [n for n in output_files if n in names]
         if resume and work:
             self._fetch_work()
@@ -293,7 +294,7 @@ class RemoteOutput:
 
     def _fetch_work(self) -> None:
         """Copy the store's work directory into the staging one (the store is the truth)."""
-        local = self.stage / WORK
+        local = self.stage / self.work_name
         local.mkdir(parents=True, exist_ok=True)
         names = [p.rsplit("/", 1)[-1] for p in self.fs.find(self.work)]
         done = {n[: -len(".done")] for n in names if n.endswith(".done")}
@@ -312,7 +313,7 @@ class RemoteOutput:
 
     def upload_work(self, names: Sequence[str]) -> None:
         """Copy work files from the staging directory to the store, in order (marker last)."""
-        local = self.stage / WORK
+        local = self.stage / self.work_name
         if not self._run_uploaded:
             self.fs.put_file(str(local / "run.json"), f"{self.work}/run.json")
             self._run_uploaded = True
@@ -414,7 +415,7 @@ class SyncedEngine:
             for name in produced(items[i]):
                 if name.endswith(".spill"):  # read by the next pass's task, from the store
                     continue
-                out.fs.get_file(f"{out.work}/{name}", str(out.stage / WORK / name))
+                out.fs.get_file(f"{out.work}/{name}", str(out.stage / out.work_name / name))
             yield i, done  # type: ignore[misc]
 
     def broadcast(self, value: Any, path: Path, key: str) -> Any:
