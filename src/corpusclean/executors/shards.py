@@ -6,7 +6,8 @@ decompressing the file from its start and skipping what comes before the range),
 files are grouped into one shard. Shards depend
 on the input and on ``shard_bytes`` only, never on the number of workers, and their order is
 the order of the sorted walk; so writing each shard's output in shard order gives the same bytes
-whatever ran them.
+whatever ran them. Input given as a URL is planned the same way (:mod:`corpusclean.remote`):
+a unit's ``path`` is then the object's URL, read through fsspec by whichever worker runs it.
 """
 
 from __future__ import annotations

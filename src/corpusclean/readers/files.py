@@ -1,5 +1,8 @@
 """Walk an input directory and read every supported file into documents or rejects.
 
+A URL (``s3://bucket/prefix``...) is walked and read the same way through fsspec
+(:mod:`corpusclean.remote`).
+
 Supported: ``.txt``, ``.html``/``.htm``, ``.jsonl`` and each of them gzip-compressed (``.gz``).
 The walk is recursive and sorted by relative path, so runs are deterministic.
 
