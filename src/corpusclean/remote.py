@@ -37,9 +37,12 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from .errors import InputError, MissingExtraError, OutputError
+
+if TYPE_CHECKING:  # pragma: no cover - the readers import this module
+    from .readers import ReaderOptions, Reject
 
 
 T = TypeVar("T")
@@ -169,7 +172,8 @@ def reaching(url: str, error: type[InputError | OutputError], missing: str) -> I
         msg = f"{url}: permission denied ({exc}); check the credentials"
         raise error(msg) from None
     except Exception as exc:  # noqa: BLE001 - the store's client has errors of its own (no endpoint...)
-        msg = f"{url} cannot be listed: {type(exc).__name__}: {exc}; check the URL, the endpoint and the credentials"
+        msg = (f"{url} cannot be listed: {type(exc).__name__}: {exc}; check the URL, the endpoint "
+               "and the credentials")
         raise error(msg) from None
 
 
@@ -185,7 +189,8 @@ def check_input(url: str, storage_options: Mapping[str, Any] | None) -> None:
         raise InputError(msg)
 
 
-def walk_url(url: str, options: Any, *, skipped: Counter[str] | None = None) -> Iterator[tuple[ObjectURL, str] | Any]:
+def walk_url(url: str, options: ReaderOptions, *,
+             skipped: Counter[str] | None = None) -> Iterator[tuple[ObjectURL, str] | Reject]:
     """:func:`corpusclean.readers.files.walk` of a URL: ``(object URL, relative name)`` of
     every object a reader takes, sorted by name, with the same filters (hidden names,
     ``ignore_names``, ``include``/``exclude``, unsupported kinds counted in ``skipped``). A
@@ -233,7 +238,8 @@ def open_object(url: str, storage_options: Mapping[str, Any] | None) -> tuple[IO
     return io.BufferedReader(raw, 256 * 1024), _Listed(size)
 
 
-def open_input(path: str | Path, storage_options: Mapping[str, Any] | None = None, buffering: int = -1) -> IO[bytes]:
+def open_input(path: str | Path, storage_options: Mapping[str, Any] | None = None,
+               buffering: int = -1) -> IO[bytes]:
     """A binary stream of an input file: a local path, or a URL read through fsspec."""
     if is_url(path):
         return open_object(str(path), storage_options)[0]
@@ -280,7 +286,8 @@ class RemoteOutput:
         elif resume and "stats.json" in names:
             self.fs.get_file(f"{self.path}/stats.json", str(self.stage / "stats.json"))
         elif work and not overwrite:
-            msg = f"{self.url} holds an unfinished run; pass --resume to continue it or --overwrite to start again"
+            msg = (f"{self.url} holds an unfinished run; pass --resume to continue it or --overwrite "
+                   "to start again")
             raise OutputError(msg)
         elif existing and not overwrite:
             msg = (f"{self.url} already holds corpusclean output ({', '.join(existing)}); "

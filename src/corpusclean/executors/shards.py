@@ -83,7 +83,8 @@ class Shard:
         return f"{self.index:05d}"
 
 
-def split_points(path: Path | str, size: int, shard_bytes: int, options: ReaderOptions | None = None) -> list[tuple[int, int]]:
+def split_points(path: Path | str, size: int, shard_bytes: int,
+                 options: ReaderOptions | None = None) -> list[tuple[int, int]]:
     """``(byte offset, line number)`` of each range start of a file cut near every
     ``shard_bytes``, always just after a newline. Reads the file once, a block at a time
     (a URL through fsspec, with ``options``' storage options).
