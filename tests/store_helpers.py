@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
+import subprocess
+import sys
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,6 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from corpus_helpers import slow_registry
+
+from corpusclean import Pipeline, Step
 
 #: Dummy credentials: the server takes any; set in the environment too, so that no process
 #: of the test looks for real ones (botocore would otherwise ask the instance metadata service).
@@ -80,3 +87,53 @@ def s3_server() -> Iterator[S3]:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
+
+
+# -- a run killed half-way ------------------------------------------------------------------------
+
+STEPS = [Step("test.slow", seconds=0.005), Step("encoding.normalize"), Step("test.site_repeats", k=3),
+         Step("test.drop_short", min_chars=15), Step("test.keep_first")]
+
+SCRIPT = """
+import sys
+sys.path.insert(0, {helpers!r})
+from store_helpers import slow_pipeline
+from corpusclean.runner import clean_directory
+clean_directory({inp!r}, {out!r}, slow_pipeline(), workers=1, shard_bytes={shard}, resume=True,
+                storage_options={options!r})
+"""
+
+
+def slow_pipeline() -> Pipeline:
+    """The executors' corpus steps behind a slow step: a run can be stopped half-way."""
+    return Pipeline(STEPS, registry=slow_registry())
+
+
+def work_markers(s3: S3, out: str, prefix: str) -> int:
+    """The completion markers named ``prefix...`` in the store's work directory of ``out``."""
+    work = f"{out.removeprefix('s3://').rstrip('/')}/.corpusclean-work"
+    try:
+        keys = s3.fs.find(work, refresh=True)
+    except FileNotFoundError:
+        return 0
+    return sum(1 for k in keys if k.rsplit("/", 1)[-1].startswith(prefix) and k.endswith(".done"))
+
+
+def kill_a_run(s3: S3, inp: str, out: str, shard: int, machine: Path, prefix: str, count: int) -> bool:
+    """Start ``clean_directory(inp, out, slow_pipeline(), resume=True)`` in a process of its
+    own, with ``machine`` as its temporary directory, and SIGKILL it once the store holds
+    ``count`` markers named ``prefix...``; False if it ended first."""
+    machine.mkdir(parents=True)
+    here = Path(__file__).resolve().parent
+    code = SCRIPT.format(helpers=str(here), inp=inp, out=out, shard=shard, options=s3.options)
+    env = {**os.environ, "TMPDIR": str(machine),
+           "PYTHONPATH": os.pathsep.join([str(here / "executors"), os.environ.get("PYTHONPATH", "")])}
+    proc = subprocess.Popen([sys.executable, "-c", code], start_new_session=True, env=env)
+    end = time.monotonic() + 90
+    while proc.poll() is None and time.monotonic() < end and work_markers(s3, out, prefix) < count:
+        time.sleep(0.02)
+    if proc.poll() is not None:
+        return False
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    return True

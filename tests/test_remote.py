@@ -5,10 +5,7 @@ killed run resumed from the store, and clear errors for what cannot be reached."
 import gzip
 import json
 import os
-import signal
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -16,8 +13,8 @@ import pytest
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE / "executors"))
 
-from corpus_helpers import make_corpus, output_bytes, registry, slow_registry  # noqa: E402
-from store_helpers import s3_server  # noqa: E402
+from corpus_helpers import make_corpus, output_bytes, registry  # noqa: E402
+from store_helpers import kill_a_run, s3_server, slow_pipeline, work_markers  # noqa: E402
 
 from corpusclean import Pipeline, Step  # noqa: E402
 from corpusclean.cli import main  # noqa: E402
@@ -133,29 +130,6 @@ def test_a_corrupt_object_is_one_reject_and_the_run_goes_on(s3, tmp_path):
 
 # -- resume ---------------------------------------------------------------------------------------
 
-SCRIPT = """
-import sys
-sys.path.insert(0, {helpers!r})
-from corpus_helpers import slow_registry
-from corpusclean import Pipeline, Step
-from corpusclean.runner import clean_directory
-steps = [Step("test.slow", seconds=0.005), Step("encoding.normalize"), Step("test.site_repeats", k=3),
-         Step("test.drop_short", min_chars=15), Step("test.keep_first")]
-clean_directory({src!r}, {out!r}, Pipeline(steps, registry=slow_registry()), workers=1,
-                shard_bytes={shard}, resume=True, storage_options={options!r})
-"""
-
-
-def slow_pipeline():
-    return Pipeline([Step("test.slow", seconds=0.005), Step("encoding.normalize"), Step("test.site_repeats", k=3),
-                     Step("test.drop_short", min_chars=15), Step("test.keep_first")], registry=slow_registry())
-
-
-def start(src, out, options, tmp):
-    code = SCRIPT.format(helpers=str(HERE / "executors"), src=src, out=out, shard=SHARD, options=options)
-    env = {**os.environ, "TMPDIR": str(tmp)}  # the staging directory of a killed driver stays there
-    return subprocess.Popen([sys.executable, "-c", code], start_new_session=True, env=env)
-
 
 @pytest.mark.skipif(not hasattr(os, "killpg"), reason="needs POSIX process groups")
 def test_a_killed_run_resumes_from_the_store(s3, tmp_path):
@@ -163,29 +137,10 @@ def test_a_killed_run_resumes_from_the_store(s3, tmp_path):
     clean_directory(src, tmp_path / "whole", slow_pipeline(), shard_bytes=SHARD)
     bucket = s3.bucket()
     inp, out = s3.upload(src, f"s3://{bucket}/in"), f"s3://{bucket}/out"
-    work = f"{bucket}/out/.corpusclean-work"
-
-    def markers(prefix):
-        try:
-            return sum(1 for k in s3.fs.find(work, refresh=True) if k.rsplit("/", 1)[-1].startswith(prefix)
-                       and k.endswith(".done"))
-        except FileNotFoundError:
-            return 0
-
-    kills = 0
-    for number, (prefix, count) in enumerate([("p0", 2), ("p2", 1)]):
-        machine = tmp_path / f"machine{number}"  # each run on its own disk: only the store is shared
-        machine.mkdir()
-        proc = start(inp, out, s3.options, machine)
-        end = time.monotonic() + 90
-        while proc.poll() is None and time.monotonic() < end and markers(prefix) < count:
-            time.sleep(0.02)
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-            kills += 1
-    assert kills == 2
-    assert markers("p") >= 3
+    # Each driver on its own disk (its own TMPDIR): only the store is shared between them.
+    assert kill_a_run(s3, inp, out, SHARD, tmp_path / "machine0", "p0", 2)
+    assert kill_a_run(s3, inp, out, SHARD, tmp_path / "machine1", "p2", 1)
+    assert work_markers(s3, out, "p") >= 3
     assert not set(OUTPUT_FILES) & set(s3.keys(out))  # no final key before the run is complete
     clean_directory(inp, out, slow_pipeline(), shard_bytes=SHARD, resume=True, storage_options=s3.options)
     assert output_bytes(s3.download(out, tmp_path / "got")) == output_bytes(tmp_path / "whole")

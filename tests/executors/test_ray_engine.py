@@ -72,3 +72,22 @@ def test_engine_ray_reads_and_writes_a_store(local_ray, tmp_path):
         clean_directory(inp, out, corpus_pipeline(), engine="ray", shard_bytes=6000, storage_options=s3.options)
         assert output_bytes(s3.download(out, tmp_path / "got")) == output_bytes(tmp_path / "local")
         assert s3.keys(out) == sorted(OUTPUT_FILES)
+
+
+@pytest.mark.skipif(not hasattr(os, "killpg"), reason="needs POSIX process groups")
+def test_engine_ray_resumes_from_the_store_a_run_killed_elsewhere(local_ray, tmp_path):
+    # A local driver killed half-way through its final pass; Ray finishes from the store's work
+    # directory, its tasks fetching the spills they read from it.
+    from store_helpers import kill_a_run, s3_server, slow_pipeline, work_markers
+
+    src = make_corpus(tmp_path / "in", files=2, docs=40)
+    clean_directory(src, tmp_path / "whole", slow_pipeline(), shard_bytes=1500)
+    with s3_server() as s3:
+        bucket = s3.bucket()
+        inp, out = s3.upload(src, f"s3://{bucket}/in"), f"s3://{bucket}/out"
+        assert kill_a_run(s3, inp, out, 1500, tmp_path / "elsewhere", "p1", 3)
+        assert work_markers(s3, out, "p") >= 3
+        clean_directory(inp, out, slow_pipeline(), engine="ray", shard_bytes=1500, resume=True,
+                        storage_options=s3.options)
+        assert output_bytes(s3.download(out, tmp_path / "got")) == output_bytes(tmp_path / "whole")
+        assert s3.keys(out) == sorted(OUTPUT_FILES)
