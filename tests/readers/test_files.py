@@ -49,9 +49,9 @@ def reasons(items: list[Document | Reject]) -> list[str]:
         ("utf16-nobom.txt", TEXT.encode("utf-16-le"), ["doc"]),
         ("utf16be-nobom.txt", TEXT.encode("utf-16-be"), ["doc"]),
         ("latin.txt", TEXT.encode("cp1252"), ["doc"]),
-        ("empty.txt.gz", gzip.compress(b""), ["read.empty"]),
-        ("page.txt.gz", gzip.compress(TEXT.encode()), ["doc"]),
-        ("cut.txt.gz", gzip.compress(TEXT.encode() * 50)[:-12], ["read.bad_gzip"]),
+        ("empty.txt.gz", gzip.compress(b"", mtime=0), ["read.empty"]),
+        ("page.txt.gz", gzip.compress(TEXT.encode(), mtime=0), ["doc"]),
+        ("cut.txt.gz", gzip.compress(TEXT.encode() * 50, mtime=0)[:-12], ["read.bad_gzip"]),
         ("notgz.txt.gz", b"plain text, not gzip", ["read.bad_gzip"]),
     ],
 )
