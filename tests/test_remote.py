@@ -37,8 +37,11 @@ def corpus_pipeline():
 
 
 def corpus(root):
-    """The executors' generated corpus, plus a gzip-compressed JSONL file big enough to be cut."""
+    """The executors' generated corpus, plus a gzip-compressed JSONL file big enough to be cut,
+    a file no reader takes and a hidden one (counted and passed over as in a directory)."""
     src = make_corpus(root, files=2, docs=40)
+    (src / "notes.md").write_text("# not read\n")
+    (src / ".hidden.txt").write_text("never read\n")
     lines = [json.dumps({"id": f"g{i}", "text": f"line {i} of the river past the mills\nAccept cookies"})
              for i in range(120)]
     (src / "sub").mkdir()
@@ -75,9 +78,18 @@ def test_urls_write_the_bytes_of_the_local_run(s3, tmp_path, where):
     summary = clean_directory(inp, out, corpus_pipeline(), shard_bytes=SHARD, storage_options=s3.options)
     got = s3.download(out, tmp_path / "got") if isinstance(out, str) else out
     assert output_bytes(got) == output_bytes(tmp_path / "local")
-    assert summary.stats.counts["documents.kept"] > 0
+    assert summary.stats.counts["documents.kept"] > 0 and summary.stats.counts["unsupported..md"] == 1
     if isinstance(out, str):
         assert s3.keys(out) == sorted(OUTPUT_FILES)  # no work directory, no temporary key
+
+
+def test_a_url_of_one_object_is_that_file(s3, tmp_path):
+    src = make_corpus(tmp_path / "in", files=1, docs=30)
+    clean_directory(src / "part0.jsonl", tmp_path / "local", corpus_pipeline(), shard_bytes=SHARD)
+    inp = s3.upload(src, f"s3://{s3.bucket()}/in")
+    clean_directory(f"{inp}/part0.jsonl", tmp_path / "out", corpus_pipeline(), shard_bytes=SHARD,
+                    storage_options=s3.options)
+    assert output_bytes(tmp_path / "out") == output_bytes(tmp_path / "local")
 
 
 def test_one_and_two_workers_write_the_same_bytes(s3, tmp_path):
