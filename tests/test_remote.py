@@ -197,6 +197,8 @@ def test_cli_cleans_a_bucket_into_a_bucket(s3, tmp_path, capsys):
     (["IN", "-o", "s3://no-such-bucket-x/out"], "bucket"),
     (["s3://BUCKET/in", "-o", "s3://BUCKET/in/out"], "inside the input"),
     (["nosuchproto://x/in", "-o", "OUT"], "nosuchproto"),
+    (["s3://", "-o", "OUT"], "names no bucket"),
+    (["IN", "-o", "s3:///"], "names no bucket"),
     (["IN", "-o", "OUT", "--storage-option", "endpoint_url"], "KEY=VALUE"),
 ])
 def test_what_cannot_be_reached_is_a_usage_error(s3, tmp_path, capsys, args, message):

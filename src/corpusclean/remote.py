@@ -119,7 +119,7 @@ def filesystem(url: str, storage_options: Mapping[str, Any] | None = None,
         msg = f"{url} is a URL, and reading or writing URLs needs fsspec, which is not installed: {_INSTALL}"
         raise MissingExtraError(msg) from None
     try:
-        return url_to_fs(url, **dict(storage_options or {}))
+        fs, path = url_to_fs(url, **dict(storage_options or {}))
     except ImportError as exc:
         msg = (f"{url}: its protocol needs a package that is not installed ({exc}); {_INSTALL} "
                "(gs:// also needs gcsfs, hf:// huggingface_hub)")
@@ -130,6 +130,10 @@ def filesystem(url: str, storage_options: Mapping[str, Any] | None = None,
     except TypeError as exc:
         msg = f"{url}: a storage option is not one this file system takes ({exc})"
         raise error(msg) from None
+    if not path.strip("/"):
+        msg = f"{url} names no bucket or folder; give one, such as s3://bucket/prefix"
+        raise error(msg)
+    return fs, path
 
 
 # -- input ---------------------------------------------------------------------------------------
@@ -254,10 +258,9 @@ class RemoteOutput:
     publishes the final files (see the module docstring)."""
 
     def __init__(self, url: str, storage_options: Mapping[str, Any] | None = None) -> None:
-        self.url = url.rstrip("/")
         self.storage_options = dict(storage_options or {})
-        self.fs, self.path = filesystem(self.url, self.storage_options, OutputError)
-        self.path = self.path.rstrip("/")
+        self.fs, path = filesystem(url, self.storage_options, OutputError)  # refuses "s3://"
+        self.url, self.path = url.rstrip("/"), path.rstrip("/")
         from .executors.driver import WORK_DIR  # the driver imports this module
 
         self.work_name = WORK_DIR
