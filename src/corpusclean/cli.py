@@ -23,6 +23,7 @@ from .readers.files import TEXT_FORMATS
 from .outputs import COMPRESSIONS, FORMATS, Layout, is_output, iter_rows
 from .record import REMOVED_MODES
 from .registry import default_registry
+from .remote import parse_storage_options
 from .executors.shards import SHARD_BYTES
 from .runner import clean_directory, iter_inputs, process
 
@@ -94,9 +95,10 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="do not read files whose path under INPUT, or name, matches GLOB (repeatable)")
         sp.add_argument("--corpus", action="store_true", help="add the corpus steps to the default pipeline: site template lines and duplicates (docs/corpus.md)")
 
-    c = sub.add_parser("clean", help="clean a directory or file into JSONL", description="Clean every .txt, .html, .htm and .jsonl file (and .gz forms) under INPUT into OUT/documents.jsonl, with OUT/dropped.jsonl, OUT/rejects.jsonl, OUT/removals.jsonl, OUT/stats.json, OUT/pipeline.toml and OUT/report.html beside it (docs/schema.md; the output options change the record files' names).")
-    c.add_argument("input", metavar="INPUT", help="input directory or file")
-    c.add_argument("-o", "--output", required=True, metavar="OUT", help="output directory")
+    c = sub.add_parser("clean", help="clean a directory or file into JSONL", description="Clean every .txt, .html, .htm, .jsonl, .warc, .wet and .parquet file (and compressed forms: .gz, .bz2, .xz, .zst) under INPUT, a directory, a file or a URL, into OUT/documents.jsonl, with OUT/dropped.jsonl, OUT/rejects.jsonl, OUT/removals.jsonl, OUT/stats.json, OUT/pipeline.toml and OUT/report.html beside it (docs/schema.md; the output options change the record files' names).")
+    c.add_argument("input", metavar="INPUT", help="input directory or file, or a URL: s3://bucket/prefix, gs://, hf://, file:// (needs corpusclean[remote]; docs/cli.md)")
+    c.add_argument("-o", "--output", required=True, metavar="OUT", help="output directory, or a URL such as s3://bucket/prefix")
+    c.add_argument("--storage-option", action="append", default=[], metavar="KEY=VALUE", help="an fsspec option for URLs (repeatable): endpoint_url=http://..., anon=true, profile=NAME, client_kwargs.region_name=...; VALUE is read as JSON when it can be")
     c.add_argument("--overwrite", action="store_true", help="replace an earlier output in OUT")
     c.add_argument("--max-bytes", type=_positive_int, default=ReaderOptions.max_bytes, help="reject text and HTML files (after decompression), JSONL lines, WARC records and Parquet texts larger than this (default: 16 MiB)")
     c.add_argument("--time-budget", type=_seconds, default=DEFAULT_SECONDS, metavar="SECONDS", help=f"reject a document that takes longer than this to read or clean (default: {DEFAULT_SECONDS:g}; 0: no limit)")
@@ -155,6 +157,7 @@ def _cmd_clean(args: argparse.Namespace) -> int:
             removed=args.removed, meter=meter, report=not args.no_report,
             layout=Layout(args.output_format, args.compress,
                           args.max_output_mb * 1024 * 1024 if args.max_output_mb else None),
+            storage_options=parse_storage_options(args.storage_option),
         )
     except OSError as exc:
         where = exc.filename or args.output
@@ -167,8 +170,9 @@ def _cmd_clean(args: argparse.Namespace) -> int:
             meter.close()
     if not args.quiet:
         print(format_summary(summary.stats.counts, summary.output, summary.stats.timings))
-        if summary.output / "report.html" in summary.files:
-            print(f"report: {summary.output / 'report.html'}")
+        report = next((f for f in summary.files if str(f).endswith("/report.html")), None)
+        if report is not None:  # a path, or the URL of an output in a store
+            print(f"report: {report}")
     return run_exit_code(summary.stats.counts, args.max_reject_share)
 
 

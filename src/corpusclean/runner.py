@@ -25,9 +25,9 @@ import logging
 import os
 import resource
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,7 @@ from .readers import ReaderOptions, Reject, read_file, walk
 from .progress import Progress
 from .outputs import Layout, existing_files
 from .record import REMOVED_MODES
+from .remote import RemoteOutput, check_input, is_url, local_path
 from .executors.driver import WORK_DIR, json_text, run_sharded
 from .executors.engines import make_engine
 from .executors.shards import SHARD_BYTES
@@ -56,11 +57,11 @@ REPORT_FILE = "report.html"
 
 @dataclass
 class RunSummary:
-    """What a run did: its stats and where it wrote."""
+    """What a run did: its stats and where it wrote (a URL for output to a store)."""
 
     stats: Stats
-    output: Path
-    files: list[Path] = field(default_factory=list)
+    output: Path | str
+    files: list[Path] | list[str] = field(default_factory=list)
 
 
 def iter_inputs(root: Path, options: ReaderOptions | None = None) -> Iterator[Document | Reject]:
@@ -128,9 +129,9 @@ def process(
 def check_output_dir(input_path: Path, output: Path, *, overwrite: bool) -> None:
     """Refuse an output inside the input, over an earlier output without ``overwrite``, or
     through a symbolic link at any output file's name (links are never written through)."""
-    inp = input_path.resolve()
     out = output.resolve()
-    if inp.is_dir() and (out == inp or inp in out.parents):
+    inp = None if is_url(input_path) else input_path.resolve()
+    if inp is not None and inp.is_dir() and (out == inp or inp in out.parents):
         msg = (f"the output directory {output} is inside the input {input_path}, so its files "
                "would be read as input; choose an output directory outside the input")
         raise OutputError(msg)
@@ -167,8 +168,13 @@ def clean_directory(
     meter: Progress | None = None,
     layout: Layout | None = None,
     report: bool = True,
+    storage_options: Mapping[str, Any] | None = None,
 ) -> RunSummary:
     """Clean every supported file under ``input_path`` into ``output``.
+
+    Either may be a URL (``s3://bucket/prefix``, ``gs://``, ``hf://``, ``file://``: needs
+    ``corpusclean[remote]`` but for ``file://``), reached with fsspec and ``storage_options``
+    (endpoint, profile, ``anon``...; see :mod:`corpusclean.remote`).
 
     The input is cut into shards (``shard_bytes`` of input each, see
     :mod:`corpusclean.executors.shards`) run by ``workers`` processes (``None``: every core) or,
@@ -185,25 +191,55 @@ def clean_directory(
     the record streams are written (:class:`corpusclean.outputs.Layout`: size-bounded files,
     compression, Parquet); ``report`` writes ``report.html`` (:mod:`corpusclean.report`).
     """
-    input_path = Path(input_path)
-    output = Path(output)
+    input_path = local_path(input_path)
+    output = local_path(output)
     if removed not in REMOVED_MODES:
         msg = f"removed={removed!r}: choose one of {', '.join(REMOVED_MODES)}"
         raise ValueError(msg)
-    if not input_path.exists():
-        msg = f"{input_path} does not exist; give an existing directory or file to clean"
-        raise InputError(msg)
-    pipeline = pipeline or Pipeline.default()
-    reader_options = reader_options or ReaderOptions()
-    layout = layout or Layout()
-    layout.require()  # a missing extra stops the run before anything is written
-    # With resume, the driver compares what the output was made from with this run.
-    earlier = resume and ((output / WORK_DIR).is_dir() or (output / "stats.json").is_file())
-    check_output_dir(input_path, output, overwrite=overwrite or earlier)
     if on_item is not None and (workers is None or workers > 1 or engine != "local"):
         msg = "on_item needs workers=1 and the local engine; use progress= to follow a parallel run"
         raise ValueError(msg)
+    reader_options = reader_options or ReaderOptions()
+    if storage_options:
+        reader_options = replace(reader_options, storage_options=dict(storage_options))
+    if isinstance(input_path, str):
+        check_input(input_path, reader_options.storage_options)
+    elif not input_path.exists():
+        msg = f"{input_path} does not exist; give an existing directory or file to clean"
+        raise InputError(msg)
+    pipeline = pipeline or Pipeline.default()
+    layout = layout or Layout()
+    layout.require()  # a missing extra stops the run before anything is written
+    run: dict[str, Any] = {"reader_options": reader_options, "resume": resume, "shard_bytes": shard_bytes,
+                           "on_item": on_item, "progress": progress, "removed": removed, "meter": meter,
+                           "layout": layout}
+    if isinstance(output, str):  # a store: the run is staged locally (corpusclean.remote)
+        store = RemoteOutput(output, reader_options.storage_options)
+        try:
+            store.prepare(str(input_path), (*OUTPUT_FILES, REPORT_FILE), resume=resume, overwrite=overwrite)
+            stats, names = _run(input_path, store.stage, pipeline, engine, workers, time_budget, store, report,
+                                overwrite=True, **run)  # the store's output was checked, the stage is new
+        finally:
+            store.close()
+        return RunSummary(stats, store.url, [f"{store.url}/{n}" for n in names])
+    # With resume, the driver compares what the output was made from with this run.
+    earlier = resume and ((output / WORK_DIR).is_dir() or (output / "stats.json").is_file())
+    check_output_dir(input_path, output, overwrite=overwrite or earlier)  # type: ignore[arg-type]
+    stats, names = _run(input_path, output, pipeline, engine, workers, time_budget, None, report,
+                        overwrite=overwrite, **run)
+    return RunSummary(stats, output, [output / n for n in names])
+
+
+def _run(input_path: Path | str, output: Path, pipeline: Pipeline, engine: str, workers: int | None,
+         time_budget: float | None, store: RemoteOutput | None, report: bool,
+         **run: Any) -> tuple[Stats, list[str]]:
+    """Run the checked job into the directory ``output`` (a store's staging directory when
+    ``store`` is given, which gets each completed shard's work files and the final files);
+    return the stats and the names of the final files (the layout's record files, the stats,
+    the pipeline and, with ``report``, ``report.html``)."""
     runner = make_engine(engine, workers)  # before the output is made: a missing extra stops here
+    if store is not None:
+        runner = store.wrap(runner)
     try:
         output.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -214,35 +250,39 @@ def clean_directory(
     clock = RunClock()
     try:
         with budget:
-            stats = run_sharded(
-                input_path, output, pipeline, runner, reader_options=reader_options, resume=resume,
-                overwrite=overwrite, shard_bytes=shard_bytes, on_item=on_item, progress=progress,
-                removed=removed, meter=meter, layout=layout,
-            )
+            stats = run_sharded(input_path, output, pipeline, runner, **run)  # type: ignore[arg-type]
     except BaseException:
         runner.abort()  # an interrupt stops the workers now; the work files stay for --resume
         raise
     finally:
         runner.close()
-    if not stats.timings:  # a run that did the work (not a finished one found by --resume)
+    found = bool(stats.timings)  # a finished run found by --resume, not one that did the work
+    if not found:
         stats.timings = clock.figures(stats)
         data = json.loads((output / "stats.json").read_text(encoding="utf-8"))
         write_atomic(output / "stats.json", json_text({**data, "timings": stats.timings}))
-    files = [output / n for n in existing_files(output)] + [output / "stats.json", output / "pipeline.toml"]
-    if report and _write_report(output):
-        files.append(output / REPORT_FILE)
-    return RunSummary(stats, output, files)
+    elif store is not None:
+        return stats, store.final_names()  # the store's files, left as they were
+    names = [*existing_files(output), "stats.json", "pipeline.toml"]
+    if report and _write_report(output, store.url if store is not None else output):
+        names.append(REPORT_FILE)
+    if store is not None:
+        store.publish(names)
+    return stats, names
 
 
-def _write_report(output: Path) -> bool:
-    """Write ``report.html``; the output is complete without it, so a failure is a warning."""
+def _write_report(output: Path, shown: Path | str) -> bool:
+    """Write ``report.html``; the output is complete without it, so a failure is a warning
+    (``shown``: the output as the user named it, a store's URL for a staged run)."""
     from .report import write_report
 
     try:
         write_report(output)
     except Exception as exc:  # noqa: BLE001 - the run's files are written; the report is extra
-        log.warning("report.html was not written (%s: %s); the output is complete. "
-                    "Try again with: corpusclean report %s", type(exc).__name__, exc, output)
+        hint = (f"corpusclean report {shown}" if isinstance(shown, Path)
+                else f"corpusclean report on a copy of {shown} downloaded into a directory")
+        log.warning("report.html was not written (%s: %s); the output is complete. Try again with: %s",
+                    type(exc).__name__, exc, hint)
         return False
     return True
 

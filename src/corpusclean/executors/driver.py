@@ -28,6 +28,7 @@ from ..pipeline import Pipeline, Result
 from ..progress import Progress
 from ..readers import ReaderOptions, Reject
 from ..readers.files import missing_extras
+from ..remote import is_url
 from ..stats import Stats
 from ..writers import write_atomic, write_bytes_atomic
 from . import tasks
@@ -163,7 +164,9 @@ def run_sharded(
     streams are written (:class:`corpusclean.outputs.Layout`; default: one JSONL file each).
     """
     layout = layout or Layout()
-    input_path, output = input_path.absolute(), output.absolute()  # workers may run elsewhere
+    # Workers may run elsewhere; a URL (corpusclean.remote) is read there as it is.
+    input_path = input_path if is_url(input_path) else input_path.absolute()
+    output = output.absolute()
     if engine.name == "pool" and start_method() == "fork":
         pipeline.warm_up()  # before the pool starts (planning may use it): workers inherit it
     # The large JSONL files are read for their cut points and ids by the engine's workers.
@@ -174,7 +177,7 @@ def run_sharded(
         kinds = ", ".join(f"{k} {v}" for k, v in Stats(skipped).group("unsupported").items())
         log.warning("%d files skipped: no reader takes them (%s); counted in stats.json",
                     skipped["files.unsupported"], kinds)
-    missing = missing_extras(Path(u.path) for s in shards for u in s.units if u.reject is None)
+    missing = missing_extras(u.path for s in shards for u in s.units if u.reject is None)
     if missing:
         log.warning("files rejected for want of an extra (read.missing_extra): %s; "
                     "pip install 'corpusclean[%s]'", ", ".join(f"{k} {v}" for k, v in sorted(missing.items())),
@@ -283,9 +286,12 @@ class _Follow:
 
 def _file_bytes(shards: list[Shard]) -> int:
     """The size of the input files on disk (compressed files as they are)."""
-    paths = {u.path for s in shards for u in s.units if u.reject is None}
+    paths = {u.path: u.listed for s in shards for u in s.units if u.reject is None}
     total = 0
-    for path in paths:
+    for path, listed in paths.items():
+        if listed is not None:
+            total += listed[0]
+            continue
         try:
             total += os.stat(path).st_size
         except OSError:

@@ -6,7 +6,8 @@ decompressing the file from its start and skipping what comes before the range),
 Parquet file into runs of whole row groups, and many small files are grouped into one shard. Shards depend
 on the input and on ``shard_bytes`` only, never on the number of workers, and their order is
 the order of the sorted walk; so writing each shard's output in shard order gives the same bytes
-whatever ran them.
+whatever ran them. Input given as a URL is planned the same way (:mod:`corpusclean.remote`):
+a unit's ``path`` is then the object's URL, read through fsspec by whichever worker runs it.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from ..readers import ReaderOptions, Reject, read_file, walk
 from ..errors import MissingExtraError
 from ..readers.compression import ERRORS, open_stream
 from ..readers.files import IdTable, file_format, read_jsonl_range, scan_jsonl_ids
+from ..remote import ObjectURL, is_url, open_input
 
 #: Default shard size: bytes of input per shard (also bounds what one worker holds at a time).
 SHARD_BYTES = 8 * 1024 * 1024
@@ -70,6 +72,8 @@ class Unit:
     id_room: int = -1
     compression: str = ""  # the codec, whose decompressed bytes the offsets count
     row_groups: tuple[int, int, int] = ()
+    #: An object of a store (``path`` is its URL): its size and version tag when listed.
+    listed: tuple[int, str] | None = None
 
     @property
     def is_range(self) -> bool:
@@ -88,9 +92,11 @@ class Shard:
         return f"{self.index:05d}"
 
 
-def split_points(path: Path, size: int, shard_bytes: int) -> list[tuple[int, int]]:
+def split_points(path: Path | str, size: int, shard_bytes: int,
+                 options: ReaderOptions | None = None) -> list[tuple[int, int]]:
     """``(byte offset, line number)`` of each range start of a file cut near every
-    ``shard_bytes``, always just after a newline. Reads the file once, a block at a time.
+    ``shard_bytes``, always just after a newline. Reads the file once, a block at a time
+    (a URL through fsspec, with ``options``' storage options).
 
     >>> import tempfile
     >>> p = Path(tempfile.mkdtemp()) / "a.jsonl"
@@ -100,7 +106,7 @@ def split_points(path: Path, size: int, shard_bytes: int) -> list[tuple[int, int
     """
 
     def blocks() -> Iterator[bytes]:
-        with path.open("rb") as f:
+        with open_input(path, (options or ReaderOptions()).storage_options) as f:
             pos = 0
             while pos < size and (block := f.read(min(_SCAN_BLOCK, size - pos))):
                 pos += len(block)
@@ -133,14 +139,15 @@ def _cut_points(blocks: Iterator[bytes], shard_bytes: int) -> tuple[list[tuple[i
 
 
 def compressed_split_points(
-    path: Path, shard_bytes: int, codec: str = "gzip"
+    path: Path | str, shard_bytes: int, codec: str = "gzip", options: ReaderOptions | None = None,
 ) -> tuple[list[tuple[int, int]], int] | None:
     """:func:`split_points` of a compressed file's decompressed bytes, and their size; None
     when the file cannot be read to its end, or its codec's package is missing (it is then
-    read whole, which reports why)."""
+    read whole, which reports why). A URL is read through fsspec with ``options``' storage
+    options."""
 
     def blocks() -> Iterator[bytes]:
-        with open(path, "rb") as f, open_stream(f, codec) as z:
+        with open_input(path, (options or ReaderOptions()).storage_options) as f, open_stream(f, codec) as z:
             while block := z.read(_SCAN_BLOCK):
                 yield block
 
@@ -160,29 +167,30 @@ class FileScan:
     compression: str
     shard_bytes: int
     options: ReaderOptions
+    listed: tuple[int, str] | None = None
 
 
 def scan_file(task: FileScan) -> tuple[Unit, ...] | None:
     """The range units of a large JSONL file: cut points, then the ids each range carries
     (:func:`~corpusclean.readers.files.scan_jsonl_ids`); None when the file is to be read whole
     (a compressed file that is one range, or that cannot be read to its end)."""
-    path = Path(task.path)
+    path = task.path if is_url(task.path) else Path(task.path)
     if file_format(path)[0] == "warc":
         return _warc_units(task)
     if task.compression:
-        cut = compressed_split_points(path, task.shard_bytes, task.compression)
+        cut = compressed_split_points(path, task.shard_bytes, task.compression, task.options)
         if cut is None or len(cut[0]) < 2:
             return None
         cut = _coarsen(cut[0], cut[1], MAX_RANGES.get(task.compression, GZIP_MAX_RANGES)), cut[1]
     else:
-        cut = split_points(path, task.size, task.shard_bytes), task.size
+        cut = split_points(path, task.size, task.shard_bytes, task.options), task.size
     points, total = cut
     ends = [p for p, _ in points[1:]] + [total]
     tables = scan_jsonl_ids(path, task.rel, task.options, points, codec=task.compression or None)
     return tuple(
         Unit(task.rel, task.path, start, end, first_line,
              carried=tuple(sorted(ids.first.items(), key=lambda kv: kv[1])), id_room=ids.room,
-             compression=task.compression)
+             compression=task.compression, listed=task.listed)
         for (start, first_line), end, ids in zip(points, ends, tables, strict=True)
     )
 
@@ -192,14 +200,15 @@ def _warc_units(task: FileScan) -> tuple[Unit, ...] | None:
     record ids are not looked for repeats)."""
     from ..readers.warc import warc_split_points
 
-    cut = warc_split_points(Path(task.path), task.compression or None, task.shard_bytes)
+    path = task.path if is_url(task.path) else Path(task.path)
+    cut = warc_split_points(path, task.compression or None, task.shard_bytes, task.options.storage_options)
     if cut is None or len(cut[0]) < 2:
         return None
     points, total = cut
     if task.compression:
         points = _coarsen(points, total, MAX_RANGES.get(task.compression, GZIP_MAX_RANGES))
     ends = [p for p, _ in points[1:]] + [total]
-    return tuple(Unit(task.rel, task.path, start, end, first, compression=task.compression)
+    return tuple(Unit(task.rel, task.path, start, end, first, compression=task.compression, listed=task.listed)
                  for (start, first), end in zip(points, ends, strict=True))
 
 
@@ -249,17 +258,19 @@ def plan_shards(
             continue
         path, rel = item
         fmt, codec = file_format(path)
+        listed = (path.size, path.tag) if isinstance(path, ObjectURL) else None
         try:
-            size = path.stat().st_size
+            size = listed[0] if listed else Path(path).stat().st_size
         except OSError:
             size = 0
         if fmt in ("jsonl", "warc") and (size > shard_bytes if not codec else size > shard_bytes // GZIP_RATIO):
-            items.append((FileScan(str(path), rel, size, codec or "", shard_bytes, options), size))
-        elif fmt == "parquet" and size > shard_bytes and len(groups := parquet_units(path, rel, shard_bytes, options)) > 1:
+            items.append((FileScan(str(path), rel, size, codec or "", shard_bytes, options, listed), size))
+        elif fmt == "parquet" and size > shard_bytes and len(
+                groups := parquet_units(path, rel, shard_bytes, options, listed)) > 1:
             items.extend((unit, size * (unit.row_groups[1] - unit.row_groups[0]) // unit.row_groups[2])
                          for unit in groups)
         else:
-            items.append((Unit(rel, str(path)), size))
+            items.append((Unit(rel, str(path), listed=listed), size))
     scans = [it for it, _ in items if isinstance(it, FileScan)]
     cuts: dict[int, tuple[Unit, ...] | None] = dict((scan_map or _serial_map)(scan_file, scans))
     scanned = iter(range(len(scans)))
@@ -281,7 +292,7 @@ def plan_shards(
                 flush()
                 shards += [Shard(len(shards) + k, (unit,)) for k, unit in enumerate(ranges)]
                 continue
-            item = Unit(item.rel, item.path)
+            item = Unit(item.rel, item.path, listed=item.listed)
         elif item.reject is not None:
             current.append(item)
             continue
@@ -299,7 +310,9 @@ def plan_digest(shards: list[Shard]) -> str:
     for shard in shards:
         for u in shard.units:
             stamp = ""
-            if u.reject is None:
+            if u.listed is not None:
+                stamp = f"{u.listed[0]}:{u.listed[1]}"
+            elif u.reject is None:
                 try:
                     st = os.stat(u.path)
                     stamp = f"{st.st_size}:{st.st_mtime_ns}"
@@ -318,10 +331,13 @@ def unit_bytes(unit: Unit) -> int:
         return 0
     if unit.is_range:
         return unit.end - unit.start
-    try:
-        size = os.stat(unit.path).st_size
-    except OSError:
-        return 0
+    if unit.listed is not None:
+        size = unit.listed[0]
+    else:
+        try:
+            size = os.stat(unit.path).st_size
+        except OSError:
+            return 0
     if unit.row_groups:
         first, end, count = unit.row_groups
         return size * (end - first) // count
@@ -340,25 +356,26 @@ def read_unit(
     if unit.reject is not None:
         yield unit.reject
         return
+    path = unit.path if is_url(unit.path) else Path(unit.path)
     if unit.row_groups:
         from ..readers.parquet import read_parquet
 
         room = options.max_tracked_ids if unit.id_room < 0 else unit.id_room
-        yield from read_parquet(Path(unit.path), unit.rel, options, row_groups=unit.row_groups[:2],
+        yield from read_parquet(path, unit.rel, options, row_groups=unit.row_groups[:2],
                                 ids=IdTable(room, unit.rel, dict(unit.carried)))
         return
     if not unit.is_range:
-        yield from read_file(Path(unit.path), unit.rel, options, counts)
+        yield from read_file(path, unit.rel, options, counts)
         return
-    if file_format(Path(unit.path))[0] == "warc":
+    if file_format(path)[0] == "warc":
         from ..readers.warc import read_warc_range
 
-        yield from read_warc_range(Path(unit.path), unit.rel, options, unit.start, unit.end,
+        yield from read_warc_range(path, unit.rel, options, unit.start, unit.end,
                                    unit.compression or None, counts)
         return
     room = options.max_tracked_ids if unit.id_room < 0 else unit.id_room
     ids = IdTable(room, unit.rel, dict(unit.carried))
-    yield from read_jsonl_range(Path(unit.path), unit.rel, options, unit.start, unit.end, unit.first_line, ids,
+    yield from read_jsonl_range(path, unit.rel, options, unit.start, unit.end, unit.first_line, ids,
                                 codec=unit.compression or None)
 
 
@@ -370,17 +387,19 @@ def read_shard(
         yield from read_unit(unit, options, counts)
 
 
-def parquet_units(path: Path, rel: str, shard_bytes: int, options: ReaderOptions) -> list[Unit]:
+def parquet_units(path: Path | str, rel: str, shard_bytes: int, options: ReaderOptions,
+                  listed: tuple[int, str] | None = None) -> list[Unit]:
     """The units of a Parquet file: runs of consecutive row groups of about ``shard_bytes``
     (uncompressed, as the file's metadata says), each a unit with the ids of the earlier runs
     that occur again in it (:func:`~corpusclean.readers.parquet.scan_parquet_ids`); one unit
     for the whole file when its metadata cannot be read (reading it then reports why), it has
-    no text column, or pyarrow is missing."""
+    no text column, or pyarrow is missing. A URL (``listed``: its size and tag) is read
+    through fsspec: only the footer and the id and text columns are fetched."""
     from ..readers.parquet import row_group_sizes, scan_parquet_ids
 
-    groups = row_group_sizes(path, options.text_field)
+    groups = row_group_sizes(path, options.text_field, options.storage_options)
     if groups is None or len(groups) < 2:
-        return [Unit(rel, str(path))]
+        return [Unit(rel, str(path), listed=listed)]
     sizes = [size for size, _ in groups]
     runs: list[tuple[int, int]] = []
     first, acc = 0, 0
@@ -391,9 +410,9 @@ def parquet_units(path: Path, rel: str, shard_bytes: int, options: ReaderOptions
         acc += size
     runs.append((first, len(sizes)))
     if len(runs) < 2:
-        return [Unit(rel, str(path))]
+        return [Unit(rel, str(path), listed=listed)]
     starts = [1 + sum(rows for _, rows in groups[:a]) for a, _ in runs]
     tables = scan_parquet_ids(path, rel, options, starts)
     return [Unit(rel, str(path), row_groups=(a, b, len(sizes)), id_room=ids.room,
-                 carried=tuple(sorted(ids.first.items(), key=lambda kv: kv[1])))
+                 carried=tuple(sorted(ids.first.items(), key=lambda kv: kv[1])), listed=listed)
             for (a, b), ids in zip(runs, tables, strict=True)]

@@ -2,7 +2,9 @@
 
 Supported: ``.txt``, ``.html``/``.htm``, ``.jsonl``, WARC and WET (``.warc``, ``.wet``:
 :mod:`.warc`), and each of them compressed (``.gz``, ``.bz2``, ``.xz``, ``.zst``:
-:mod:`.compression`); Parquet (``.parquet``: :mod:`.parquet`).
+:mod:`.compression`); Parquet (``.parquet``: :mod:`.parquet`). A URL (``s3://bucket/prefix``...)
+is walked and read the same way through fsspec (:mod:`corpusclean.remote`), every format and
+codec included.
 The walk is recursive and sorted by relative path, so runs are deterministic.
 
 Reading is defensive (``docs/reliability.md``): a file is opened once and checked to be a
@@ -23,9 +25,9 @@ import logging
 import os
 import stat
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath
 from typing import IO, Any
 
 import regex
@@ -34,6 +36,7 @@ from .. import _json as fast_json
 from ..budget import DEFAULT_SECONDS, BudgetExceeded, time_budget
 from ..document import Document
 from ..errors import MissingExtraError
+from ..remote import is_url, open_input, open_object
 from .base import Reject
 from .compression import ERRORS, codec_of, open_stream, reason
 from .decode import DecodeError, decode_bytes, decode_utf8_replacing
@@ -100,6 +103,9 @@ class ReaderOptions:
     text_format: str = "auto"
     time_budget: float | None = DEFAULT_SECONDS
     max_tracked_ids: int = MAX_TRACKED_IDS
+    #: fsspec options for input given as a URL (:mod:`corpusclean.remote`): endpoint, profile,
+    #: ``anon``... Carried to every worker; never written out.
+    storage_options: Mapping[str, Any] = field(default_factory=dict, hash=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.max_bytes < 1:
@@ -134,13 +140,17 @@ def looks_like_html(text: str) -> bool:
     return len(_MARKUP_RE.findall(head)) >= 3
 
 
-def file_format(path: Path) -> tuple[str | None, str | None]:
-    """The format of a file by its name, and its compression codec (None: not compressed).
+def file_format(path: str | PurePath) -> tuple[str | None, str | None]:
+    """The format of a file by its name (a path or a URL), and its compression codec (None:
+    not compressed).
 
     >>> file_format(Path("a.jsonl.zst")), file_format(Path("CC.warc.wet.gz")), file_format(Path("t.parquet.gz"))
     (('jsonl', 'zstd'), ('warc', 'gzip'), (None, 'gzip'))
+    >>> file_format("s3://bucket/crawl/CC.warc.gz"), file_format("s3://bucket/in.d/rows.parquet")
+    (('warc', 'gzip'), ('parquet', None))
     """
-    name, codec = codec_of(path.name.lower())
+    name = path.name if isinstance(path, PurePath) else path.rsplit("/", 1)[-1]
+    name, codec = codec_of(name.lower())
     fmt = FORMATS.get(os.path.splitext(name)[1])
     if fmt in _UNCOMPRESSED and codec is not None:
         fmt = None
@@ -151,9 +161,9 @@ def file_format(path: Path) -> tuple[str | None, str | None]:
 _EXTRAS = {"warc": ("warc", "fastwarc"), "parquet": ("parquet", "pyarrow"), "zstd": ("zstd", "zstandard")}
 
 
-def missing_extras(paths: Iterable[Path]) -> Counter[str]:
-    """How many of ``paths`` need each extra that is not installed (their readers reject them
-    with ``read.missing_extra``; a run says so once, before it starts)."""
+def missing_extras(paths: Iterable[str | PurePath]) -> Counter[str]:
+    """How many of ``paths`` (paths or URLs) need each extra that is not installed (their
+    readers reject them with ``read.missing_extra``; a run says so once, before it starts)."""
     import importlib.util
 
     needed: Counter[str] = Counter()
@@ -165,7 +175,7 @@ def missing_extras(paths: Iterable[Path]) -> Counter[str]:
     return Counter({_EXTRAS[k][0]: n for k, n in needed.items() if importlib.util.find_spec(_EXTRAS[k][1]) is None})
 
 
-def supported(path: Path) -> bool:
+def supported(path: str | PurePath) -> bool:
     """Whether a reader takes this file (the one place that says which files are read)."""
     return file_format(path)[0] is not None
 
@@ -191,8 +201,26 @@ def _chosen(rel: str, name: str, options: ReaderOptions) -> bool:
     return (not options.include or match(options.include)) and not match(options.exclude)
 
 
+def admitted(rel: str, name: str, options: ReaderOptions, skipped: Counter[str] | None) -> bool:
+    """Whether the walk takes the file ``rel`` (named ``name``): not hidden nor ignored, chosen
+    by ``include``/``exclude`` (else counted under ``files.excluded``), and of a kind a reader
+    takes (else counted under ``unsupported.<extension>`` and ``files.unsupported``)."""
+    if name in options.ignore_names or name.startswith("."):
+        return False
+    if not _chosen(rel, name, options):
+        if skipped is not None:
+            skipped["files.excluded"] += 1
+        return False
+    if not supported(name):
+        if skipped is not None:
+            skipped[f"unsupported.{extension(name)}"] += 1
+            skipped["files.unsupported"] += 1
+        return False
+    return True
+
+
 def walk(
-    root: Path, options: ReaderOptions | None = None, *, skipped: Counter[str] | None = None
+    root: Path | str, options: ReaderOptions | None = None, *, skipped: Counter[str] | None = None
 ) -> Iterator[tuple[Path, str] | Reject]:
     """Yield ``(path, relative name)`` for every supported file under ``root``, sorted.
 
@@ -202,6 +230,12 @@ def walk(
     listed, or a symlink loop, becomes a reject.
     """
     options = options or ReaderOptions()
+    if is_url(root):
+        from ..remote import walk_url
+
+        yield from walk_url(str(root), options, skipped=skipped)  # type: ignore[misc]
+        return
+    root = Path(root)
     if not root.is_dir():
         yield root, display_name(root.name)
         return
@@ -235,20 +269,10 @@ def walk(
         seen_dirs.add(key)
         dirnames.sort()
         for fn in filenames:
-            if fn in options.ignore_names or fn.startswith("."):
-                continue
             p = Path(dirpath) / fn
             rel = display_name(Path(os.path.relpath(p, root)).as_posix())
-            if not _chosen(rel, fn, options):
-                if skipped is not None:
-                    skipped["files.excluded"] += 1
-                continue
-            if not supported(p):
-                if skipped is not None:
-                    skipped[f"unsupported.{extension(fn)}"] += 1
-                    skipped["files.unsupported"] += 1
-                continue
-            found.append((rel, p))
+            if admitted(rel, fn, options, skipped):
+                found.append((rel, p))
     yield from sorted(rejects, key=lambda r: r.source)
     for rel, p in sorted(found):
         yield p, rel
@@ -326,9 +350,25 @@ def _open_regular(path: Path) -> tuple[IO[bytes], os.stat_result]:
         raise
 
 
+def _open_object(url: str, options: ReaderOptions) -> tuple[IO[bytes], Any]:
+    """An object of a store opened through fsspec, or why it cannot be."""
+    try:
+        return open_object(url, options.storage_options)
+    except FileNotFoundError:
+        raise _Unusable("read.vanished", "the object disappeared before it could be read") from None
+    except PermissionError as exc:
+        raise _Unusable("read.unreadable", f"permission denied: {exc}") from None
+    except OSError as exc:
+        raise _Unusable("read.unreadable", f"cannot open the object: {exc}") from None
+
+
 def _check_unchanged(f: IO[bytes], before: os.stat_result, consumed: int | None) -> None:
-    """Raise ``read.changed`` if the open file was written to while we read it."""
-    after = os.fstat(f.fileno())
+    """Raise ``read.changed`` if the open file was written to while we read it (an object read
+    through fsspec has no descriptor: the bytes read are checked against its size)."""
+    try:
+        after = os.fstat(f.fileno())
+    except OSError:  # io.UnsupportedOperation
+        after = before  # type: ignore[assignment]
     if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns) or (
         consumed is not None and consumed != before.st_size
     ):
@@ -340,12 +380,12 @@ def _check_unchanged(f: IO[bytes], before: os.stat_result, consumed: int | None)
 
 
 def read_file(
-    path: Path, rel: str, options: ReaderOptions | None = None, counts: Counter[str] | None = None
+    path: Path | str, rel: str, options: ReaderOptions | None = None, counts: Counter[str] | None = None
 ) -> Iterator[Document | Reject]:
-    """Read one file into documents (one for text and HTML, one per line for JSONL and
-    Parquet, one per HTML response or WET conversion record for WARC) or rejects. ``counts``
-    counts what is passed over without being a reject (WARC records of other types:
-    ``warc.skipped.<type>``).
+    """Read one file (a path, or a URL: :mod:`corpusclean.remote`) into documents (one for text
+    and HTML, one per line for JSONL and Parquet, one per HTML response or WET conversion
+    record for WARC) or rejects. ``counts`` counts what is passed over without being a reject
+    (WARC records of other types: ``warc.skipped.<type>``).
 
     Never raises for a bad input: every problem is yielded as a :class:`Reject`.
     """
@@ -353,7 +393,7 @@ def read_file(
     fmt, codec = file_format(path)
     rel = display_name(rel)
     try:
-        f, st = _open_regular(path)
+        f, st = _open_object(str(path), options) if is_url(path) else _open_regular(Path(path))
     except _Unusable as exc:
         yield exc.reject(rel)
         return
@@ -630,7 +670,7 @@ class _Range(io.RawIOBase):
 
 
 def read_jsonl_range(
-    path: Path, rel: str, options: ReaderOptions, start: int, end: int, first_line: int,
+    path: Path | str, rel: str, options: ReaderOptions, start: int, end: int, first_line: int,
     carried: IdTable | None = None, *, codec: str | None = None,
 ) -> Iterator[Document | Reject]:
     """The records of bytes ``[start, end)`` of a JSONL file, a range that starts at line
@@ -640,7 +680,7 @@ def read_jsonl_range(
     file is compressed and the offsets count decompressed bytes: it is decompressed from its
     start, and the bytes before the range are skipped."""
     try:
-        f = open(path, "rb")  # noqa: SIM115 - closed below, after the generator is drained
+        f = open_input(path, options.storage_options)  # closed below, after the generator is drained
     except OSError as exc:
         yield Reject(rel, "read.unreadable", f"cannot read the file: {exc.strerror or exc}", offset=start)
         return
@@ -652,7 +692,6 @@ def read_jsonl_range(
         return
     with f, source:
         try:
-            st = os.fstat(f.fileno())
             left = 0
             if codec is not None:
                 left = _skip_bytes(source, start)
@@ -672,7 +711,7 @@ def read_jsonl_range(
             return
         stream = io.BufferedReader(_Range(source, end - start))
         yield from _read_jsonl(
-            stream, st, codec, rel, options, first_line=first_line, first_offset=start, whole=False,  # type: ignore[arg-type]
+            stream, None, codec, rel, options, first_line=first_line, first_offset=start, whole=False,  # type: ignore[arg-type]
             ids=carried, opened=True,
         )
 
@@ -689,7 +728,7 @@ def _skip_bytes(stream: IO[bytes], size: int) -> int:
 
 
 def scan_jsonl_ids(
-    path: Path, rel: str, options: ReaderOptions, points: Sequence[tuple[int, int]], *,
+    path: Path | str, rel: str, options: ReaderOptions, points: Sequence[tuple[int, int]], *,
     codec: str | None = None,
 ) -> list[IdTable]:
     """The id table each range of an uncompressed JSONL file cut at ``points`` (``(byte offset,
@@ -705,7 +744,7 @@ def scan_jsonl_ids(
     whole = IdTable(options.max_tracked_ids, rel, warn=False)
     k = 0
     try:
-        f = open(path, "rb", buffering=_BUFFER)  # noqa: SIM115 - closed below
+        f = open_input(path, options.storage_options, _BUFFER)  # closed below
     except OSError:
         return tables
     with f:

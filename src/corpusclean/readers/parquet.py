@@ -16,16 +16,22 @@ An id repeated in a file is renamed ``ID#PATH:ROW`` with ``duplicate_id_of_row``
 are (the same :class:`~corpusclean.readers.files.IdTable`): whatever the row groups a run cuts
 the file into, since the planner reads the id column once (:func:`scan_parquet_ids`) and hands
 each unit the ids of the earlier ones that occur again in it.
+
+A URL (:mod:`corpusclean.remote`) is opened through fsspec and handed to pyarrow as a file:
+it seeks to the footer and to the column chunks it needs, so a unit of a few row groups
+fetches those, not the whole object.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import contextlib
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
 from ..document import Document
 from ..errors import MissingExtraError
+from ..remote import is_url, open_input
 from .base import Reject
 from .files import IdTable
 
@@ -45,13 +51,26 @@ def require_pyarrow() -> Any:
     return pq
 
 
-def row_group_sizes(path: Path, text_field: str = "text") -> list[tuple[int, int]] | None:
-    """The uncompressed size and the rows of each row group of a Parquet file, or None when
-    the file cannot be opened, pyarrow is missing, or it has no ``text_field`` column (it is
-    then read whole, which reports why)."""
+@contextlib.contextmanager
+def opened(source: Path | str | IO[bytes], storage_options: Mapping[str, Any] | None) -> Iterator[Any]:
+    """What pyarrow reads: a local path or an open file as it is, a URL opened through fsspec
+    (closed on leaving)."""
+    if is_url(source):
+        with open_input(str(source), storage_options) as f:
+            yield f
+    else:
+        yield source
+
+
+def row_group_sizes(path: Path | str, text_field: str = "text",
+                    storage_options: Mapping[str, Any] | None = None) -> list[tuple[int, int]] | None:
+    """The uncompressed size and the rows of each row group of a Parquet file (a path or a
+    URL), or None when the file cannot be opened, pyarrow is missing, or it has no
+    ``text_field`` column (it is then read whole, which reports why)."""
     try:
         pq = require_pyarrow()
-        meta = pq.ParquetFile(path).metadata
+        with opened(path, storage_options) as source:
+            meta = pq.ParquetFile(source).metadata
         if text_field not in meta.schema.to_arrow_schema().names:
             return None
         return [(meta.row_group(k).total_byte_size, meta.row_group(k).num_rows) for k in range(meta.num_row_groups)]
@@ -60,16 +79,29 @@ def row_group_sizes(path: Path, text_field: str = "text") -> list[tuple[int, int
 
 
 def read_parquet(
-    source: Path | IO[bytes], rel: str, options: Any, *, row_groups: Sequence[int] | None = None,
+    source: Path | str | IO[bytes], rel: str, options: Any, *, row_groups: Sequence[int] | None = None,
     ids: IdTable | None = None,
 ) -> Iterator[Document | Reject]:
-    """The documents of a Parquet file (a path or an open file), or of row groups
+    """The documents of a Parquet file (a path, a URL or an open file), or of row groups
     ``[first, end)`` of it starting with the id table ``ids``."""
     try:
         pq = require_pyarrow()
     except MissingExtraError as exc:
         yield Reject(rel, "read.missing_extra", str(exc))
         return
+    with contextlib.ExitStack() as stack:
+        try:
+            f = stack.enter_context(opened(source, options.storage_options))
+        except (OSError, MissingExtraError) as exc:  # an object of a store that cannot be opened
+            yield Reject(rel, "read.unreadable", f"cannot open the object: {exc}")
+            return
+        yield from _read_parquet(pq, f, rel, options, row_groups, ids)
+
+
+def _read_parquet(
+    pq: Any, source: Path | IO[bytes], rel: str, options: Any, row_groups: Sequence[int] | None,
+    ids: IdTable | None,
+) -> Iterator[Document | Reject]:
     import pyarrow as pa
 
     try:
@@ -146,7 +178,7 @@ def _row_document(record: dict[str, Any], row: int, rel: str, options: Any, ids:
     return field_document(body, doc_id, meta, rel, options, line=row)
 
 
-def scan_parquet_ids(path: Path, rel: str, options: Any, starts: Sequence[int]) -> list[IdTable]:
+def scan_parquet_ids(path: Path | str, rel: str, options: Any, starts: Sequence[int]) -> list[IdTable]:
     """The id table each unit of a Parquet file cut at rows ``starts`` (1-based, the first 1)
     starts with, as :func:`~corpusclean.readers.files.scan_jsonl_ids` gives for JSONL ranges:
     the ids of the earlier units that occur again in it, with their first row, and the room
@@ -159,22 +191,23 @@ def scan_parquet_ids(path: Path, rel: str, options: Any, starts: Sequence[int]) 
         pq = require_pyarrow()
         import pyarrow.compute as pc
 
-        pfile = pq.ParquetFile(path)
-        names = pfile.schema_arrow.names
-        columns = [options.text_field] + ([options.id_field] if options.id_field in names else [])
-        for batch in pfile.iter_batches(batch_size=64 * BATCH_ROWS, columns=columns):
-            text = batch.column(0)
-            usable = pc.and_(pc.is_valid(text), pc.less_equal(pc.binary_length(text), options.max_bytes))
-            values = batch.column(1).to_pylist() if len(columns) > 1 else [None] * batch.num_rows
-            for ok, value in zip(usable.to_pylist(), values, strict=True):
-                while k + 1 < len(starts) and row >= starts[k + 1]:
-                    k += 1
-                    tables[k].room = whole.room
-                if ok:
-                    first = whole.see(_row_id(value, rel, row), row)
-                    if first is not None and first < starts[k]:
-                        tables[k].first[_row_id(value, rel, row)] = first
-                row += 1
+        with opened(path, options.storage_options) as source:
+            pfile = pq.ParquetFile(source)
+            names = pfile.schema_arrow.names
+            columns = [options.text_field] + ([options.id_field] if options.id_field in names else [])
+            for batch in pfile.iter_batches(batch_size=64 * BATCH_ROWS, columns=columns):
+                text = batch.column(0)
+                usable = pc.and_(pc.is_valid(text), pc.less_equal(pc.binary_length(text), options.max_bytes))
+                values = batch.column(1).to_pylist() if len(columns) > 1 else [None] * batch.num_rows
+                for ok, value in zip(usable.to_pylist(), values, strict=True):
+                    while k + 1 < len(starts) and row >= starts[k + 1]:
+                        k += 1
+                        tables[k].room = whole.room
+                    if ok:
+                        first = whole.see(_row_id(value, rel, row), row)
+                        if first is not None and first < starts[k]:
+                            tables[k].first[_row_id(value, rel, row)] = first
+                    row += 1
     except (MissingExtraError, OSError, ValueError, TypeError):
         return [IdTable(options.max_tracked_ids, rel) for _ in starts]
     for later in range(k + 1, len(starts)):

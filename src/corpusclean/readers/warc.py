@@ -20,13 +20,14 @@ import io
 import os
 import zlib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
 from ..budget import BudgetExceeded
 from ..document import Document
 from ..errors import MissingExtraError
+from ..remote import open_input
 from .base import Reject
 from .compression import ERRORS, open_stream, reason
 
@@ -117,17 +118,17 @@ def _next_record_start(f: IO[bytes], codec: str | None, after: int) -> int | Non
 
 
 def read_warc_range(
-    path: Path, rel: str, options: Any, start: int, end: int, codec: str | None = None,
+    path: Path | str, rel: str, options: Any, start: int, end: int, codec: str | None = None,
     counts: Counter[str] | None = None,
 ) -> Iterator[Document | Reject]:
     """The records of bytes ``[start, end)`` of a WARC file, a range that starts and ends at
     record starts (:func:`warc_split_points`); offsets are those of the whole file, of its
     decompressed bytes with ``codec``: it is decompressed from its start, and the bytes
-    before the range are skipped."""
+    before the range are skipped. A URL is read through fsspec (:mod:`corpusclean.remote`)."""
     from .files import _Range, _skip_bytes
 
     try:
-        f = open(path, "rb")  # noqa: SIM115 - closed below, after the generator is drained
+        f = open_input(path, options.storage_options)  # closed below, after the generator is drained
     except OSError as exc:
         yield Reject(rel, "read.unreadable", f"cannot read the file: {exc.strerror or exc}", offset=start)
         return
@@ -157,14 +158,17 @@ def read_warc_range(
             yield Reject(rel, "warc.bad_record", bad[1], offset=bad[0])
 
 
-def warc_split_points(path: Path, codec: str | None, shard_bytes: int) -> tuple[list[tuple[int, int]], int] | None:
-    """``(byte offset, record number)`` of each range start of a WARC file cut at the first
-    record start after every ``shard_bytes`` (of its decompressed bytes), and the bytes'
-    total; None when the file cannot be read to its end (it is then read whole, which reports
-    why) or FastWARC is missing."""
+def warc_split_points(
+    path: Path | str, codec: str | None, shard_bytes: int, storage_options: Mapping[str, Any] | None = None,
+) -> tuple[list[tuple[int, int]], int] | None:
+    """``(byte offset, record number)`` of each range start of a WARC file (a path, or a URL
+    read through fsspec with ``storage_options``) cut at the first record start after every
+    ``shard_bytes`` (of its decompressed bytes), and the bytes' total; None when the file
+    cannot be read to its end (it is then read whole, which reports why) or FastWARC is
+    missing."""
     try:
         warc = require_fastwarc()
-        with open(path, "rb") as f:
+        with open_input(path, storage_options) as f:
             stream = _Watched(open_stream(f, codec))
             points, number = [(0, 1)], 0
             for record in warc.ArchiveIterator(stream, parse_http=False, stream_detect=False):
