@@ -107,13 +107,14 @@ def adversarial(unit: str, n: int) -> list[str]:
 
 
 def run_all(pattern: Any, text: str, limit: float = CALL_LIMIT) -> float:
-    """Seconds for ``search`` + ``findall`` of ``pattern`` over ``text``."""
-    t0 = time.perf_counter()
+    """CPU seconds of this process for ``search`` + ``findall`` of ``pattern`` over ``text``
+    (CPU time, not wall time: other jobs on a shared machine do not count)."""
+    t0 = time.process_time()
     kw = {} if isinstance(pattern, re.Pattern) else {"timeout": limit}
     with time_budget(limit):
         pattern.search(text, **kw)
         pattern.findall(text, **kw)
-    return time.perf_counter() - t0
+    return time.process_time() - t0
 
 
 def best_of(pattern: Any, text: str, tries: int, limit: float) -> float:
