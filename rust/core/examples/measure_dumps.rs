@@ -6,8 +6,14 @@ use std::time::Instant;
 fn main() {
     let mut lines = Vec::new();
     for path in std::env::args().skip(1) {
-        let Ok(text) = std::fs::read_to_string(&path) else { continue };
-        lines.extend(text.lines().filter(|l| !l.trim().is_empty()).map(str::to_owned));
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        lines.extend(
+            text.lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(str::to_owned),
+        );
     }
     let start = Instant::now();
     let shapes = corpusclean_core::layout::measure_lines(&lines);

@@ -11,7 +11,9 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
-use crate::unicode::{self, PY_ALPHA, PY_DIGIT, PY_LOWER, PY_SPACE, PY_UPPER, RX_DIGIT, RX_SPACE, RX_WORD};
+use crate::unicode::{
+    self, PY_ALPHA, PY_DIGIT, PY_LOWER, PY_SPACE, PY_UPPER, RX_DIGIT, RX_SPACE, RX_WORD,
+};
 
 /// What one line looks like on its own: `LineShape` of the reference, field for field.
 #[derive(Debug, Clone, PartialEq)]
@@ -51,11 +53,27 @@ impl LineShape {
         #[allow(clippy::cast_precision_loss)]
         let n = |x: usize| x as f64;
         [
-            n(self.chars), n(self.tokens), n(self.words), b(self.end_terminal), b(self.end_colon),
-            b(self.end_comma), b(self.starts_lower), self.digit_share, self.upper_share,
-            self.punct_share, self.titlecase_share, self.function_share, self.comma_rate,
-            b(self.link_like), n(self.separators), b(self.date_like), b(self.time_like),
-            self.segmented_share, self.mean_word_len, b(self.bullet), n(self.sentences),
+            n(self.chars),
+            n(self.tokens),
+            n(self.words),
+            b(self.end_terminal),
+            b(self.end_colon),
+            b(self.end_comma),
+            b(self.starts_lower),
+            self.digit_share,
+            self.upper_share,
+            self.punct_share,
+            self.titlecase_share,
+            self.function_share,
+            self.comma_rate,
+            b(self.link_like),
+            n(self.separators),
+            b(self.date_like),
+            b(self.time_like),
+            self.segmented_share,
+            self.mean_word_len,
+            b(self.bullet),
+            n(self.sentences),
             b(self.copyright),
         ]
     }
@@ -112,7 +130,11 @@ pub fn title_overlap(shapes: &[LineShape], first: usize) -> Vec<f64> {
 /// `a / b` of two counts as Python computes it, 0.0 when `b` is 0.
 #[allow(clippy::cast_precision_loss)]
 fn ratio(a: usize, b: usize) -> f64 {
-    if b == 0 { 0.0 } else { a as f64 / b as f64 }
+    if b == 0 {
+        0.0
+    } else {
+        a as f64 / b as f64
+    }
 }
 
 // -- the characters of the reference's tables ---------------------------------------------------
@@ -124,7 +146,6 @@ fn is_seg(c: char) -> bool {
         | '\u{1780}'..='\u{17ff}' | '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{4dbf}'
         | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}' | '\u{ac00}'..='\u{d7af}')
 }
-
 
 fn function_words() -> &'static HashSet<&'static str> {
     static WORDS: OnceLock<HashSet<&'static str>> = OnceLock::new();
@@ -138,16 +159,23 @@ fn function_words() -> &'static HashSet<&'static str> {
 }
 
 /// `FUNCTION_WORDS` of the reference: the same file.
-const FUNCTION_WORDS: &str = include_str!("../../../src/corpusclean/filters/models/function_words.txt");
+const FUNCTION_WORDS: &str =
+    include_str!("../../../src/corpusclean/filters/models/function_words.txt");
 
 // -- one line -------------------------------------------------------------------------------------
 
 fn is_terminal(c: char) -> bool {
-    matches!(c, '.' | '!' | '?' | '…' | '。' | '！' | '？' | '।' | '॥' | '۔' | '؟' | '።' | '՝')
+    matches!(
+        c,
+        '.' | '!' | '?' | '…' | '。' | '！' | '？' | '।' | '॥' | '۔' | '؟' | '።' | '՝'
+    )
 }
 
 fn is_closer(c: char) -> bool {
-    matches!(c, '"' | '\'' | '”' | '’' | '»' | ')' | ']' | '}' | '」' | '』' | '）')
+    matches!(
+        c,
+        '"' | '\'' | '”' | '’' | '»' | ')' | ']' | '}' | '」' | '』' | '）'
+    )
 }
 
 fn is_comma(c: char) -> bool {
@@ -314,7 +342,10 @@ fn separators(t: &Text) -> usize {
     let mut i = 0;
     while i < t.len() {
         let mid = t.get(i + 1);
-        if t.space(i) && matches!(mid, Some('|' | '/' | '·' | '•' | '»' | '›' | '>' | '→')) && t.space(i + 2) {
+        if t.space(i)
+            && matches!(mid, Some('|' | '/' | '·' | '•' | '»' | '›' | '>' | '→'))
+            && t.space(i + 2)
+        {
             count += 1;
             i += 3;
         } else if matches!(t.c[i], '|' | '»' | '›' | '→') {
@@ -352,8 +383,10 @@ fn date_like(t: &Text) -> bool {
                 }
             }
             // (?:1[89]|20)\d\d\b
-            let century =
-                matches!((t.c[i], t.get(i + 1)), ('1', Some('8' | '9')) | ('2', Some('0')));
+            let century = matches!(
+                (t.c[i], t.get(i + 1)),
+                ('1', Some('8' | '9')) | ('2', Some('0'))
+            );
             if century && t.digit(i + 2) && t.digit(i + 3) && t.boundary(i + 4) {
                 return true;
             }
@@ -393,7 +426,8 @@ fn time_like(t: &Text) -> bool {
 /// `^(?:[-*•·▪►◦–—]\s|\d{1,3}[.)]\s|\(\d{1,3}\)\s)`.
 fn bullet(t: &Text) -> bool {
     let Some(first) = t.get(0) else { return false };
-    if matches!(first, '-' | '*' | '•' | '·' | '▪' | '►' | '◦' | '–' | '—') && t.space(1) {
+    if matches!(first, '-' | '*' | '•' | '·' | '▪' | '►' | '◦' | '–' | '—') && t.space(1)
+    {
         return true;
     }
     let a = t.run(0, |k| t.digit(k));
@@ -545,7 +579,11 @@ impl Trees {
         bias: f64,
     ) -> Result<Self, TreesError> {
         let internal = (1usize << depth.min(30)) - 1;
-        let count = if internal == 0 { 0 } else { feats.len() / internal };
+        let count = if internal == 0 {
+            0
+        } else {
+            feats.len() / internal
+        };
         if depth == 0
             || depth > 30
             || feats.len() != count * internal
@@ -554,7 +592,13 @@ impl Trees {
         {
             return Err(TreesError::Shape);
         }
-        Ok(Trees { feats, thresholds, leaves, depth, bias })
+        Ok(Trees {
+            feats,
+            thresholds,
+            leaves,
+            depth,
+            bias,
+        })
     }
 
     /// `TreeArrays.margins`: each row's bias plus its leaf of every tree, summed left to right;
@@ -626,8 +670,12 @@ mod tests {
 
     #[test]
     fn one_tree_of_depth_one() {
-        let trees = Trees::new(vec![1], vec![0.5], vec![-1.0, 2.0], 1, 0.25).unwrap_or_else(|_| panic!());
-        assert_eq!(trees.margins(&[9.0, 0.5, 9.0, 0.7, 0.0, f64::NAN], 2), [-0.75, 2.25, 2.25]);
+        let trees =
+            Trees::new(vec![1], vec![0.5], vec![-1.0, 2.0], 1, 0.25).unwrap_or_else(|_| panic!());
+        assert_eq!(
+            trees.margins(&[9.0, 0.5, 9.0, 0.7, 0.0, f64::NAN], 2),
+            [-0.75, 2.25, 2.25]
+        );
         assert!(Trees::new(vec![1], vec![0.5], vec![1.0], 1, 0.0).is_err());
     }
 

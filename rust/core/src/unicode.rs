@@ -104,12 +104,17 @@ mod tests {
 
     #[test]
     fn python_spaces_include_the_information_separators() {
-        for c in ['\u{1c}', '\u{1d}', '\u{1e}', '\u{1f}', '\u{85}', '\u{a0}', '\u{2028}', ' '] {
+        for c in [
+            '\u{1c}', '\u{1d}', '\u{1e}', '\u{1f}', '\u{85}', '\u{a0}', '\u{2028}', ' ',
+        ] {
             assert!(py_space(c), "{c:?}");
         }
         assert!(!is('\u{1c}', RX_SPACE));
         assert!(!py_space('\u{200b}'));
-        assert_eq!(py_split("a\u{1f}b  c\u{a0}").collect::<Vec<_>>(), ["a", "b", "c"]);
+        assert_eq!(
+            py_split("a\u{1f}b  c\u{a0}").collect::<Vec<_>>(),
+            ["a", "b", "c"]
+        );
         assert_eq!(py_strip("\u{1e} x \u{3000}"), "x");
     }
 

@@ -6,7 +6,9 @@ use corpusclean_core::layout::measure_lines;
 use libfuzzer_sys::{fuzz_target, Corpus};
 
 fuzz_target!(|data: &[u8]| -> Corpus {
-    let Ok(text) = std::str::from_utf8(data) else { return Corpus::Reject };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return Corpus::Reject;
+    };
     let lines: Vec<&str> = text.split('\n').collect();
     let doc = measure_lines(&lines);
     assert_eq!(doc.shapes.len(), lines.len());
@@ -15,8 +17,14 @@ fuzz_target!(|data: &[u8]| -> Corpus {
     for (shape, line) in doc.shapes.iter().zip(&lines) {
         assert!(shape.chars <= line.chars().count());
         assert!(shape.words <= shape.chars && shape.tokens <= 3 * shape.chars.max(1));
-        for share in [shape.digit_share, shape.upper_share, shape.punct_share,
-                      shape.titlecase_share, shape.function_share, shape.segmented_share] {
+        for share in [
+            shape.digit_share,
+            shape.upper_share,
+            shape.punct_share,
+            shape.titlecase_share,
+            shape.function_share,
+            shape.segmented_share,
+        ] {
             assert!((0.0..=1.0).contains(&share), "{share} of {line:?}");
         }
     }

@@ -39,7 +39,12 @@ impl LineShapes {
 
     /// Each line's key numbered in order of first appearance, as native int64 bytes.
     fn key_ids<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        let out: Vec<u8> = self.inner.key_ids.iter().flat_map(|k| k.to_ne_bytes()).collect();
+        let out: Vec<u8> = self
+            .inner
+            .key_ids
+            .iter()
+            .flat_map(|k| k.to_ne_bytes())
+            .collect();
         PyBytes::new(py, &out)
     }
 
@@ -86,9 +91,16 @@ impl Trees {
 
     /// Each row's margin, as native float64 bytes; `x` holds the rows' `width` features as
     /// native float64 bytes (the GIL released meanwhile).
-    fn margins<'py>(&self, py: Python<'py>, x: &[u8], width: usize) -> PyResult<Bound<'py, PyBytes>> {
+    fn margins<'py>(
+        &self,
+        py: Python<'py>,
+        x: &[u8],
+        width: usize,
+    ) -> PyResult<Bound<'py, PyBytes>> {
         if width == 0 || x.len() % (8 * width) != 0 {
-            return Err(PyValueError::new_err("margins: x is not rows of width float64"));
+            return Err(PyValueError::new_err(
+                "margins: x is not rows of width float64",
+            ));
         }
         let values: Vec<f64> = x
             .chunks_exact(8)
@@ -101,7 +113,15 @@ impl Trees {
 
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
         let t = &slf.get().inner;
-        let args = (t.feats.clone(), t.thresholds.clone(), t.leaves.clone(), t.depth, t.bias);
-        (slf.get_type(), args).into_pyobject(slf.py()).map(Bound::into_any)
+        let args = (
+            t.feats.clone(),
+            t.thresholds.clone(),
+            t.leaves.clone(),
+            t.depth,
+            t.bias,
+        );
+        (slf.get_type(), args)
+            .into_pyobject(slf.py())
+            .map(Bound::into_any)
     }
 }

@@ -1,7 +1,6 @@
 //! `corpusclean._core.LangDetector`: langdetect's detector (`corpusclean.language.detect`),
 //! one call per text, the GIL released while it runs.
 
-
 use corpusclean_core::charset::CharSet;
 use corpusclean_core::langdetect::ngram::CharTables;
 use corpusclean_core::langdetect::sample::TextClasses;
