@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+from types import ModuleType
+
 
 class CorpuscleanError(Exception):
     """Base class of every error corpusclean raises on purpose."""
@@ -54,3 +57,19 @@ class MissingExtraError(CorpuscleanError, ImportError):
     """An optional part needs a package that is not installed; the message names the extra."""
 
     code = "install.missing_extra"
+
+
+def import_extra(module: str, extra: str, purpose: str) -> ModuleType:
+    """Import ``module`` of an optional extra, or raise :class:`MissingExtraError` saying that
+    ``purpose`` needs its package and how to install it.
+
+    >>> import_extra("json", "none", "this example").__name__
+    'json'
+    """
+    try:
+        importlib.import_module(module.split(".")[0])  # as ``from package import sub`` does first
+        return importlib.import_module(module)
+    except ImportError:
+        package = module.split(".")[0]
+        msg = f"{purpose} needs the {package} package: pip install 'corpusclean[{extra}]'"
+        raise MissingExtraError(msg) from None

@@ -21,7 +21,6 @@ order (an empty stream is one empty file, numbered 0). :func:`stream_files` and
 from __future__ import annotations
 
 import gzip
-import io
 import re
 import shutil
 from collections.abc import Callable, Iterable, Iterator
@@ -30,7 +29,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from . import _json
-from .errors import MissingExtraError
+from .errors import import_extra
+from .readers.compression import codec_of, open_stream
 from .writers import StagedFile
 
 #: The record streams, in the order they are assembled.
@@ -96,13 +96,7 @@ class Layout:
 
 
 def _module(name: str, extra: str) -> Any:
-    import importlib
-
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        msg = f"this output needs {name.split('.')[0]}: pip install 'corpusclean[{extra}]'"
-        raise MissingExtraError(msg) from None
+    return import_extra(name, extra, "this output")
 
 
 # -- writing ---------------------------------------------------------------------------------------
@@ -279,15 +273,6 @@ def stream_files(output: Path, stream: str) -> list[Path]:
     return [output / name for _, name in sorted(found)]
 
 
-def _open_jsonl(path: Path) -> IO[bytes]:
-    if path.name.endswith(".gz"):
-        return gzip.open(path, "rb")
-    if path.name.endswith(".zst"):
-        zstd = _module("zstandard", "zstd")
-        return io.BufferedReader(zstd.ZstdDecompressor().stream_reader(path.open("rb"), closefd=True))
-    return path.open("rb")
-
-
 def iter_lines(path: Path) -> Iterator[bytes]:
     """The rows of one stream file as JSONL lines (Parquet rows written back as the JSONL
     line they came from)."""
@@ -298,7 +283,7 @@ def iter_lines(path: Path) -> Iterator[bytes]:
             for row in batch.to_pylist():
                 yield _json.dumps_line(_from_parquet(stream, row))
         return
-    with _open_jsonl(path) as f:
+    with path.open("rb") as raw, open_stream(raw, codec_of(path.name)[1]) as f:
         yield from f
 
 

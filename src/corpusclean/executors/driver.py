@@ -233,13 +233,17 @@ def run_sharded(
         tasks.ITEM_HOOK = previous_hook
         engine.heartbeat = None
     final = len(passes) - 1
+
+    def marker_of(number: int, shard: Shard) -> dict[str, Any]:
+        return json.loads(marker_path(work, number, shard).read_text(encoding="utf-8"))
+
     for shard in shards:
-        marker = json.loads(marker_path(work, final, shard).read_text(encoding="utf-8"))
+        marker = marker_of(final, shard)
         part = marker["stats"]
         totals += Stats(Counter(part["counts"]), Counter(part["seconds"]))
+        # what the readers passed over (WARC records of other types), in the first pass's marker
+        totals.counts.update((marker if final == 0 else marker_of(0, shard)).get("read", {}))
     totals.counts.update(skipped)
-    for shard in shards:  # what the readers passed over (WARC records of other types)
-        totals.counts.update(json.loads(marker_path(work, 0, shard).read_text(encoding="utf-8")).get("read", {}))
     written: list[str] = []
     for name in STREAMS:
         written += write_stream([part_path(work, name, s) for s in shards], output, name, layout)

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ..errors import MissingExtraError
+from ..errors import import_extra
 from ..pipeline import Pipeline, Result
 from . import tasks
 from .engines import HEARTBEAT, Handle
@@ -30,12 +30,7 @@ R = TypeVar("R")
 
 
 def _ray() -> Any:
-    try:
-        import ray
-    except ImportError:
-        msg = "the Ray engine needs Ray, which is not installed: pip install 'corpusclean[ray]'"
-        raise MissingExtraError(msg) from None
-    return ray
+    return import_extra("ray", "ray", "the Ray engine")
 
 
 def connect(workers: int | None = None) -> bool:

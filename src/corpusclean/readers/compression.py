@@ -16,7 +16,7 @@ import lzma
 import zlib
 from typing import IO, Any
 
-from ..errors import MissingExtraError
+from ..errors import import_extra
 
 #: Codec of each compressed suffix.
 CODECS = {".gz": "gzip", ".bz2": "bz2", ".xz": "xz", ".zst": "zstd", ".zstd": "zstd"}
@@ -64,12 +64,7 @@ def require(codec: str) -> None:
     if codec not in EXTRAS:
         return
     package, extra = EXTRAS[codec]
-    try:
-        __import__(package)
-    except ImportError:
-        msg = (f"reading {codec}-compressed files needs the {package} package: "
-               f"pip install 'corpusclean[{extra}]'")
-        raise MissingExtraError(msg) from None
+    import_extra(package, extra, f"reading {codec}-compressed files")
 
 
 def open_stream(f: IO[bytes], codec: str | None) -> IO[bytes]:

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..document import Document
-from ..errors import MissingExtraError
+from ..errors import MissingExtraError, import_extra
 from ..remote import is_url, open_input
 from .base import Reject
 from .files import IdTable
@@ -43,12 +43,7 @@ _ENCODING = {"encoding": "utf-8", "method": "utf-8", "confidence": 1.0}
 
 def require_pyarrow() -> Any:
     """``pyarrow.parquet``; :class:`MissingExtraError` names the extra when it is missing."""
-    try:
-        import pyarrow.parquet as pq
-    except ImportError:
-        msg = "reading Parquet files needs the pyarrow package: pip install 'corpusclean[parquet]'"
-        raise MissingExtraError(msg) from None
-    return pq
+    return import_extra("pyarrow.parquet", "parquet", "reading Parquet files")
 
 
 @contextlib.contextmanager

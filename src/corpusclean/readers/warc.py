@@ -26,7 +26,7 @@ from typing import IO, Any
 
 from ..budget import BudgetExceeded
 from ..document import Document
-from ..errors import MissingExtraError
+from ..errors import MissingExtraError, import_extra
 from ..remote import open_input
 from .base import Reject
 from .compression import ERRORS, open_stream, reason
@@ -51,12 +51,7 @@ class BadRecord(ValueError):
 
 def require_fastwarc() -> Any:
     """The FastWARC module that splits records; :class:`MissingExtraError` names the extra."""
-    try:
-        from fastwarc import warc
-    except ImportError:
-        msg = "reading WARC and WET files needs the fastwarc package: pip install 'corpusclean[warc]'"
-        raise MissingExtraError(msg) from None
-    return warc
+    return import_extra("fastwarc.warc", "warc", "reading WARC and WET files")
 
 
 def read_warc(
