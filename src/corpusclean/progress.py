@@ -45,6 +45,7 @@ class Progress:
         self.total = self.done = self.initial = self.files = 0
         self._bar: Any = None
         self._t0 = self._last = 0.0
+        self._logged = -1  # bytes done when the last log line was printed
 
     def start(self, total: int, files: int, done: int = 0) -> None:
         """The plan is known: ``total`` bytes in ``files`` files, ``done`` of them already."""
@@ -64,8 +65,11 @@ class Progress:
         self.done = max(self.done, done)
         now = time.monotonic()
         if self.mode == "log" and now - self._last >= self.every:
-            self._last = now
-            print(f"corpusclean: {self.line(now)}", file=self.stream, flush=True)
+            self._log(now)
+
+    def _log(self, now: float) -> None:
+        self._last, self._logged = now, self.done
+        print(f"corpusclean: {self.line(now)}", file=self.stream, flush=True)
 
     def line(self, now: float | None = None) -> str:
         """Done, total, rate and time left, as a log line says them."""
@@ -77,6 +81,9 @@ class Progress:
                 f"{rate / _MB:.2f} MB/s, ETA {eta}")
 
     def close(self) -> None:
+        """End the display; in log mode, a last line when the last one logged is out of date."""
+        if self.mode == "log" and self.total and self._logged != self.done:
+            self._log(time.monotonic())
         if self._bar is not None:
             self._bar.close()
             self._bar = None
