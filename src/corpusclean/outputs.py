@@ -302,11 +302,15 @@ def _from_parquet(stream: str, row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+def stream_lines(output: Path, stream: str) -> Iterator[bytes]:
+    """Every row of ``stream`` in ``output`` as its JSONL line, in row order, whatever the layout."""
+    for path in stream_files(output, stream):
+        yield from iter_lines(path)
+
+
 def iter_rows(output: Path, stream: str) -> Iterator[dict[str, Any]]:
     """Every row of ``stream`` in ``output`` as the JSONL object it is, in row order."""
-    for path in stream_files(output, stream):
-        for line in iter_lines(path):
-            yield _json.loads(line)
+    return map(_json.loads, stream_lines(output, stream))
 
 
 def is_output(path: Path) -> bool:

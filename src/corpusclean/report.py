@@ -30,7 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from . import _json
-from .outputs import iter_lines, stream_files
+from .outputs import stream_files, stream_lines
+from .stats import Stats
 from .writers import write_atomic
 
 if sys.version_info >= (3, 11):
@@ -114,11 +115,6 @@ def _id_prefix(doc_id: str) -> bytes:
     return b'{"id":' + _json.dumps_line(doc_id)[:-1] + b","
 
 
-def _lines(output: Path, stream: str) -> Iterator[bytes]:
-    for path in stream_files(output, stream):
-        yield from iter_lines(path)
-
-
 def gather(output: Path) -> Facts:
     """Read what the report shows from the finished output in ``output``."""
     stats = json.loads((output / "stats.json").read_text(encoding="utf-8"))
@@ -139,7 +135,7 @@ def gather(output: Path) -> Facts:
     after: dict[str, int] = {}
     inline_before: dict[str, int] = {}
     take = _stride(facts.kept_total, SAMPLE_DOCUMENTS)
-    for line in _lines(output, "documents"):
+    for line in stream_lines(output, "documents"):
         if not next(take):
             continue
         rec = _json.loads(line)
@@ -156,9 +152,9 @@ def gather(output: Path) -> Facts:
     rows: Iterable[dict[str, Any]]
     if removed_mode == "inline":
         rows = ({"id": r["id"], "removed": r["metadata"].get("removed_lines", [])}
-                for s in ("documents", "dropped") for r in map(_json.loads, _lines(output, s)))
+                for s in ("documents", "dropped") for r in map(_json.loads, stream_lines(output, s)))
     else:
-        rows = map(_json.loads, _lines(output, "removals"))
+        rows = map(_json.loads, stream_lines(output, "removals"))
     for row in rows:
         removed = row["removed"]
         if not removed:
@@ -192,7 +188,7 @@ def gather(output: Path) -> Facts:
 
     # Duplicate clusters from the dropped records; the kept text around the examples.
     clusters: dict[str, tuple[int, list[tuple[str, str, float]]]] = {}
-    for line in _lines(output, "dropped"):
+    for line in stream_lines(output, "dropped"):
         if b'"duplicate_of"' not in line:
             continue
         rec = _json.loads(line)
@@ -203,7 +199,7 @@ def gather(output: Path) -> Facts:
         clusters[meta["duplicate_of"]] = (n + 1, members)
     facts.clusters = clusters
     _add_context(output, facts)
-    for line in _lines(output, "rejects"):
+    for line in stream_lines(output, "rejects"):
         if len(facts.rejects) >= 10:
             break
         facts.rejects.append(_json.loads(line))
@@ -215,7 +211,7 @@ def _add_context(output: Path, facts: Facts) -> None:
     prefixes = {_id_prefix(i): i for i in wanted}
     texts: dict[str, str] = {}
     for stream in ("documents", "dropped"):
-        for line in _lines(output, stream):
+        for line in stream_lines(output, stream):
             if len(texts) == len(wanted):
                 break
             head = line[: line.find(b',"text"') + 1]
@@ -384,8 +380,8 @@ def _k(n: int) -> str:
 
 
 def _group(counts: Mapping[str, int], prefix: str) -> list[tuple[str, int]]:
-    items = [(k[len(prefix) + 1:], v) for k, v in counts.items() if k.startswith(prefix + ".")]
-    return sorted(items, key=lambda kv: (-kv[1], kv[0]))
+    """Counters under ``prefix.`` as (name, count) pairs, largest first then by name."""
+    return list(Stats(Counter(counts)).group(prefix).items())
 
 
 def _table(head: list[str], rows: Iterable[list[Any]], numeric: Iterable[int] = ()) -> str:
