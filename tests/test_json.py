@@ -42,3 +42,21 @@ def test_loads_errors_are_the_standard_librarys():
 
 def test_small_floats_and_nan_are_written_as_json_writes_them():
     assert _json.dumps_line([1e-05, math.inf]) == b"[1e-05,Infinity]\n"
+
+
+class _Flag(int):
+    def __repr__(self) -> str:
+        return "_Flag()"
+
+
+class _Name(str):
+    pass
+
+
+@pytest.mark.parametrize("value", [
+    {"n": _Flag(3)}, {"s": _Name("x")}, [_Name("a"), {"b": _Flag(1)}],
+    {"text": "e-1 and 0.00001 and null as text", "x": 1.5},
+    {"a": [2.0**-20, 1e-08], "b": None}, {"a": -9300000000000000000},
+])
+def test_subclasses_and_suspect_lines_are_written_as_json_writes_them(value):
+    assert _json.dumps_line(value) == _json.dumps_std(value)

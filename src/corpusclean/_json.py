@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any
 
 try:  # pragma: no cover - depends on the environment
@@ -29,9 +30,14 @@ def loads(text: str | bytes) -> Any:
         except orjson.JSONDecodeError:
             pass  # orjson refuses some inputs json takes (lone surrogates, NaN)
         else:
-            if not _has_huge_float(value):
+            if not _LONG_NUMBER[type(text) is str].search(text) or not _has_huge_float(value):
                 return value
     return json.loads(text)
+
+
+#: An integer outside orjson's 64 bits has at least 19 digits; a text without such a run of
+#: digits needs no check of its values.
+_LONG_NUMBER = (re.compile(rb"\d{19}"), re.compile(r"\d{19}", re.ASCII))
 
 
 def _has_huge_float(value: Any) -> bool:
@@ -48,6 +54,15 @@ def _has_huge_float(value: Any) -> bool:
         elif t is list:
             stack.extend(v)
     return False
+
+
+#: orjson refuses what it would write differently from the standard library, except floats.
+_ORJSON_OPTIONS = (orjson.OPT_APPEND_NEWLINE | orjson.OPT_PASSTHROUGH_SUBCLASS) if orjson else 0
+
+#: Where orjson's line may hold a float it writes differently: an exponent of one digit
+#: (``1e-5`` for ``1e-05``), a positional small float (``0.00001``), or ``null`` (NaN and the
+#: infinities, and None). Text matching it only costs the full check.
+_SUSPECT = re.compile(rb"e-\d(?!\d)|0\.0000|null")
 
 
 def _orjson_safe(value: Any) -> bool:
@@ -94,11 +109,17 @@ def dumps_line(obj: Any) -> bytes:
     >>> dumps_line({"a": "x" + chr(0x2028)})
     b'{"a":"x\\\\u2028"}\\n'
     """
-    if orjson is not None and _orjson_safe(obj):
+    if orjson is not None:
         try:
-            return _escape_line_breaks(orjson.dumps(obj, option=orjson.OPT_APPEND_NEWLINE))
+            line = orjson.dumps(obj, option=_ORJSON_OPTIONS)
         except TypeError:
-            pass  # lone surrogates and other values orjson refuses
+            pass  # lone surrogates, integers beyond 64 bits, non-string keys, subclasses
+        else:
+            # Only a float below 1e-4 (written differently) or NaN and the infinities (written
+            # as null) can make orjson's bytes differ now; when the line shows neither, no value
+            # needs checking.
+            if not _SUSPECT.search(line) or _orjson_safe(obj):
+                return _escape_line_breaks(line)
     return dumps_std(obj)
 
 

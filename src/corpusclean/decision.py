@@ -75,10 +75,13 @@ def remove_lines(doc: Document, reasons: Mapping[int, str], details: Mapping[int
     """
     if not reasons:
         return _KEEP
+    for reason in set(reasons.values()):
+        check_reason(reason)
     details = details or {}
+    lines = doc.lines
     removed = tuple(
-        Removal(doc.lines[i].no, doc.lines[i].text, check_reason(reasons[i]), detail=details.get(i, ""))
+        Removal(lines[i].no, lines[i].text, reasons[i], detail=details.get(i, ""))
         for i in sorted(reasons)
     )
-    kept = tuple(line for i, line in enumerate(doc.lines) if i not in reasons)
+    kept = tuple(line for i, line in enumerate(lines) if i not in reasons)
     return Decision("rewrite", doc=doc.evolve(lines=kept), removed=removed)
