@@ -14,6 +14,8 @@ import math
 import re
 from typing import Any
 
+import regex
+
 try:  # pragma: no cover - depends on the environment
     import orjson
 except ImportError:  # pragma: no cover
@@ -37,7 +39,7 @@ def loads(text: str | bytes) -> Any:
 
 #: An integer outside orjson's 64 bits has at least 19 digits; a text without such a run of
 #: digits needs no check of its values.
-_LONG_NUMBER = (re.compile(rb"\d{19}"), re.compile(r"\d{19}", re.ASCII))
+_LONG_NUMBER = (regex.compile(rb"[0-9]{19}"), regex.compile(r"[0-9]{19}"))
 
 
 def _has_huge_float(value: Any) -> bool:
