@@ -55,7 +55,8 @@ def _outputs(out: Path) -> dict[str, bytes]:
 
     files = {name: (out / name).read_bytes() for name in OUTPUT_FILES}
     stats = json.loads(files["stats.json"])
-    files["stats.json"] = json.dumps({k: v for k, v in stats.items() if k not in RUN_FIELDS}).encode()
+    kept = {k: v for k, v in stats.items() if k not in RUN_FIELDS}
+    files["stats.json"] = json.dumps(kept).encode()
     return files
 
 
@@ -83,7 +84,8 @@ def _first_difference(a: bytes, b: bytes) -> str:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bench", type=Path, default=ROOT.parent / "shared" / "bench")
     ap.add_argument("--mb", type=float, default=8.0, help="size of the speed corpus set (MiB)")
     ap.add_argument("--only", nargs="*", choices=SETS, default=list(SETS))
@@ -97,7 +99,8 @@ def main() -> None:
             python, cpu_py = _clean(inp, work / f"out-{name}-python", "python")
             rust, cpu_rs = _clean(inp, work / f"out-{name}-rust", "rust")
             wall = time.perf_counter() - started
-            bad = sorted(set(python) ^ set(rust)) + [k for k in python if k in rust and python[k] != rust[k]]
+            bad = sorted(set(python) ^ set(rust))
+            bad += [k for k in python if k in rust and python[k] != rust[k]]
             verdict = "same bytes" if not bad else f"DIFFERENT: {', '.join(bad)}"
             print(f"{name:7s} {len(list(inp.iterdir())):4d} files  python {cpu_py:7.2f} s CPU  "
                   f"rust {cpu_rs:7.2f} s CPU  ({wall:.0f} s wall)  {verdict}")
