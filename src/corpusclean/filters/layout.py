@@ -470,6 +470,16 @@ class LineModel:
         """Both passes as :class:`TreeArrays` (built once per loaded model)."""
         return TreeArrays(self.pass1), TreeArrays(self.pass2) if self.pass2 else None
 
+    @cached_property
+    def engine(self) -> Any:
+        """The whole model in the compiled core (``_core.LineModel``, built once per loaded
+        model), or None when the reference scores the lines."""
+        pass1, pass2 = self.arrays
+        if pass1.core is None or (pass2 is not None and pass2.core is None):
+            return None
+        second = (pass2.core, list(pass2.names)) if pass2 is not None else None
+        return _accel.attempt(lambda core: core.LineModel(pass1.core, list(pass1.names), second))
+
     def score_rows(self, rows: Sequence[Mapping[str, float]]) -> list[float]:
         """Content probability of every line from its pass-one feature rows."""
         p1 = [self.pass1.predict(r) for r in rows]
@@ -813,8 +823,20 @@ class LayoutBoilerplate:
         if self.page_context and doc.removals:
             entries += [(r.line, r.text, -1) for r in doc.removals if r.text.strip()]
             entries.sort(key=itemgetter(0))
-        columns = LineColumns([text for _, text, _ in entries])
-        where = np.array([i for _, _, i in entries], dtype=np.int64)
+        texts = [text for _, text, _ in entries]
+        positions = [i for _, _, i in entries]
+        engine = model.engine
+        if engine is not None:
+            # The same rounds in one call into the core (the reference below when it declines).
+            found = _accel.attempt(lambda _: engine.remove(
+                texts, positions, thr, self.min_lines, self.max_rounds), REASON)
+            if found is not None:
+                if not found:
+                    return keep()
+                return remove_lines(doc, dict.fromkeys((pos for pos, _ in found), REASON),
+                                    dict(found))
+        columns = LineColumns(texts)
+        where = np.array(positions, dtype=np.int64)
         reasons: dict[int, str] = {}
         details: dict[int, str] = {}
         live = self._rounds(model, thr, columns, np.arange(len(entries)), where, reasons, details)
