@@ -823,34 +823,42 @@ class LayoutBoilerplate:
         if self.page_context and doc.removals:
             entries += [(r.line, r.text, -1) for r in doc.removals if r.text.strip()]
             entries.sort(key=itemgetter(0))
-        texts = [text for _, text, _ in entries]
-        positions = [i for _, _, i in entries]
+        found = self.removals(model, thr, [text for _, text, _ in entries],
+                              [i for _, _, i in entries])
+        if not found:
+            return keep()
+        return remove_lines(doc, dict.fromkeys(found, REASON), found)
+
+    def removals(self, model: LineModel, thr: float, texts: Sequence[str],
+                 positions: Sequence[int]) -> dict[int, str]:
+        """The rounds over one document's lines ``texts`` (present and, with page context,
+        removed earlier, in line order; ``positions`` holds each one's place in ``doc.lines``,
+        -1 for a line removed earlier): the detail of every present line they remove, by
+        position. In one call into the core when it is in use, else :meth:`reference_removals`."""
         engine = model.engine
         if engine is not None:
-            # The same rounds in one call into the core (the reference below when it declines).
             found = _accel.attempt(lambda _: engine.remove(
                 texts, positions, thr, self.min_lines, self.max_rounds), REASON)
             if found is not None:
-                if not found:
-                    return keep()
-                return remove_lines(doc, dict.fromkeys((pos for pos, _ in found), REASON),
-                                    dict(found))
+                return dict(found)
+        return self.reference_removals(model, thr, texts, positions)
+
+    def reference_removals(self, model: LineModel, thr: float, texts: Sequence[str],
+                           positions: Sequence[int]) -> dict[int, str]:
+        """:meth:`removals` in Python (the reference the core reproduces)."""
         columns = LineColumns(texts)
         where = np.array(positions, dtype=np.int64)
-        reasons: dict[int, str] = {}
         details: dict[int, str] = {}
-        live = self._rounds(model, thr, columns, np.arange(len(entries)), where, reasons, details)
+        live = self._rounds(model, thr, columns, np.arange(len(texts)), where, details)
         if (where < 0).any():
             # The lines earlier steps removed leave: the rest must be a fixpoint on its own.
-            self._rounds(model, thr, columns, live[where[live] >= 0], where, reasons, details)
-        if not reasons:
-            return keep()
-        return remove_lines(doc, reasons, details)
+            self._rounds(model, thr, columns, live[where[live] >= 0], where, details)
+        return details
 
     def _rounds(self, model: LineModel, thr: float, columns: LineColumns, live: np.ndarray,
-                where: np.ndarray, reasons: dict[int, str], details: dict[int, str]) -> np.ndarray:
+                where: np.ndarray, details: dict[int, str]) -> np.ndarray:
         """Score ``live`` and drop the lines under the threshold until a round drops none; record
-        the present ones in ``reasons`` and ``details``; return what is left."""
+        the present ones in ``details``; return what is left."""
         for _ in range(self.max_rounds):
             if len(live) < self.min_lines:
                 break
@@ -865,7 +873,6 @@ class LayoutBoilerplate:
             evidence = zip(*(cols[name][gone].tolist() for name in _EXPLAINED))
             for pos, values, p in zip(where[live[gone]].tolist(), evidence, probs[gone].tolist()):
                 if pos >= 0:
-                    reasons[pos] = REASON
                     details[pos] = f"{explain(dict(zip(_EXPLAINED, values)))} (p={p:.2f})"
             live = np.delete(live, gone)
         return live
