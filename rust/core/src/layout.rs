@@ -9,6 +9,7 @@
 //! counts as doubles, as Python's `int / int` is for counts below 2**53: equal to the bit.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 use crate::unicode::{
@@ -95,8 +96,12 @@ pub struct DocumentShapes {
 /// Measure every line of a document (`[line_shape(t) for t in texts]` and the key numbering of
 /// `LineColumns`).
 pub fn measure_lines<S: AsRef<str>>(lines: &[S]) -> DocumentShapes {
-    let shapes: Vec<LineShape> = lines.iter().map(|t| line_shape(t.as_ref())).collect();
-    let mut ids: HashMap<&str, i64> = HashMap::new();
+    let mut measurer = Measurer::default();
+    let shapes: Vec<LineShape> = lines
+        .iter()
+        .map(|t| measurer.line_shape(t.as_ref()))
+        .collect();
+    let mut ids: HashMap<&str, i64, Fast> = HashMap::default();
     let key_ids = shapes
         .iter()
         .map(|s| {
@@ -113,7 +118,7 @@ pub fn title_overlap(shapes: &[LineShape], first: usize) -> Vec<f64> {
     let Some(title) = shapes.get(first) else {
         return vec![0.0; shapes.len()];
     };
-    let title: HashSet<&str> = unicode::py_split(&title.key).collect();
+    let title: HashSet<&str, Fast> = unicode::py_split(&title.key).collect();
     shapes
         .iter()
         .map(|s| {
@@ -126,6 +131,30 @@ pub fn title_overlap(shapes: &[LineShape], first: usize) -> Vec<f64> {
         })
         .collect()
 }
+
+/// Hashing of short strings, a word at a time (the sets and maps of one document's words).
+#[derive(Default)]
+struct WordHasher(u64);
+
+impl Hasher for WordHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+type Fast = BuildHasherDefault<WordHasher>;
 
 /// `a / b` of two counts as Python computes it, 0.0 when `b` is 0.
 #[allow(clippy::cast_precision_loss)]
@@ -147,15 +176,24 @@ fn is_seg(c: char) -> bool {
         | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}' | '\u{ac00}'..='\u{d7af}')
 }
 
-fn function_words() -> &'static HashSet<&'static str> {
-    static WORDS: OnceLock<HashSet<&'static str>> = OnceLock::new();
+/// The function words, and the length in bytes of the longest.
+fn function_words() -> &'static (HashSet<&'static str, Fast>, usize) {
+    static WORDS: OnceLock<(HashSet<&'static str, Fast>, usize)> = OnceLock::new();
     WORDS.get_or_init(|| {
-        FUNCTION_WORDS
+        let words: HashSet<&str, Fast> = FUNCTION_WORDS
             .lines()
             .filter(|line| !line.starts_with('#'))
             .flat_map(str::split_whitespace)
-            .collect()
+            .collect();
+        let longest = words.iter().map(|w| w.len()).max().unwrap_or(0);
+        (words, longest)
     })
+}
+
+/// Whether a casefolded word is a function word.
+fn is_function_word(folded: &str) -> bool {
+    let (words, longest) = function_words();
+    folded.len() <= *longest && words.contains(folded)
 }
 
 /// `FUNCTION_WORDS` of the reference: the same file.
@@ -183,16 +221,26 @@ fn is_comma(c: char) -> bool {
 }
 
 /// A text's characters with their class bits, looked up once.
+#[derive(Default)]
 struct Text {
     c: Vec<char>,
     f: Vec<u16>,
 }
 
 impl Text {
+    #[cfg(test)]
     fn new(text: &str) -> Self {
-        let c: Vec<char> = text.chars().collect();
-        let f = c.iter().map(|&ch| unicode::flags(ch)).collect();
-        Text { c, f }
+        let mut t = Text::default();
+        t.fill(text);
+        t
+    }
+
+    /// Hold `text` (the buffers reused).
+    fn fill(&mut self, text: &str) {
+        self.c.clear();
+        self.c.extend(text.chars());
+        self.f.clear();
+        self.f.extend(self.c.iter().map(|&ch| unicode::flags(ch)));
     }
 
     fn len(&self) -> usize {
@@ -238,11 +286,6 @@ impl Text {
             self.get(k - 1) == Some(ch)
         })
     }
-
-    /// Characters `a..b` as a string.
-    fn slice(&self, a: usize, b: usize) -> String {
-        self.c[a..b].iter().collect()
-    }
 }
 
 /// `[SEG]` and `[^\W_SEG]` of the token and word patterns.
@@ -254,28 +297,35 @@ fn plain_word(t: &Text, i: usize) -> bool {
     t.word(i) && t.c[i] != '_' && !is_seg(t.c[i])
 }
 
-/// `TOKEN_RE.findall(folded)`: `[SEG]|[^\W_SEG]+`.
-fn tokens(folded: &Text) -> Vec<String> {
-    let mut out = Vec::new();
+/// `TOKEN_RE.findall(folded)`, joined by spaces into `key` (`[SEG]|[^\W_SEG]+`); returns
+/// the number of tokens and how many of them are `SEG` characters.
+fn tokens(folded: &Text, key: &mut String) -> (usize, usize) {
+    key.clear();
+    let (mut count, mut segmented) = (0, 0);
     let mut i = 0;
     while i < folded.len() {
-        if seg(folded, i) {
-            out.push(folded.slice(i, i + 1));
-            i += 1;
+        let end = if seg(folded, i) {
+            segmented += 1;
+            i + 1
         } else if plain_word(folded, i) {
-            let end = i + folded.run(i, |k| plain_word(folded, k));
-            out.push(folded.slice(i, end));
-            i = end;
+            i + folded.run(i, |k| plain_word(folded, k))
         } else {
             i += 1;
+            continue;
+        };
+        if count > 0 {
+            key.push(' ');
         }
+        key.extend(&folded.c[i..end]);
+        count += 1;
+        i = end;
     }
-    out
+    (count, segmented)
 }
 
-/// `_WORD_RE.findall(text)`: `[^\W\d_SEG][^\W_SEG]*`, as ranges.
-fn words(t: &Text) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
+/// `_WORD_RE.findall(text)`: `[^\W\d_SEG][^\W_SEG]*`, as ranges, into `out`.
+fn words(t: &Text, out: &mut Vec<(usize, usize)>) {
+    out.clear();
     let mut i = 0;
     while i < t.len() {
         if plain_word(t, i) && !t.digit(i) {
@@ -286,7 +336,6 @@ fn words(t: &Text) -> Vec<(usize, usize)> {
             i += 1;
         }
     }
-    out
 }
 
 /// `_URL_RE.search(text) is not None`.
@@ -480,73 +529,94 @@ fn class_counts(t: &Text) -> ClassCounts {
 
 /// Measure one line: `line_shape(text)` of the reference.
 pub fn line_shape(text: &str) -> LineShape {
-    let stripped = unicode::py_strip(text);
-    let t = Text::new(stripped);
-    let folded_str = unicode::casefold(stripped);
-    let folded = Text::new(&folded_str);
-    let toks = tokens(&folded);
-    let words = words(&t);
-    let counts = class_counts(&t);
-    let chars = t.len();
-    let letters = counts.upper + counts.lower;
+    Measurer::default().line_shape(text)
+}
 
-    let first_letter = (0..chars).find(|&i| t.has(i, PY_ALPHA) || t.has(i, PY_DIGIT));
-    let mut end = chars;
-    while end > 0 && is_closer(t.c[end - 1]) {
-        end -= 1;
-    }
-    // The last character before the closers; `last in ":："` is true of the empty string.
-    let last = if end > 0 { Some(t.c[end - 1]) } else { None };
+/// The buffers of [`line_shape`], kept from one line to the next.
+#[derive(Default)]
+struct Measurer {
+    t: Text,
+    folded: Text,
+    folded_str: String,
+    words: Vec<(usize, usize)>,
+    folded_word: String,
+}
 
-    let (mut title, mut cased) = (0, 0);
-    let mut func = 0;
-    let mut word_chars = 0;
-    let mut folded_word = String::new();
-    for &(a, b) in &words {
-        if t.has(a, PY_UPPER) {
-            title += 1;
-            cased += 1;
-        } else if t.has(a, PY_LOWER) {
-            cased += 1;
+impl Measurer {
+    fn line_shape(&mut self, text: &str) -> LineShape {
+        let stripped = unicode::py_strip(text);
+        self.t.fill(stripped);
+        self.folded_str.clear();
+        for c in stripped.chars() {
+            unicode::push_casefold(c, &mut self.folded_str);
         }
-        folded_word.clear();
-        for &c in &t.c[a..b] {
-            unicode::push_casefold(c, &mut folded_word);
+        self.folded.fill(&self.folded_str);
+        let (t, words) = (&self.t, &mut self.words);
+        let mut key = String::with_capacity(self.folded_str.len());
+        let (n_tok, segmented) = tokens(&self.folded, &mut key);
+        self::words(t, words);
+        let counts = class_counts(t);
+        let chars = t.len();
+        let letters = counts.upper + counts.lower;
+
+        let first_letter = (0..chars).find(|&i| t.has(i, PY_ALPHA) || t.has(i, PY_DIGIT));
+        let mut end = chars;
+        while end > 0 && is_closer(t.c[end - 1]) {
+            end -= 1;
         }
-        func += usize::from(function_words().contains(folded_word.as_str()));
-        word_chars += b - a;
-    }
-    let n_tok = toks.len();
-    let segmented = (0..folded.len()).filter(|&i| seg(&folded, i)).count();
-    let first = t.get(0);
-    LineShape {
-        chars,
-        tokens: n_tok,
-        words: words.len(),
-        end_terminal: last.is_some_and(is_terminal),
-        end_colon: last.map_or(true, |c| matches!(c, ':' | '：')),
-        end_comma: last.map_or(true, |c| is_comma(c) || matches!(c, '-' | '–' | '—')),
-        starts_lower: first.is_some_and(|c| {
-            first_letter.is_some_and(|i| t.has(i, PY_LOWER))
-                || is_comma(c)
-                || matches!(c, '.' | ')' | ']')
-        }),
-        digit_share: ratio(counts.digits, chars),
-        upper_share: ratio(counts.upper, letters),
-        punct_share: ratio(counts.other + counts.commas, chars),
-        titlecase_share: ratio(title, cased),
-        function_share: ratio(func, words.len()),
-        comma_rate: ratio(counts.commas, n_tok),
-        link_like: link_like(&t),
-        separators: separators(&t),
-        date_like: counts.digits > 0 && date_like(&t),
-        time_like: counts.digits > 0 && time_like(&t),
-        segmented_share: ratio(segmented, n_tok),
-        mean_word_len: ratio(word_chars, words.len()),
-        bullet: bullet(&t),
-        sentences: sentences(&t),
-        copyright: stripped.contains('©') || folded_str.contains("(c)"),
-        key: toks.join(" "),
+        // The last character before the closers; `last in ":："` is true of the empty string.
+        let last = if end > 0 { Some(t.c[end - 1]) } else { None };
+
+        let (mut title, mut cased) = (0, 0);
+        let mut func = 0;
+        let mut word_chars = 0;
+        for &(a, b) in words.iter() {
+            if t.has(a, PY_UPPER) {
+                title += 1;
+                cased += 1;
+            } else if t.has(a, PY_LOWER) {
+                cased += 1;
+            }
+            self.folded_word.clear();
+            for &c in &t.c[a..b] {
+                unicode::push_casefold(c, &mut self.folded_word);
+            }
+            func += usize::from(is_function_word(&self.folded_word));
+            word_chars += b - a;
+        }
+        let first = t.get(0);
+        // The links and times the patterns look for need a dot or a colon.
+        let bytes = stripped.as_bytes();
+        let colon = bytes.contains(&b':');
+        LineShape {
+            chars,
+            tokens: n_tok,
+            words: words.len(),
+            end_terminal: last.is_some_and(is_terminal),
+            end_colon: last.map_or(true, |c| matches!(c, ':' | '：')),
+            end_comma: last.map_or(true, |c| is_comma(c) || matches!(c, '-' | '–' | '—')),
+            starts_lower: first.is_some_and(|c| {
+                first_letter.is_some_and(|i| t.has(i, PY_LOWER))
+                    || is_comma(c)
+                    || matches!(c, '.' | ')' | ']')
+            }),
+            digit_share: ratio(counts.digits, chars),
+            upper_share: ratio(counts.upper, letters),
+            punct_share: ratio(counts.other + counts.commas, chars),
+            titlecase_share: ratio(title, cased),
+            function_share: ratio(func, words.len()),
+            comma_rate: ratio(counts.commas, n_tok),
+            link_like: (colon || bytes.contains(&b'.')) && link_like(t),
+            separators: separators(t),
+            date_like: counts.digits > 0 && date_like(t),
+            time_like: counts.digits > 0 && colon && time_like(t),
+            segmented_share: ratio(segmented, n_tok),
+            mean_word_len: ratio(word_chars, words.len()),
+            bullet: bullet(t),
+            sentences: sentences(t),
+            copyright: stripped.contains('©') || self.folded_str.contains("(c)"),
+            key,
+        }
     }
 }
 
