@@ -170,7 +170,9 @@ fn ratio(a: usize, b: usize) -> f64 {
 
 /// `_SEG`: scripts written without spaces between words.
 fn is_seg(c: char) -> bool {
-    matches!(c,
+    // Most text is below Thai: one comparison.
+    c >= '\u{0e00}'
+        && matches!(c,
         '\u{0e00}'..='\u{0e7f}' | '\u{0e80}'..='\u{0eff}' | '\u{1000}'..='\u{109f}'
         | '\u{1780}'..='\u{17ff}' | '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{4dbf}'
         | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}' | '\u{ac00}'..='\u{d7af}')
@@ -851,23 +853,44 @@ impl Trees {
     /// of row `r` at `c * m + r`). Tree by tree over all rows, each row's leaves added left to
     /// right from the bias, as `Trees.margin` adds them.
     fn margins_of_columns(&self, cols: &[f64], m: usize, out: &mut Vec<f64>) {
+        /// Rows walked side by side: their paths are independent, so their loads overlap.
+        const BLOCK: usize = 8;
         out.clear();
         out.resize(m, self.bias);
         let depth = self.depth as usize;
         let internal = (1usize << depth) - 1;
-        if internal == 0 {
+        if internal == 0 || cols.len() < WIDTH * m {
             return;
         }
+        // Where each node's column starts, for the tree at hand.
+        let mut base = vec![0usize; internal];
         let nodes = self.feats.chunks_exact(internal);
         let thresholds = self.thresholds.chunks_exact(internal);
         let leaves = self.leaves.chunks_exact(internal + 1);
         for ((feats, thr), leaves) in nodes.zip(thresholds).zip(leaves) {
-            for (r, total) in out.iter_mut().enumerate() {
+            for (b, &f) in base.iter_mut().zip(feats) {
+                *b = f.min(ZERO) * m;
+            }
+            // Left when "<=", else right (NaN goes right), as Trees.margin has it.
+            let step = |k: usize, r: usize| 2 * k + 2 - usize::from(cols[base[k] + r] <= thr[k]);
+            let mut blocks = out.chunks_exact_mut(BLOCK);
+            for (b, totals) in (&mut blocks).enumerate() {
+                let r = b * BLOCK;
+                let mut k = [0usize; BLOCK];
+                for _ in 0..depth {
+                    for (j, k) in k.iter_mut().enumerate() {
+                        *k = step(*k, r + j);
+                    }
+                }
+                for (total, k) in totals.iter_mut().zip(k) {
+                    *total += leaves[k - internal];
+                }
+            }
+            let done = m - blocks.into_remainder().len();
+            for (r, total) in out.iter_mut().enumerate().skip(done) {
                 let mut k = 0;
                 for _ in 0..depth {
-                    // Left when "<=", else right (NaN goes right), as Trees.margin has it.
-                    let left = cols[feats[k] * m + r] <= thr[k];
-                    k = 2 * k + 2 - usize::from(left);
+                    k = step(k, r);
                 }
                 *total += leaves[k - internal];
             }

@@ -497,6 +497,21 @@ class LineModel:
         return self.score_rows(document_features(texts, extra))
 
 
+def write_plain_model(path: str | Path, model: LineModel | None = None) -> None:
+    """Write the line model as plain text for the core's timing example
+    (``rust/core/examples/layout_rounds.rs``): the threshold, then per pass a line
+    ``depth bias trees``, a line of feature names and a line per tree (node features,
+    thresholds, leaves)."""
+    model = model or load_model()
+    out = [repr(model.threshold)]
+    for trees in (model.pass1, model.pass2):
+        if trees is None:
+            continue
+        out += [f"{trees.depth} {trees.bias!r} {len(trees.trees)}", " ".join(trees.names)]
+        out += [" ".join(map(repr, (*f, *t, *v))) for f, t, v in trees.trees]
+    Path(path).write_text("\n".join(out) + "\n", encoding="utf-8")
+
+
 @lru_cache(maxsize=4)
 def load_model(path: str | None = None) -> LineModel:
     """Load the line model shipped with the package (or one at ``path``)."""
