@@ -15,10 +15,11 @@ the document and how much it shares with the first line (often the page title).
 
 The model (``models/line_model.json``, trained by ``benchmarks/train_line_model.py``) is two
 passes of small gradient-boosted trees: the second pass adds the first pass's scores of the
-neighbouring lines, so decisions come in runs, as boilerplate does. The filter scores all lines of
-a document at once with numpy (:class:`LineColumns`, :class:`TreeArrays`); the per-row functions
-(:func:`document_features`, :meth:`Trees.margin`) are the reference the training script uses, and
-both give the same numbers to the last bit.
+neighbouring lines, so decisions come in runs, as boilerplate does. With the compiled core the
+filter runs on a document in one call (``_core.LineModel``, :meth:`LayoutBoilerplate.removals`);
+the Python path scores all lines of a document at once with numpy (:class:`LineColumns`,
+:class:`TreeArrays`); the per-row functions (:func:`document_features`, :meth:`Trees.margin`) are
+the reference the training script uses. All three give the same numbers to the last bit.
 
 The filter is applied until nothing more is removed, so its output is a fixpoint: running it
 again on its own output removes nothing (the model is trained on clean articles too, so this
