@@ -178,24 +178,55 @@ fn is_seg(c: char) -> bool {
         | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}' | '\u{ac00}'..='\u{d7af}')
 }
 
-/// The function words, and the length in bytes of the longest.
-fn function_words() -> &'static (HashSet<&'static str, Fast>, usize) {
-    static WORDS: OnceLock<(HashSet<&'static str, Fast>, usize)> = OnceLock::new();
+/// The function words: those of up to seven bytes as numbers ([`packed`]), the others as
+/// strings, and the length in bytes of the longest.
+struct FunctionWords {
+    short: HashSet<u64, Fast>,
+    long: HashSet<&'static str, Fast>,
+    longest: usize,
+}
+
+/// A word of up to seven bytes as one number: its bytes and its length (so that no two words
+/// share one).
+fn packed(word: &str) -> Option<u64> {
+    let bytes = word.as_bytes();
+    let mut out = [0u8; 8];
+    out.get_mut(..bytes.len())?.copy_from_slice(bytes);
+    out[7] = u8::try_from(bytes.len()).ok().filter(|&n| n < 8)?;
+    Some(u64::from_le_bytes(out))
+}
+
+fn function_words() -> &'static FunctionWords {
+    static WORDS: OnceLock<FunctionWords> = OnceLock::new();
     WORDS.get_or_init(|| {
-        let words: HashSet<&str, Fast> = FUNCTION_WORDS
+        let mut words = FunctionWords {
+            short: HashSet::default(),
+            long: HashSet::default(),
+            longest: 0,
+        };
+        let all = FUNCTION_WORDS
             .lines()
             .filter(|line| !line.starts_with('#'))
-            .flat_map(str::split_whitespace)
-            .collect();
-        let longest = words.iter().map(|w| w.len()).max().unwrap_or(0);
-        (words, longest)
+            .flat_map(str::split_whitespace);
+        for word in all {
+            words.longest = words.longest.max(word.len());
+            match packed(word) {
+                Some(n) => words.short.insert(n),
+                None => words.long.insert(word),
+            };
+        }
+        words
     })
 }
 
 /// Whether a casefolded word is a function word.
 fn is_function_word(folded: &str) -> bool {
-    let (words, longest) = function_words();
-    folded.len() <= *longest && words.contains(folded)
+    let words = function_words();
+    folded.len() <= words.longest
+        && match packed(folded) {
+            Some(n) => words.short.contains(&n),
+            None => words.long.contains(folded),
+        }
 }
 
 /// `FUNCTION_WORDS` of the reference: the same file.
@@ -923,6 +954,8 @@ struct Lines {
     lower: Vec<bool>,
     key: Vec<usize>,
     shapes: Vec<LineShape>,
+    /// `log_count` of 0 to the number of lines, every count a round takes the log of.
+    logs: Vec<f64>,
 }
 
 impl Lines {
@@ -942,6 +975,7 @@ impl Lines {
                 .map(|&k| usize::try_from(k).unwrap_or(0))
                 .collect(),
             shapes: Vec::new(),
+            logs: (0..=n).map(log_count).collect(),
         };
         for s in &doc.shapes {
             let numbers = s.numbers();
@@ -958,6 +992,11 @@ impl Lines {
         }
         lines.shapes = doc.shapes;
         lines
+    }
+
+    /// `log_count(k)`, from the table for counts up to the number of lines.
+    fn log(&self, k: usize) -> f64 {
+        self.logs.get(k).copied().unwrap_or_else(|| log_count(k))
     }
 }
 
@@ -1179,7 +1218,7 @@ fn features(lines: &Lines, live: &[usize], s: &mut Scratch) {
         .map_or(&[][..], |(_, col)| col.as_slice());
 
     let mut set = |c: usize, r: usize, x: f64| cols[c * m + r] = x;
-    let log_n = log_count(m);
+    let log_n = lines.log(m);
     let share = div(total_prose, total_chars);
     let (mut chars_before, mut prose_before) = (0usize, 0usize);
     let mut up_from: Option<usize> = None;
@@ -1187,8 +1226,8 @@ fn features(lines: &Lines, live: &[usize], s: &mut Scratch) {
     for r in 0..m {
         let e = live[r];
         set(col!("rel_pos"), r, div(r, m));
-        set(col!("log_from_start"), r, log_count(r));
-        set(col!("log_to_end"), r, log_count(m - 1 - r));
+        set(col!("log_from_start"), r, lines.log(r));
+        set(col!("log_to_end"), r, lines.log(m - 1 - r));
         set(col!("chars_before"), r, div(chars_before, total_chars));
         let (before, after) = if total_prose > 0 {
             (
@@ -1213,7 +1252,7 @@ fn features(lines: &Lines, live: &[usize], s: &mut Scratch) {
         set(
             col!("log_repeats"),
             r,
-            log_count(s.counts[lines.key[e]] - 1),
+            lines.log(s.counts[lines.key[e]] - 1),
         );
         set(
             col!("title_overlap"),
@@ -1252,7 +1291,7 @@ fn features(lines: &Lines, live: &[usize], s: &mut Scratch) {
         set(
             col!("log_up_to_prose"),
             r,
-            log_count(up_from.map_or(m, |l| r - l)),
+            lines.log(up_from.map_or(m, |l| r - l)),
         );
         // Short runs: the length of the run this row belongs to, counted once at its start.
         if lines.short[e] {
@@ -1262,7 +1301,7 @@ fn features(lines: &Lines, live: &[usize], s: &mut Scratch) {
         } else {
             run = 0;
         }
-        set(col!("log_short_run"), r, log_count(run));
+        set(col!("log_short_run"), r, lines.log(run));
         set(col!("log_doc_lines"), r, log_n);
         set(col!("doc_prose_share"), r, share);
         set(
@@ -1288,7 +1327,7 @@ fn features(lines: &Lines, live: &[usize], s: &mut Scratch) {
         set(
             col!("log_down_to_prose"),
             r,
-            log_count(down_to.map_or(m, |l| l - r)),
+            lines.log(down_to.map_or(m, |l| l - r)),
         );
         if prose(r) {
             down_to = Some(r);
