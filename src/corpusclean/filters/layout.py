@@ -552,16 +552,11 @@ _NUMERIC_FIELDS = LineShape._fields.index("key")
 assert LineShape._fields[3:_NUMERIC_FIELDS] == ("end_terminal", *_SHAPE_FEATURES[3:])
 
 
-def _measure_lines(texts: Sequence[str]) -> tuple[np.ndarray, list[str], Any]:
-    """The numeric fields of every line's :class:`LineShape` (a row per line), their keys, and
-    the core's measurements (``_core.LineShapes``, None when the reference measured them)."""
-    measured = _accel.attempt(lambda core: core.line_shapes(texts))
-    if measured is not None:
-        fields = np.frombuffer(measured.numbers(), dtype=np.float64)
-        return fields.reshape(len(texts), _NUMERIC_FIELDS), measured.keys(), measured
+def _measure_lines(texts: Sequence[str]) -> tuple[np.ndarray, list[str]]:
+    """The numeric fields of every line's :class:`LineShape` (a row per line) and their keys."""
     shapes = [line_shape(t) for t in texts]
     fields = np.array([s[:_NUMERIC_FIELDS] for s in shapes], dtype=np.float64)
-    return fields.reshape(len(shapes), _NUMERIC_FIELDS), [s.key for s in shapes], None
+    return fields.reshape(len(shapes), _NUMERIC_FIELDS), [s.key for s in shapes]
 
 
 class LineColumns:
@@ -569,7 +564,7 @@ class LineColumns:
     gives the pass-one feature columns of any subset of them, as if the others were absent."""
 
     def __init__(self, texts: Sequence[str]) -> None:
-        fields, keys, self._measured = _measure_lines(texts)
+        fields, keys = _measure_lines(texts)
         self.chars = fields[:, 0].astype(np.int64)
         tokens = fields[:, 1].astype(np.int64)
         end_terminal = fields[:, 3] > 0
@@ -581,21 +576,15 @@ class LineColumns:
         self.lower = fields[:, LineShape._fields.index("starts_lower")] > 0
         ids: dict[str, int] = {}
         self.key = np.array([ids.setdefault(k, len(ids)) for k in keys], dtype=np.int64)
-        self.keys = keys
+        self.tokens = [k.split() for k in keys]
         self._overlap: tuple[int, np.ndarray] | None = None
-        self._tokens: list[list[str]] | None = None
 
     def _title_overlap(self, first: int) -> np.ndarray:
         """Each line's share of tokens found in line ``first`` (the title), for all lines."""
         if self._overlap is None or self._overlap[0] != first:
-            if self._measured is not None:
-                col = np.frombuffer(self._measured.title_overlap(first), dtype=np.float64)
-                self._overlap = (first, col)
-                return col
-            if self._tokens is None:
-                self._tokens = [k.split() for k in self.keys]
-            has = set(self._tokens[first]).__contains__
-            col = [sum(map(has, toks)) / len(toks) if toks else 0.0 for toks in self._tokens]
+            title = set(self.tokens[first])
+            col = [sum(t in title for t in toks) / len(toks) if toks else 0.0
+                   for toks in self.tokens]
             self._overlap = (first, np.array(col, dtype=np.float64))
         return self._overlap[1]
 
@@ -733,21 +722,23 @@ class TreeArrays:
         self.node_base = (np.arange(count) * self.internal)[None, :]
         self.leaf_base = (np.arange(count) * (1 << trees.depth) - self.internal)[None, :]
         self.count = count
+        # The same trees in the core, for the core's LineModel (LineModel.engine).
         self.core = _accel.attempt(lambda core: core.Trees(
             self.feats.tolist(), self.thresholds.tolist(), self.leaves.tolist(), trees.depth,
             trees.bias))
 
-    def margins(self, cols: Mapping[str, np.ndarray], n: int) -> np.ndarray:
-        width = len(self.names)
-        x = np.zeros((n, width))
+    def rows(self, cols: Mapping[str, np.ndarray], n: int) -> np.ndarray:
+        """The feature rows of ``n`` lines, a column per name of the trees (zeros where ``cols``
+        lacks the name)."""
+        x = np.zeros((n, len(self.names)))
         for j, name in enumerate(self.names):
             if name in cols:
                 x[:, j] = cols[name]
-        if self.core is not None:
-            found = _accel.attempt(lambda _: self.core.margins(x.tobytes(), width))
-            if found is not None:
-                return np.frombuffer(found, dtype=np.float64)
-        x = x.reshape(-1)
+        return x
+
+    def margins(self, cols: Mapping[str, np.ndarray], n: int) -> np.ndarray:
+        width = len(self.names)
+        x = self.rows(cols, n).reshape(-1)
         row_base = (np.arange(n) * width)[:, None]
         node = np.zeros((n, self.count), dtype=np.intp)
         for _ in range(self.depth):
