@@ -115,21 +115,60 @@ pub fn measure_lines<S: AsRef<str>>(lines: &[S]) -> DocumentShapes {
 /// Each line's share of its tokens found among the tokens of line `first` (the title):
 /// `LineColumns._title_overlap`.
 pub fn title_overlap(shapes: &[LineShape], first: usize) -> Vec<f64> {
-    let Some(title) = shapes.get(first) else {
-        return vec![0.0; shapes.len()];
-    };
-    let title: HashSet<&str, Fast> = unicode::py_split(&title.key).collect();
-    shapes
-        .iter()
-        .map(|s| {
-            let (mut found, mut total) = (0usize, 0usize);
+    KeyTokens::new(shapes).title_overlap(first)
+}
+
+/// Every line's key tokens (`key.split()`) as numbers, the same token the same number, so
+/// that the title overlap of any first line is counted without hashing.
+struct KeyTokens {
+    ids: Vec<u32>,
+    /// Line `i`'s tokens are `ids[ends[i - 1]..ends[i]]` (from 0 for the first line).
+    ends: Vec<usize>,
+    distinct: usize,
+}
+
+impl KeyTokens {
+    fn new(shapes: &[LineShape]) -> Self {
+        let mut numbers: HashMap<&str, u32, Fast> = HashMap::default();
+        let mut ids = Vec::new();
+        let mut ends = Vec::with_capacity(shapes.len());
+        for s in shapes {
             for tok in unicode::py_split(&s.key) {
-                total += 1;
-                found += usize::from(title.contains(tok));
+                let next = u32::try_from(numbers.len()).unwrap_or(u32::MAX);
+                ids.push(*numbers.entry(tok).or_insert(next));
             }
-            ratio(found, total)
-        })
-        .collect()
+            ends.push(ids.len());
+        }
+        KeyTokens {
+            ids,
+            ends,
+            distinct: numbers.len(),
+        }
+    }
+
+    fn line(&self, i: usize) -> &[u32] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.ids[start..self.ends[i]]
+    }
+
+    /// [`title_overlap`] of every line.
+    fn title_overlap(&self, first: usize) -> Vec<f64> {
+        let n = self.ends.len();
+        if first >= n {
+            return vec![0.0; n];
+        }
+        let mut in_title = vec![false; self.distinct];
+        for &t in self.line(first) {
+            in_title[t as usize] = true;
+        }
+        (0..n)
+            .map(|i| {
+                let toks = self.line(i);
+                let found = toks.iter().filter(|&&t| in_title[t as usize]).count();
+                ratio(found, toks.len())
+            })
+            .collect()
+    }
 }
 
 /// Hashing of short strings, a word at a time (the sets and maps of one document's words).
@@ -580,13 +619,22 @@ impl Measurer {
         let stripped = unicode::py_strip(text);
         self.t.fill(stripped);
         self.folded_str.clear();
-        for c in stripped.chars() {
-            unicode::push_casefold(c, &mut self.folded_str);
-        }
-        self.folded.fill(&self.folded_str);
+        let mut key = String::with_capacity(stripped.len());
+        // ASCII folds to its lower case, one character each, of the same classes: the
+        // tokens are the text's own, lowered.
+        let ascii = stripped.is_ascii();
+        let (n_tok, segmented) = if ascii {
+            let n = tokens(&self.t, &mut key);
+            key.make_ascii_lowercase();
+            n
+        } else {
+            for c in stripped.chars() {
+                unicode::push_casefold(c, &mut self.folded_str);
+            }
+            self.folded.fill(&self.folded_str);
+            tokens(&self.folded, &mut key)
+        };
         let (t, words) = (&self.t, &mut self.words);
-        let mut key = String::with_capacity(self.folded_str.len());
-        let (n_tok, segmented) = tokens(&self.folded, &mut key);
         self::words(t, words);
         let counts = class_counts(t);
         let chars = t.len();
@@ -647,7 +695,11 @@ impl Measurer {
             mean_word_len: ratio(word_chars, words.len()),
             bullet: bullet(t),
             sentences: sentences(t),
-            copyright: stripped.contains('©') || self.folded_str.contains("(c)"),
+            copyright: if ascii {
+                stripped.contains("(c)") || stripped.contains("(C)")
+            } else {
+                stripped.contains('©') || self.folded_str.contains("(c)")
+            },
             key,
         }
     }
@@ -953,7 +1005,7 @@ struct Lines {
     open: Vec<bool>,
     lower: Vec<bool>,
     key: Vec<usize>,
-    shapes: Vec<LineShape>,
+    tokens: KeyTokens,
     /// `log_count` of 0 to the number of lines, every count a round takes the log of.
     logs: Vec<f64>,
 }
@@ -974,7 +1026,7 @@ impl Lines {
                 .iter()
                 .map(|&k| usize::try_from(k).unwrap_or(0))
                 .collect(),
-            shapes: Vec::new(),
+            tokens: KeyTokens::new(&doc.shapes),
             logs: (0..=n).map(log_count).collect(),
         };
         for s in &doc.shapes {
@@ -990,7 +1042,6 @@ impl Lines {
             lines.open.push(!s.end_terminal && s.tokens > 0);
             lines.lower.push(s.starts_lower);
         }
-        lines.shapes = doc.shapes;
         lines
     }
 
@@ -1210,7 +1261,7 @@ fn features(lines: &Lines, live: &[usize], s: &mut Scratch) {
     // The title is the first live line.
     let first = live[0];
     if s.overlap.as_ref().map_or(true, |(f, _)| *f != first) {
-        s.overlap = Some((first, title_overlap(&lines.shapes, first)));
+        s.overlap = Some((first, lines.tokens.title_overlap(first)));
     }
     let overlap = s
         .overlap
