@@ -845,7 +845,7 @@ class LayoutBoilerplate:
         engine = model.engine
         if engine is not None:
             found = _accel.attempt(lambda _: engine.remove(
-                texts, positions, thr, self.min_lines, self.max_rounds), REASON)
+                texts, positions, thr, max(self.min_lines, 0), max(self.max_rounds, 0)), REASON)
             if found is not None:
                 return dict(found)
         return self.reference_removals(model, thr, texts, positions)
@@ -867,7 +867,7 @@ class LayoutBoilerplate:
         """Score ``live`` and drop the lines under the threshold until a round drops none; record
         the present ones in ``details``; return what is left."""
         for _ in range(self.max_rounds):
-            if len(live) < self.min_lines:
+            if len(live) < max(self.min_lines, 1):  # (no lines: nothing to score)
                 break
             cols = columns.features(live)
             probs = score_columns(model, cols, len(live))
