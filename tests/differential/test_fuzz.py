@@ -35,6 +35,29 @@ def test_line_shapes_any_text(core, texts):
         assert ((rows[:, SHARES] >= 0) & (rows[:, SHARES] <= 1)).all()
         again = core.line_shapes(texts)
         assert again.numbers() == measured.numbers() and again.keys() == measured.keys()
-    # Whatever the core says, the columns come out (the reference answers what it declines).
-    fields, keys, _ = layout._measure_lines(texts)
+    # The reference measures any text (the filter falls back to it when the core declines).
+    fields, keys = layout._measure_lines(texts)
     assert fields.shape == (len(texts), layout._NUMERIC_FIELDS) and len(keys) == len(texts)
+
+
+@given(st.lists(st.tuples(any_text, st.booleans()), max_size=20), st.floats(0, 1),
+       st.integers(0, 5), st.integers(0, 8))
+def test_line_model_any_text(core, marked, threshold, min_lines, max_rounds):
+    engine = layout.load_model().engine
+    texts = [t for t, _ in marked]
+    positions, present = [], 0
+    for _, earlier in marked:
+        positions.append(-1 if earlier else present)
+        present += not earlier
+    surrogates = any(0xD800 <= ord(c) < 0xE000 for t in texts for c in t)
+    try:
+        removed = engine.remove(texts, positions, threshold, min_lines, max_rounds)
+    except UnicodeEncodeError:
+        assert surrogates
+        return
+    assert not surrogates
+    assert removed == engine.remove(texts, positions, threshold, min_lines, max_rounds)
+    found = [pos for pos, _ in removed]
+    assert len(set(found)) == len(found) and all(0 <= p < present for p in found)
+    first, second = engine.margins(texts, list(range(0, len(texts), 2)))
+    assert len(first) == len(second) == 8 * len(range(0, len(texts), 2))

@@ -23,7 +23,10 @@ from corpusclean.filters.layout import (
 from corpusclean.pipeline import Pipeline, Step
 
 ROOT = Path(__file__).resolve().parents[2]
-BENCH = ROOT.parent / "shared" / "bench" / "dev"
+# The benchmark's dev split, beside the repository (or beside the folder of its worktrees).
+BENCH = next((p for p in (ROOT.parent / "shared" / "bench" / "dev",
+                          ROOT.parents[1] / "shared" / "bench" / "dev") if p.is_dir()),
+             ROOT.parent / "shared" / "bench" / "dev")
 
 FILTER = LayoutBoilerplate()
 

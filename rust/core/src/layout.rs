@@ -9,6 +9,7 @@
 //! counts as doubles, as Python's `int / int` is for counts below 2**53: equal to the bit.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 use crate::unicode::{
@@ -95,8 +96,12 @@ pub struct DocumentShapes {
 /// Measure every line of a document (`[line_shape(t) for t in texts]` and the key numbering of
 /// `LineColumns`).
 pub fn measure_lines<S: AsRef<str>>(lines: &[S]) -> DocumentShapes {
-    let shapes: Vec<LineShape> = lines.iter().map(|t| line_shape(t.as_ref())).collect();
-    let mut ids: HashMap<&str, i64> = HashMap::new();
+    let mut measurer = Measurer::default();
+    let shapes: Vec<LineShape> = lines
+        .iter()
+        .map(|t| measurer.line_shape(t.as_ref()))
+        .collect();
+    let mut ids: HashMap<&str, i64, Fast> = HashMap::default();
     let key_ids = shapes
         .iter()
         .map(|s| {
@@ -110,22 +115,85 @@ pub fn measure_lines<S: AsRef<str>>(lines: &[S]) -> DocumentShapes {
 /// Each line's share of its tokens found among the tokens of line `first` (the title):
 /// `LineColumns._title_overlap`.
 pub fn title_overlap(shapes: &[LineShape], first: usize) -> Vec<f64> {
-    let Some(title) = shapes.get(first) else {
-        return vec![0.0; shapes.len()];
-    };
-    let title: HashSet<&str> = unicode::py_split(&title.key).collect();
-    shapes
-        .iter()
-        .map(|s| {
-            let (mut found, mut total) = (0usize, 0usize);
-            for tok in unicode::py_split(&s.key) {
-                total += 1;
-                found += usize::from(title.contains(tok));
-            }
-            ratio(found, total)
-        })
-        .collect()
+    KeyTokens::new(shapes).title_overlap(first)
 }
+
+/// Every line's key tokens (`key.split()`) as numbers, the same token the same number, so
+/// that the title overlap of any first line is counted without hashing.
+struct KeyTokens {
+    ids: Vec<u32>,
+    /// Line `i`'s tokens are `ids[ends[i - 1]..ends[i]]` (from 0 for the first line).
+    ends: Vec<usize>,
+    distinct: usize,
+}
+
+impl KeyTokens {
+    fn new(shapes: &[LineShape]) -> Self {
+        let mut numbers: HashMap<&str, u32, Fast> = HashMap::default();
+        let mut ids = Vec::new();
+        let mut ends = Vec::with_capacity(shapes.len());
+        for s in shapes {
+            for tok in unicode::py_split(&s.key) {
+                let next = u32::try_from(numbers.len()).unwrap_or(u32::MAX);
+                ids.push(*numbers.entry(tok).or_insert(next));
+            }
+            ends.push(ids.len());
+        }
+        KeyTokens {
+            ids,
+            ends,
+            distinct: numbers.len(),
+        }
+    }
+
+    fn line(&self, i: usize) -> &[u32] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.ids[start..self.ends[i]]
+    }
+
+    /// [`title_overlap`] of every line.
+    fn title_overlap(&self, first: usize) -> Vec<f64> {
+        let n = self.ends.len();
+        if first >= n {
+            return vec![0.0; n];
+        }
+        let mut in_title = vec![false; self.distinct];
+        for &t in self.line(first) {
+            in_title[t as usize] = true;
+        }
+        (0..n)
+            .map(|i| {
+                let toks = self.line(i);
+                let found = toks.iter().filter(|&&t| in_title[t as usize]).count();
+                ratio(found, toks.len())
+            })
+            .collect()
+    }
+}
+
+/// Hashing of short strings, a word at a time (the sets and maps of one document's words).
+#[derive(Default)]
+struct WordHasher(u64);
+
+impl Hasher for WordHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+type Fast = BuildHasherDefault<WordHasher>;
 
 /// `a / b` of two counts as Python computes it, 0.0 when `b` is 0.
 #[allow(clippy::cast_precision_loss)]
@@ -141,21 +209,63 @@ fn ratio(a: usize, b: usize) -> f64 {
 
 /// `_SEG`: scripts written without spaces between words.
 fn is_seg(c: char) -> bool {
-    matches!(c,
+    // Most text is below Thai: one comparison.
+    c >= '\u{0e00}'
+        && matches!(c,
         '\u{0e00}'..='\u{0e7f}' | '\u{0e80}'..='\u{0eff}' | '\u{1000}'..='\u{109f}'
         | '\u{1780}'..='\u{17ff}' | '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{4dbf}'
         | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}' | '\u{ac00}'..='\u{d7af}')
 }
 
-fn function_words() -> &'static HashSet<&'static str> {
-    static WORDS: OnceLock<HashSet<&'static str>> = OnceLock::new();
+/// The function words: those of up to seven bytes as numbers ([`packed`]), the others as
+/// strings, and the length in bytes of the longest.
+struct FunctionWords {
+    short: HashSet<u64, Fast>,
+    long: HashSet<&'static str, Fast>,
+    longest: usize,
+}
+
+/// A word of up to seven bytes as one number: its bytes and its length (so that no two words
+/// share one).
+fn packed(word: &str) -> Option<u64> {
+    let bytes = word.as_bytes();
+    let mut out = [0u8; 8];
+    out.get_mut(..bytes.len())?.copy_from_slice(bytes);
+    out[7] = u8::try_from(bytes.len()).ok().filter(|&n| n < 8)?;
+    Some(u64::from_le_bytes(out))
+}
+
+fn function_words() -> &'static FunctionWords {
+    static WORDS: OnceLock<FunctionWords> = OnceLock::new();
     WORDS.get_or_init(|| {
-        FUNCTION_WORDS
+        let mut words = FunctionWords {
+            short: HashSet::default(),
+            long: HashSet::default(),
+            longest: 0,
+        };
+        let all = FUNCTION_WORDS
             .lines()
             .filter(|line| !line.starts_with('#'))
-            .flat_map(str::split_whitespace)
-            .collect()
+            .flat_map(str::split_whitespace);
+        for word in all {
+            words.longest = words.longest.max(word.len());
+            match packed(word) {
+                Some(n) => words.short.insert(n),
+                None => words.long.insert(word),
+            };
+        }
+        words
     })
+}
+
+/// Whether a casefolded word is a function word.
+fn is_function_word(folded: &str) -> bool {
+    let words = function_words();
+    folded.len() <= words.longest
+        && match packed(folded) {
+            Some(n) => words.short.contains(&n),
+            None => words.long.contains(folded),
+        }
 }
 
 /// `FUNCTION_WORDS` of the reference: the same file.
@@ -183,16 +293,26 @@ fn is_comma(c: char) -> bool {
 }
 
 /// A text's characters with their class bits, looked up once.
+#[derive(Default)]
 struct Text {
     c: Vec<char>,
     f: Vec<u16>,
 }
 
 impl Text {
+    #[cfg(test)]
     fn new(text: &str) -> Self {
-        let c: Vec<char> = text.chars().collect();
-        let f = c.iter().map(|&ch| unicode::flags(ch)).collect();
-        Text { c, f }
+        let mut t = Text::default();
+        t.fill(text);
+        t
+    }
+
+    /// Hold `text` (the buffers reused).
+    fn fill(&mut self, text: &str) {
+        self.c.clear();
+        self.c.extend(text.chars());
+        self.f.clear();
+        self.f.extend(self.c.iter().map(|&ch| unicode::flags(ch)));
     }
 
     fn len(&self) -> usize {
@@ -238,11 +358,6 @@ impl Text {
             self.get(k - 1) == Some(ch)
         })
     }
-
-    /// Characters `a..b` as a string.
-    fn slice(&self, a: usize, b: usize) -> String {
-        self.c[a..b].iter().collect()
-    }
 }
 
 /// `[SEG]` and `[^\W_SEG]` of the token and word patterns.
@@ -254,28 +369,35 @@ fn plain_word(t: &Text, i: usize) -> bool {
     t.word(i) && t.c[i] != '_' && !is_seg(t.c[i])
 }
 
-/// `TOKEN_RE.findall(folded)`: `[SEG]|[^\W_SEG]+`.
-fn tokens(folded: &Text) -> Vec<String> {
-    let mut out = Vec::new();
+/// `TOKEN_RE.findall(folded)`, joined by spaces into `key` (`[SEG]|[^\W_SEG]+`); returns
+/// the number of tokens and how many of them are `SEG` characters.
+fn tokens(folded: &Text, key: &mut String) -> (usize, usize) {
+    key.clear();
+    let (mut count, mut segmented) = (0, 0);
     let mut i = 0;
     while i < folded.len() {
-        if seg(folded, i) {
-            out.push(folded.slice(i, i + 1));
-            i += 1;
+        let end = if seg(folded, i) {
+            segmented += 1;
+            i + 1
         } else if plain_word(folded, i) {
-            let end = i + folded.run(i, |k| plain_word(folded, k));
-            out.push(folded.slice(i, end));
-            i = end;
+            i + folded.run(i, |k| plain_word(folded, k))
         } else {
             i += 1;
+            continue;
+        };
+        if count > 0 {
+            key.push(' ');
         }
+        key.extend(&folded.c[i..end]);
+        count += 1;
+        i = end;
     }
-    out
+    (count, segmented)
 }
 
-/// `_WORD_RE.findall(text)`: `[^\W\d_SEG][^\W_SEG]*`, as ranges.
-fn words(t: &Text) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
+/// `_WORD_RE.findall(text)`: `[^\W\d_SEG][^\W_SEG]*`, as ranges, into `out`.
+fn words(t: &Text, out: &mut Vec<(usize, usize)>) {
+    out.clear();
     let mut i = 0;
     while i < t.len() {
         if plain_word(t, i) && !t.digit(i) {
@@ -286,7 +408,6 @@ fn words(t: &Text) -> Vec<(usize, usize)> {
             i += 1;
         }
     }
-    out
 }
 
 /// `_URL_RE.search(text) is not None`.
@@ -480,73 +601,107 @@ fn class_counts(t: &Text) -> ClassCounts {
 
 /// Measure one line: `line_shape(text)` of the reference.
 pub fn line_shape(text: &str) -> LineShape {
-    let stripped = unicode::py_strip(text);
-    let t = Text::new(stripped);
-    let folded_str = unicode::casefold(stripped);
-    let folded = Text::new(&folded_str);
-    let toks = tokens(&folded);
-    let words = words(&t);
-    let counts = class_counts(&t);
-    let chars = t.len();
-    let letters = counts.upper + counts.lower;
+    Measurer::default().line_shape(text)
+}
 
-    let first_letter = (0..chars).find(|&i| t.has(i, PY_ALPHA) || t.has(i, PY_DIGIT));
-    let mut end = chars;
-    while end > 0 && is_closer(t.c[end - 1]) {
-        end -= 1;
-    }
-    // The last character before the closers; `last in ":："` is true of the empty string.
-    let last = if end > 0 { Some(t.c[end - 1]) } else { None };
+/// The buffers of [`line_shape`], kept from one line to the next.
+#[derive(Default)]
+struct Measurer {
+    t: Text,
+    folded: Text,
+    folded_str: String,
+    words: Vec<(usize, usize)>,
+    folded_word: String,
+}
 
-    let (mut title, mut cased) = (0, 0);
-    let mut func = 0;
-    let mut word_chars = 0;
-    let mut folded_word = String::new();
-    for &(a, b) in &words {
-        if t.has(a, PY_UPPER) {
-            title += 1;
-            cased += 1;
-        } else if t.has(a, PY_LOWER) {
-            cased += 1;
+impl Measurer {
+    fn line_shape(&mut self, text: &str) -> LineShape {
+        let stripped = unicode::py_strip(text);
+        self.t.fill(stripped);
+        self.folded_str.clear();
+        let mut key = String::with_capacity(stripped.len());
+        // ASCII folds to its lower case, one character each, of the same classes: the
+        // tokens are the text's own, lowered.
+        let ascii = stripped.is_ascii();
+        let (n_tok, segmented) = if ascii {
+            let n = tokens(&self.t, &mut key);
+            key.make_ascii_lowercase();
+            n
+        } else {
+            for c in stripped.chars() {
+                unicode::push_casefold(c, &mut self.folded_str);
+            }
+            self.folded.fill(&self.folded_str);
+            tokens(&self.folded, &mut key)
+        };
+        let (t, words) = (&self.t, &mut self.words);
+        self::words(t, words);
+        let counts = class_counts(t);
+        let chars = t.len();
+        let letters = counts.upper + counts.lower;
+
+        let first_letter = (0..chars).find(|&i| t.has(i, PY_ALPHA) || t.has(i, PY_DIGIT));
+        let mut end = chars;
+        while end > 0 && is_closer(t.c[end - 1]) {
+            end -= 1;
         }
-        folded_word.clear();
-        for &c in &t.c[a..b] {
-            unicode::push_casefold(c, &mut folded_word);
+        // The last character before the closers; `last in ":："` is true of the empty string.
+        let last = if end > 0 { Some(t.c[end - 1]) } else { None };
+
+        let (mut title, mut cased) = (0, 0);
+        let mut func = 0;
+        let mut word_chars = 0;
+        for &(a, b) in words.iter() {
+            if t.has(a, PY_UPPER) {
+                title += 1;
+                cased += 1;
+            } else if t.has(a, PY_LOWER) {
+                cased += 1;
+            }
+            self.folded_word.clear();
+            for &c in &t.c[a..b] {
+                unicode::push_casefold(c, &mut self.folded_word);
+            }
+            func += usize::from(is_function_word(&self.folded_word));
+            word_chars += b - a;
         }
-        func += usize::from(function_words().contains(folded_word.as_str()));
-        word_chars += b - a;
-    }
-    let n_tok = toks.len();
-    let segmented = (0..folded.len()).filter(|&i| seg(&folded, i)).count();
-    let first = t.get(0);
-    LineShape {
-        chars,
-        tokens: n_tok,
-        words: words.len(),
-        end_terminal: last.is_some_and(is_terminal),
-        end_colon: last.map_or(true, |c| matches!(c, ':' | '：')),
-        end_comma: last.map_or(true, |c| is_comma(c) || matches!(c, '-' | '–' | '—')),
-        starts_lower: first.is_some_and(|c| {
-            first_letter.is_some_and(|i| t.has(i, PY_LOWER))
-                || is_comma(c)
-                || matches!(c, '.' | ')' | ']')
-        }),
-        digit_share: ratio(counts.digits, chars),
-        upper_share: ratio(counts.upper, letters),
-        punct_share: ratio(counts.other + counts.commas, chars),
-        titlecase_share: ratio(title, cased),
-        function_share: ratio(func, words.len()),
-        comma_rate: ratio(counts.commas, n_tok),
-        link_like: link_like(&t),
-        separators: separators(&t),
-        date_like: counts.digits > 0 && date_like(&t),
-        time_like: counts.digits > 0 && time_like(&t),
-        segmented_share: ratio(segmented, n_tok),
-        mean_word_len: ratio(word_chars, words.len()),
-        bullet: bullet(&t),
-        sentences: sentences(&t),
-        copyright: stripped.contains('©') || folded_str.contains("(c)"),
-        key: toks.join(" "),
+        let first = t.get(0);
+        // The links and times the patterns look for need a dot or a colon.
+        let bytes = stripped.as_bytes();
+        let colon = bytes.contains(&b':');
+        LineShape {
+            chars,
+            tokens: n_tok,
+            words: words.len(),
+            end_terminal: last.is_some_and(is_terminal),
+            end_colon: last.map_or(true, |c| matches!(c, ':' | '：')),
+            end_comma: last.map_or(true, |c| is_comma(c) || matches!(c, '-' | '–' | '—')),
+            starts_lower: first.is_some_and(|c| {
+                first_letter.is_some_and(|i| t.has(i, PY_LOWER))
+                    || is_comma(c)
+                    || matches!(c, '.' | ')' | ']')
+            }),
+            digit_share: ratio(counts.digits, chars),
+            upper_share: ratio(counts.upper, letters),
+            punct_share: ratio(counts.other + counts.commas, chars),
+            titlecase_share: ratio(title, cased),
+            function_share: ratio(func, words.len()),
+            comma_rate: ratio(counts.commas, n_tok),
+            link_like: (colon || bytes.contains(&b'.')) && link_like(t),
+            separators: separators(t),
+            date_like: counts.digits > 0 && date_like(t),
+            time_like: counts.digits > 0 && colon && time_like(t),
+            segmented_share: ratio(segmented, n_tok),
+            mean_word_len: ratio(word_chars, words.len()),
+            bullet: bullet(t),
+            sentences: sentences(t),
+            copyright: if ascii {
+                stripped.contains("(c)") || stripped.contains("(C)")
+            } else {
+                stripped.contains('©') || self.folded_str.contains("(c)")
+            },
+            key,
+        }
     }
 }
 
@@ -579,11 +734,7 @@ impl Trees {
         bias: f64,
     ) -> Result<Self, TreesError> {
         let internal = (1usize << depth.min(30)) - 1;
-        let count = if internal == 0 {
-            0
-        } else {
-            feats.len() / internal
-        };
+        let count = feats.len().checked_div(internal).unwrap_or(0);
         if depth == 0
             || depth > 30
             || feats.len() != count * internal
@@ -614,14 +765,686 @@ impl Trees {
                     for _ in 0..self.depth {
                         let at = t * internal + k;
                         let value = row.get(self.feats[at]).copied().unwrap_or(0.0);
-                        // Right unless "<=" (NaN goes right), as Trees.margin has it.
-                        k = 2 * k + 1 + usize::from(!(value <= self.thresholds[at]));
+                        // Left when "<=", else right (NaN goes right), as Trees.margin has it.
+                        k = 2 * k + 2 - usize::from(value <= self.thresholds[at]);
                     }
                     total += self.leaves[t * (internal + 1) + k - internal];
                 }
                 total
             })
             .collect()
+    }
+}
+
+// -- the whole filter: features, rounds, removals --------------------------------------------
+
+/// The columns of a row of features: the pass-one names (`FEATURES`), then the pass-two ones
+/// (`CONTEXT_FEATURES`), in the reference's order.
+pub const FEATURE_NAMES: [&str; 59] = [
+    "log_chars",
+    "log_tokens",
+    "end_terminal",
+    "end_colon",
+    "end_comma",
+    "starts_lower",
+    "digit_share",
+    "upper_share",
+    "punct_share",
+    "titlecase_share",
+    "function_share",
+    "comma_rate",
+    "link_like",
+    "separators",
+    "date_like",
+    "time_like",
+    "segmented_share",
+    "mean_word_len",
+    "bullet",
+    "sentences",
+    "copyright",
+    "rel_pos",
+    "log_from_start",
+    "log_to_end",
+    "chars_before",
+    "prose_before",
+    "prose_after",
+    "before_first_prose",
+    "after_last_prose",
+    "log_repeats",
+    "title_overlap",
+    "prev_log_chars",
+    "next_log_chars",
+    "prev2_log_chars",
+    "next2_log_chars",
+    "prev_prose",
+    "next_prose",
+    "prose_window3",
+    "prose_window10",
+    "log_up_to_prose",
+    "log_down_to_prose",
+    "log_short_run",
+    "log_doc_lines",
+    "doc_prose_share",
+    "prev_open",
+    "next_continues",
+    "is_prose",
+    "p1",
+    "p1_prev",
+    "p1_next",
+    "p1_prev2",
+    "p1_next2",
+    "p1_mean2",
+    "p1_mean5",
+    "p1_mean15",
+    "p1_max5",
+    "p1_min5",
+    "p1_before",
+    "p1_after",
+];
+
+/// The columns a line's shape fills (`_SHAPE_FEATURES`: `log_chars` to `copyright`).
+const SHAPE_COLUMNS: usize = 21;
+/// The column read by a feature the model names but the filter does not compute: always 0.0
+/// (`TreeArrays.margins` leaves such a column at zero).
+const ZERO: usize = FEATURE_NAMES.len();
+/// Columns of a row, the zero column included.
+const WIDTH: usize = ZERO + 1;
+
+/// The column of a feature, found when the crate is compiled (`col!`).
+const fn column(name: &str) -> usize {
+    let mut i = 0;
+    while i < FEATURE_NAMES.len() {
+        let (a, b) = (FEATURE_NAMES[i].as_bytes(), name.as_bytes());
+        if a.len() == b.len() {
+            let mut k = 0;
+            while k < a.len() && a[k] == b[k] {
+                k += 1;
+            }
+            if k == a.len() {
+                return i;
+            }
+        }
+        i += 1;
+    }
+    ZERO
+}
+
+/// The column of a feature by name, a constant (a name not in [`FEATURE_NAMES`] fails to
+/// compile).
+macro_rules! col {
+    ($name:literal) => {
+        const {
+            let c = column($name);
+            assert!(c < ZERO, "not a feature name");
+            c
+        }
+    };
+}
+
+/// `math.log1p` of a count, as `_log_ints` has it.
+fn log_count(k: usize) -> f64 {
+    count(k).ln_1p()
+}
+
+/// A count as a double (exact below 2**53, as numpy converts integer arrays).
+#[allow(clippy::cast_precision_loss)]
+fn count(k: usize) -> f64 {
+    k as f64
+}
+
+/// `a / b` of two counts as numpy's true division of integer arrays has it.
+fn div(a: usize, b: usize) -> f64 {
+    count(a) / count(b)
+}
+
+/// `_probability`: the content probability of a margin, 0.0 far below.
+fn probability(margin: f64) -> f64 {
+    if margin > -30.0 {
+        1.0 / (1.0 + (-margin).exp())
+    } else {
+        0.0
+    }
+}
+
+/// The learned line model (`LineModel`), its trees reading row columns by number.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineModel {
+    pass1: Trees,
+    pass2: Option<Trees>,
+}
+
+/// Why a [`LineModel`] cannot be built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ModelError {
+    /// A tree tests a feature beyond its list of names.
+    FeatureIndex,
+}
+
+impl Trees {
+    /// These trees with every feature index (into `names`) turned into a row column: the
+    /// column of that name, or the zero column for a name the filter does not compute.
+    fn on_columns(&self, names: &[String]) -> Result<Trees, ModelError> {
+        let mut trees = self.clone();
+        for f in &mut trees.feats {
+            let name = names.get(*f).ok_or(ModelError::FeatureIndex)?;
+            *f = FEATURE_NAMES.iter().position(|n| n == name).unwrap_or(ZERO);
+        }
+        Ok(trees)
+    }
+
+    /// Each of `m` rows' margin, into `out`: `cols` holds the rows column by column (column `c`
+    /// of row `r` at `c * m + r`). Tree by tree over all rows, each row's leaves added left to
+    /// right from the bias, as `Trees.margin` adds them.
+    fn margins_of_columns(&self, cols: &[f64], m: usize, out: &mut Vec<f64>) {
+        /// Rows walked side by side: their paths are independent, so their loads overlap.
+        const BLOCK: usize = 8;
+        out.clear();
+        out.resize(m, self.bias);
+        let depth = self.depth as usize;
+        let internal = (1usize << depth) - 1;
+        if internal == 0 || cols.len() < WIDTH * m {
+            return;
+        }
+        // Where each node's column starts, for the tree at hand.
+        let mut base = vec![0usize; internal];
+        let nodes = self.feats.chunks_exact(internal);
+        let thresholds = self.thresholds.chunks_exact(internal);
+        let leaves = self.leaves.chunks_exact(internal + 1);
+        for ((feats, thr), leaves) in nodes.zip(thresholds).zip(leaves) {
+            for (b, &f) in base.iter_mut().zip(feats) {
+                *b = f.min(ZERO) * m;
+            }
+            // Left when "<=", else right (NaN goes right), as Trees.margin has it.
+            let step = |k: usize, r: usize| 2 * k + 2 - usize::from(cols[base[k] + r] <= thr[k]);
+            let mut blocks = out.chunks_exact_mut(BLOCK);
+            for (b, totals) in (&mut blocks).enumerate() {
+                let r = b * BLOCK;
+                let mut k = [0usize; BLOCK];
+                for _ in 0..depth {
+                    for (j, k) in k.iter_mut().enumerate() {
+                        *k = step(*k, r + j);
+                    }
+                }
+                for (total, k) in totals.iter_mut().zip(k) {
+                    *total += leaves[k - internal];
+                }
+            }
+            let done = m - blocks.into_remainder().len();
+            for (r, total) in out.iter_mut().enumerate().skip(done) {
+                let mut k = 0;
+                for _ in 0..depth {
+                    k = step(k, r);
+                }
+                *total += leaves[k - internal];
+            }
+        }
+    }
+}
+
+impl LineModel {
+    /// The model from its passes' trees and feature names (`Trees.names`).
+    pub fn new(
+        pass1: &Trees,
+        names1: &[String],
+        pass2: Option<(&Trees, &[String])>,
+    ) -> Result<Self, ModelError> {
+        Ok(LineModel {
+            pass1: pass1.on_columns(names1)?,
+            pass2: pass2.map(|(t, n)| t.on_columns(n)).transpose()?,
+        })
+    }
+}
+
+/// What one round needs of every line of a document, measured once.
+struct Lines {
+    /// The shape columns of each line, row by row.
+    shape: Vec<[f64; SHAPE_COLUMNS]>,
+    chars: Vec<usize>,
+    prose: Vec<bool>,
+    short: Vec<bool>,
+    open: Vec<bool>,
+    lower: Vec<bool>,
+    key: Vec<usize>,
+    tokens: KeyTokens,
+    /// `log_count` of 0 to the number of lines, every count a round takes the log of.
+    logs: Vec<f64>,
+}
+
+impl Lines {
+    fn new<S: AsRef<str>>(texts: &[S]) -> Self {
+        let doc = measure_lines(texts);
+        let n = doc.shapes.len();
+        let mut lines = Lines {
+            shape: Vec::with_capacity(n),
+            chars: Vec::with_capacity(n),
+            prose: Vec::with_capacity(n),
+            short: Vec::with_capacity(n),
+            open: Vec::with_capacity(n),
+            lower: Vec::with_capacity(n),
+            key: doc
+                .key_ids
+                .iter()
+                .map(|&k| usize::try_from(k).unwrap_or(0))
+                .collect(),
+            tokens: KeyTokens::new(&doc.shapes),
+            logs: (0..=n).map(log_count).collect(),
+        };
+        for s in &doc.shapes {
+            let numbers = s.numbers();
+            let mut row = [0.0; SHAPE_COLUMNS];
+            row[0] = log_count(s.chars);
+            row[1] = log_count(s.tokens);
+            row[2..].copy_from_slice(&numbers[3..]);
+            lines.shape.push(row);
+            lines.chars.push(s.chars);
+            lines.prose.push(s.is_prose());
+            lines.short.push(s.tokens < 6);
+            lines.open.push(!s.end_terminal && s.tokens > 0);
+            lines.lower.push(s.starts_lower);
+        }
+        lines
+    }
+
+    /// `log_count(k)`, from the table for counts up to the number of lines.
+    fn log(&self, k: usize) -> f64 {
+        self.logs.get(k).copied().unwrap_or_else(|| log_count(k))
+    }
+}
+
+/// The rounds' working memory: the rows of the live lines column by column, and scratch.
+#[derive(Default)]
+struct Scratch {
+    cols: Vec<f64>,
+    margins: Vec<f64>,
+    probs: Vec<f64>,
+    prose_chars: Vec<usize>,
+    counts: Vec<usize>,
+    prefix: Vec<usize>,
+    /// The title-overlap column and the line it was measured against.
+    overlap: Option<(usize, Vec<f64>)>,
+}
+
+/// One line the filter removes: its position in the document's lines and the detail.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Removed {
+    pub position: i64,
+    pub detail: String,
+}
+
+/// The filter's settings for one call (`LayoutBoilerplate`'s fields).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rounds {
+    pub threshold: f64,
+    pub min_lines: usize,
+    pub max_rounds: usize,
+}
+
+impl LineModel {
+    /// `LayoutBoilerplate.__call__` after its entries are gathered: `texts` are the lines
+    /// (present and earlier removed, in line order), `positions` each one's place in
+    /// `doc.lines` (-1 for a line an earlier step removed). Runs the rounds to the fixpoint
+    /// over all lines, then (when some were removed earlier) over the present ones left; returns
+    /// the present lines removed, in the order they went.
+    pub fn remove<S: AsRef<str>>(
+        &self,
+        texts: &[S],
+        positions: &[i64],
+        settings: Rounds,
+    ) -> Vec<Removed> {
+        let lines = Lines::new(texts);
+        let mut scratch = Scratch::default();
+        let mut removed = Vec::new();
+        let at = |e: usize| positions.get(e).copied().unwrap_or(-1);
+        let live: Vec<usize> = (0..lines.chars.len()).collect();
+        let mut live = self.rounds(&lines, live, &at, settings, &mut scratch, &mut removed);
+        if (0..lines.chars.len()).any(|e| at(e) < 0) {
+            live.retain(|&e| at(e) >= 0);
+            self.rounds(&lines, live, &at, settings, &mut scratch, &mut removed);
+        }
+        removed
+    }
+
+    /// One round's margins of the lines `live` (positions into `texts`, ascending): pass one's,
+    /// and pass two's when the model has one (`TreeArrays.margins` of `LineColumns.features`
+    /// and `context_columns`).
+    pub fn margins<S: AsRef<str>>(
+        &self,
+        texts: &[S],
+        live: &[usize],
+    ) -> (Vec<f64>, Option<Vec<f64>>) {
+        let lines = Lines::new(texts);
+        let live: Vec<usize> = live
+            .iter()
+            .copied()
+            .filter(|&e| e < lines.chars.len())
+            .collect();
+        let mut scratch = Scratch::default();
+        features(&lines, &live, &mut scratch);
+        let m = live.len();
+        let mut first = Vec::new();
+        self.pass1.margins_of_columns(&scratch.cols, m, &mut first);
+        let second = self.pass2.as_ref().map(|pass2| {
+            let p1: Vec<f64> = first.iter().map(|&x| probability(x)).collect();
+            context(&p1, &mut scratch.cols, m);
+            let mut out = Vec::new();
+            pass2.margins_of_columns(&scratch.cols, m, &mut out);
+            out
+        });
+        (first, second)
+    }
+
+    /// `LayoutBoilerplate._rounds`: score `live` and drop the lines under the threshold until a
+    /// round drops none (or would drop all); returns what is left.
+    fn rounds(
+        &self,
+        lines: &Lines,
+        mut live: Vec<usize>,
+        at: &impl Fn(usize) -> i64,
+        settings: Rounds,
+        s: &mut Scratch,
+        removed: &mut Vec<Removed>,
+    ) -> Vec<usize> {
+        for _ in 0..settings.max_rounds {
+            let m = live.len();
+            if m < settings.min_lines {
+                break;
+            }
+            features(lines, &live, s);
+            self.pass1.margins_of_columns(&s.cols, m, &mut s.margins);
+            s.probs.clear();
+            s.probs.extend(s.margins.iter().map(|&x| probability(x)));
+            if let Some(pass2) = &self.pass2 {
+                context(&s.probs, &mut s.cols, m);
+                pass2.margins_of_columns(&s.cols, m, &mut s.margins);
+                s.probs.clear();
+                s.probs.extend(s.margins.iter().map(|&x| probability(x)));
+            }
+            let gone = s.probs.iter().filter(|&&p| p < settings.threshold).count();
+            if gone == 0 || gone == m {
+                // Never empty a document: it is the drop filters' job to judge a whole page.
+                break;
+            }
+            let mut r = 0;
+            live.retain(|&e| {
+                let p = s.probs[r];
+                let gone = p < settings.threshold;
+                if gone && at(e) >= 0 {
+                    let value = |c: usize| s.cols[c * m + r];
+                    removed.push(Removed {
+                        position: at(e),
+                        detail: format!("{} (p={:.2})", explain(&value), p),
+                    });
+                }
+                r += 1;
+                !gone
+            });
+        }
+        live
+    }
+}
+
+/// `explain`: the strongest plain evidence that a line is boilerplate, from its pass-one
+/// columns.
+fn explain(value: &impl Fn(usize) -> f64) -> String {
+    let truthy = |c: usize| value(c) != 0.0;
+    let mut parts: Vec<&str> = Vec::new();
+    if value(col!("log_tokens")) <= 5f64.ln_1p() {
+        parts.push("short");
+    }
+    if truthy(col!("link_like")) || value(col!("separators")) >= 2.0 {
+        parts.push("link-like");
+    }
+    if truthy(col!("date_like")) || truthy(col!("time_like")) {
+        parts.push("date or time");
+    }
+    if value(col!("log_repeats")) > 0.0 {
+        parts.push("repeated");
+    }
+    if truthy(col!("before_first_prose")) {
+        parts.push("before the text");
+    } else if truthy(col!("after_last_prose")) {
+        parts.push("after the text");
+    } else if value(col!("log_short_run")) >= 4f64.ln_1p() {
+        parts.push("in a run of short lines");
+    }
+    if parts.is_empty() {
+        parts.push(if value(col!("prose_window3")) < 0.2 {
+            "no prose around it"
+        } else {
+            "unlike its neighbours"
+        });
+    }
+    parts.join(", ")
+}
+
+/// `LineColumns.features(live)`: the pass-one columns of the lines `live` as if the others
+/// were absent, into `s.cols` (column by column, `WIDTH` columns of `live.len()` rows; the
+/// context columns and the zero column left at 0.0).
+#[allow(clippy::too_many_lines)]
+fn features(lines: &Lines, live: &[usize], s: &mut Scratch) {
+    let m = live.len();
+    s.cols.clear();
+    s.cols.resize(WIDTH * m, 0.0);
+    if m == 0 {
+        return;
+    }
+    let cols = &mut s.cols;
+    for (r, &e) in live.iter().enumerate() {
+        for (c, &x) in lines.shape[e].iter().enumerate() {
+            cols[c * m + r] = x;
+        }
+    }
+    let prose = |r: usize| lines.prose[live[r]];
+    let total_chars = live.iter().map(|&e| lines.chars[e]).sum::<usize>().max(1);
+    s.prose_chars.clear();
+    s.prose_chars.extend(
+        live.iter()
+            .map(|&e| if lines.prose[e] { lines.chars[e] } else { 0 }),
+    );
+    let total_prose: usize = s.prose_chars.iter().sum();
+    let first_prose = (0..m).find(|&r| prose(r)).unwrap_or(m);
+    let last_prose = (0..m).rev().find(|&r| prose(r));
+    // How often each line's key comes among the live lines.
+    let keys = lines.key.iter().max().map_or(0, |&k| k + 1);
+    s.counts.clear();
+    s.counts.resize(keys, 0);
+    for &e in live {
+        s.counts[lines.key[e]] += 1;
+    }
+    // Prose lines before each row, for the windows.
+    s.prefix.clear();
+    s.prefix.push(0);
+    for r in 0..m {
+        let last = s.prefix[r];
+        s.prefix.push(last + usize::from(prose(r)));
+    }
+    // The title is the first live line.
+    let first = live[0];
+    if s.overlap.as_ref().map_or(true, |(f, _)| *f != first) {
+        s.overlap = Some((first, lines.tokens.title_overlap(first)));
+    }
+    let overlap = s
+        .overlap
+        .as_ref()
+        .map_or(&[][..], |(_, col)| col.as_slice());
+
+    let mut set = |c: usize, r: usize, x: f64| cols[c * m + r] = x;
+    let log_n = lines.log(m);
+    let share = div(total_prose, total_chars);
+    let (mut chars_before, mut prose_before) = (0usize, 0usize);
+    let mut up_from: Option<usize> = None;
+    let mut run = 0usize;
+    for r in 0..m {
+        let e = live[r];
+        set(col!("rel_pos"), r, div(r, m));
+        set(col!("log_from_start"), r, lines.log(r));
+        set(col!("log_to_end"), r, lines.log(m - 1 - r));
+        set(col!("chars_before"), r, div(chars_before, total_chars));
+        let (before, after) = if total_prose > 0 {
+            (
+                div(prose_before, total_prose),
+                div(total_prose - prose_before - s.prose_chars[r], total_prose),
+            )
+        } else {
+            (0.0, 0.0)
+        };
+        set(col!("prose_before"), r, before);
+        set(col!("prose_after"), r, after);
+        set(
+            col!("before_first_prose"),
+            r,
+            f64::from(u8::from(r < first_prose)),
+        );
+        set(
+            col!("after_last_prose"),
+            r,
+            f64::from(u8::from(last_prose.map_or(true, |l| r > l))),
+        );
+        set(
+            col!("log_repeats"),
+            r,
+            lines.log(s.counts[lines.key[e]] - 1),
+        );
+        set(
+            col!("title_overlap"),
+            r,
+            if r == 0 {
+                0.0
+            } else {
+                overlap.get(e).copied().unwrap_or(0.0)
+            },
+        );
+        let neighbour = |d: isize| {
+            r.checked_add_signed(d)
+                .filter(|&i| i < m)
+                .map_or(-1.0, |i| lines.shape[live[i]][col!("log_chars")])
+        };
+        set(col!("prev_log_chars"), r, neighbour(-1));
+        set(col!("next_log_chars"), r, neighbour(1));
+        set(col!("prev2_log_chars"), r, neighbour(-2));
+        set(col!("next2_log_chars"), r, neighbour(2));
+        let is_prose = |i: usize| f64::from(u8::from(prose(i)));
+        set(
+            col!("prev_prose"),
+            r,
+            if r > 0 { is_prose(r - 1) } else { -1.0 },
+        );
+        set(
+            col!("next_prose"),
+            r,
+            if r + 1 < m { is_prose(r + 1) } else { -1.0 },
+        );
+        for (c, w) in [(col!("prose_window3"), 3), (col!("prose_window10"), 10)] {
+            let (lo, hi) = (r.saturating_sub(w), (r + w + 1).min(m));
+            let others = s.prefix[hi] - s.prefix[lo] - usize::from(prose(r));
+            set(c, r, div(others, (hi - lo - 1).max(1)));
+        }
+        set(
+            col!("log_up_to_prose"),
+            r,
+            lines.log(up_from.map_or(m, |l| r - l)),
+        );
+        // Short runs: the length of the run this row belongs to, counted once at its start.
+        if lines.short[e] {
+            if r == 0 || !lines.short[live[r - 1]] {
+                run = (r..m).take_while(|&i| lines.short[live[i]]).count();
+            }
+        } else {
+            run = 0;
+        }
+        set(col!("log_short_run"), r, lines.log(run));
+        set(col!("log_doc_lines"), r, log_n);
+        set(col!("doc_prose_share"), r, share);
+        set(
+            col!("prev_open"),
+            r,
+            f64::from(u8::from(r > 0 && lines.open[live[r - 1]])),
+        );
+        set(
+            col!("next_continues"),
+            r,
+            f64::from(u8::from(r + 1 < m && lines.lower[live[r + 1]])),
+        );
+        set(col!("is_prose"), r, is_prose(r));
+        chars_before += lines.chars[e];
+        prose_before += s.prose_chars[r];
+        if prose(r) {
+            up_from = Some(r);
+        }
+    }
+    // Distances down to the next prose line, from the end.
+    let mut down_to: Option<usize> = None;
+    for r in (0..m).rev() {
+        set(
+            col!("log_down_to_prose"),
+            r,
+            lines.log(down_to.map_or(m, |l| l - r)),
+        );
+        if prose(r) {
+            down_to = Some(r);
+        }
+    }
+    for &e in live {
+        s.counts[lines.key[e]] = 0;
+    }
+}
+
+/// `context_columns(p1)`: the pass-one probabilities of each row's neighbourhood, into the
+/// context columns of `cols` (`m` rows).
+fn context(p1: &[f64], cols: &mut [f64], m: usize) {
+    let mut prefix = Vec::with_capacity(m + 1);
+    prefix.push(0.0);
+    let mut sum = 0.0;
+    for &p in p1 {
+        sum += p;
+        prefix.push(sum);
+    }
+    // The mean of rows lo..hi (clipped), -1.0 when there are none.
+    let mean = |lo: isize, hi: isize| {
+        let lo = usize::try_from(lo.max(0)).unwrap_or(0);
+        let hi = usize::try_from(hi).unwrap_or(0).min(m);
+        if hi > lo {
+            (prefix[hi] - prefix[lo]) / count(hi - lo)
+        } else {
+            -1.0
+        }
+    };
+    let shifted = |r: usize, d: isize| {
+        r.checked_add_signed(d)
+            .filter(|&i| i < m)
+            .map_or(-1.0, |i| p1[i])
+    };
+    let mut set = |c: usize, r: usize, x: f64| cols[c * m + r] = x;
+    for r in 0..m {
+        let i = isize::try_from(r).unwrap_or(isize::MAX);
+        set(col!("p1"), r, p1[r]);
+        set(col!("p1_prev"), r, shifted(r, -1));
+        set(col!("p1_next"), r, shifted(r, 1));
+        set(col!("p1_prev2"), r, shifted(r, -2));
+        set(col!("p1_next2"), r, shifted(r, 2));
+        set(col!("p1_mean2"), r, mean(i - 2, i + 3));
+        set(col!("p1_mean5"), r, mean(i - 5, i + 6));
+        set(col!("p1_mean15"), r, mean(i - 15, i + 16));
+        // np.maximum and np.minimum over the window: the first NaN wins, else the larger
+        // (smaller), the earlier on a tie.
+        let near = &p1[r.saturating_sub(5)..(r + 6).min(m)];
+        let (mut hi, mut lo) = (p1[r], p1[r]);
+        for &p in near {
+            if !hi.is_nan() && (p.is_nan() || p > hi) {
+                hi = p;
+            }
+            if !lo.is_nan() && (p.is_nan() || p < lo) {
+                lo = p;
+            }
+        }
+        set(col!("p1_max5"), r, hi);
+        set(col!("p1_min5"), r, lo);
+        set(col!("p1_before"), r, mean(0, i));
+        set(
+            col!("p1_after"),
+            r,
+            mean(i + 1, isize::try_from(m).unwrap_or(isize::MAX)),
+        );
     }
 }
 

@@ -125,3 +125,89 @@ impl Trees {
             .map(Bound::into_any)
     }
 }
+
+/// A pass's trees and feature names.
+type Pass = (Py<Trees>, Vec<String>);
+
+/// The whole line model (`layout.LineModel`) with its passes' feature names, built once per
+/// loaded model: `remove` runs `LayoutBoilerplate`'s rounds over one document in one call.
+#[pyclass(frozen, module = "corpusclean._core")]
+pub struct LineModel {
+    inner: layout::LineModel,
+    /// The constructor's arguments, for pickling.
+    args: (Py<Trees>, Vec<String>, Option<Pass>),
+}
+
+#[pymethods]
+impl LineModel {
+    #[new]
+    #[pyo3(signature = (pass1, names1, pass2=None))]
+    fn new(
+        pass1: Bound<'_, Trees>,
+        names1: Vec<String>,
+        pass2: Option<(Bound<'_, Trees>, Vec<String>)>,
+    ) -> PyResult<Self> {
+        let second = pass2.as_ref().map(|(t, n)| (&t.get().inner, n.as_slice()));
+        let inner = layout::LineModel::new(&pass1.get().inner, &names1, second)
+            .map_err(|_| PyValueError::new_err("line model: a tree tests an unnamed feature"))?;
+        let args = (pass1.unbind(), names1, pass2.map(|(t, n)| (t.unbind(), n)));
+        Ok(LineModel { inner, args })
+    }
+
+    /// The present lines the filter removes from one document, as `(position, detail)` in the
+    /// order they went: `texts` are its lines in line order, `positions` each one's place in
+    /// `doc.lines` (-1 for a line an earlier step removed). The GIL is released meanwhile; a
+    /// line with lone surrogates raises `UnicodeEncodeError`, a failure `CoreError`.
+    fn remove(
+        &self,
+        py: Python<'_>,
+        texts: Vec<PyBackedStr>,
+        positions: Vec<i64>,
+        threshold: f64,
+        min_lines: usize,
+        max_rounds: usize,
+    ) -> PyResult<Vec<(i64, String)>> {
+        let settings = layout::Rounds {
+            threshold,
+            min_lines,
+            max_rounds,
+        };
+        let removed = py.detach(|| guarded(|| self.inner.remove(&texts, &positions, settings)))?;
+        Ok(removed
+            .into_iter()
+            .map(|r| (r.position, r.detail))
+            .collect())
+    }
+
+    /// One round's margins of the lines `live` (positions into `texts`), as native float64
+    /// bytes: pass one's, and pass two's (None without a second pass).
+    fn margins<'py>(
+        &self,
+        py: Python<'py>,
+        texts: Vec<PyBackedStr>,
+        live: Vec<usize>,
+    ) -> PyResult<(Bound<'py, PyBytes>, Option<Bound<'py, PyBytes>>)> {
+        let (first, second) = py.detach(|| guarded(|| self.inner.margins(&texts, &live)))?;
+        let bytes = |v: &[f64]| {
+            let out: Vec<u8> = v.iter().flat_map(|x| x.to_ne_bytes()).collect();
+            PyBytes::new(py, &out)
+        };
+        Ok((bytes(&first), second.as_deref().map(bytes)))
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        let (pass1, names1, pass2) = &slf.get().args;
+        let py = slf.py();
+        let args = (
+            pass1.clone_ref(py),
+            names1.clone(),
+            pass2.as_ref().map(|(t, n)| (t.clone_ref(py), n.clone())),
+        );
+        (slf.get_type(), args)
+            .into_pyobject(py)
+            .map(Bound::into_any)
+    }
+}
+
+/// The columns of a feature row of the line model (`FEATURES + CONTEXT_FEATURES`).
+pub const LINE_FEATURES: [&str; 59] = layout::FEATURE_NAMES;

@@ -18,7 +18,7 @@ mod _core {
     #[pymodule_export]
     use super::errors::CoreError;
     #[pymodule_export]
-    use super::filters::{line_shapes, LineShapes, Trees};
+    use super::filters::{line_shapes, LineModel, LineShapes, Trees};
     #[pymodule_export]
     use super::language::LangDetector;
 
@@ -27,6 +27,7 @@ mod _core {
         m.add("__version__", corpusclean_core::VERSION)?;
         m.add("build_profile", BUILD_PROFILE)?;
         m.add("LINE_NUMERIC_FIELDS", crate::filters::LINE_NUMERIC_FIELDS)?;
+        m.add("LINE_FEATURES", crate::filters::LINE_FEATURES.to_vec())?;
         Ok(())
     }
 }

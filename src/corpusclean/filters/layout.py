@@ -15,10 +15,11 @@ the document and how much it shares with the first line (often the page title).
 
 The model (``models/line_model.json``, trained by ``benchmarks/train_line_model.py``) is two
 passes of small gradient-boosted trees: the second pass adds the first pass's scores of the
-neighbouring lines, so decisions come in runs, as boilerplate does. The filter scores all lines of
-a document at once with numpy (:class:`LineColumns`, :class:`TreeArrays`); the per-row functions
-(:func:`document_features`, :meth:`Trees.margin`) are the reference the training script uses, and
-both give the same numbers to the last bit.
+neighbouring lines, so decisions come in runs, as boilerplate does. With the compiled core the
+filter runs on a document in one call (``_core.LineModel``, :meth:`LayoutBoilerplate.removals`);
+the Python path scores all lines of a document at once with numpy (:class:`LineColumns`,
+:class:`TreeArrays`); the per-row functions (:func:`document_features`, :meth:`Trees.margin`) are
+the reference the training script uses. All three give the same numbers to the last bit.
 
 The filter is applied until nothing more is removed, so its output is a fixpoint: running it
 again on its own output removes nothing (the model is trained on clean articles too, so this
@@ -470,6 +471,16 @@ class LineModel:
         """Both passes as :class:`TreeArrays` (built once per loaded model)."""
         return TreeArrays(self.pass1), TreeArrays(self.pass2) if self.pass2 else None
 
+    @cached_property
+    def engine(self) -> Any:
+        """The whole model in the compiled core (``_core.LineModel``, built once per loaded
+        model), or None when the reference scores the lines."""
+        pass1, pass2 = self.arrays
+        if pass1.core is None or (pass2 is not None and pass2.core is None):
+            return None
+        second = (pass2.core, list(pass2.names)) if pass2 is not None else None
+        return _accel.attempt(lambda core: core.LineModel(pass1.core, list(pass1.names), second))
+
     def score_rows(self, rows: Sequence[Mapping[str, float]]) -> list[float]:
         """Content probability of every line from its pass-one feature rows."""
         p1 = [self.pass1.predict(r) for r in rows]
@@ -485,6 +496,21 @@ class LineModel:
         if not texts:
             return []
         return self.score_rows(document_features(texts, extra))
+
+
+def write_plain_model(path: str | Path, model: LineModel | None = None) -> None:
+    """Write the line model as plain text for the core's timing example
+    (``rust/core/examples/layout_rounds.rs``): the threshold, then per pass a line
+    ``depth bias trees``, a line of feature names and a line per tree (node features,
+    thresholds, leaves)."""
+    model = model or load_model()
+    out = [repr(model.threshold)]
+    for trees in (model.pass1, model.pass2):
+        if trees is None:
+            continue
+        out += [f"{trees.depth} {trees.bias!r} {len(trees.trees)}", " ".join(trees.names)]
+        out += [" ".join(map(repr, (*f, *t, *v))) for f, t, v in trees.trees]
+    Path(path).write_text("\n".join(out) + "\n", encoding="utf-8")
 
 
 @lru_cache(maxsize=4)
@@ -526,16 +552,11 @@ _NUMERIC_FIELDS = LineShape._fields.index("key")
 assert LineShape._fields[3:_NUMERIC_FIELDS] == ("end_terminal", *_SHAPE_FEATURES[3:])
 
 
-def _measure_lines(texts: Sequence[str]) -> tuple[np.ndarray, list[str], Any]:
-    """The numeric fields of every line's :class:`LineShape` (a row per line), their keys, and
-    the core's measurements (``_core.LineShapes``, None when the reference measured them)."""
-    measured = _accel.attempt(lambda core: core.line_shapes(texts))
-    if measured is not None:
-        fields = np.frombuffer(measured.numbers(), dtype=np.float64)
-        return fields.reshape(len(texts), _NUMERIC_FIELDS), measured.keys(), measured
+def _measure_lines(texts: Sequence[str]) -> tuple[np.ndarray, list[str]]:
+    """The numeric fields of every line's :class:`LineShape` (a row per line) and their keys."""
     shapes = [line_shape(t) for t in texts]
     fields = np.array([s[:_NUMERIC_FIELDS] for s in shapes], dtype=np.float64)
-    return fields.reshape(len(shapes), _NUMERIC_FIELDS), [s.key for s in shapes], None
+    return fields.reshape(len(shapes), _NUMERIC_FIELDS), [s.key for s in shapes]
 
 
 class LineColumns:
@@ -543,7 +564,7 @@ class LineColumns:
     gives the pass-one feature columns of any subset of them, as if the others were absent."""
 
     def __init__(self, texts: Sequence[str]) -> None:
-        fields, keys, self._measured = _measure_lines(texts)
+        fields, keys = _measure_lines(texts)
         self.chars = fields[:, 0].astype(np.int64)
         tokens = fields[:, 1].astype(np.int64)
         end_terminal = fields[:, 3] > 0
@@ -555,21 +576,15 @@ class LineColumns:
         self.lower = fields[:, LineShape._fields.index("starts_lower")] > 0
         ids: dict[str, int] = {}
         self.key = np.array([ids.setdefault(k, len(ids)) for k in keys], dtype=np.int64)
-        self.keys = keys
+        self.tokens = [k.split() for k in keys]
         self._overlap: tuple[int, np.ndarray] | None = None
-        self._tokens: list[list[str]] | None = None
 
     def _title_overlap(self, first: int) -> np.ndarray:
         """Each line's share of tokens found in line ``first`` (the title), for all lines."""
         if self._overlap is None or self._overlap[0] != first:
-            if self._measured is not None:
-                col = np.frombuffer(self._measured.title_overlap(first), dtype=np.float64)
-                self._overlap = (first, col)
-                return col
-            if self._tokens is None:
-                self._tokens = [k.split() for k in self.keys]
-            has = set(self._tokens[first]).__contains__
-            col = [sum(map(has, toks)) / len(toks) if toks else 0.0 for toks in self._tokens]
+            title = set(self.tokens[first])
+            col = [sum(t in title for t in toks) / len(toks) if toks else 0.0
+                   for toks in self.tokens]
             self._overlap = (first, np.array(col, dtype=np.float64))
         return self._overlap[1]
 
@@ -707,21 +722,23 @@ class TreeArrays:
         self.node_base = (np.arange(count) * self.internal)[None, :]
         self.leaf_base = (np.arange(count) * (1 << trees.depth) - self.internal)[None, :]
         self.count = count
+        # The same trees in the core, for the core's LineModel (LineModel.engine).
         self.core = _accel.attempt(lambda core: core.Trees(
             self.feats.tolist(), self.thresholds.tolist(), self.leaves.tolist(), trees.depth,
             trees.bias))
 
-    def margins(self, cols: Mapping[str, np.ndarray], n: int) -> np.ndarray:
-        width = len(self.names)
-        x = np.zeros((n, width))
+    def rows(self, cols: Mapping[str, np.ndarray], n: int) -> np.ndarray:
+        """The feature rows of ``n`` lines, a column per name of the trees (zeros where ``cols``
+        lacks the name)."""
+        x = np.zeros((n, len(self.names)))
         for j, name in enumerate(self.names):
             if name in cols:
                 x[:, j] = cols[name]
-        if self.core is not None:
-            found = _accel.attempt(lambda _: self.core.margins(x.tobytes(), width))
-            if found is not None:
-                return np.frombuffer(found, dtype=np.float64)
-        x = x.reshape(-1)
+        return x
+
+    def margins(self, cols: Mapping[str, np.ndarray], n: int) -> np.ndarray:
+        width = len(self.names)
+        x = self.rows(cols, n).reshape(-1)
         row_base = (np.arange(n) * width)[:, None]
         node = np.zeros((n, self.count), dtype=np.intp)
         for _ in range(self.depth):
@@ -813,24 +830,44 @@ class LayoutBoilerplate:
         if self.page_context and doc.removals:
             entries += [(r.line, r.text, -1) for r in doc.removals if r.text.strip()]
             entries.sort(key=itemgetter(0))
-        columns = LineColumns([text for _, text, _ in entries])
-        where = np.array([i for _, _, i in entries], dtype=np.int64)
-        reasons: dict[int, str] = {}
+        found = self.removals(model, thr, [text for _, text, _ in entries],
+                              [i for _, _, i in entries])
+        if not found:
+            return keep()
+        return remove_lines(doc, dict.fromkeys(found, REASON), found)
+
+    def removals(self, model: LineModel, thr: float, texts: Sequence[str],
+                 positions: Sequence[int]) -> dict[int, str]:
+        """The rounds over one document's lines ``texts`` (present and, with page context,
+        removed earlier, in line order; ``positions`` holds each one's place in ``doc.lines``,
+        -1 for a line removed earlier): the detail of every present line they remove, by
+        position. In one call into the core when it is in use, else :meth:`reference_removals`."""
+        engine = model.engine
+        if engine is not None:
+            found = _accel.attempt(lambda _: engine.remove(
+                texts, positions, thr, max(self.min_lines, 0), max(self.max_rounds, 0)), REASON)
+            if found is not None:
+                return dict(found)
+        return self.reference_removals(model, thr, texts, positions)
+
+    def reference_removals(self, model: LineModel, thr: float, texts: Sequence[str],
+                           positions: Sequence[int]) -> dict[int, str]:
+        """:meth:`removals` in Python (the reference the core reproduces)."""
+        columns = LineColumns(texts)
+        where = np.array(positions, dtype=np.int64)
         details: dict[int, str] = {}
-        live = self._rounds(model, thr, columns, np.arange(len(entries)), where, reasons, details)
+        live = self._rounds(model, thr, columns, np.arange(len(texts)), where, details)
         if (where < 0).any():
             # The lines earlier steps removed leave: the rest must be a fixpoint on its own.
-            self._rounds(model, thr, columns, live[where[live] >= 0], where, reasons, details)
-        if not reasons:
-            return keep()
-        return remove_lines(doc, reasons, details)
+            self._rounds(model, thr, columns, live[where[live] >= 0], where, details)
+        return details
 
     def _rounds(self, model: LineModel, thr: float, columns: LineColumns, live: np.ndarray,
-                where: np.ndarray, reasons: dict[int, str], details: dict[int, str]) -> np.ndarray:
+                where: np.ndarray, details: dict[int, str]) -> np.ndarray:
         """Score ``live`` and drop the lines under the threshold until a round drops none; record
-        the present ones in ``reasons`` and ``details``; return what is left."""
+        the present ones in ``details``; return what is left."""
         for _ in range(self.max_rounds):
-            if len(live) < self.min_lines:
+            if len(live) < max(self.min_lines, 1):  # (no lines: nothing to score)
                 break
             cols = columns.features(live)
             probs = score_columns(model, cols, len(live))
@@ -843,7 +880,6 @@ class LayoutBoilerplate:
             evidence = zip(*(cols[name][gone].tolist() for name in _EXPLAINED))
             for pos, values, p in zip(where[live[gone]].tolist(), evidence, probs[gone].tolist()):
                 if pos >= 0:
-                    reasons[pos] = REASON
                     details[pos] = f"{explain(dict(zip(_EXPLAINED, values)))} (p={p:.2f})"
             live = np.delete(live, gone)
         return live
