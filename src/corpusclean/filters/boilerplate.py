@@ -36,6 +36,7 @@ from typing import NamedTuple, TypeVar
 
 import regex
 
+from .. import _accel
 from ..decision import Decision, remove_lines
 from ..document import Document
 from . import _boilerplate_phrases as phrases
@@ -392,16 +393,52 @@ def _spread(lines: list[_Line], seeds: set[int], candidate: Sequence[bool],
     return reached
 
 
-def _phrases(*names: str, extra: bool = False) -> cached_property[PhraseSet]:
+class _Phrases(cached_property[PhraseSet]):
     """A family attribute: the phrase set of the named tables for the family's languages (and
     its ``extra_lines`` if ``extra``), looked up once per filter."""
-    return cached_property(lambda self: self._set(*names, extra=extra))
+
+    def __init__(self, *names: str, extra: bool = False) -> None:
+        super().__init__(lambda family: family._set(*names, extra=extra))
 
 
-def _pattern(*names: str, prefix: bool = False) -> cached_property[re.Pattern[str]]:
+class _Pattern(cached_property[re.Pattern[str]]):
     """A family attribute: the phrase pattern of the named tables for the family's languages
     (:func:`phrase_search`), looked up once per filter."""
-    return cached_property(lambda self: self._search(*names, prefix=prefix))
+
+    def __init__(self, *names: str, prefix: bool = False) -> None:
+        super().__init__(lambda family: family._search(*names, prefix=prefix))
+        self.names = names
+        self.prefix = prefix
+
+
+_phrases = _Phrases
+_pattern = _Pattern
+
+
+# -- the compiled core ------------------------------------------------------------------------
+
+# The core's page of the last document seen or returned, as ``_last_page`` (None: the core
+# declined the document, whose lines the reference reads).
+_last_core: tuple[tuple[object, ...], object] = ((), None)
+
+
+@lru_cache(maxsize=1)
+def _core_reader() -> object | None:
+    """The core's page reader (the gated tables' search built in), or None: no core."""
+    items = _union(GATED_TABLES, (), ())
+    return _accel.attempt(lambda core: core.BoilerplateReader(items), "boilerplate")
+
+
+def _core_page(doc: Document) -> object | None:
+    """The core's page of ``doc`` (remembered as :func:`_nonblank` does), or None."""
+    global _last_core  # noqa: PLW0603
+    seen, page = _last_core
+    if seen is not doc.lines:
+        reader = _core_reader()
+        page = None if reader is None else _accel.attempt(
+            lambda _: reader.page([ln.text for ln in doc.lines]), "boilerplate")  # type: ignore[attr-defined]
+        _last_core = (doc.lines, page)
+    return page
 
 
 _KEY = attrgetter("key")
@@ -455,6 +492,44 @@ class _LineFamily:
         # Only the parameters: phrase sets, patterns and facts are rebuilt where it is loaded.
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
+    def _core_tables(self) -> tuple[dict[str, list[str]], dict[str, tuple[list[str], bool]]]:
+        """The family's phrase sets and patterns as the core takes them, by attribute name."""
+        sets: dict[str, list[str]] = {}
+        searches: dict[str, tuple[list[str], bool]] = {}
+        for klass in reversed(type(self).__mro__):
+            for name, attr in vars(klass).items():
+                if isinstance(attr, _Phrases):
+                    sets[name.lstrip("_")] = sorted(getattr(self, name).items)
+                elif isinstance(attr, _Pattern):
+                    searches[name.lstrip("_")] = (_union(attr.names, tuple(self.languages), ()),
+                                                  attr.prefix)
+        return sets, searches
+
+    @cached_property
+    def _core(self) -> object | None:
+        """The family's rules in the compiled core, or None (no core)."""
+        sets, searches = self._core_tables()
+        params = {f.name: float(value) for f in fields(self)
+                  if isinstance(value := getattr(self, f.name), (int, float))}
+        return _accel.attempt(
+            lambda core: core.BoilerplateFamily(self.reason, sets, searches, params), self.reason)
+
+    def _run_core(self, doc: Document) -> Decision | None:
+        """The family on ``doc`` in the compiled core, or None: the reference answers."""
+        global _last_core  # noqa: PLW0603
+        family = self._core
+        page = None if family is None else _core_page(doc)
+        if page is None:
+            return None
+        answer = _accel.attempt(lambda _: family.run(page), self.reason)  # type: ignore[attr-defined]
+        if answer is None:
+            return None
+        removed, rest = answer
+        decision = remove_lines(doc, dict.fromkeys(removed, self.reason))
+        if decision.doc is not None:
+            _last_core = (decision.doc.lines, rest)
+        return decision
+
     def facts(self, lines: list[_Line]) -> list[tuple[bool, ...]]:
         """:meth:`line_facts` of each line, remembered by line key."""
         memo = self._facts
@@ -475,6 +550,9 @@ class _LineFamily:
     def __call__(self, doc: Document) -> Decision:
         # Removing lines brings neighbours closer, so the rules run again on what is left until
         # they remove nothing more: the output is a fixpoint and a second run changes nothing.
+        decided = self._run_core(doc)
+        if decided is not None:
+            return decided
         lines, where = _nonblank(doc)
         removed: list[int] = []
         while hits := self.find(lines):
@@ -857,6 +935,12 @@ class ShareLinks(_LineFamily):
 
     def line_facts(self, line: _Line) -> tuple[bool]:
         return (self.is_share(line),)
+
+    def _core_tables(self) -> tuple[dict[str, list[str]], dict[str, tuple[list[str], bool]]]:
+        sets, searches = super()._core_tables()
+        sets["bar_words"] = sorted(self._bar_words.items)
+        sets["networks"] = sorted(_networks().items)
+        return sets, searches
 
     def find(self, lines: list[_Line]) -> set[int]:
         return {pos for pos, (share,) in enumerate(self.facts(lines)) if share}
