@@ -38,3 +38,24 @@ def test_line_shapes_any_text(core, texts):
     # Whatever the core says, the columns come out (the reference answers what it declines).
     fields, keys, _ = layout._measure_lines(texts)
     assert fields.shape == (len(texts), layout._NUMERIC_FIELDS) and len(keys) == len(texts)
+
+
+@given(st.lists(any_text, max_size=20))
+def test_boilerplate_families_any_text(core, texts):
+    from corpusclean.filters import boilerplate as bp
+
+    surrogates = any(0xD800 <= ord(c) < 0xE000 for t in texts for c in t)
+    try:
+        page = bp._core_reader().page(texts)
+    except UnicodeEncodeError:
+        assert surrogates
+        return
+    assert not surrogates
+    assert all(0 <= i < len(texts) for i in page.where) and len(page) == len(page.where)
+    for family in (bp.CookieBanner(), bp.CommentForm(), bp.PageWidget(), bp.ShareLinks(),
+                   bp.Navigation()):
+        removed, rest = family._core.run(page)
+        assert removed == sorted(set(removed)) and set(removed) <= set(page.where)
+        assert len(rest) + len(removed) == len(page)
+        again = family._core.run(page)
+        assert again[0] == removed and again[1].lines() == rest.lines()
