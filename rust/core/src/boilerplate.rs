@@ -11,9 +11,10 @@
 //! `phrase_search` applied to each occurrence (time linear in the line).
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 
 use crate::unicode::{
     flags, is, push_casefold, py_split, py_strip, RE_DIGIT, RE_SPACE, RE_WORD, RX_CJK,
@@ -110,20 +111,22 @@ fn letter_fold(c: char) -> char {
 /// `normalize`: casefolded, compatibility-decomposed, without combining marks, counters,
 /// digits or punctuation, spaces folded.
 pub fn normalize(text: &str) -> String {
-    let mut folded = String::with_capacity(text.len());
-    for c in text.chars() {
-        push_casefold(c, &mut folded);
-    }
-    let chars: Vec<char> = if folded.is_ascii() {
-        folded.chars().collect()
+    let chars: Vec<char> = if text.is_ascii() {
+        text.bytes()
+            .map(|b| char::from(b.to_ascii_lowercase()))
+            .collect()
     } else {
+        let mut folded = String::with_capacity(text.len());
+        for c in text.chars() {
+            push_casefold(c, &mut folded);
+        }
         nfkd(&folded)
             .into_iter()
             .filter(|&c| c != '\u{640}' && !is(c, RX_MARK_NONSPACING))
             .map(letter_fold)
             .collect()
     };
-    let mut out = String::with_capacity(folded.len());
+    let mut out = String::with_capacity(chars.len());
     let mut gap = false;
     for (i, &c) in chars.iter().enumerate() {
         // `_COUNTER_RE`: a k, m or b right after a digit and before no letter is a counter's.
@@ -185,17 +188,50 @@ fn is_prose(raw: &str, n: usize) -> bool {
 
 // -- phrases ----------------------------------------------------------------------------------
 
+/// A fast hash of short strings (the Fx hash of rustc: a multiply per 8 bytes); the phrase
+/// sets hold no input of an adversary's choosing, only the tables.
+#[derive(Default, Clone, Copy)]
+struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, b: u8) {
+        self.write(&[b]);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type Set = HashSet<String, BuildHasherDefault<FxHasher>>;
+
 /// `PhraseSet`: normalized phrases for whole-line tests.
 #[derive(Debug, Default)]
 pub struct PhraseSet {
-    items: HashSet<String>,
-    starts: HashSet<String>,
+    items: Set,
+    starts: Set,
 }
 
 impl PhraseSet {
     pub fn new(items: impl IntoIterator<Item = String>) -> Self {
-        let items: HashSet<String> = items.into_iter().collect();
-        let mut starts = HashSet::new();
+        let items: Set = items.into_iter().collect();
+        let mut starts = Set::default();
         for p in &items {
             for (at, c) in p.char_indices() {
                 if c == ' ' {
@@ -274,7 +310,12 @@ impl Search {
         let automaton = if items.is_empty() {
             None
         } else {
-            Some(AhoCorasick::new(items).map_err(|e| e.to_string())?)
+            Some(
+                AhoCorasick::builder()
+                    .kind(Some(AhoCorasickKind::DFA))
+                    .build(items)
+                    .map_err(|e| e.to_string())?,
+            )
         };
         Ok(Search { automaton, prefix })
     }
@@ -629,6 +670,150 @@ fn crumb_pieces(raw: &str) -> Option<Vec<String>> {
 
 // -- the families -----------------------------------------------------------------------------
 
+/// The phrase sets of the families (the reference's attribute names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum S {
+    Buttons,
+    FormLines,
+    Fields,
+    NavLines,
+    Home,
+    Labels,
+    DateWords,
+    Known,
+    Headers,
+    ShareLines,
+    LinesSet,
+    BarWords,
+    Networks,
+}
+
+impl S {
+    const ALL: [S; 13] = [
+        S::Buttons,
+        S::FormLines,
+        S::Fields,
+        S::NavLines,
+        S::Home,
+        S::Labels,
+        S::DateWords,
+        S::Known,
+        S::Headers,
+        S::ShareLines,
+        S::LinesSet,
+        S::BarWords,
+        S::Networks,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            S::Buttons => "buttons",
+            S::FormLines => "form_lines",
+            S::Fields => "fields",
+            S::NavLines => "nav_lines",
+            S::Home => "home",
+            S::Labels => "labels",
+            S::DateWords => "date_words",
+            S::Known => "known",
+            S::Headers => "headers",
+            S::ShareLines => "share_lines",
+            S::LinesSet => "lines_set",
+            S::BarWords => "bar_words",
+            S::Networks => "networks",
+        }
+    }
+}
+
+/// The phrase searches of the families.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Q {
+    Consent,
+    Cookie,
+    Address,
+    Actions,
+    ButtonPhrase,
+    FormPhrase,
+    Prompt,
+    NavPhrase,
+    Newsletter,
+    Signup,
+}
+
+impl Q {
+    const ALL: [Q; 10] = [
+        Q::Consent,
+        Q::Cookie,
+        Q::Address,
+        Q::Actions,
+        Q::ButtonPhrase,
+        Q::FormPhrase,
+        Q::Prompt,
+        Q::NavPhrase,
+        Q::Newsletter,
+        Q::Signup,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            Q::Consent => "consent",
+            Q::Cookie => "cookie",
+            Q::Address => "address",
+            Q::Actions => "actions",
+            Q::ButtonPhrase => "button_phrase",
+            Q::FormPhrase => "form_phrase",
+            Q::Prompt => "prompt",
+            Q::NavPhrase => "nav_phrase",
+            Q::Newsletter => "newsletter",
+            Q::Signup => "signup",
+        }
+    }
+}
+
+/// The parameters of the families.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum P {
+    Window,
+    MaxWords,
+    MaxControlWords,
+    MaxPromptWords,
+    EdgeLabels,
+    MinRun,
+    RunShare,
+    RunWords,
+    MaxSignupWords,
+    MinDateRun,
+}
+
+impl P {
+    const ALL: [P; 10] = [
+        P::Window,
+        P::MaxWords,
+        P::MaxControlWords,
+        P::MaxPromptWords,
+        P::EdgeLabels,
+        P::MinRun,
+        P::RunShare,
+        P::RunWords,
+        P::MaxSignupWords,
+        P::MinDateRun,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            P::Window => "window",
+            P::MaxWords => "max_words",
+            P::MaxControlWords => "max_control_words",
+            P::MaxPromptWords => "max_prompt_words",
+            P::EdgeLabels => "edge_labels",
+            P::MinRun => "min_run",
+            P::RunShare => "run_share",
+            P::RunWords => "run_words",
+            P::MaxSignupWords => "max_signup_words",
+            P::MinDateRun => "min_date_run",
+        }
+    }
+}
+
 /// Which family a [`Family`] runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -657,9 +842,9 @@ impl Kind {
 #[derive(Debug)]
 pub struct Family {
     kind: Kind,
-    sets: HashMap<String, PhraseSet>,
-    searches: HashMap<String, Search>,
-    params: HashMap<String, f64>,
+    sets: Vec<PhraseSet>,
+    searches: Vec<Option<Search>>,
+    params: Vec<f64>,
 }
 
 /// The phrase sets, searches and parameters each family needs (names as in the reference).
@@ -716,6 +901,10 @@ struct TextFacts {
     c: bool,
     /// A fourth fact of the family.
     d: bool,
+    /// Running text (navigation).
+    e: bool,
+    /// Short enough for a menu run (navigation).
+    f: bool,
 }
 
 impl Family {
@@ -743,83 +932,102 @@ impl Family {
                 return Err(format!("missing parameter {name:?}"));
             }
         }
-        let mut built = HashMap::new();
-        for (name, (items, prefix)) in searches {
-            built.insert(name, Search::new(&items, prefix)?);
+        let mut sets = sets;
+        let mut searches = searches;
+        let mut built = Vec::with_capacity(Q::ALL.len());
+        for q in Q::ALL {
+            built.push(match searches.remove(q.name()) {
+                Some((items, prefix)) => Some(Search::new(&items, prefix)?),
+                None => None,
+            });
         }
         Ok(Family {
             kind,
-            sets: sets
-                .into_iter()
-                .map(|(k, v)| (k, PhraseSet::new(v)))
+            sets: S::ALL
+                .iter()
+                .map(|s| PhraseSet::new(sets.remove(s.name()).unwrap_or_default()))
                 .collect(),
             searches: built,
-            params,
+            params: P::ALL
+                .iter()
+                .map(|p| params.get(p.name()).copied().unwrap_or(0.0))
+                .collect(),
         })
     }
 
-    fn set(&self, name: &str) -> &PhraseSet {
-        static EMPTY: std::sync::OnceLock<PhraseSet> = std::sync::OnceLock::new();
-        self.sets
-            .get(name)
-            .unwrap_or_else(|| EMPTY.get_or_init(PhraseSet::default))
+    #[inline]
+    fn set(&self, which: S) -> &PhraseSet {
+        &self.sets[which as usize]
     }
 
-    fn search(&self, name: &str, norm: &str) -> bool {
-        self.searches.get(name).is_some_and(|s| s.search(norm))
+    #[inline]
+    fn search(&self, which: Q, norm: &str) -> bool {
+        self.searches[which as usize]
+            .as_ref()
+            .is_some_and(|s| s.search(norm))
     }
 
-    fn param(&self, name: &str) -> f64 {
-        self.params.get(name).copied().unwrap_or(0.0)
+    #[inline]
+    fn param(&self, which: P) -> f64 {
+        self.params[which as usize]
     }
 
     fn text_facts(&self, t: &LineText) -> TextFacts {
         let n = t.size as f64;
         let norm = t.norm.as_str();
         let mut f = TextFacts::default();
+        if self.kind == Kind::Navigation {
+            f.e = is_prose(&t.raw, t.size);
+            f.f = n <= self.param(P::RunWords) && !sentence_end(&t.raw);
+        }
         if norm.is_empty() {
             return f;
         }
         match self.kind {
             Kind::Cookie => {
                 f.a = self.is_banner(t);
-                f.b = t.size <= 6 && t.plain && self.set("buttons").split(norm);
+                f.b = t.size <= 6 && t.plain && self.set(S::Buttons).split(norm);
             }
             Kind::CommentForm => {
-                if n <= self.param("max_words") {
-                    f.b = t.plain && self.set("form_lines").whole(norm);
+                if n <= self.param(P::MaxWords) {
+                    f.b = t.plain && self.set(S::FormLines).whole(norm);
                     f.a = t.phrase
-                        && (self.search("form_phrase", norm)
-                            || (n <= self.param("max_prompt_words")
-                                && self.search("prompt", norm)));
+                        && (self.search(Q::FormPhrase, norm)
+                            || (n <= self.param(P::MaxPromptWords)
+                                && self.search(Q::Prompt, norm)));
                 }
-                f.c = t.plain && self.set("fields").whole(norm);
+                f.c = t.plain && self.set(S::Fields).whole(norm);
             }
             Kind::Navigation => {
-                let labels = self.set("labels");
-                f.b = (t.plain && self.set("nav_lines").whole(norm))
+                let labels = self.set(S::Labels);
+                f.b = (t.plain && self.set(S::NavLines).whole(norm))
                     || (3 <= t.size
                         && t.size <= 12
                         && norm.matches(' ').count() >= 2
                         && t.plain
                         && labels.split(norm));
-                f.a = (t.size <= 20 && t.phrase && self.search("nav_phrase", norm))
+                f.a = (t.size <= 20 && t.phrase && self.search(Q::NavPhrase, norm))
                     || (t.size <= 16 && self.is_breadcrumb(&t.raw));
                 f.c = t.plain && !t.lead_in && labels.whole(norm);
             }
             Kind::Widget => {
-                let known = self.set("known");
+                let known = self.set(S::Known);
+                let rest = if t.plain && t.size <= 12 {
+                    self.set(S::DateWords).without(norm)
+                } else {
+                    String::new()
+                };
                 if t.size <= 12 && t.plain {
-                    let rest = self.set("date_words").without(norm);
                     f.b = known.whole(norm) || (!rest.is_empty() && known.whole(&rest));
                 }
-                f.a = n <= self.param("max_signup_words")
+                f.a = n <= self.param(P::MaxSignupWords)
                     && t.phrase
-                    && self.search("newsletter", norm)
-                    && self.search("signup", norm);
+                    && self.search(Q::Newsletter, norm)
+                    && self.search(Q::Signup, norm);
                 // A date or connector alone (as a bare label).
-                f.c = t.size <= 8 && t.plain && self.set("date_words").without(norm).is_empty();
-                f.d = !time_range(&t.raw);
+                f.c = t.size <= 8 && t.plain && rest.is_empty();
+                // Not a time range: read only of a date standing alone.
+                f.d = f.c && !time_range(&t.raw);
             }
             Kind::Share => {
                 // b: a share line; c: a network alone (needs what leads the list); d: only
@@ -829,20 +1037,20 @@ impl Family {
                 }
                 f.d = true;
                 if t.lead_in {
-                    f.b = self.set("headers").whole(norm);
+                    f.b = self.set(S::Headers).whole(norm);
                     return f;
                 }
-                if self.set("share_lines").whole(norm) {
+                if self.set(S::ShareLines).whole(norm) {
                     f.b = true;
                     return f;
                 }
-                let networks = self.set("networks");
+                let networks = self.set(S::Networks);
                 if networks.whole(norm) {
                     f.c = true;
                     return f;
                 }
-                let lines_set = self.set("lines_set");
-                f.b = self.set("bar_words").split(norm)
+                let lines_set = self.set(S::LinesSet);
+                f.b = self.set(S::BarWords).split(norm)
                     && py_split(norm).any(|w| networks.whole(w) || lines_set.whole(w));
             }
         }
@@ -852,26 +1060,26 @@ impl Family {
     fn is_banner(&self, t: &LineText) -> bool {
         let norm = t.norm.as_str();
         let n = t.size as f64;
-        if n > self.param("max_words") {
+        if n > self.param(P::MaxWords) {
             return false;
         }
         let mut has_cookie = false;
         if t.phrase {
-            if self.search("consent", norm) {
+            if self.search(Q::Consent, norm) {
                 return true;
             }
-            has_cookie = self.search("cookie", norm);
+            has_cookie = self.search(Q::Cookie, norm);
             if has_cookie {
-                if self.search("address", norm) {
+                if self.search(Q::Address, norm) {
                     return true;
                 }
-                if n <= self.param("max_control_words") && self.search("actions", norm) {
+                if n <= self.param(P::MaxControlWords) && self.search(Q::Actions, norm) {
                     return true;
                 }
             }
         }
         if t.size <= 12 && t.raw.contains('=') && config_pairs(&t.raw) >= 2 {
-            return has_cookie || self.search("button_phrase", norm);
+            return has_cookie || self.search(Q::ButtonPhrase, norm);
         }
         false
     }
@@ -888,10 +1096,10 @@ impl Family {
         if parts.len() < 2 || parts.iter().any(|p| size(p) > 5) {
             return false;
         }
-        if self.set("home").whole(&parts[0]) {
+        if self.set(S::Home).whole(&parts[0]) {
             return true;
         }
-        let labels = self.set("labels");
+        let labels = self.set(S::Labels);
         parts.len() >= 3 && parts.iter().all(|p| labels.whole(p))
     }
 
@@ -945,7 +1153,7 @@ impl Family {
                     if f.c {
                         return match lines[p].lead {
                             None => true,
-                            Some(l) => self.set("share_lines").whole(&texts[l].norm),
+                            Some(l) => self.set(S::ShareLines).whole(&texts[l].norm),
                         };
                     }
                     f.b
@@ -961,7 +1169,7 @@ impl Family {
         mut seeds: Vec<bool>,
         candidate: &[bool],
     ) -> Vec<bool> {
-        let reached = spread(texts, lines, &seeds, candidate, self.param("window"));
+        let reached = spread(texts, lines, &seeds, candidate, self.param(P::Window));
         for (s, r) in seeds.iter_mut().zip(reached) {
             *s |= r;
         }
@@ -983,10 +1191,10 @@ impl Family {
             })
             .collect();
         let mut hits = strong.clone();
-        if self.param("edge_labels") == 0.0 {
+        if self.param(P::EdgeLabels) == 0.0 {
             return hits;
         }
-        let labels_set = self.set("labels");
+        let labels_set = self.set(S::Labels);
         let labels: Vec<bool> = lines
             .iter()
             .map(|l| {
@@ -997,10 +1205,7 @@ impl Family {
             })
             .collect();
         let prose: Vec<usize> = (0..n)
-            .filter(|&p| {
-                let t = &texts[lines[p].text];
-                !strong[p] && is_prose(&t.raw, t.size)
-            })
+            .filter(|&p| !strong[p] && facts[lines[p].text].e)
             .collect();
         let (first, last) = match (prose.first(), prose.last()) {
             (Some(&f), Some(&l)) => (f as isize, l as isize),
@@ -1012,13 +1217,9 @@ impl Family {
             }
         }
         // `_menu_runs`: labels in runs of short lines.
-        let run_words = self.param("run_words");
-        let short = |p: usize| {
-            let t = &texts[lines[p].text];
-            (t.size as f64) <= run_words && !sentence_end(&t.raw)
-        };
-        let min_run = self.param("min_run");
-        let share = self.param("run_share");
+        let short = |p: usize| facts[lines[p].text].f;
+        let min_run = self.param(P::MinRun);
+        let share = self.param(P::RunShare);
         let mut run: Vec<usize> = Vec::new();
         for pos in 0..=n {
             if pos < n && short(pos) {
@@ -1061,7 +1262,7 @@ impl Family {
             }
         }
         // `_date_runs`.
-        let min_date_run = self.param("min_date_run");
+        let min_date_run = self.param(P::MinDateRun);
         let mut seeds = widget;
         let mut run: Vec<usize> = Vec::new();
         for pos in 0..=n {
