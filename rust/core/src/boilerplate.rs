@@ -111,11 +111,10 @@ fn letter_fold(c: char) -> char {
 /// `normalize`: casefolded, compatibility-decomposed, without combining marks, counters,
 /// digits or punctuation, spaces folded.
 pub fn normalize(text: &str) -> String {
-    let chars: Vec<char> = if text.is_ascii() {
-        text.bytes()
-            .map(|b| char::from(b.to_ascii_lowercase()))
-            .collect()
-    } else {
+    if text.is_ascii() {
+        return normalize_ascii(text.as_bytes());
+    }
+    let chars: Vec<char> = {
         let mut folded = String::with_capacity(text.len());
         for c in text.chars() {
             push_casefold(c, &mut folded);
@@ -141,6 +140,31 @@ pub fn normalize(text: &str) -> String {
             }
             gap = false;
             out.push(c);
+        } else {
+            gap = true;
+        }
+    }
+    out
+}
+
+/// [`normalize`] of ASCII text: the same steps on bytes (letters are ASCII letters, digits
+/// ASCII digits, and casefolding is lowercasing).
+fn normalize_ascii(text: &[u8]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut gap = false;
+    for (i, &b) in text.iter().enumerate() {
+        let c = b.to_ascii_lowercase();
+        let letter = c.is_ascii_alphabetic()
+            && !(matches!(c, b'k' | b'm' | b'b')
+                && i > 0
+                && text[i - 1].is_ascii_digit()
+                && !text.get(i + 1).is_some_and(u8::is_ascii_alphabetic));
+        if letter {
+            if gap && !out.is_empty() {
+                out.push(' ');
+            }
+            gap = false;
+            out.push(char::from(c));
         } else {
             gap = true;
         }
