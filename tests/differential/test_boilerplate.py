@@ -25,7 +25,10 @@ PHRASES = sorted({p for name in dir(phrases) if name.isupper() and name != "LANG
                             [q for qs in table.values() for q in qs])})
 CASES = (str, str.upper, str.lower, str.title, str.swapcase, str.capitalize)
 DECOR = ["", " ", ":", " *", "!", ".", " ×", "(3)", "12 ", " 1.2K", "»", " | ", "\x1f", "\u200b",
-         "\xa0", "🍪", "\u0301", "é", "_", "=", "(", "'", "\t", "  ", "…", "。", "،"]
+         "\xa0", "🍪", "\u0301", "é", "_", "=", "(", "'", "\t", "  ", "…", "。", "،",
+         # Letters at the edges of the spaced scripts, inside and outside (a phrase may not
+         # touch the ones inside), glued to the phrase.
+         "x", "ɏ", "ɐ", "ͱ", "ϻ", "ԯ", "ա", "ǆ", "ş", "ж", "中", "ا", "ー", "Ā", "Ω"]
 
 phrase_lines = st.builds(
     lambda pre, parts, post: pre + "".join(parts) + post,
@@ -120,7 +123,7 @@ def test_parameters(core, texts, common, window, edge_labels, run_share):
     assert_same(texts, families)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(documents)
 def test_pages(core, texts):
     # What the core reads of each line: its normalized form, code and lead, as _nonblank.
@@ -129,7 +132,31 @@ def test_pages(core, texts):
     want = bp._nonblank(doc)
     page = bp._core_reader().page([ln.text for ln in doc.lines])
     assert page.where == want.where
-    assert page.lines() == [(ln.raw, ln.norm, ln.code, ln.lead) for ln in want.lines]
+    assert page.lines() == [(ln.raw, ln.norm, ln.size, [*ln.text[2:]], ln.code, ln.lead)
+                            for ln in want.lines]
+
+
+def _assert_same_pages(texts: list[str]) -> None:
+    doc = Document.from_text("\n".join(texts))
+    _forget()
+    want = bp._nonblank(doc)
+    page = bp._core_reader().page([ln.text for ln in doc.lines])
+    assert page.where == want.where
+    for got, ln in zip(page.lines(), want.lines, strict=True):
+        assert got == (ln.raw, ln.norm, ln.size, [*ln.text[2:]], ln.code, ln.lead), ln.raw
+
+
+#: Letters at and beyond the edges of the spaced scripts' ranges (``_WORDISH``).
+EDGE_LETTERS = "aZɏɐͰͱϻϿЀԯաǆ中اーĀΩ\u00bf\u00c0\u00d7\u00f7"
+
+
+def test_phrases_at_word_edges(core):
+    # Every phrase of every table glued to letters inside and outside the spaced scripts: the
+    # searches' word-edge tests (the gate's flag) and normalization agree.
+    texts = [f"{a}{p}{b}" for p in PHRASES for a, b in zip(EDGE_LETTERS, EDGE_LETTERS[::-1])]
+    texts += [f"{a}{p}" for p in PHRASES for a in EDGE_LETTERS]
+    _assert_same_pages(texts)
+    assert_same(texts[::7])
 
 
 @given(st.lists(lines | phrase_lines, max_size=20))

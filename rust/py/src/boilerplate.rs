@@ -54,8 +54,10 @@ impl BoilerplatePage {
         self.inner.where_.clone()
     }
 
-    /// Each line's `(raw, norm, code, lead)`, `lead` the normalized lead-in line or None.
-    fn lines(&self) -> Vec<(String, String, bool, Option<String>)> {
+    /// Each line's `(raw, norm, size, flags, code, lead)`: `flags` the `_Text` fields plain,
+    /// lead_in, counter, symbol, token, phrase; `lead` the normalized lead-in line or None.
+    #[allow(clippy::type_complexity)]
+    fn lines(&self) -> Vec<(String, String, usize, [bool; 6], bool, Option<String>)> {
         let texts = &self.inner.texts;
         self.inner
             .lines
@@ -65,6 +67,8 @@ impl BoilerplatePage {
                 (
                     t.raw.clone(),
                     t.norm.clone(),
+                    t.size,
+                    [t.plain, t.lead_in, t.counter, t.symbol, t.token, t.phrase],
                     l.code,
                     l.lead.map(|i| texts[i].norm.clone()),
                 )
