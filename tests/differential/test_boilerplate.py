@@ -56,7 +56,6 @@ params = st.fixed_dictionaries({
 
 
 def _forget() -> None:
-    bp._last_page = ((), bp._Page([], []))
     bp._last_core = ((), None)
 
 
@@ -153,7 +152,7 @@ EDGE_LETTERS = "aZɏɐͰͱϻϿЀԯաǆ中اーĀΩ\u00bf\u00c0\u00d7\u00f7"
 def test_phrases_at_word_edges(core):
     # Every phrase of every table glued to letters inside and outside the spaced scripts: the
     # searches' word-edge tests (the gate's flag) and normalization agree.
-    texts = [f"{a}{p}{b}" for p in PHRASES for a, b in zip(EDGE_LETTERS, EDGE_LETTERS[::-1])]
+    texts = [f"{a}{p}{b}" for p in PHRASES for a, b in zip(EDGE_LETTERS, EDGE_LETTERS[::-1], strict=True)]
     texts += [f"{a}{p}" for p in PHRASES for a in EDGE_LETTERS]
     _assert_same_pages(texts)
     assert_same(texts[::7])
