@@ -1312,14 +1312,10 @@ impl Family {
     /// document without them (`_pass_on`).
     pub fn run(&self, page: &Page) -> (Vec<usize>, Page) {
         let texts = page.texts.as_slice();
-        let mut known: Vec<Option<TextFacts>> = vec![None; texts.len()];
+        // What the rules say of each line's text, read once for every round of the fixpoint.
         let mut facts = vec![TextFacts::default(); texts.len()];
         for l in &page.lines {
-            if known[l.text].is_none() {
-                let f = self.text_facts(&texts[l.text]);
-                known[l.text] = Some(f);
-                facts[l.text] = f;
-            }
+            facts[l.text] = self.text_facts(&texts[l.text]);
         }
         let mut lines = page.lines.clone();
         let mut where_ = page.where_.clone();
