@@ -9,6 +9,7 @@ answers.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from itertools import chain
 from dataclasses import dataclass
 from typing import Literal
 
@@ -75,13 +76,19 @@ def remove_lines(doc: Document, reasons: Mapping[int, str], details: Mapping[int
     """
     if not reasons:
         return _KEEP
-    for reason in set(reasons.values()):
-        check_reason(reason)
     details = details or {}
     lines = doc.lines
-    removed = tuple(
-        Removal(lines[i].no, lines[i].text, reasons[i], detail=details.get(i, ""))
-        for i in sorted(reasons)
-    )
-    kept = tuple(line for i, line in enumerate(lines) if i not in reasons)
-    return Decision("rewrite", doc=doc.evolve(lines=kept), removed=removed)
+    gone = sorted(reasons)
+    checked: dict[str, str] = {}  # each reason code checked once
+    removed = []
+    for i in gone:
+        reason = reasons[i]
+        if reason not in checked:
+            checked[reason] = check_reason(reason)
+        removed.append(Removal(lines[i].no, lines[i].text, reason, detail=details.get(i, "")))
+    if gone[0] >= 0:  # the lines between the removed ones, as slices
+        kept = tuple(chain.from_iterable(
+            lines[a + 1:b] for a, b in zip([-1, *gone], [*gone, len(lines)], strict=True)))
+    else:
+        kept = tuple(line for i, line in enumerate(lines) if i not in reasons)
+    return Decision("rewrite", doc=doc.evolve(lines=kept), removed=tuple(removed))

@@ -61,3 +61,24 @@ def test_line_model_any_text(core, marked, threshold, min_lines, max_rounds):
     assert len(set(found)) == len(found) and all(0 <= p < present for p in found)
     first, second = engine.margins(texts, list(range(0, len(texts), 2)))
     assert len(first) == len(second) == 8 * len(range(0, len(texts), 2))
+
+
+@given(st.lists(any_text, max_size=20))
+def test_boilerplate_families_any_text(core, texts):
+    from corpusclean.filters import boilerplate as bp
+
+    surrogates = any(0xD800 <= ord(c) < 0xE000 for t in texts for c in t)
+    try:
+        page = bp._core_reader().page(texts)
+    except UnicodeEncodeError:
+        assert surrogates
+        return
+    assert not surrogates
+    assert all(0 <= i < len(texts) for i in page.where) and len(page) == len(page.where)
+    for family in (bp.CookieBanner(), bp.CommentForm(), bp.PageWidget(), bp.ShareLinks(),
+                   bp.Navigation()):
+        removed, rest = family._core.run(page)
+        assert removed == sorted(set(removed)) and set(removed) <= set(page.where)
+        assert len(rest) + len(removed) == len(page)
+        again = family._core.run(page)
+        assert again[0] == removed and again[1].lines() == rest.lines()

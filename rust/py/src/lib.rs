@@ -4,6 +4,7 @@
 
 use pyo3::prelude::*;
 
+mod boilerplate;
 mod errors;
 mod filters;
 mod language;
@@ -15,6 +16,8 @@ const BUILD_PROFILE: &str = env!("CORPUSCLEAN_BUILD_PROFILE");
 mod _core {
     use super::*;
 
+    #[pymodule_export]
+    use super::boilerplate::{BoilerplateFamily, BoilerplatePage, BoilerplateReader};
     #[pymodule_export]
     use super::errors::CoreError;
     #[pymodule_export]

@@ -18,29 +18,28 @@ their own ("OK", "Name", "World", "on") are removed only where their neighbourho
 they are: next to a banner or a form, in a run of menu labels, at the top or bottom edge of the
 page. Every family's phrases are compiled once into a few matchers: hash sets for whole lines
 and one trie-shaped pattern per table for phrases inside lines (one pass over a line, no
-nested quantifiers, time linear in the line length). What a family's rules say of a line is
-computed once per filter and line (text and neighbourhood) and remembered, and the lines a
-family leaves go on to the next one already read (see :class:`_LineFamily`).
+nested quantifiers, time linear in the line length).
+
+This module is the reference: the compiled core (``rust/core/src/boilerplate.rs``) gives the
+same answers, reads a document's lines once for all families and carries the speed; here each
+family reads the page it is given afresh.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from functools import cached_property, lru_cache
-from operator import attrgetter
-from typing import NamedTuple, TypeVar
+from typing import NamedTuple
 
 import regex
 
+from .. import _accel
 from ..decision import Decision, remove_lines
 from ..document import Document
 from . import _boilerplate_phrases as phrases
-
-_T = TypeVar("_T")
 
 COOKIE = "boilerplate.cookie"
 COMMENT_FORM = "boilerplate.comment_form"
@@ -132,14 +131,10 @@ class PhraseSet:
 
     def __init__(self, items: Iterable[str]) -> None:
         self.items = frozenset(items)
-        self.longest = max((p.count(" ") + 1 for p in self.items), default=0)
         # The first words of each phrase ("e", "e mail"): a split stops extending a phrase as
         # soon as no phrase starts with the words it has.
         self.starts = frozenset(p.rsplit(" ", k)[0] for p in self.items
                                 for k in range(p.count(" ") + 1))
-        # Answers per line text: the families ask again after each round of removals.
-        self._splits: dict[str, bool] = {}
-        self._without: dict[str, str] = {}
 
     def whole(self, norm: str) -> bool:
         return norm in self.items
@@ -150,20 +145,9 @@ class PhraseSet:
         >>> PhraseSet(["on", "may"]).without("published on may")
         'published'
         """
-        rest = self._without.get(norm)
-        if rest is None:
-            rest = " ".join(w for w in norm.split() if w not in self.items)
-            _remember(self._without, norm, rest)
-        return rest
+        return " ".join(w for w in norm.split() if w not in self.items)
 
     def split(self, norm: str) -> bool:
-        found = self._splits.get(norm)
-        if found is None:
-            found = self._split(norm)
-            _remember(self._splits, norm, found)
-        return found
-
-    def _split(self, norm: str) -> bool:
         words = norm.split()
         if not words:
             return False
@@ -181,12 +165,6 @@ class PhraseSet:
                 if phrase in self.items:
                     reach[stop] = True
         return reach[-1]
-
-
-def _remember(memo: dict[str, _T], key: str, value: _T, limit: int = 1 << 12) -> None:
-    if len(memo) >= limit:
-        memo.clear()
-    memo[key] = value
 
 
 @lru_cache(maxsize=256)
@@ -244,11 +222,8 @@ def phrase_search(names: tuple[str, ...], languages: tuple[str, ...] = (),
 
 
 # Characters of code, markup and quotation, and calls: a line with one is not a bare UI label (a
-# code line ``print(data)``, a quoted word ``"Search"``), even when its letters spell one. Two
-# searches, each fast: the characters (one scan over a character set), then the calls, only where
-# there is a parenthesis.
-_CODE_CHAR_RE = re.compile(r"[;{}=\[\]_\"“”„`\\]")
-_CODE_CALL_RE = re.compile(r"\w\(|\(\)")
+# code line ``print(data)``, a quoted word ``"Search"``), even when its letters spell one.
+_CODE_RE = re.compile(r"[;{}=\[\]_\"“”„`\\]|\w\(|\(\)")
 # A line without letters that may stand in a row of buttons or fields ("×", "*", "|").
 _SYMBOL_RE = re.compile(r"[^\w\s]{1,3}")
 _COUNT_RE = re.compile(r"\(?\d{1,3}(?:[.,]\d{1,3})*[kKmM]?\)?")
@@ -257,7 +232,7 @@ _NUMERIC_DATE_RE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b")
 
 
 class _Text(NamedTuple):
-    """What a line's text alone says (cached per text)."""
+    """What a line's text alone says."""
 
     norm: str
     size: int
@@ -285,11 +260,9 @@ def _gate() -> re.Pattern[str]:
 
 def _plain(raw: str) -> bool:
     """No code, markup or quotation characters, and no call like ``f(`` or ``()``."""
-    return _CODE_CHAR_RE.search(raw) is None and ("(" not in raw
-                                                  or _CODE_CALL_RE.search(raw) is None)
+    return _CODE_RE.search(raw) is None
 
 
-@lru_cache(maxsize=1 << 14)
 def _text(raw: str) -> _Text:
     norm = normalize(raw)
     bare = raw.strip()
@@ -302,7 +275,7 @@ class _Line:
     """One non-blank line with what its neighbours say about it; ``norm``, ``size`` and
     ``label`` are copied out of its text, since every family reads them on every line."""
 
-    __slots__ = ("code", "key", "label", "lead", "norm", "raw", "size", "text")
+    __slots__ = ("code", "label", "lead", "norm", "raw", "size", "text")
 
     def __init__(self, raw: str, text: _Text, code: bool = False, lead: str | None = None) -> None:
         self.raw = raw
@@ -313,8 +286,6 @@ class _Line:
         self.size = text.size
         # The normalized text when the line can be a bare label (not code or a quotation).
         self.label = text.norm if text.plain and not code else ""
-        # Everything a family's rules read of the line: its text, and what the neighbours say.
-        self.key: object = raw if not code and lead is None else (raw, code, lead)
 
 
 class _Page(NamedTuple):
@@ -324,29 +295,11 @@ class _Page(NamedTuple):
     where: list[int]
 
 
-# The lines of the last document seen or returned, by the identity of its line tuple: the
-# families run one after the other, and each passes the document it returns on to the next.
-_last_page: tuple[tuple[object, ...], _Page] = ((), _Page([], []))
-
-
 def _nonblank(doc: Document) -> _Page:
-    global _last_page  # noqa: PLW0603
-    seen, page = _last_page
-    if seen is not doc.lines:
-        content = list(doc.content_lines())
-        page = _Page(_relink([_Line(ln.text, _text(ln.text)) for _, ln in content]),
-                     [i for i, _ in content])
-        _last_page = (doc.lines, page)
-    return page
-
-
-def _pass_on(doc: Document, page: _Page, removed: list[int]) -> None:
-    """Remember ``page`` (what is left of a document's page after the lines at ``removed``
-    went, relinked) as the page of ``doc``, the document without those lines: what
-    :func:`_nonblank` would build from ``doc``, renumbered instead of read and linked again."""
-    global _last_page  # noqa: PLW0603
-    gone = sorted(removed)
-    _last_page = (doc.lines, _Page(page.lines, [i - bisect_left(gone, i) for i in page.where]))
+    """The page of ``doc``: its non-blank lines, read and linked."""
+    content = list(doc.content_lines())
+    return _Page(_relink([_Line(ln.text, _text(ln.text)) for _, ln in content]),
+                 [i for i, _ in content])
 
 
 def _relink(lines: list[_Line]) -> list[_Line]:
@@ -354,20 +307,13 @@ def _relink(lines: list[_Line]) -> list[_Line]:
     ``lead`` (a short line in a list introduced by a lead-in line "...:")."""
     out = []
     lead: str | None = None
-    before: _Text | None = None
-    codes = [line.text.token for line in lines[1:]]
-    codes.append(False)
-    for line, code in zip(lines, codes):
-        text = line.text
-        if text.size > 6:
+    for pos, line in enumerate(lines):
+        if line.size > 6:
             lead = None
-        elif before is not None and before.lead_in:
-            lead = before.norm
-        before = text
-        if code is line.code and lead == line.lead:
-            out.append(line)
-        else:
-            out.append(_Line(line.raw, text, code, lead))
+        elif pos > 0 and lines[pos - 1].text.lead_in:
+            lead = lines[pos - 1].norm
+        code = pos + 1 < len(lines) and lines[pos + 1].text.token
+        out.append(_Line(line.raw, line.text, code, lead))
     return out
 
 
@@ -392,23 +338,54 @@ def _spread(lines: list[_Line], seeds: set[int], candidate: Sequence[bool],
     return reached
 
 
-def _phrases(*names: str, extra: bool = False) -> cached_property[PhraseSet]:
+class _Phrases(cached_property[PhraseSet]):
     """A family attribute: the phrase set of the named tables for the family's languages (and
     its ``extra_lines`` if ``extra``), looked up once per filter."""
-    return cached_property(lambda self: self._set(*names, extra=extra))
+
+    def __init__(self, *names: str, extra: bool = False) -> None:
+        super().__init__(lambda family: family._set(*names, extra=extra))
 
 
-def _pattern(*names: str, prefix: bool = False) -> cached_property[re.Pattern[str]]:
+class _Pattern(cached_property[re.Pattern[str]]):
     """A family attribute: the phrase pattern of the named tables for the family's languages
     (:func:`phrase_search`), looked up once per filter."""
-    return cached_property(lambda self: self._search(*names, prefix=prefix))
+
+    def __init__(self, *names: str, prefix: bool = False) -> None:
+        super().__init__(lambda family: family._search(*names, prefix=prefix))
+        self.names = names
+        self.prefix = prefix
 
 
-_KEY = attrgetter("key")
+_phrases = _Phrases
+_pattern = _Pattern
 
-#: Lines whose facts a filter keeps (then it starts again): a page's lines recur on the other
-#: pages of its site, and in every round of the fixpoint.
-_FACTS_LIMIT = 1 << 14
+
+# -- the compiled core ------------------------------------------------------------------------
+
+# The core's page of the last document seen or returned, by the identity of its line tuple
+# (None: the core declined the document, whose lines the reference reads): the families run
+# one after the other, and each passes the page of the document it returns on to the next.
+_last_core: tuple[tuple[object, ...], object] = ((), None)
+
+
+@lru_cache(maxsize=1)
+def _core_reader() -> object | None:
+    """The core's page reader (the gated tables' search built in), or None: no core."""
+    items = _union(GATED_TABLES, (), ())
+    return _accel.attempt(lambda core: core.BoilerplateReader(items), "boilerplate")
+
+
+def _core_page(doc: Document) -> object | None:
+    """The core's page of ``doc`` (the one passed on, when ``doc`` is the document the last
+    family returned), or None."""
+    global _last_core
+    seen, page = _last_core
+    if seen is not doc.lines:
+        reader = _core_reader()
+        page = None if reader is None else _accel.attempt(
+            lambda _: reader.page([ln.text for ln in doc.lines]), "boilerplate")  # type: ignore[attr-defined]
+        _last_core = (doc.lines, page)
+    return page
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -417,10 +394,8 @@ class _LineFamily:
     ``extra_lines`` adds whole-line phrases of the family, ``max_words`` bounds the length of
     the lines it looks at.
 
-    A family reads each line through :meth:`facts`, what its rules say of the line alone and
-    of its neighbourhood (:attr:`_Line.key`), computed by :meth:`line_facts` once per filter
-    and key: the rules run again in every round of the fixpoint and on the lines a page shares
-    with the other pages of its site. Phrase sets and patterns are looked up once per filter
+    A family reads each line through :meth:`line_facts`, what its rules say of the line alone
+    and of its neighbourhood. Phrase sets and patterns are looked up once per filter
     (:func:`_phrases`, :func:`_pattern`)."""
 
     languages: tuple[str, ...] = ()
@@ -442,31 +417,51 @@ class _LineFamily:
     def _search(self, *names: str, prefix: bool = False) -> re.Pattern[str]:
         return phrase_search(names, tuple(self.languages), prefix)
 
-    @cached_property
-    def _facts(self) -> dict[object, tuple[bool, ...]]:
-        return {}
-
-    @cached_property
-    def _answers(self) -> dict[tuple[bool, ...], tuple[bool, ...]]:
-        # The few distinct facts a family gives, each kept once: the memo holds only pointers.
-        return {}
-
     def __getstate__(self) -> dict[str, object]:
-        # Only the parameters: phrase sets, patterns and facts are rebuilt where it is loaded.
+        # Only the parameters: phrase sets, patterns and the core are rebuilt where it is loaded.
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
+    def _core_tables(self) -> tuple[dict[str, list[str]], dict[str, tuple[list[str], bool]]]:
+        """The family's phrase sets and patterns as the core takes them, by attribute name."""
+        sets: dict[str, list[str]] = {}
+        searches: dict[str, tuple[list[str], bool]] = {}
+        for klass in reversed(type(self).__mro__):
+            for name, attr in vars(klass).items():
+                if isinstance(attr, _Phrases):
+                    sets[name.lstrip("_")] = sorted(getattr(self, name).items)
+                elif isinstance(attr, _Pattern):
+                    searches[name.lstrip("_")] = (_union(attr.names, tuple(self.languages), ()),
+                                                  attr.prefix)
+        return sets, searches
+
+    @cached_property
+    def _core(self) -> object | None:
+        """The family's rules in the compiled core, or None (no core)."""
+        sets, searches = self._core_tables()
+        params = {f.name: float(value) for f in fields(self)
+                  if isinstance(value := getattr(self, f.name), (int, float))}
+        return _accel.attempt(
+            lambda core: core.BoilerplateFamily(self.reason, sets, searches, params), self.reason)
+
+    def _run_core(self, doc: Document) -> Decision | None:
+        """The family on ``doc`` in the compiled core, or None: the reference answers."""
+        global _last_core
+        family = self._core
+        page = None if family is None else _core_page(doc)
+        if page is None:
+            return None
+        answer = _accel.attempt(lambda _: family.run(page), self.reason)  # type: ignore[attr-defined]
+        if answer is None:
+            return None
+        removed, rest = answer
+        decision = remove_lines(doc, dict.fromkeys(removed, self.reason))
+        if decision.doc is not None:
+            _last_core = (decision.doc.lines, rest)
+        return decision
+
     def facts(self, lines: list[_Line]) -> list[tuple[bool, ...]]:
-        """:meth:`line_facts` of each line, remembered by line key."""
-        memo = self._facts
-        out = list(map(memo.get, map(_KEY, lines)))
-        if None in out:  # lines not read yet
-            for pos, line in enumerate(lines):
-                if out[pos] is None:
-                    if len(memo) >= _FACTS_LIMIT:
-                        memo.clear()
-                    found = self.line_facts(line)
-                    out[pos] = memo[line.key] = self._answers.setdefault(found, found)
-        return out
+        """:meth:`line_facts` of each line."""
+        return [self.line_facts(line) for line in lines]
 
     def line_facts(self, line: _Line) -> tuple[bool, ...]:
         """What the family's rules say of one line (a named tuple of the family)."""
@@ -475,6 +470,9 @@ class _LineFamily:
     def __call__(self, doc: Document) -> Decision:
         # Removing lines brings neighbours closer, so the rules run again on what is left until
         # they remove nothing more: the output is a fixpoint and a second run changes nothing.
+        decided = self._run_core(doc)
+        if decided is not None:
+            return decided
         lines, where = _nonblank(doc)
         removed: list[int] = []
         while hits := self.find(lines):
@@ -482,10 +480,7 @@ class _LineFamily:
             keep = [pos for pos in range(len(lines)) if pos not in hits]
             lines = _relink([lines[pos] for pos in keep])
             where = [where[pos] for pos in keep]
-        decision = remove_lines(doc, dict.fromkeys(sorted(removed), self.reason))
-        if decision.doc is not None:
-            _pass_on(decision.doc, _Page(lines, where), removed)
-        return decision
+        return remove_lines(doc, dict.fromkeys(sorted(removed), self.reason))
 
     def find(self, lines: list[_Line]) -> set[int]:
         """Positions (in ``lines``) of the lines to remove."""
@@ -619,8 +614,6 @@ class CommentForm(_LineFamily):
 
 # Starts only at the first space of a run (or at the separator): linear on long space runs.
 _CRUMB_SPLIT_RE = re.compile(r"(?<!\s)\s*(?:[›»>|/•·→]|(?<=\s)[-–](?=\s))\s*")
-# A character every split point has: a line without one is one piece (tested first, faster).
-_CRUMB_MARK_RE = re.compile(r"[›»>|/•·→\-–]")
 
 
 class _NavFacts(NamedTuple):
@@ -672,8 +665,6 @@ class Navigation(_LineFamily):
 
     def is_breadcrumb(self, line: _Line) -> bool:
         """Items split by ``>``, ``›``, ``|``, ``/``... starting at "Home", or all labels."""
-        if _CRUMB_MARK_RE.search(line.raw) is None:
-            return False
         pieces = _CRUMB_SPLIT_RE.split(line.raw)
         if len(pieces) < 2:
             return False
@@ -857,6 +848,12 @@ class ShareLinks(_LineFamily):
 
     def line_facts(self, line: _Line) -> tuple[bool]:
         return (self.is_share(line),)
+
+    def _core_tables(self) -> tuple[dict[str, list[str]], dict[str, tuple[list[str], bool]]]:
+        sets, searches = super()._core_tables()
+        sets["bar_words"] = sorted(self._bar_words.items)
+        sets["networks"] = sorted(_networks().items)
+        return sets, searches
 
     def find(self, lines: list[_Line]) -> set[int]:
         return {pos for pos, (share,) in enumerate(self.facts(lines)) if share}
