@@ -38,3 +38,23 @@ def test_line_shapes_any_text(core, texts):
     # Whatever the core says, the columns come out (the reference answers what it declines).
     fields, keys, _ = layout._measure_lines(texts)
     assert fields.shape == (len(texts), layout._NUMERIC_FIELDS) and len(keys) == len(texts)
+
+
+@given(st.lists(any_text, max_size=20), st.sampled_from(["en", "und", "ja", "xx"]))
+def test_language_lines_any_text(core, texts, language):
+    from corpusclean.language import lines
+
+    surrogates = any(0xD800 <= ord(c) < 0xE000 for t in texts for c in t)
+    tables = lines.line_language()
+    try:
+        known = tables.facts(texts)
+    except UnicodeEncodeError:
+        assert surrogates
+        return
+    assert not surrogates and len(known) == len(texts)
+    main, letters, _, counted = known.summary()
+    assert all(0.0 <= share <= 1.0 for _, share in letters) and counted <= len(texts)
+    rows = known.classify(list(range(len(texts))), language, False, ["Latin"],
+                          script_share=0.5, min_words=3, min_stopwords=2, lone_min_words=6)
+    assert len(rows) == len(texts) and all(0.0 <= row[6] <= 1.0 for row in rows)
+    assert known.summary() == tables.facts(texts).summary()

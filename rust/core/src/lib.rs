@@ -6,9 +6,11 @@
 //! crate (`rust/py`) extracts a document's lines, calls in here once per document, and converts
 //! the answers back.
 
+pub mod language;
 pub mod layout;
 pub mod unicode;
 mod unicode_tables;
+mod unicode_tables_language;
 
 /// The version of the core, the same as the Python package's.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

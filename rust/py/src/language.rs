@@ -1,10 +1,13 @@
 //! `corpusclean._core.LangDetector`: langdetect's detector (`corpusclean.language.detect`),
 //! one call per text, the GIL released while it runs.
 
+use std::sync::Arc;
+
 use corpusclean_core::charset::CharSet;
 use corpusclean_core::langdetect::ngram::CharTables;
 use corpusclean_core::langdetect::sample::TextClasses;
 use corpusclean_core::langdetect::{Detector, Profiles, SumMode};
+use corpusclean_core::language::{self, Kind, Tables};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
@@ -187,9 +190,260 @@ impl LangDetector {
         self.run(py, |d| d.classes().sample(&lines, max_chars))
     }
 
+    /// `sample_lines(lines, max_chars=max_chars)`.
+    fn sample_lines(
+        &self,
+        py: Python<'_>,
+        lines: Vec<PyBackedStr>,
+        max_chars: usize,
+    ) -> PyResult<Vec<String>> {
+        self.run(py, |d| {
+            d.classes()
+                .sample_lines(&lines, max_chars)
+                .into_iter()
+                .map(str::to_owned)
+                .collect()
+        })
+    }
+
     fn __reduce__<'py>(
         slf: &Bound<'py, Self>,
     ) -> PyResult<(Bound<'py, PyType>, Bound<'py, PyTuple>)> {
         Ok((slf.get_type(), slf.get().args.bind(slf.py()).clone()))
+    }
+}
+
+/// The tables of `corpusclean.language.scripts` and `.stopwords`, for the language steps' line
+/// facts: `LineLanguage(scripts, weights, unspaced, dense, stopwords, close, version)`.
+///
+/// `scripts` is `SCRIPTS + (OTHER,)` and `version` the running `unicodedata.unidata_version`
+/// and `regex.__version__` joined by a space: both must be what the core's character table
+/// was generated from (else `ValueError`, and the reference answers). `weights` is `WEIGHTS`'
+/// items, `unspaced` `UNSPACED`, `dense` the scripts `main_script` tells apart, `stopwords`
+/// `STOPWORDS`' items (language, words) and `close` `CLOSE_LANGUAGES`.
+#[pyclass(frozen, module = "corpusclean._core")]
+pub struct LineLanguage {
+    tables: Arc<Tables>,
+    args: Py<PyTuple>,
+}
+
+#[pymethods]
+impl LineLanguage {
+    #[new]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        scripts: &Bound<'_, PyAny>,
+        weights: &Bound<'_, PyAny>,
+        unspaced: &Bound<'_, PyAny>,
+        dense: &Bound<'_, PyAny>,
+        stopwords: &Bound<'_, PyAny>,
+        close: &Bound<'_, PyAny>,
+        version: &Bound<'_, PyAny>,
+    ) -> PyResult<Self> {
+        let args = PyTuple::new(
+            py,
+            [scripts, weights, unspaced, dense, stopwords, close, version],
+        )?
+        .unbind();
+        let names: Vec<String> = scripts.extract()?;
+        let version: String = version.extract()?;
+        if version != language::VERSION || names != language::script_names() {
+            return Err(PyValueError::new_err(format!(
+                "the core's script table is for {:?} (scripts {:?}), not {version:?} \
+                 (scripts {names:?}): rerun rust/core/tools/gen_language_tables.py",
+                language::VERSION,
+                language::script_names(),
+            )));
+        }
+        let tables = Tables::new(
+            &weights.extract::<Vec<(String, u64)>>()?,
+            &unspaced.extract::<Vec<String>>()?,
+            &dense.extract::<Vec<String>>()?,
+            &stopwords.extract::<Vec<(String, Vec<String>)>>()?,
+            close.extract()?,
+        )
+        .map_err(|e| PyValueError::new_err(e.to_string()))?;
+        Ok(Self {
+            tables: Arc::new(tables),
+            args,
+        })
+    }
+
+    /// The facts of every line of a document (`words=False`: without its tokens and
+    /// stopwords), for the questions of `LineFacts`.
+    #[pyo3(signature = (lines, *, words = true))]
+    fn facts(&self, py: Python<'_>, lines: Vec<PyBackedStr>, words: bool) -> PyResult<LineFacts> {
+        let tables = &self.tables;
+        let facts = py.detach(|| guarded(|| tables.facts(&lines, words)))?;
+        Ok(LineFacts {
+            tables: Arc::clone(&self.tables),
+            facts,
+        })
+    }
+
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+    ) -> PyResult<(Bound<'py, PyType>, Bound<'py, PyTuple>)> {
+        Ok((slf.get_type(), slf.get().args.bind(slf.py()).clone()))
+    }
+}
+
+/// One line's class for `ForeignLines`: (kind, words, quoted, sure, tagged, script, share),
+/// kind one of `LineFacts.KINDS`, script and share those of a `language.foreign_script` line
+/// (else None and 0.0).
+type ClassRow = (
+    &'static str,
+    usize,
+    bool,
+    bool,
+    bool,
+    Option<&'static str>,
+    f64,
+);
+
+/// The facts of a document's lines (`LineLanguage.facts`).
+#[pyclass(frozen, module = "corpusclean._core")]
+pub struct LineFacts {
+    tables: Arc<Tables>,
+    facts: Vec<language::LineFacts>,
+}
+
+impl LineFacts {
+    fn checked(&self, alive: Option<Vec<usize>>) -> PyResult<Option<Vec<usize>>> {
+        if let Some(alive) = &alive {
+            if alive.iter().any(|&i| i >= self.facts.len()) {
+                return Err(PyValueError::new_err(
+                    "a line index past the document's lines",
+                ));
+            }
+        }
+        Ok(alive)
+    }
+}
+
+#[pymethods]
+impl LineFacts {
+    fn __len__(&self) -> usize {
+        self.facts.len()
+    }
+
+    /// Over the lines `alive` (every line when None): (`main_script_of_lines`, `profile` as
+    /// (script, share) pairs largest first, lines per heaviest script as (script, lines),
+    /// lines with letters), the pieces of `own_scripts`.
+    #[pyo3(signature = (alive = None))]
+    #[allow(clippy::type_complexity)]
+    fn summary(
+        &self,
+        alive: Option<Vec<usize>>,
+    ) -> PyResult<(
+        Option<&'static str>,
+        Vec<(&'static str, f64)>,
+        Vec<(&'static str, u64)>,
+        u64,
+    )> {
+        let alive = self.checked(alive)?;
+        let s = self.tables.summary(&self.facts, alive.as_deref());
+        let by_line = s
+            .by_line
+            .iter()
+            .enumerate()
+            .filter(|&(_, &n)| n > 0)
+            .filter_map(|(i, &n)| u8::try_from(i).ok().map(|i| (language::script_name(i), n)))
+            .collect();
+        Ok((
+            s.main.map(language::script_name),
+            s.profile
+                .into_iter()
+                .map(|(script, share)| (language::script_name(script), share))
+                .collect(),
+            by_line,
+            s.counted,
+        ))
+    }
+
+    /// Every line's `line_vote(line)[0]`.
+    fn votes(&self) -> Vec<Option<&'static str>> {
+        self.facts
+            .iter()
+            .map(|f| f.vote.0.map(language::script_name))
+            .collect()
+    }
+
+    /// Every line's `_stopword_language(tokens(line))` (`detect.py`).
+    fn stopword_languages(&self) -> Vec<Option<String>> {
+        self.facts
+            .iter()
+            .map(|f| {
+                self.tables
+                    .stopword_language(f)
+                    .map(|l| self.tables.language_code(l).to_owned())
+            })
+            .collect()
+    }
+
+    /// `ForeignLines._classify` of the lines `alive` in `language` with the document's
+    /// scripts `own`, up to langdetect (kind `pending`: the reference judges the line).
+    #[pyo3(signature = (alive, language, home_sure, own, *, script_share, min_words, min_stopwords, lone_min_words))]
+    #[allow(clippy::too_many_arguments)]
+    fn classify(
+        &self,
+        py: Python<'_>,
+        alive: Vec<usize>,
+        language: &str,
+        home_sure: bool,
+        own: Vec<String>,
+        script_share: f64,
+        min_words: usize,
+        min_stopwords: u32,
+        lone_min_words: usize,
+    ) -> PyResult<Vec<ClassRow>> {
+        let alive = self.checked(Some(alive))?.unwrap_or_default();
+        let own: Vec<u8> = own
+            .iter()
+            .filter_map(|s| language::script_number(s))
+            .collect();
+        let params = language::Params {
+            script_share,
+            min_words,
+            min_stopwords,
+            lone_min_words,
+        };
+        let lang = language::Language {
+            code: language,
+            home_sure,
+        };
+        let (tables, facts) = (&self.tables, &self.facts);
+        let classes =
+            py.detach(|| guarded(|| tables.classify(facts, &alive, &lang, &own, &params)))?;
+        Ok(classes
+            .into_iter()
+            .map(|c| {
+                let (script, share) = c.script.map_or((None, 0.0), |(s, share)| {
+                    (Some(language::script_name(s)), share)
+                });
+                (
+                    kind_name(c.kind),
+                    c.words,
+                    c.quoted,
+                    c.sure,
+                    c.tagged,
+                    script,
+                    share,
+                )
+            })
+            .collect())
+    }
+}
+
+fn kind_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Blank => "blank",
+        Kind::Neutral => "neutral",
+        Kind::Home => "home",
+        Kind::Open => "open",
+        Kind::Foreign => "foreign",
+        Kind::Edge => "edge",
+        Kind::Pending => "pending",
     }
 }

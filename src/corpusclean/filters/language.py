@@ -60,6 +60,7 @@ from ..decision import Decision, drop, keep, remove_lines, rewrite
 from ..document import Document
 from ..language import scripts
 from ..language.detect import UNDETERMINED, Detection, detect_lines, detect_text
+from ..language.lines import facts as line_facts
 from ..language.stopwords import STOPWORDS, are_close, attributed_to, hit_counts, tokens
 
 FOREIGN_SCRIPT = "language.foreign_script"
@@ -85,11 +86,19 @@ class Detect:
         values = {
             "language": found.language,
             "language_score": round(found.score, 4),
-            "scripts": scripts.profile(texts),
+            "scripts": _profile(texts),
         }
         if all(doc.annotations.get(k) == v for k, v in values.items()):
             return keep()
         return rewrite(doc.annotate(**values))
+
+
+def _profile(texts: list[str]) -> dict[str, float]:
+    """``scripts.profile(texts)``, by the core where there is one."""
+    known = line_facts(texts, words=False)
+    if known is None:
+        return scripts.profile(texts)
+    return dict(known.summary()[1])  # type: ignore[attr-defined]
 
 
 class Kind(Enum):
@@ -102,6 +111,9 @@ class Kind(Enum):
     WEAK = "weak"  # langdetect alone says another language
     FOREIGN = "foreign"  # another script, or another language on two kinds of evidence
     EDGE = "edge"  # wholly in another script but short: removed at the page's edges only
+
+
+_KINDS = {kind.value: kind for kind in Kind}
 
 
 @dataclass(slots=True)
@@ -204,15 +216,20 @@ class ForeignLines:
         details: dict[int, str] = {}
         lines: list[_Line] | None = None
         relabel: dict[str, object] = {}
+        known = line_facts(texts)  # the core's facts of every line, or None
         while alive:
-            judged, found = self._decide([texts[i] for i in alive], language, budget)
+            judged, found = self._decide(
+                [texts[i] for i in alive], language, budget, known, alive
+            )
             tipped = self._tipped(judged, language)
             if tipped is not None:
                 # More lines in one other language than in the document's: the document's
                 # language was tipped by a few long lines. The lines judge it again.
                 language = tipped
                 relabel["language"] = tipped
-                judged, found = self._decide([texts[i] for i in alive], language, budget)
+                judged, found = self._decide(
+                    [texts[i] for i in alive], language, budget, known, alive
+                )
             lines = lines or judged
             if not found:
                 break
@@ -237,15 +254,33 @@ class ForeignLines:
     # -- one pass -------------------------------------------------------------------------------
 
     def _decide(
-        self, texts: Sequence[str], language: str, budget: list[int]
+        self,
+        texts: Sequence[str],
+        language: str,
+        budget: list[int],
+        known: object | None = None,
+        alive: list[int] | None = None,
     ) -> tuple[list[_Line], dict[int, tuple[str, str]]]:
         """One pass over ``texts``: each line's class, and the lines to remove with their
-        reason and detail."""
-        own = scripts.own_scripts(texts, language, min_share=self.min_share)
-        main = scripts.main_script_of_lines(texts)
+        reason and detail. ``known`` holds the core's facts of the document's lines, of which
+        ``texts`` are the lines ``alive``; without it the reference classifies each line."""
+        if known is None:
+            own = scripts.own_scripts(texts, language, min_share=self.min_share)
+            main = scripts.main_script_of_lines(texts)
+        else:
+            main, letters, by_line, counted = known.summary(alive)  # type: ignore[attr-defined]
+            own = frozenset()
+            if main is not None:
+                own = scripts.scripts_in_use(
+                    main, dict(letters), dict(by_line), counted, language,
+                    min_share=self.min_share,
+                )
         if main is not None and not scripts.writes(language, main):
             language = UNDETERMINED  # the lines are not in the script of that language
-        lines = [self._classify(t, language, own, budget) for t in texts]
+        if known is None:
+            lines = [self._classify(t, language, own, budget) for t in texts]
+        else:
+            lines = self._classified(known, alive or [], texts, language, own, budget)
         reasons: dict[int, str] = {}
         details: dict[int, str] = {}
         for i in self._edges(texts, lines, language, budget):
@@ -291,6 +326,40 @@ class ForeignLines:
             if len(self._cache) < 4096:
                 self._cache[text] = found
         return found
+
+    def _classified(
+        self,
+        known: object,
+        alive: list[int],
+        texts: Sequence[str],
+        language: str,
+        own: frozenset[str],
+        budget: list[int],
+    ) -> list[_Line]:
+        """:meth:`_classify` of every line, by the core up to langdetect: the lines whose
+        stopwords name a rival language (which langdetect decides) go to :meth:`_classify`,
+        in order, so the budget is spent as the reference spends it."""
+        home_sure = scripts.SCRIPT_LANGUAGE.get(scripts.written_in(language) or "") == language
+        rows = known.classify(  # type: ignore[attr-defined]
+            alive, language, home_sure, sorted(own), script_share=self.script_share,
+            min_words=self.min_words, min_stopwords=self.min_stopwords,
+            lone_min_words=self.lone_min_words,
+        )
+        lines: list[_Line] = []
+        for text, (kind, words, quoted, sure, tagged, script, share) in zip(
+            texts, rows, strict=True
+        ):
+            if kind == "pending":
+                lines.append(self._classify(text, language, own, budget))
+            elif script is not None:
+                detail = f"script={script} share={share:.2f}"
+                lines.append(_Line(_KINDS[kind], FOREIGN_SCRIPT, detail, words=words, quoted=quoted))
+            else:
+                lines.append(_Line(
+                    _KINDS[kind], language=language if tagged else "", words=words,
+                    quoted=quoted, sure=sure,
+                ))
+        return lines
 
     def _classify(self, text: str, language: str, own: frozenset[str], budget: list[int]) -> _Line:
         if not text.strip():
