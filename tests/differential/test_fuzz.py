@@ -54,7 +54,8 @@ def test_language_lines_any_text(core, texts, language):
     assert not surrogates and len(known) == len(texts)
     main, letters, _, counted = known.summary()
     assert all(0.0 <= share <= 1.0 for _, share in letters) and counted <= len(texts)
-    rows = known.classify(list(range(len(texts))), language, False, ["Latin"],
-                          script_share=0.5, min_words=3, min_stopwords=2, lone_min_words=6)
-    assert len(rows) == len(texts) and all(0.0 <= row[6] <= 1.0 for row in rows)
+    rows, special = known.classify(list(range(len(texts))), language, False, ["Latin"],
+                                   script_share=0.5, min_words=3, min_stopwords=2,
+                                   lone_min_words=6)
+    assert len(rows) == len(texts) and all(0.0 <= share <= 1.0 for _, _, share in special)
     assert known.summary() == tables.facts(texts).summary()

@@ -14,7 +14,9 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use crate::unicode::{is, PY_UPPER, RX_DIGIT, RX_WORD};
-use crate::unicode_tables_language::{CHAR_RUNS, LETTER, LOWER, MARK, NO_SCRIPT, SCRIPT_NAMES};
+use crate::unicode_tables_language::{
+    CHAR_RUNS, LETTER, LOWER, LOWERS, MARK, NO_SCRIPT, SCRIPT_NAMES,
+};
 
 pub use crate::unicode_tables_language::VERSION;
 
@@ -99,7 +101,7 @@ fn letter_or_mark(c: char) -> bool {
 /// either, so the tokens' stopwords and counts never depend on the difference.)
 #[inline]
 fn lower(c: char) -> Option<&'static str> {
-    if c.is_ascii() {
+    if c.is_ascii() || char_value(c) & LOWERS == 0 {
         return None;
     }
     LOWER

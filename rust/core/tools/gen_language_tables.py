@@ -41,7 +41,7 @@ def main() -> None:
     values = [0] * 0x110000
     for cp in CODEPOINTS:
         script = scripts.char_script(chr(cp))
-        flags = (cp in letters) | (cp in marks) << 1
+        flags = (cp in letters) | (cp in marks) << 1 | (chr(cp).lower() != chr(cp)) << 2
         values[cp] = (NONE if script is None else index[script]) << 8 | flags
     for cp in SURROGATES:
         values[cp] = NONE << 8
@@ -68,9 +68,11 @@ def main() -> None:
         "",
         "/// The script number of characters that belong to none.",
         f"pub const NO_SCRIPT: u8 = 0x{NONE:X};",
-        "/// `\\p{L}` and `\\p{M}` bits of a run's value.",
+        "/// `\\p{L}` and `\\p{M}` bits of a run's value, and whether `str.lower` changes the",
+        "/// character (then it is in `LOWER`).",
         "pub const LETTER: u16 = 1;",
         "pub const MARK: u16 = 2;",
+        "pub const LOWERS: u16 = 4;",
         "",
         "/// Runs of code points with the same answers: (first code point, script number << 8 |",
         "/// letter and mark bits), sorted.",

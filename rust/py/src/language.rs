@@ -289,18 +289,12 @@ impl LineLanguage {
     }
 }
 
-/// One line's class for `ForeignLines`: (kind, words, quoted, sure, tagged, script, share),
-/// kind one of `LineFacts.KINDS`, script and share those of a `language.foreign_script` line
-/// (else None and 0.0).
-type ClassRow = (
-    &'static str,
-    usize,
-    bool,
-    bool,
-    bool,
-    Option<&'static str>,
-    f64,
-);
+/// One line's class for `ForeignLines`: (kind, words, quoted, sure, given to the document's
+/// language), kind one of `blank`, `neutral`, `home`, `open`, `foreign`, `edge`, `pending`.
+type ClassRow = (&'static str, usize, bool, bool, bool);
+/// A line the caller finishes: (place, script, share), the script and share of a
+/// `language.foreign_script` line, or None and 0.0 for a `pending` line (langdetect decides).
+type Special = (usize, Option<&'static str>, f64);
 
 /// The facts of a document's lines (`LineLanguage.facts`).
 #[pyclass(frozen, module = "corpusclean._core")]
@@ -383,7 +377,8 @@ impl LineFacts {
     }
 
     /// `ForeignLines._classify` of the lines `alive` in `language` with the document's
-    /// scripts `own`, up to langdetect (kind `pending`: the reference judges the line).
+    /// scripts `own`, up to langdetect: every line's class, and the places of the lines with
+    /// a reason or left to langdetect (kind `pending`: the reference judges the line).
     #[pyo3(signature = (alive, language, home_sure, own, *, script_share, min_words, min_stopwords, lone_min_words))]
     #[allow(clippy::too_many_arguments)]
     fn classify(
@@ -397,7 +392,7 @@ impl LineFacts {
         min_words: usize,
         min_stopwords: u32,
         lone_min_words: usize,
-    ) -> PyResult<Vec<ClassRow>> {
+    ) -> PyResult<(Vec<ClassRow>, Vec<Special>)> {
         let alive = self.checked(Some(alive))?.unwrap_or_default();
         let own: Vec<u8> = own
             .iter()
@@ -416,23 +411,20 @@ impl LineFacts {
         let (tables, facts) = (&self.tables, &self.facts);
         let classes =
             py.detach(|| guarded(|| tables.classify(facts, &alive, &lang, &own, &params)))?;
-        Ok(classes
+        let mut special = Vec::new();
+        let rows = classes
             .into_iter()
-            .map(|c| {
-                let (script, share) = c.script.map_or((None, 0.0), |(s, share)| {
-                    (Some(language::script_name(s)), share)
-                });
-                (
-                    kind_name(c.kind),
-                    c.words,
-                    c.quoted,
-                    c.sure,
-                    c.tagged,
-                    script,
-                    share,
-                )
+            .enumerate()
+            .map(|(at, c)| {
+                if let Some((script, share)) = c.script {
+                    special.push((at, Some(language::script_name(script)), share));
+                } else if c.kind == Kind::Pending {
+                    special.push((at, None, 0.0));
+                }
+                (kind_name(c.kind), c.words, c.quoted, c.sure, c.tagged)
             })
-            .collect())
+            .collect();
+        Ok((rows, special))
     }
 }
 

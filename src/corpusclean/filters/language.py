@@ -113,7 +113,8 @@ class Kind(Enum):
     EDGE = "edge"  # wholly in another script but short: removed at the page's edges only
 
 
-_KINDS = {kind.value: kind for kind in Kind}
+# The core's names of the kinds; a "pending" line is judged again by `_classify`.
+_KINDS = {kind.value: kind for kind in Kind} | {"pending": Kind.HOME}
 
 
 @dataclass(slots=True)
@@ -340,25 +341,21 @@ class ForeignLines:
         stopwords name a rival language (which langdetect decides) go to :meth:`_classify`,
         in order, so the budget is spent as the reference spends it."""
         home_sure = scripts.SCRIPT_LANGUAGE.get(scripts.written_in(language) or "") == language
-        rows = known.classify(  # type: ignore[attr-defined]
+        rows, special = known.classify(  # type: ignore[attr-defined]
             alive, language, home_sure, sorted(own), script_share=self.script_share,
             min_words=self.min_words, min_stopwords=self.min_stopwords,
             lone_min_words=self.lone_min_words,
         )
-        lines: list[_Line] = []
-        for text, (kind, words, quoted, sure, tagged, script, share) in zip(
-            texts, rows, strict=True
-        ):
-            if kind == "pending":
-                lines.append(self._classify(text, language, own, budget))
-            elif script is not None:
-                detail = f"script={script} share={share:.2f}"
-                lines.append(_Line(_KINDS[kind], FOREIGN_SCRIPT, detail, words=words, quoted=quoted))
+        lines = [
+            _Line(_KINDS[kind], "", "", language if tagged else "", words, quoted, sure)
+            for kind, words, quoted, sure, tagged in rows
+        ]
+        for at, script, share in special:
+            if script is None:
+                lines[at] = self._classify(texts[at], language, own, budget)
             else:
-                lines.append(_Line(
-                    _KINDS[kind], language=language if tagged else "", words=words,
-                    quoted=quoted, sure=sure,
-                ))
+                line = lines[at]
+                line.reason, line.detail = FOREIGN_SCRIPT, f"script={script} share={share:.2f}"
         return lines
 
     def _classify(self, text: str, language: str, own: frozenset[str], budget: list[int]) -> _Line:
