@@ -172,3 +172,14 @@ def test_dev_dumps_and_mixed_pages(tables):
 def test_sample_lines_equal_the_reference(core, texts, max_chars):
     assert detect.sample_lines(texts, max_chars=max_chars) == detect.reference_sample_lines(
         texts, max_chars=max_chars)
+
+
+def test_generated_classes_are_the_reference_classes(core, tables):
+    # What core_detector() no longer computes at start when the table fits.
+    import sys
+
+    want = dict(zip(("letter", "dense", "latin", "word", "space"), detect._text_classes(),
+                    strict=True))
+    want["upper"] = "".join(filter(str.isupper, map(chr, range(sys.maxunicode + 1))))
+    for name, members in want.items():
+        assert core.LineLanguage.members(name) == members, name

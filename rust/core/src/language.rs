@@ -18,7 +18,9 @@ use crate::unicode_tables_language::{
     CHAR_RUNS, LETTER, LOWER, LOWERS, MARK, NO_SCRIPT, SCRIPT_NAMES,
 };
 
-pub use crate::unicode_tables_language::VERSION;
+pub use crate::unicode_tables_language::{
+    SAMPLE_DENSE, SAMPLE_LATIN, SAMPLE_LETTER, SAMPLE_SPACE, SAMPLE_WORD, UPPER, VERSION,
+};
 
 /// How many scripts are told apart (`SCRIPTS` and `OTHER`).
 pub const SCRIPTS: usize = SCRIPT_NAMES.len();
@@ -58,19 +60,19 @@ fn number(name: &str) -> u8 {
 }
 
 /// The (script, letter and mark bits) of a code point.
-fn search(cp: u32) -> u16 {
+fn search(cp: u32) -> u32 {
     let at = CHAR_RUNS.partition_point(|&(start, _)| start <= cp);
     CHAR_RUNS[at.saturating_sub(1)].1
 }
 
 /// The Basic Multilingual Plane's values, one entry per code point (built once).
-fn bmp() -> &'static [u16] {
-    static TABLE: OnceLock<Vec<u16>> = OnceLock::new();
+fn bmp() -> &'static [u32] {
+    static TABLE: OnceLock<Vec<u32>> = OnceLock::new();
     TABLE.get_or_init(|| (0..0x10000).map(search).collect())
 }
 
 #[inline]
-fn char_value(c: char) -> u16 {
+fn char_value(c: char) -> u32 {
     let cp = c as u32;
     if cp < 0x10000 {
         bmp()[cp as usize]
@@ -83,7 +85,22 @@ fn char_value(c: char) -> u16 {
 #[inline]
 #[must_use]
 pub fn char_script(c: char) -> u8 {
-    (char_value(c) >> 8) as u8
+    (char_value(c) >> 16) as u8
+}
+
+/// Every character with the bit `class` of the table (`SAMPLE_LETTER`, `UPPER`, ...), in
+/// code point order.
+#[must_use]
+pub fn members(class: u32) -> String {
+    let mut out = String::new();
+    for (at, &(start, value)) in CHAR_RUNS.iter().enumerate() {
+        if value & class == 0 {
+            continue;
+        }
+        let end = CHAR_RUNS.get(at + 1).map_or(0x11_0000, |r| r.0);
+        out.extend((start..end).filter_map(char::from_u32));
+    }
+    out
 }
 
 #[inline]

@@ -1,7 +1,9 @@
 """Write ``rust/core/src/unicode_tables_language.rs``: what the language steps ask of each
 character, as the running interpreter and ``regex`` answer it: its script
 (``corpusclean.language.scripts.char_script``), whether it is a letter (``\\p{L}``) or a mark
-(``\\p{M}``), and ``str.lower``.
+(``\\p{M}``), ``str.lower`` and ``str.isupper``, and the classes of langdetect's sample
+(``corpusclean.language.detect._text_classes``), so that the core's detector need not be handed
+them at every start.
 
 Like ``gen_unicode_tables.py``, it takes the answers from the reference itself, so the core
 classifies every code point as the reference does. Rerun it (from the repository's root, with
@@ -20,7 +22,7 @@ from pathlib import Path
 
 import regex
 
-from corpusclean.language import scripts
+from corpusclean.language import detect, scripts
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "unicode_tables_language.rs"
 SURROGATES = range(0xD800, 0xE000)
@@ -37,14 +39,19 @@ def _rust_str(s: str) -> str:
 def main() -> None:
     letters = {ord(m.group()) for m in regex.finditer(r"\p{L}", ALL)}
     marks = {ord(m.group()) for m in regex.finditer(r"\p{M}", ALL)}
+    # The sampling's classes, as language.detect hands them to the core's detector.
+    classes = [set(map(ord, members)) for members in detect._text_classes()]
     index = {name: i for i, name in enumerate(NAMES)}
     values = [0] * 0x110000
     for cp in CODEPOINTS:
-        script = scripts.char_script(chr(cp))
-        flags = (cp in letters) | (cp in marks) << 1 | (chr(cp).lower() != chr(cp)) << 2
-        values[cp] = (NONE if script is None else index[script]) << 8 | flags
+        ch = chr(cp)
+        script = scripts.char_script(ch)
+        flags = (cp in letters) | (cp in marks) << 1 | (ch.lower() != ch) << 2 | ch.isupper() << 3
+        for bit, members in enumerate(classes, start=4):
+            flags |= (cp in members) << bit
+        values[cp] = (NONE if script is None else index[script]) << 16 | flags
     for cp in SURROGATES:
-        values[cp] = NONE << 8
+        values[cp] = NONE << 16
     runs: list[tuple[int, int]] = []
     for cp in range(0x110000):
         if not runs or runs[-1][1] != values[cp]:
@@ -68,15 +75,21 @@ def main() -> None:
         "",
         "/// The script number of characters that belong to none.",
         f"pub const NO_SCRIPT: u8 = 0x{NONE:X};",
-        "/// `\\p{L}` and `\\p{M}` bits of a run's value, and whether `str.lower` changes the",
-        "/// character (then it is in `LOWER`).",
-        "pub const LETTER: u16 = 1;",
-        "pub const MARK: u16 = 2;",
-        "pub const LOWERS: u16 = 4;",
+        "/// Bits of a run's value: `\\p{L}`, `\\p{M}`, `str.lower` changes the character (then",
+        "/// it is in `LOWER`), `str.isupper`, and the classes of `detect._text_classes()`.",
+        "pub const LETTER: u32 = 1;",
+        "pub const MARK: u32 = 1 << 1;",
+        "pub const LOWERS: u32 = 1 << 2;",
+        "pub const UPPER: u32 = 1 << 3;",
+        "pub const SAMPLE_LETTER: u32 = 1 << 4;",
+        "pub const SAMPLE_DENSE: u32 = 1 << 5;",
+        "pub const SAMPLE_LATIN: u32 = 1 << 6;",
+        "pub const SAMPLE_WORD: u32 = 1 << 7;",
+        "pub const SAMPLE_SPACE: u32 = 1 << 8;",
         "",
-        "/// Runs of code points with the same answers: (first code point, script number << 8 |",
-        "/// letter and mark bits), sorted.",
-        f"pub static CHAR_RUNS: [(u32, u16); {len(runs)}] = [",
+        "/// Runs of code points with the same answers: (first code point, script number << 16 |",
+        "/// bits), sorted.",
+        f"pub static CHAR_RUNS: [(u32, u32); {len(runs)}] = [",
         *(f"    (0x{cp:X}, 0x{v:X})," for cp, v in runs),
         "];",
         "",

@@ -24,7 +24,9 @@ use crate::errors::guarded;
 /// replacement, `uppercase` holds every character `str.isupper()` accepts, `vietnamese` is
 /// `(TO_NORMALIZE_VI_CHARS, DMARK_CLASS, NORMALIZED_VI_CHARS)`, `classes` the characters of
 /// corpusclean's sampling classes (letters, dense, Latin, word, space: see
-/// `corpusclean.language.detect`), `seed` the factory's int seed and
+/// `corpusclean.language.detect`; `uppercase` and `classes` None take them from the core's
+/// generated table, which the caller passes only when `LineLanguage` accepts the running
+/// versions), `seed` the factory's int seed and
 /// `sum_mode` how the running Python's `sum()` adds floats (`"left"` before 3.12, `"neumaier"`).
 #[pyclass(frozen, module = "corpusclean._core")]
 pub struct LangDetector {
@@ -99,21 +101,28 @@ impl LangDetector {
         )?
         .unbind();
         let languages: Vec<String> = languages.extract()?;
-        let uppercase: PyBackedStr = uppercase.extract()?;
+        // None: the characters of the core's own table (the caller checked it is this
+        // interpreter's, `LineLanguage`).
+        let uppercase: String = match uppercase.extract::<Option<PyBackedStr>>()? {
+            Some(text) => text.to_string(),
+            None => language::members(language::UPPER),
+        };
         let vietnamese: (PyBackedStr, PyBackedStr, Vec<PyBackedStr>) = vietnamese.extract()?;
-        let classes: (
-            PyBackedStr,
-            PyBackedStr,
-            PyBackedStr,
-            PyBackedStr,
-            PyBackedStr,
-        ) = classes.extract()?;
-        let classes = TextClasses {
-            letter: CharSet::new(&classes.0),
-            dense: CharSet::new(&classes.1),
-            latin: CharSet::new(&classes.2),
-            word: CharSet::new(&classes.3),
-            space: CharSet::new(&classes.4),
+        let classes = match classes.extract::<Option<[PyBackedStr; 5]>>()? {
+            Some([letter, dense, latin, word, space]) => TextClasses {
+                letter: CharSet::new(&letter),
+                dense: CharSet::new(&dense),
+                latin: CharSet::new(&latin),
+                word: CharSet::new(&word),
+                space: CharSet::new(&space),
+            },
+            None => TextClasses {
+                letter: CharSet::new(&language::members(language::SAMPLE_LETTER)),
+                dense: CharSet::new(&language::members(language::SAMPLE_DENSE)),
+                latin: CharSet::new(&language::members(language::SAMPLE_LATIN)),
+                word: CharSet::new(&language::members(language::SAMPLE_WORD)),
+                space: CharSet::new(&language::members(language::SAMPLE_SPACE)),
+            },
         };
         let seed: i128 = seed.extract()?;
         let sum_mode_name: PyBackedStr = sum_mode_name.extract()?;
@@ -268,6 +277,23 @@ impl LineLanguage {
             tables: Arc::new(tables),
             args,
         })
+    }
+
+    /// The characters of one class of the core's generated table: `upper` (`str.isupper`),
+    /// or a class of the sampling (`letter`, `dense`, `latin`, `word`, `space`), as
+    /// `LangDetector` takes them when it is handed None.
+    #[staticmethod]
+    fn members(class: &str) -> PyResult<String> {
+        let bit = match class {
+            "upper" => language::UPPER,
+            "letter" => language::SAMPLE_LETTER,
+            "dense" => language::SAMPLE_DENSE,
+            "latin" => language::SAMPLE_LATIN,
+            "word" => language::SAMPLE_WORD,
+            "space" => language::SAMPLE_SPACE,
+            _ => return Err(PyValueError::new_err(format!("no class {class:?}"))),
+        };
+        Ok(language::members(bit))
     }
 
     /// The facts of every line of a document (`words=False`: without its tokens and

@@ -40,6 +40,7 @@ from langdetect.utils import unicode_block
 from .. import _accel
 from . import scripts
 from .lines import facts as line_facts
+from .lines import line_language
 from .scripts import ascii_letters
 from .stopwords import are_close, hit_counts, tokens
 
@@ -158,11 +159,17 @@ def core_detector() -> object | None:
     if core is None:
         return None
     f = factory()
-    uppercase = "".join(filter(str.isupper, map(chr, range(sys.maxunicode + 1))))
     vietnamese = (NGram.TO_NORMALIZE_VI_CHARS, NGram.DMARK_CLASS, NGram.NORMALIZED_VI_CHARS)
+    if line_language() is not None:
+        # The core's character table is this interpreter's: it has the uppercase characters
+        # and the sampling's classes already (not computed here at every start).
+        uppercase, classes = None, None
+    else:
+        uppercase = "".join(filter(str.isupper, map(chr, range(sys.maxunicode + 1))))
+        classes = _text_classes()
     return core.LangDetector(
         f.word_lang_prob_map, f.langlist, _normalized_chars(), uppercase, vietnamese,
-        _text_classes(), f.seed, SUM_MODE,
+        classes, f.seed, SUM_MODE,
     )
 
 
