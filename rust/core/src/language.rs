@@ -11,9 +11,10 @@
 //! weights, stopwords, close languages) come from the Python modules through [`Tables::new`].
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
-use crate::unicode::{is, PY_UPPER, RX_DIGIT, RX_WORD};
+use crate::unicode::{is, RX_DIGIT, RX_WORD};
 use crate::unicode_tables_language::{
     CHAR_RUNS, LETTER, LOWER, LOWERS, MARK, NO_SCRIPT, SCRIPT_NAMES,
 };
@@ -246,7 +247,7 @@ pub struct Tables {
     unspaced: [bool; SCRIPTS],
     dense: [bool; SCRIPTS],
     languages: Vec<String>,
-    stopwords: HashMap<String, Vec<u16>>,
+    stopwords: StopwordIndex,
     longest: usize,
     close: Vec<Vec<String>>,
 }
@@ -309,7 +310,7 @@ impl Tables {
             return Err(TableError::Languages(stopwords.len()));
         }
         let mut languages = Vec::with_capacity(stopwords.len());
-        let mut index: HashMap<String, Vec<u16>> = HashMap::new();
+        let mut index = StopwordIndex::default();
         let mut longest = 0;
         for (l, (language, words)) in stopwords.iter().enumerate() {
             languages.push(language.clone());
@@ -385,11 +386,65 @@ impl Tables {
         token: &mut String,
         seen: &mut Vec<&'t str>,
     ) -> LineFacts {
-        let counts = count_items(text);
-        let (n_words, hits) = if words {
-            self.tokens(text, token, seen)
+        // One pass over the characters: letters per script, `_WORD_RE`'s words for
+        // `_title_case` (the length of the current one, 0 outside, and whether it starts with
+        // an uppercase character), and the tokens of `text.lower()`.
+        let mut counts: Counts = Vec::new();
+        let (mut word_len, mut word_upper, mut long, mut title) = (0usize, false, 0usize, true);
+        let mut tokens = Tokens {
+            tables: self,
+            token,
+            seen,
+            n: 0,
+        };
+        tokens.seen.clear();
+        tokens.token.clear();
+        for c in text.chars() {
+            let v = char_value(c);
+            let script = (v >> 16) as u8;
+            if script != NO_SCRIPT {
+                match counts.iter_mut().find(|x| x.0 == script) {
+                    Some(x) => x.1 += 1,
+                    None => counts.push((script, 1)),
+                }
+            }
+            if word_len > 0 {
+                if v & (LETTER | MARK) != 0 || matches!(c, '\'' | '’' | '-') {
+                    word_len += 1;
+                } else {
+                    // Not a letter: no word starts here either.
+                    if word_len >= 4 {
+                        long += 1;
+                        title &= word_upper;
+                    }
+                    word_len = 0;
+                }
+            } else if v & LETTER != 0 {
+                word_len = 1;
+                word_upper = v & UPPER != 0;
+            }
+            if words {
+                if c.is_ascii() {
+                    tokens.push(c.to_ascii_lowercase(), v & (LETTER | MARK) != 0);
+                } else if v & LOWERS != 0 {
+                    for d in lower(c).unwrap_or_default().chars() {
+                        tokens.push(d, letter_or_mark(d));
+                    }
+                } else {
+                    tokens.push(c, v & (LETTER | MARK) != 0);
+                }
+            }
+        }
+        if word_len >= 4 {
+            long += 1;
+            title &= word_upper;
+        }
+        tokens.end();
+        let n_words = tokens.n;
+        let hits = if words {
+            self.hits(tokens.seen)
         } else {
-            (0, Vec::new())
+            Vec::new()
         };
         let stripped = crate::unicode::py_strip(text);
         let heavy: Vec<(u8, u64)> = counts
@@ -404,7 +459,7 @@ impl Tables {
             blank: stripped.is_empty(),
             words: n_words,
             hits,
-            title_case: title_case(text),
+            title_case: long >= 2 && title,
             quote_mark: quote_start(stripped) || quote_end(stripped),
             sentence_end: sentence_end(stripped),
             vote: (self.main_script(&counts), weight, dominant(&heavy)),
@@ -412,51 +467,10 @@ impl Tables {
         }
     }
 
-    /// `len(tokens(text))` and `hit_counts(tokens(text))`.
-    fn tokens<'t>(
-        &'t self,
-        text: &str,
-        token: &mut String,
-        seen: &mut Vec<&'t str>,
-    ) -> (usize, Vec<(u16, u32, u32)>) {
-        let mut n = 0;
-        seen.clear();
-        token.clear();
-        let end = |token: &mut String, n: &mut usize, seen: &mut Vec<&'t str>| {
-            if token.is_empty() {
-                return;
-            }
-            *n += 1;
-            if token.len() <= self.longest {
-                if let Some((word, _)) = self.stopwords.get_key_value(token.as_str()) {
-                    if !seen.contains(&word.as_str()) {
-                        seen.push(word.as_str());
-                    }
-                }
-            }
-            token.clear();
-        };
-        // Runs of letters and marks of `text.lower()`.
-        let push = |c: char, token: &mut String, n: &mut usize, seen: &mut Vec<&'t str>| {
-            if letter_or_mark(c) {
-                token.push(c);
-            } else {
-                end(token, n, seen);
-            }
-        };
-        for c in text.chars() {
-            match lower(c) {
-                None => push(c.to_ascii_lowercase(), token, &mut n, seen),
-                Some(lowered) => {
-                    for d in lowered.chars() {
-                        push(d, token, &mut n, seen);
-                    }
-                }
-            }
-        }
-        end(token, &mut n, seen);
+    /// `hit_counts` of the different stopwords `seen`.
+    fn hits(&self, seen: &[&str]) -> Vec<(u16, u32, u32)> {
         let mut hits: Vec<(u16, u32, u32)> = Vec::new();
-        for word in seen.iter() {
+        for word in seen {
             let long = u32::from(word.chars().nth(1).is_some());
             for &l in self.stopwords.get(*word).map_or(&[][..], Vec::as_slice) {
                 match hits.iter_mut().find(|h| h.0 == l) {
@@ -469,7 +483,7 @@ impl Tables {
             }
         }
         hits.sort_unstable_by_key(|h| h.0);
-        (n, hits)
+        hits
     }
 
     /// `main_script(counts)`.
@@ -732,6 +746,63 @@ impl Tables {
     }
 }
 
+/// `tokens(text)` as a line is read: runs of letters and marks of `text.lower()`, counted, and
+/// the different stopwords among them.
+struct Tokens<'a, 't> {
+    tables: &'t Tables,
+    token: &'a mut String,
+    seen: &'a mut Vec<&'t str>,
+    n: usize,
+}
+
+impl<'t> Tokens<'_, 't> {
+    #[inline]
+    fn push(&mut self, c: char, letter_or_mark: bool) {
+        if letter_or_mark {
+            self.token.push(c);
+        } else {
+            self.end();
+        }
+    }
+
+    fn end(&mut self) {
+        if self.token.is_empty() {
+            return;
+        }
+        self.n += 1;
+        if self.token.len() <= self.tables.longest {
+            if let Some((word, _)) = self.tables.stopwords.get_key_value(self.token.as_str()) {
+                if !self.seen.contains(&word.as_str()) {
+                    self.seen.push(word.as_str());
+                }
+            }
+        }
+        self.token.clear();
+    }
+}
+
+/// FNV-1a, for the stopword table's short keys.
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Self(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+}
+
+type StopwordIndex = HashMap<String, Vec<u16>, BuildHasherDefault<Fnv>>;
+
 /// `count_items(text)`.
 #[must_use]
 pub fn count_items(text: &str) -> Counts {
@@ -786,7 +857,7 @@ pub fn title_case(text: &str) -> bool {
             }
         }
         if len >= 4 {
-            if !is(c, PY_UPPER) {
+            if char_value(c) & UPPER == 0 {
                 return false;
             }
             long += 1;
@@ -884,6 +955,23 @@ mod tests {
         assert_eq!(f.words, 6);
         assert_eq!(f.hits, vec![(1, 3, 2)]);
         assert_eq!(t.stopword_language(f), Some(1));
+    }
+
+    #[test]
+    fn one_pass_is_the_separate_functions() {
+        let t = tables();
+        let texts = [
+            "The Death and Life of Marsha P. Johnson",
+            "Leave this field",
+            "ÉTÉ Über Ὀδυσσεύς's Long-Run Name",
+            "İSTANBUL KİTAP ŞEHRİ",
+            "Abcd-efg Hijk",
+            "",
+        ];
+        for (f, text) in t.facts(&texts, true).iter().zip(texts) {
+            assert_eq!(f.title_case, title_case(text), "{text}");
+            assert_eq!(f.counts, count_items(text), "{text}");
+        }
     }
 
     #[test]
