@@ -59,3 +59,9 @@ def test_language_lines_any_text(core, texts, language):
                                    lone_min_words=6)
     assert len(rows) == len(texts) and all(0.0 <= share <= 1.0 for _, _, share in special)
     assert known.summary() == tables.facts(texts).summary()
+    removed, _, _, alive = known.foreign_lines(
+        language, lambda *_: (["Latin"], language, ["Latin"], False),
+        lambda i, _: (("en", "fr", "und")[i % 3], 0.99, i % 3 != 2, 0.97) if i % 4 else None,
+        script_share=0.5, min_words=3, min_stopwords=2, lone_min_words=6, min_score=0.9,
+        weak_score=0.95, interior_run=3, max_foreign_share=0.3)
+    assert sorted([i for i, _, _ in removed] + alive) == list(range(len(texts)))

@@ -72,6 +72,9 @@ class _Recording(fl.ForeignLines):
         return None
 
 
+KINDS = {kind.value: kind for kind in fl.Kind} | {"pending": fl.Kind.HOME}
+
+
 def assert_classes(tables, texts, language, own, params) -> None:
     f = _Recording(**params)
     known = tables.facts(texts)
@@ -83,13 +86,53 @@ def assert_classes(tables, texts, language, own, params) -> None:
     )
     pending = {at for at, script, _ in special if script is None}
     assert pending == {i for i, row in enumerate(rows) if row[0] == "pending"}
-    got = f._classified(known, list(range(len(texts))), texts, language, own, [])
+    got = [
+        fl._Line(KINDS[kind], "", "", language if tagged else "", words, quoted, sure)
+        for kind, words, quoted, sure, tagged in rows
+    ]
+    for at, script, share in special:
+        if script is not None:
+            got[at].reason = fl.FOREIGN_SCRIPT
+            got[at].detail = f"script={script} share={share:.2f}"
     for i, text in enumerate(texts):
         asked: list[object] = []
         want = f._classify(text, language, own, asked)
         assert asked == ([text] if i in pending else []), text
         if i not in pending:
             assert got[i] == want, (text, rows[i])
+
+
+def assert_passes(texts: list[str], language: str, params: dict) -> None:
+    """``ForeignLines``' passes by the core and by the reference, each with its own cache and
+    budget: the same lines removed, details, ``line_languages``, tipping and lines left."""
+    known = lines.facts(texts)
+    assert known is not None
+    core_filter, reference = fl.ForeignLines(**params), fl.ForeignLines(**params)
+    budget = [core_filter.max_checks]
+    got = core_filter._judge_in_core(known, texts, language, budget)
+    want_budget = [reference.max_checks]
+    want = reference._judge(texts, language, want_budget)
+    assert got == want
+    assert budget == want_budget
+
+
+_pages = st.lists(st.one_of(_lines, st.sampled_from([
+    "The minister spoke in the capital on Friday morning.",
+    "Der Minister sprach am Freitag in der Hauptstadt und das war gut.",
+    "Le ministre a parlé vendredi matin dans la capitale de la France.",
+    "El ministro habló el viernes por la mañana en la capital del país.",
+    "Министр выступил в столице в пятницу утром перед журналистами.",
+    "Home | News | Contact", "\"Quoted line of the page,\" he said.", "東京は晴れです",
+    "آسيا أخبار العالم اليوم", "Ministeren talte i hovedstaden fredag morgen om det.",
+])), max_size=16)
+
+
+@given(texts=_pages, language=_languages, max_checks=st.sampled_from([1, 3, 200]),
+       interior_run=st.integers(1, 4), max_foreign_share=st.sampled_from([0.0, 0.3, 1.0]))
+def test_passes_equal_the_reference(tables, texts, language, max_checks, interior_run,
+                                    max_foreign_share):
+    assert_passes(texts, language, {"max_checks": max_checks, "interior_run": interior_run,
+                                    "max_foreign_share": max_foreign_share})
 
 
 @given(texts=_documents, data=st.data())

@@ -157,6 +157,10 @@ pub struct LineFacts {
     pub sentence_end: bool,
     /// `line_vote(text)`: main script, square root of the weighted letters, heaviest script.
     pub vote: (Option<u8>, f64, Option<u8>),
+    /// `has_letters(text)`.
+    pub letters: bool,
+    /// `len(text)`.
+    pub chars: usize,
 }
 
 impl LineFacts {
@@ -167,21 +171,22 @@ impl LineFacts {
     }
 
     /// `hits.get(language, 0)` and `long_hits.get(language, 0)`.
-    fn hits_of(&self, language: Option<u16>) -> (u32, u32) {
+    pub(crate) fn hits_of(&self, language: Option<u16>) -> (u32, u32) {
         language
             .and_then(|l| self.hits.iter().find(|h| h.0 == l))
             .map_or((0, 0), |h| (h.1, h.2))
     }
 }
 
-/// The class of a line for `ForeignLines` (`Kind`), and [`Class::PENDING`] for a line whose
-/// stopwords name a rival language: langdetect decides it, on the Python side.
+/// The class of a line for `ForeignLines` (`Kind`), and [`Kind::Pending`] for a line whose
+/// stopwords name a rival language, which langdetect decides.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Blank,
     Neutral,
     Home,
     Open,
+    Weak,
     Foreign,
     Edge,
     Pending,
@@ -221,6 +226,10 @@ pub struct Params {
     pub min_words: usize,
     pub min_stopwords: u32,
     pub lone_min_words: usize,
+    pub min_score: f64,
+    pub weak_score: f64,
+    pub interior_run: usize,
+    pub max_foreign_share: f64,
 }
 
 /// The document's language as `_classify` reads it.
@@ -244,7 +253,7 @@ pub struct Summary {
 /// The tables of `scripts.py` and `stopwords.py`.
 pub struct Tables {
     weights: [u64; SCRIPTS],
-    unspaced: [bool; SCRIPTS],
+    pub(crate) unspaced: [bool; SCRIPTS],
     dense: [bool; SCRIPTS],
     languages: Vec<String>,
     stopwords: StopwordIndex,
@@ -338,7 +347,7 @@ impl Tables {
     }
 
     /// The stopword language number of `code`.
-    fn language(&self, code: &str) -> Option<u16> {
+    pub(crate) fn language(&self, code: &str) -> Option<u16> {
         self.languages
             .iter()
             .position(|l| l == code)
@@ -391,6 +400,7 @@ impl Tables {
         // an uppercase character), and the tokens of `text.lower()`.
         let mut counts: Counts = Vec::new();
         let (mut word_len, mut word_upper, mut long, mut title) = (0usize, false, 0usize, true);
+        let (mut chars, mut letters) = (0usize, false);
         let mut tokens = Tokens {
             tables: self,
             token,
@@ -401,6 +411,8 @@ impl Tables {
         tokens.token.clear();
         for c in text.chars() {
             let v = char_value(c);
+            chars += 1;
+            letters |= v & LETTER != 0;
             let script = (v >> 16) as u8;
             if script != NO_SCRIPT {
                 match counts.iter_mut().find(|x| x.0 == script) {
@@ -464,6 +476,8 @@ impl Tables {
             sentence_end: sentence_end(stripped),
             vote: (self.main_script(&counts), weight, dominant(&heavy)),
             counts,
+            letters,
+            chars,
         }
     }
 
@@ -605,6 +619,14 @@ impl Tables {
 
     /// `ForeignLines._classify(text, language, own, budget)` for the lines `alive` of
     /// `facts`, up to langdetect: a line it would ask about is [`Kind::Pending`].
+    /// For each stopword language, whether it is close to `code` (`are_close`).
+    pub(crate) fn close_to(&self, code: &str) -> Vec<bool> {
+        self.languages
+            .iter()
+            .map(|l| self.are_close(l, code))
+            .collect()
+    }
+
     #[must_use]
     pub fn classify(
         &self,
@@ -615,17 +637,8 @@ impl Tables {
         params: &Params,
     ) -> Vec<Class> {
         let doc = self.language(language.code);
-        let close: Vec<bool> = self
-            .languages
-            .iter()
-            .map(|l| self.are_close(l, language.code))
-            .collect();
-        let mut own_set = [false; SCRIPTS + 1];
-        for &s in own {
-            if let Some(x) = own_set.get_mut(usize::from(s)) {
-                *x = true;
-            }
-        }
+        let close = self.close_to(language.code);
+        let own_set = script_set(own);
         let hiragana_own = own_set[usize::from(number("Hiragana"))];
         alive
             .iter()
@@ -635,7 +648,7 @@ impl Tables {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn class(
+    pub(crate) fn class(
         &self,
         f: &LineFacts,
         language: &Language<'_>,
@@ -802,6 +815,17 @@ impl Hasher for Fnv {
 }
 
 type StopwordIndex = HashMap<String, Vec<u16>, BuildHasherDefault<Fnv>>;
+
+/// Membership of script numbers (`Kana` included).
+pub(crate) fn script_set(scripts: &[u8]) -> [bool; SCRIPTS + 1] {
+    let mut set = [false; SCRIPTS + 1];
+    for &s in scripts {
+        if let Some(x) = set.get_mut(usize::from(s)) {
+            *x = true;
+        }
+    }
+    set
+}
 
 /// `count_items(text)`.
 #[must_use]

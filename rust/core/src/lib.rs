@@ -6,6 +6,7 @@
 //! crate (`rust/py`) extracts a document's lines, calls in here once per document, and converts
 //! the answers back.
 
+pub mod foreign_lines;
 pub mod language;
 pub mod layout;
 pub mod unicode;

@@ -2,7 +2,8 @@
 //! the same answers twice.
 #![no_main]
 
-use corpusclean_core::language::{Kind, Language, Params, Tables};
+use corpusclean_core::foreign_lines::{Found, Judge, PassScripts};
+use corpusclean_core::language::{Kind, Language, Params, Summary, Tables};
 use libfuzzer_sys::{fuzz_target, Corpus};
 
 fn tables() -> Option<Tables> {
@@ -29,6 +30,30 @@ fn tables() -> Option<Tables> {
     .ok()
 }
 
+/// Answers as a page of Latin letters would: langdetect names a language by the line's place.
+struct Latin;
+
+impl Judge for Latin {
+    type Error = ();
+    fn scripts(&mut self, _: &Summary, language: &str) -> Result<PassScripts, ()> {
+        Ok(PassScripts {
+            own: vec![0],
+            language: language.to_owned(),
+            judged: vec![0],
+            home_sure: false,
+        })
+    }
+    fn detect(&mut self, line: usize, _: &str) -> Result<Option<Found>, ()> {
+        let language = ["en", "fr", "es", "und"][line % 4].to_owned();
+        Ok((line % 5 != 0).then(|| Found {
+            determined: language != "und",
+            language,
+            score: 0.99,
+            against: 0.97,
+        }))
+    }
+}
+
 fuzz_target!(|data: &[u8]| -> Corpus {
     let Ok(text) = std::str::from_utf8(data) else {
         return Corpus::Reject;
@@ -48,6 +73,10 @@ fuzz_target!(|data: &[u8]| -> Corpus {
         min_words: 3,
         min_stopwords: 2,
         lone_min_words: 6,
+        min_score: 0.9,
+        weak_score: 0.95,
+        interior_run: 3,
+        max_foreign_share: 0.3,
     };
     for code in ["en", "und", "ja", "xx"] {
         let language = Language {
@@ -63,5 +92,12 @@ fuzz_target!(|data: &[u8]| -> Corpus {
             assert_eq!(class.kind == Kind::Blank, facts[i].blank);
         }
     }
+    let outcome = tables.foreign_lines(&facts, "en", &params, &mut Latin);
+    let Ok(outcome) = outcome else {
+        panic!("the judge never fails")
+    };
+    assert!(outcome.removed.iter().all(|r| r.0 < lines.len()));
+    assert!(outcome.alive.iter().all(|&i| i < lines.len()));
+    assert_eq!(outcome.removed.len() + outcome.alive.len(), lines.len());
     Corpus::Keep
 });

@@ -4,10 +4,11 @@
 use std::sync::Arc;
 
 use corpusclean_core::charset::CharSet;
+use corpusclean_core::foreign_lines::{Found, Judge, PassScripts, Reason};
 use corpusclean_core::langdetect::ngram::CharTables;
 use corpusclean_core::langdetect::sample::TextClasses;
 use corpusclean_core::langdetect::{Detector, Profiles, SumMode};
-use corpusclean_core::language::{self, Kind, Tables};
+use corpusclean_core::language::{self, Kind, Summary, Tables};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
@@ -352,33 +353,65 @@ impl LineFacts {
     /// (script, share) pairs largest first, lines per heaviest script as (script, lines),
     /// lines with letters), the pieces of `own_scripts`.
     #[pyo3(signature = (alive = None))]
-    #[allow(clippy::type_complexity)]
-    fn summary(
-        &self,
-        alive: Option<Vec<usize>>,
-    ) -> PyResult<(
-        Option<&'static str>,
-        Vec<(&'static str, f64)>,
-        Vec<(&'static str, u64)>,
-        u64,
-    )> {
+    fn summary(&self, alive: Option<Vec<usize>>) -> PyResult<SummaryRow> {
         let alive = self.checked(alive)?;
-        let s = self.tables.summary(&self.facts, alive.as_deref());
-        let by_line = s
-            .by_line
-            .iter()
-            .enumerate()
-            .filter(|&(_, &n)| n > 0)
-            .filter_map(|(i, &n)| u8::try_from(i).ok().map(|i| (language::script_name(i), n)))
-            .collect();
+        Ok(summary_row(
+            &self.tables.summary(&self.facts, alive.as_deref()),
+        ))
+    }
+
+    /// `ForeignLines.__call__` on the document in `language`, up to the decision: (removed
+    /// lines as (line, reason, detail), `line_languages` as (language, lines), the language
+    /// the document was tipped to or None, the lines left). `scripts(main, letters, by_line,
+    /// counted, language)` gives a pass's (own scripts, language, scripts judged by language,
+    /// home is sure); `detect(line, against)` is `_detect` on a line, None when the budget is
+    /// spent, else (language, score, determined, 1 - the probability of languages close to
+    /// `against`).
+    #[pyo3(signature = (language, scripts, detect, *, script_share, min_words, min_stopwords, lone_min_words, min_score, weak_score, interior_run, max_foreign_share))]
+    #[allow(clippy::too_many_arguments, clippy::type_complexity)]
+    fn foreign_lines(
+        &self,
+        py: Python<'_>,
+        language: &str,
+        scripts: Py<PyAny>,
+        detect: Py<PyAny>,
+        script_share: f64,
+        min_words: usize,
+        min_stopwords: u32,
+        lone_min_words: usize,
+        min_score: f64,
+        weak_score: f64,
+        interior_run: usize,
+        max_foreign_share: f64,
+    ) -> PyResult<(
+        Vec<(usize, &'static str, String)>,
+        Vec<(String, usize)>,
+        Option<String>,
+        Vec<usize>,
+    )> {
+        let params = language::Params {
+            script_share,
+            min_words,
+            min_stopwords,
+            lone_min_words,
+            min_score,
+            weak_score,
+            interior_run,
+            max_foreign_share,
+        };
+        let mut judge = PyJudge { scripts, detect };
+        let (tables, facts) = (&self.tables, &self.facts);
+        let outcome =
+            py.detach(|| guarded(|| tables.foreign_lines(facts, language, &params, &mut judge)))??;
         Ok((
-            s.main.map(language::script_name),
-            s.profile
+            outcome
+                .removed
                 .into_iter()
-                .map(|(script, share)| (language::script_name(script), share))
+                .map(|(i, reason, detail)| (i, reason_name(reason), detail.text()))
                 .collect(),
-            by_line,
-            s.counted,
+            outcome.line_languages,
+            outcome.relabel,
+            outcome.alive,
         ))
     }
 
@@ -429,6 +462,10 @@ impl LineFacts {
             min_words,
             min_stopwords,
             lone_min_words,
+            min_score: 1.0,
+            weak_score: 1.0,
+            interior_run: 1,
+            max_foreign_share: 1.0,
         };
         let lang = language::Language {
             code: language,
@@ -454,12 +491,96 @@ impl LineFacts {
     }
 }
 
+/// The Python side of [`Judge`]: `scripts(main, letters, by_line, counted, language)` and
+/// `detect(line, against)`, called with the GIL taken again.
+struct PyJudge {
+    scripts: Py<PyAny>,
+    detect: Py<PyAny>,
+}
+
+fn script_names(scripts: &[String]) -> Vec<u8> {
+    scripts
+        .iter()
+        .filter_map(|s| language::script_number(s))
+        .collect()
+}
+
+impl Judge for PyJudge {
+    type Error = PyErr;
+
+    fn scripts(&mut self, s: &Summary, code: &str) -> PyResult<PassScripts> {
+        Python::attach(|py| {
+            let (main, letters, by_line, counted) = summary_row(s);
+            let answer = self
+                .scripts
+                .bind(py)
+                .call1((main, letters, by_line, counted, code))?;
+            let (own, language, judged, home_sure): (Vec<String>, String, Vec<String>, bool) =
+                answer.extract()?;
+            Ok(PassScripts {
+                own: script_names(&own),
+                language,
+                judged: script_names(&judged),
+                home_sure,
+            })
+        })
+    }
+
+    fn detect(&mut self, line: usize, against: &str) -> PyResult<Option<Found>> {
+        Python::attach(|py| {
+            let answer = self.detect.bind(py).call1((line, against))?;
+            let found: Option<(String, f64, bool, f64)> = answer.extract()?;
+            Ok(found.map(|(language, score, determined, against)| Found {
+                language,
+                score,
+                determined,
+                against,
+            }))
+        })
+    }
+}
+
+type SummaryRow = (
+    Option<&'static str>,
+    Vec<(&'static str, f64)>,
+    Vec<(&'static str, u64)>,
+    u64,
+);
+
+fn summary_row(s: &Summary) -> SummaryRow {
+    let by_line = s
+        .by_line
+        .iter()
+        .enumerate()
+        .filter(|&(_, &n)| n > 0)
+        .filter_map(|(i, &n)| u8::try_from(i).ok().map(|i| (language::script_name(i), n)))
+        .collect();
+    (
+        s.main.map(language::script_name),
+        s.profile
+            .iter()
+            .map(|&(script, share)| (language::script_name(script), share))
+            .collect(),
+        by_line,
+        s.counted,
+    )
+}
+
+fn reason_name(reason: Reason) -> &'static str {
+    match reason {
+        Reason::None => "",
+        Reason::Script => "language.foreign_script",
+        Reason::Line => "language.foreign_line",
+    }
+}
+
 fn kind_name(kind: Kind) -> &'static str {
     match kind {
         Kind::Blank => "blank",
         Kind::Neutral => "neutral",
         Kind::Home => "home",
         Kind::Open => "open",
+        Kind::Weak => "weak",
         Kind::Foreign => "foreign",
         Kind::Edge => "edge",
         Kind::Pending => "pending",
