@@ -52,7 +52,7 @@ def test_language_lines_any_text(core, texts, language):
         assert surrogates
         return
     assert not surrogates and len(known) == len(texts)
-    main, letters, _, counted = known.summary()
+    _, letters, _, counted = known.summary()
     assert all(0.0 <= share <= 1.0 for _, share in letters) and counted <= len(texts)
     rows, special = known.classify(list(range(len(texts))), language, False, ["Latin"],
                                    script_share=0.5, min_words=3, min_stopwords=2,

@@ -32,8 +32,8 @@ _lines = st.one_of(_spaced, documents.flatmap(lambda d: st.sampled_from(d or [""
                    st.text(st.sampled_from("\x00\x1c\x1f\x85\u2028 \t\ufeff\u200bΣσςİK"),
                            max_size=20))
 _documents = st.lists(_lines, max_size=20)
-_languages = st.sampled_from(sorted(STOPWORDS) + ["und", "ja", "zh", "ko", "el", "sr", "ms",
-                                                  "he", "th"])
+_languages = st.sampled_from([*sorted(STOPWORDS), "und", "ja", "zh", "ko", "el", "sr", "ms",
+                              "he", "th"])
 _own = st.frozensets(st.sampled_from((*scripts.SCRIPTS, scripts.OTHER)), max_size=4)
 
 

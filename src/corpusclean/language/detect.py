@@ -34,8 +34,8 @@ from pathlib import Path
 import regex
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
-from langdetect.utils.ngram import NGram
 from langdetect.utils import unicode_block
+from langdetect.utils.ngram import NGram
 
 from .. import _accel
 from . import scripts

@@ -12,9 +12,9 @@ take (lone surrogates), or a core whose character table was generated for anothe
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 from collections.abc import Sequence
-import logging
 from functools import lru_cache
 
 import regex
