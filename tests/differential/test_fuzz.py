@@ -82,3 +82,30 @@ def test_boilerplate_families_any_text(core, texts):
         assert len(rest) + len(removed) == len(page)
         again = family._core.run(page)
         assert again[0] == removed and again[1].lines() == rest.lines()
+
+
+@given(st.lists(any_text, max_size=20), st.sampled_from(["en", "und", "ja", "xx"]))
+def test_language_lines_any_text(core, texts, language):
+    from corpusclean.language import lines
+
+    surrogates = any(0xD800 <= ord(c) < 0xE000 for t in texts for c in t)
+    tables = lines.line_language()
+    try:
+        known = tables.facts(texts)
+    except UnicodeEncodeError:
+        assert surrogates
+        return
+    assert not surrogates and len(known) == len(texts)
+    _, letters, _, counted = known.summary()
+    assert all(0.0 <= share <= 1.0 for _, share in letters) and counted <= len(texts)
+    rows, special = known.classify(list(range(len(texts))), language, False, ["Latin"],
+                                   script_share=0.5, min_words=3, min_stopwords=2,
+                                   lone_min_words=6)
+    assert len(rows) == len(texts) and all(0.0 <= share <= 1.0 for _, _, share in special)
+    assert known.summary() == tables.facts(texts).summary()
+    removed, _, _, alive = known.foreign_lines(
+        language, lambda *_: (["Latin"], language, ["Latin"], False),
+        lambda i, _: (("en", "fr", "und")[i % 3], 0.99, i % 3 != 2, 0.97) if i % 4 else None,
+        script_share=0.5, min_words=3, min_stopwords=2, lone_min_words=6, min_score=0.9,
+        weak_score=0.95, interior_run=3, max_foreign_share=0.3)
+    assert sorted([i for i, _, _ in removed] + alive) == list(range(len(texts)))

@@ -7,10 +7,13 @@
 //! the answers back.
 
 pub mod boilerplate;
+pub mod foreign_lines;
+pub mod language;
 pub mod layout;
 pub mod unicode;
 mod unicode_tables;
 mod unicode_tables_families;
+mod unicode_tables_language;
 
 /// The version of the core, the same as the Python package's.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -23,7 +23,7 @@ mod _core {
     #[pymodule_export]
     use super::filters::{line_shapes, LineModel, LineShapes, Trees};
     #[pymodule_export]
-    use super::language::LangDetector;
+    use super::language::{LangDetector, LineFacts, LineLanguage};
 
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {

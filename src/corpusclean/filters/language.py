@@ -60,6 +60,7 @@ from ..decision import Decision, drop, keep, remove_lines, rewrite
 from ..document import Document
 from ..language import scripts
 from ..language.detect import UNDETERMINED, Detection, detect_lines, detect_text
+from ..language.lines import facts as line_facts
 from ..language.stopwords import STOPWORDS, are_close, attributed_to, hit_counts, tokens
 
 FOREIGN_SCRIPT = "language.foreign_script"
@@ -85,11 +86,19 @@ class Detect:
         values = {
             "language": found.language,
             "language_score": round(found.score, 4),
-            "scripts": scripts.profile(texts),
+            "scripts": _profile(texts),
         }
         if all(doc.annotations.get(k) == v for k, v in values.items()):
             return keep()
         return rewrite(doc.annotate(**values))
+
+
+def _profile(texts: list[str]) -> dict[str, float]:
+    """``scripts.profile(texts)``, by the core where there is one."""
+    known = line_facts(texts, words=False)
+    if known is None:
+        return scripts.profile(texts)
+    return dict(known.summary()[1])  # type: ignore[attr-defined]
 
 
 class Kind(Enum):
@@ -102,6 +111,10 @@ class Kind(Enum):
     WEAK = "weak"  # langdetect alone says another language
     FOREIGN = "foreign"  # another script, or another language on two kinds of evidence
     EDGE = "edge"  # wholly in another script but short: removed at the page's edges only
+
+
+# Every script a line's main script can be (line_vote's), for the core's passes.
+_ALL_SCRIPTS = (*scripts.SCRIPTS, scripts.OTHER, scripts.KANA)
 
 
 @dataclass(slots=True)
@@ -196,36 +209,18 @@ class ForeignLines:
         if score is not None and score < self.min_doc_score:
             language = UNDETERMINED  # unsure of the document: only the script check applies
         budget = [self.max_checks]  # langdetect calls left for this document
-        # Judged again on what is left until nothing more goes: what a line's removal changes
-        # (the scripts a page uses, the share of a language) is settled in this call, so the
-        # filter is idempotent.
-        alive = list(range(len(texts)))
-        reasons: dict[int, str] = {}
-        details: dict[int, str] = {}
-        lines: list[_Line] | None = None
+        known = line_facts(texts)  # the core's facts of every line, or None
+        if known is None:
+            reasons, details, line_languages, tipped, alive = self._judge(texts, language, budget)
+        else:
+            reasons, details, line_languages, tipped, alive = self._judge_in_core(
+                known, texts, language, budget
+            )
         relabel: dict[str, object] = {}
-        while alive:
-            judged, found = self._decide([texts[i] for i in alive], language, budget)
-            tipped = self._tipped(judged, language)
-            if tipped is not None:
-                # More lines in one other language than in the document's: the document's
-                # language was tipped by a few long lines. The lines judge it again.
-                language = tipped
-                relabel["language"] = tipped
-                judged, found = self._decide([texts[i] for i in alive], language, budget)
-            lines = lines or judged
-            if not found:
-                break
-            for k, (reason, detail) in found.items():
-                reasons[alive[k]], details[alive[k]] = reason, detail
-            alive = [i for k, i in enumerate(alive) if k not in found]
-        lines = lines or []
-        if relabel:
+        if tipped:
             # The document's language as language.detect finds it on the lines that stay.
             again = detect_lines([texts[i] for i in alive])
             relabel = {"language": again.language, "language_score": round(again.score, 4)}
-        counts = Counter(ln.language for ln in lines if ln.language)
-        line_languages = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
         decision = remove_lines(doc, reasons, details)
         base = decision.doc if decision.doc is not None else doc
         if doc.annotations.get("line_languages") == line_languages and not reasons:
@@ -233,6 +228,79 @@ class ForeignLines:
         return rewrite(
             base.annotate(line_languages=line_languages, **relabel), removed=decision.removed
         )
+
+    def _judge(
+        self, texts: Sequence[str], language: str, budget: list[int]
+    ) -> tuple[dict[int, str], dict[int, str], dict[str, int], bool, list[int]]:
+        """The lines to remove (reasons and details by line), ``line_languages``, whether the
+        document's language was tipped (see :meth:`_tipped`), and the lines left."""
+        # Judged again on what is left until nothing more goes: what a line's removal changes
+        # (the scripts a page uses, the share of a language) is settled in this call, so the
+        # filter is idempotent.
+        alive = list(range(len(texts)))
+        reasons: dict[int, str] = {}
+        details: dict[int, str] = {}
+        lines: list[_Line] | None = None
+        tipped_once = False
+        while alive:
+            judged, found = self._decide([texts[i] for i in alive], language, budget)
+            tipped = self._tipped(judged, language)
+            if tipped is not None:
+                # More lines in one other language than in the document's: the document's
+                # language was tipped by a few long lines. The lines judge it again.
+                language = tipped
+                tipped_once = True
+                judged, found = self._decide([texts[i] for i in alive], language, budget)
+            lines = lines or judged
+            if not found:
+                break
+            for k, (reason, detail) in found.items():
+                reasons[alive[k]], details[alive[k]] = reason, detail
+            alive = [i for k, i in enumerate(alive) if k not in found]
+        counts = Counter(ln.language for ln in lines or [] if ln.language)
+        line_languages = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+        return reasons, details, line_languages, tipped_once, alive
+
+    def _judge_in_core(
+        self, known: object, texts: Sequence[str], language: str, budget: list[int]
+    ) -> tuple[dict[int, str], dict[int, str], dict[str, int], bool, list[int]]:
+        """:meth:`_judge` by the core (``_core.LineFacts.foreign_lines``), which runs the passes
+        over the lines and asks back for a pass's scripts (as :meth:`_decide` finds them) and
+        for langdetect on a line (:meth:`_detect`, with this document's budget)."""
+
+        def pass_scripts(
+            main: str | None, letters: list[tuple[str, float]], by_line: list[tuple[str, int]],
+            counted: int, language: str,
+        ) -> tuple[list[str], str, list[str], bool]:
+            own: frozenset[str] = frozenset()
+            if main is not None:
+                own = scripts.scripts_in_use(
+                    main, dict(letters), dict(by_line), counted, language,
+                    min_share=self.min_share,
+                )
+                if not scripts.writes(language, main):
+                    language = UNDETERMINED
+            judged = [s for s in _ALL_SCRIPTS if self._judged_script(s, language)]
+            home_sure = scripts.SCRIPT_LANGUAGE.get(scripts.written_in(language) or "") == language
+            return sorted(own), language, judged, home_sure
+
+        def detect(i: int, against: str) -> tuple[str, float, bool, float] | None:
+            found = self._detect(texts[i], budget)
+            if found is None:
+                return None
+            unlikely = 1.0 - sum(p for code, p in found.candidates if are_close(code, against))
+            return found.language, found.score, found.determined, unlikely
+
+        removed, line_languages, tipped, alive = known.foreign_lines(  # type: ignore[attr-defined]
+            language, pass_scripts, detect, script_share=self.script_share,
+            min_words=self.min_words, min_stopwords=self.min_stopwords,
+            lone_min_words=self.lone_min_words, min_score=self.min_score,
+            weak_score=self.weak_score, interior_run=self.interior_run,
+            max_foreign_share=self.max_foreign_share,
+        )
+        reasons = {i: reason for i, reason, _ in removed}
+        details = {i: detail for i, _, detail in removed}
+        return reasons, details, dict(line_languages), tipped is not None, alive
 
     # -- one pass -------------------------------------------------------------------------------
 
@@ -445,12 +513,15 @@ class ForeignLines:
         """Is a line written in the script of the document's language (or in Latin letters in
         a Japanese page, which writes them beside its own), so that langdetect can tell?
         Lines in the other script of a page written in two (Serbian) are not."""
+        main = scripts.line_vote(text)[0]
+        return main is not None and ForeignLines._judged_script(main, language)
+
+    @staticmethod
+    def _judged_script(main: str, language: str) -> bool:
+        """:meth:`_judged_by_language` of a line whose main script is ``main``."""
         if language == UNDETERMINED:
             return False
-        main = scripts.line_vote(text)[0]
-        return main is not None and (
-            scripts.writes(language, main) or (main == "Latin" and language == "ja")
-        )
+        return scripts.writes(language, main) or (main == "Latin" and language == "ja")
 
     def _judge_at_edge(self, text: str, line: _Line, language: str, budget: list[int]) -> None:
         """Judge a line of the document's script at the page's edge with langdetect: foreign

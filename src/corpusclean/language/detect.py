@@ -34,11 +34,13 @@ from pathlib import Path
 import regex
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
-from langdetect.utils.ngram import NGram
 from langdetect.utils import unicode_block
+from langdetect.utils.ngram import NGram
 
 from .. import _accel
 from . import scripts
+from .lines import facts as line_facts
+from .lines import line_language
 from .scripts import ascii_letters
 from .stopwords import are_close, hit_counts, tokens
 
@@ -157,11 +159,17 @@ def core_detector() -> object | None:
     if core is None:
         return None
     f = factory()
-    uppercase = "".join(filter(str.isupper, map(chr, range(sys.maxunicode + 1))))
     vietnamese = (NGram.TO_NORMALIZE_VI_CHARS, NGram.DMARK_CLASS, NGram.NORMALIZED_VI_CHARS)
+    if line_language() is not None:
+        # The core's character table is this interpreter's: it has the uppercase characters
+        # and the sampling's classes already (not computed here at every start).
+        uppercase, classes = None, None
+    else:
+        uppercase = "".join(filter(str.isupper, map(chr, range(sys.maxunicode + 1))))
+        classes = _text_classes()
     return core.LangDetector(
         f.word_lang_prob_map, f.langlist, _normalized_chars(), uppercase, vietnamese,
-        _text_classes(), f.seed, SUM_MODE,
+        classes, f.seed, SUM_MODE,
     )
 
 
@@ -308,6 +316,26 @@ def sample_lines(
     >>> sample_lines(["Menu", "A long line of running text here.", "Footer"], max_chars=40)
     ['A long line of running text here.', 'Footer']
     """
+    if (max_line_chars, min_chars, min_ratio) == (600, 300, 0.2):  # the core's limits
+        detector = core_detector()
+        if detector is not None:
+            with _accel.fallback_on_error("language.detect"):
+                return detector.sample_lines(lines, max_chars)  # type: ignore[attr-defined,no-any-return]
+    return reference_sample_lines(
+        lines, max_chars=max_chars, max_line_chars=max_line_chars, min_chars=min_chars,
+        min_ratio=min_ratio,
+    )
+
+
+def reference_sample_lines(
+    lines: Sequence[str],
+    *,
+    max_chars: int = 3000,
+    max_line_chars: int = 600,
+    min_chars: int = 300,
+    min_ratio: float = 0.2,
+) -> list[str]:
+    """:func:`sample_lines` by :func:`prose_score`, the reference of the compiled core's."""
     # Best score first, ties in document order.
     ranked = sorted((-prose_score(line), i) for i, line in enumerate(lines))
     best = -ranked[0][0] if ranked else 0.0
@@ -357,13 +385,25 @@ def detect_lines(lines: Iterable[str], *, max_chars: int = 3000) -> Detection:
        again without the answer's lines instead.
     """
     pieces = sample_lines(list(lines), max_chars=max_chars)
-    main = scripts.main_script_of_lines(pieces)
-    if main is not None:
-        pieces = [p for p in pieces if scripts.line_vote(p)[0] == main]
+    known = line_facts(pieces)  # the core's answers for every piece, or None
+    if known is None:
+        main = scripts.main_script_of_lines(pieces)
+        if main is not None:
+            pieces = [p for p in pieces if scripts.line_vote(p)[0] == main]
+    else:
+        main, kept = known.summary()[0], list(range(len(pieces)))  # type: ignore[attr-defined]
+        if main is not None:
+            votes = known.votes()  # type: ignore[attr-defined]
+            kept = [i for i in kept if votes[i] == main]
+            pieces = [pieces[i] for i in kept]
     found = detect_text("\n".join(pieces))
     if len(pieces) < 2 or not found.determined:
         return found
-    labels = [_stopword_language(tokens(p)) for p in pieces]
+    if known is None:
+        labels = [_stopword_language(tokens(p)) for p in pieces]
+    else:
+        every = known.stopword_languages()  # type: ignore[attr-defined]
+        labels = [every[i] for i in kept]
     dissent = [
         lab is not None and not are_close(lab, found.language) for lab in labels
     ]

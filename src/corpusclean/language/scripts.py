@@ -153,7 +153,8 @@ def written_in(language: str) -> str | None:
     return WRITTEN_IN.get(language, "Latin")
 
 
-_DENSE = frozenset({"Han", "Hiragana", "Katakana", "Hangul", "Bopomofo"})
+#: Scripts :func:`main_script` tells apart by the share of each (Han, kana, Hangul).
+DENSE = frozenset({"Han", "Hiragana", "Katakana", "Hangul", "Bopomofo"})
 
 
 def main_script(counts: Mapping[str, int]) -> str | None:
@@ -174,13 +175,13 @@ def main_script(counts: Mapping[str, int]) -> str | None:
     if latin and (sum(w.values()) - latin) * 2 >= latin:
         del w["Latin"]
     best = dominant_script(w)
-    if best not in _DENSE:
+    if best not in DENSE:
         return best
     kana = w.get("Hiragana", 0) + w.get("Katakana", 0)
     hangul = w.get("Hangul", 0)
     if hangul and hangul >= kana:
         return "Hangul"
-    if kana * 10 >= sum(n for s, n in w.items() if s in _DENSE):
+    if kana * 10 >= sum(n for s, n in w.items() if s in DENSE):
         return KANA
     return "Han"
 
@@ -367,8 +368,6 @@ def own_scripts(
     main = main_script_of_lines(lines)
     if main is None:
         return frozenset()
-    main = "Hiragana" if main == "Kana" else main
-    letters = profile(lines)
     by_line: Counter[str] = Counter()
     counted = 0
     for line in lines:
@@ -376,9 +375,25 @@ def own_scripts(
         if best is not None:
             by_line[best] += 1
             counted += 1
+    return scripts_in_use(main, profile(lines), by_line, counted, language, min_share=min_share)
+
+
+def scripts_in_use(
+    main: str,
+    letters: Mapping[str, float],
+    by_line: Mapping[str, int],
+    counted: int,
+    language: str = "und",
+    *,
+    min_share: float = 0.3,
+) -> frozenset[str]:
+    """:func:`own_scripts` from what it counts over the lines: their main script, their
+    :func:`profile`, how many lines each script is the heaviest in and how many lines have
+    letters."""
+    main = "Hiragana" if main == "Kana" else main
     shares = {main: 1.0}
     for script, share in letters.items():
-        if share >= min_share and by_line[script] >= min_share * counted:
+        if share >= min_share and by_line.get(script, 0) >= min_share * counted:
             shares.setdefault(script, share)
     if not writes(language, main if main != "Hiragana" else KANA):
         language = "und"

@@ -81,6 +81,16 @@ impl TextClasses {
     /// by newlines; lines under a fifth of the best score only while under 300 characters.
     #[must_use]
     pub fn sample<S: AsRef<str>>(&self, lines: &[S], max_chars: usize) -> String {
+        self.sample_lines(lines, max_chars).join("\n")
+    }
+
+    /// `sample_lines(lines, max_chars=max_chars)`: [`Self::sample`]'s lines, not joined.
+    #[must_use]
+    pub fn sample_lines<'a, S: AsRef<str>>(
+        &self,
+        lines: &'a [S],
+        max_chars: usize,
+    ) -> Vec<&'a str> {
         let mut ranked: Vec<(f64, usize)> = lines
             .iter()
             .enumerate()
@@ -111,8 +121,7 @@ impl TextClasses {
             total += piece.chars().count() + 1;
         }
         chosen.sort_unstable_by_key(|&(i, _)| i);
-        let pieces: Vec<&str> = chosen.into_iter().map(|(_, piece)| piece).collect();
-        pieces.join("\n")
+        chosen.into_iter().map(|(_, piece)| piece).collect()
     }
 }
 
