@@ -276,7 +276,16 @@ def html_to_blocks(markup: str) -> tuple[list[str], DomEvidence]:
     >>> ev.nodes[ev.lines[2][0]][1], ev.lines[2][1], ev.nodes[ev.lines[3][0]][1]
     ('a', 4, 'p')
     """
-    soup = BeautifulSoup(markup, "html.parser")
+    return tree_to_blocks(parse_html(markup))
+
+
+def parse_html(markup: str) -> BeautifulSoup:
+    """The parsed tree of a page."""
+    return BeautifulSoup(markup, "html.parser")
+
+
+def tree_to_blocks(soup: BeautifulSoup) -> tuple[list[str], DomEvidence]:
+    """:func:`html_to_blocks` of a page already parsed by beautifulsoup4."""
     b = _Builder()
     title_el = soup.find("title")
     title = " ".join(title_el.get_text(" ").split()) if isinstance(title_el, Tag) else ""
