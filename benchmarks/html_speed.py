@@ -166,11 +166,13 @@ def measure(tool: str, pages: list[Path], repeat: int, python: str | None = None
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--bench", type=Path, default=None, help="the bench (default: $CORPUSCLEAN_BENCH "
-                    "or ../shared/bench)")
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--bench", type=Path, default=None,
+                    help="the bench (default: $CORPUSCLEAN_BENCH or ../shared/bench)")
     ap.add_argument("--pages", type=int, default=200, help="how many pages (default: 200)")
-    ap.add_argument("--repeat", type=int, default=1, help="passes per tool, the best counted (default: 1)")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="passes per tool, the best counted (default: 1)")
     ap.add_argument("--only", nargs="*", choices=list(RUNNERS), default=None)
     ap.add_argument("--peer-python", default=None,
                     help="the Python that has trafilatura and resiliparse (default: this one)")
@@ -182,7 +184,9 @@ def main() -> None:
     if args.job:  # one tool in this interpreter, for a parent run: print its seconds
         print(_best(RUNNERS[args.job](), args.paths, args.repeat))
         return
-    bench = args.bench or Path(os.environ.get("CORPUSCLEAN_BENCH") or REPO.parent / "shared" / "bench")
+    bench = args.bench or Path(
+        os.environ.get("CORPUSCLEAN_BENCH") or REPO.parent / "shared" / "bench"
+    )
     pages = pick_pages(bench, args.pages)
     size = sum(p.stat().st_size for p in pages)
     print(f"{len(pages)} pages of {bench / 'dev'}, {size / 1e6:.1f} MB; CPU time of one process, "
@@ -196,18 +200,21 @@ def main() -> None:
             seconds[tool] = s
     print(f"\n{'tool':<14}{'cpu s':>9}{'s/page':>10}{'pages/s':>10}{'MB/s':>8}")
     for tool, s in seconds.items():
-        print(f"{tool:<14}{s:>9.2f}{s / len(pages):>10.4f}{len(pages) / s:>10.1f}{size / 1e6 / s:>8.2f}")
+        print(f"{tool:<14}{s:>9.2f}{s / len(pages):>10.4f}{len(pages) / s:>10.1f}"
+              f"{size / 1e6 / s:>8.2f}")
     cc = seconds.get("corpusclean")
     for peer in ("trafilatura", "resiliparse"):
         if cc and peer in seconds:
             print(f"corpusclean / {peer}: {seconds[peer] / cc:.2f}x its pages per second")
-    figures: dict = {"pages": len(pages), "bytes": size, "repeat": args.repeat, "cpu_seconds": seconds}
+    figures: dict = {"pages": len(pages), "bytes": size, "repeat": args.repeat,
+                     "cpu_seconds": seconds}
     if "corpusclean" in tools and not args.no_split:
         split = corpusclean_split(pages)
         total = sum(split.values())
         print(f"\ncorpusclean's time by part (an instrumented pass, {total:.2f} s in all):")
         for part, s in sorted(split.items(), key=lambda kv: -kv[1]):
-            print(f"  {part:<36}{s:>8.2f} s {1000 * s / len(pages):>8.2f} ms/page {100 * s / total:>6.1f} %")
+            print(f"  {part:<36}{s:>8.2f} s {1000 * s / len(pages):>8.2f} ms/page "
+                  f"{100 * s / total:>6.1f} %")
         figures["split_seconds"] = split
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n")

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import regex
@@ -129,13 +130,17 @@ def text_weight(text: str) -> int:
     return n
 
 
+_SORTED_NAMES = tuple(sorted(_NAMES.items()))
+
+
+@lru_cache(maxsize=4096)
 def flag_names(flags: int) -> str:
     """Readable names of a flag set, for removal details.
 
     >>> flag_names(H.SHARE | H.T_NAV)
     'share,nav'
     """
-    return ",".join(name for bit, name in sorted(_NAMES.items()) if flags & bit)
+    return ",".join(name for bit, name in _SORTED_NAMES if flags & bit)
 
 
 @dataclass(frozen=True)
@@ -196,19 +201,22 @@ class DomBoilerplate:
         chains: dict[int, list[int]] = {}
 
         def chain(node: int) -> list[int]:
-            """``node`` and its ancestors up to the root (iterative: pages can nest deeply)."""
+            """``node`` and its ancestors up to the root (iterative: pages can nest deeply);
+            the chains of the ancestors met on the way are kept too."""
             c = chains.get(node)
             if c is None:
-                c = []
+                path = []
                 n = node
                 while n > 0 and n not in chains:
-                    c.append(n)
+                    path.append(n)
                     n = parents[n]
-                    if len(c) > len(parents):
+                    if len(path) > len(parents):
                         msg = "the node table has a cycle"
                         raise ValueError(msg)
-                c.extend(chains.get(n, [n]) if n >= 0 else [])
-                chains[node] = c
+                c = chains.get(n, [n]) if n >= 0 else []
+                for a in reversed(path):
+                    c = [a, *c]
+                    chains[a] = c
             return c
 
         # text and link weight under every node
@@ -257,6 +265,15 @@ class DomBoilerplate:
                 return nodes[n][2] & bits & wrapper_bits
             return nodes[n][2] & bits
 
+        # flags_of(n) and flags_of(n, raw=True) of every node above a line, looked up in the loops
+        kept_flags: dict[int, int] = {}
+        raw_flags: dict[int, int] = {}
+        for _i, _ln, anc, _w, _ratio in per_line:
+            for a in anc:
+                if a not in kept_flags:
+                    kept_flags[a] = flags_of(a)
+                    raw_flags[a] = flags_of(a, raw=True)
+
         # paragraph scores of candidate regions
         score: dict[int, float] = defaultdict(float)
         for _i, ln, anc, w, ratio in per_line:
@@ -303,7 +320,7 @@ class DomBoilerplate:
         for _i, _ln, anc, w, ratio in per_line:
             f = 0
             for a in anc:
-                f |= flags_of(a)
+                f |= kept_flags[a]
             if not f & (_NEGATIVE | _NEGATIVE_TAGS | H.HIDDEN):
                 plain += w * (1.0 - ratio)
         if (
@@ -328,9 +345,10 @@ class DomBoilerplate:
             inside = cut is not None
             below = anc if cut is None else anc[:cut]
             flags = 0
+            # outside the region a hint keeps its meaning even where it is common
+            table = kept_flags if inside else raw_flags
             for a in below:
-                # outside the region a hint keeps its meaning even where it is common
-                flags |= flags_of(a, raw=not inside)
+                flags |= table[a]
             if nodes[anc[0]][1] == "title":
                 if self.remove_title:
                     reasons[i], details[i] = "html.title", "page <title>"
