@@ -112,6 +112,8 @@ _SCORED = frozenset(
     }
 )
 
+_SCORED_OR_HEADING = _SCORED | _HEADINGS
+
 _WIDE_RE = regex.compile(
     r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]"
 )
@@ -228,9 +230,10 @@ class DomBoilerplate:
             ratio = min(link / max(len(ln.text), 1), 1.0)
             anc = chain(node)
             per_line.append((i, ln, anc, w, ratio))
+            lw = w * ratio
             for a in anc:
                 text_w[a] += w
-                link_w[a] += w * ratio
+                link_w[a] += lw
         total_w = text_w[0] or 1.0
 
         # Hints that say nothing on this page: those of a wrapper holding most of the page's
@@ -266,28 +269,21 @@ class DomBoilerplate:
             return nodes[n][2] & bits
 
         # flags_of(n) and flags_of(n, raw=True) of every node above a line, looked up in the loops
+        # (the nodes above the lines are those chain() met, and the root)
         kept_flags: dict[int, int] = {}
         raw_flags: dict[int, int] = {}
-        for _i, _ln, anc, _w, _ratio in per_line:
-            for a in anc:
-                if a not in kept_flags:
-                    kept_flags[a] = flags_of(a)
-                    raw_flags[a] = flags_of(a, raw=True)
+        for a in (0, *chains):
+            if a < len(nodes):
+                kept_flags[a] = flags_of(a)
+                raw_flags[a] = flags_of(a, raw=True)
 
         # paragraph scores of candidate regions
         score: dict[int, float] = defaultdict(float)
         for _i, ln, anc, w, ratio in per_line:
-            block = next(
-                (
-                    k
-                    for k, a in enumerate(anc)
-                    if nodes[a][1] in _SCORED or nodes[a][1] in _HEADINGS
-                ),
-                None,
-            )
-            if block is None or nodes[anc[block]][1] in _HEADINGS:
-                continue
             if w < self.min_text or ratio > 0.5:
+                continue
+            block = next((k for k, a in enumerate(anc) if nodes[a][1] in _SCORED_OR_HEADING), None)
+            if block is None or nodes[anc[block]][1] in _HEADINGS:
                 continue
             s = 1.0 + len(_COMMA_RE.findall(ln.text)) + min(w / 100.0, 3.0)
             if nodes[anc[block]][1] == "li":

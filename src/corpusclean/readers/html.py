@@ -1,4 +1,9 @@
-"""HTML to text lines with beautifulsoup4, and the DOM evidence behind every line.
+"""HTML to text lines, and the DOM evidence behind every line.
+
+Pages are parsed by Lexbor (selectolax), as a browser parses them (:func:`parse_html`); a tree a
+user parsed with beautifulsoup4 is read as it is. Both kinds of tree are walked the same way:
+:func:`_walk` over a soup is the readable form, :func:`_walk_lexbor` the same steps written out
+for speed, and the tests hold them to the same lines and evidence.
 
 :func:`html_to_blocks` turns a page into one line per block element (text whitespace-folded,
 scripts and styles out, the ``<title>`` first) and a compact, picklable record of where each line
@@ -732,9 +737,10 @@ class HtmlError(ValueError):
 def safe_html_to_blocks(markup: str) -> tuple[list[str], DomEvidence]:
     """:func:`html_to_blocks`, with a parser failure turned into :class:`HtmlError`.
 
-    Deeply nested markup is parsed without recursion by ``html.parser``, but any part of the
-    conversion that recurses on such a tree is stopped here (``html.too_deep``) instead of
-    ending the run; time is limited by the reader's time budget.
+    Parsing and walking do not recurse, so deeply nested markup converts (a page nested past
+    what Lexbor is given goes to ``html.parser``, which the reader's time budget can stop); any
+    part of the conversion that recurses on such a tree is stopped here (``html.too_deep``)
+    instead of ending the run.
     """
     try:
         return html_to_blocks(markup)
