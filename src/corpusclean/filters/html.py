@@ -200,6 +200,7 @@ class DomBoilerplate:
         if not items:
             return {}, {}
         parents = [n[0] for n in nodes]
+        limit = len(parents)  # a longer chain goes round a cycle
         chains: dict[int, list[int]] = {}
 
         def chain(node: int) -> list[int]:
@@ -212,7 +213,7 @@ class DomBoilerplate:
                 while n > 0 and n not in chains:
                     path.append(n)
                     n = parents[n]
-                    if len(path) > len(parents):
+                    if len(path) > limit:
                         msg = "the node table has a cycle"
                         raise ValueError(msg)
                 c = chains.get(n, [n]) if n >= 0 else []
@@ -337,7 +338,11 @@ class DomBoilerplate:
         dense_lines: list[tuple[int, str, int]] = []  # link lines of the region, and their text
         region_w = 0.0  # the region's other text, links left out
         for i, _ln, anc, w, ratio in per_line:
-            cut = next((k for k, a in enumerate(anc) if a in region), None)
+            cut = None
+            for k, a in enumerate(anc):
+                if a in region:
+                    cut = k
+                    break
             inside = cut is not None
             below = anc if cut is None else anc[:cut]
             flags = 0
@@ -393,7 +398,7 @@ class DomBoilerplate:
                 details[i] = "not inside the main region"
             else:
                 named = flag_names(flags & ~H.POSITIVE & ~_MAIN_TAGS)
-                details[i] = f"inside <{_where(below, nodes, flags_of)}> ({named})"
+                details[i] = f"inside <{_where(below, nodes, kept_flags.__getitem__)}> ({named})"
             if reason == "html.comments" and flags & H.T_FORM:
                 reason = "boilerplate.comment_form"
             reasons[i] = reason

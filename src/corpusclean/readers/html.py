@@ -200,18 +200,26 @@ def name_hints(value: str) -> int:
     """
     flags = 0
     for token in _SPLIT_RE.split(_CAMEL_RE.sub("-", value).lower()):
-        if not token or token.isdigit():
-            continue
-        flags |= _WORD_FLAGS.get(token, 0)
-        if len(token) > 4:  # the stems inside the token
-            for i in range(len(token) - 3):
-                for stem, flag in _STEM_HEADS.get(token[i : i + 4], ()):
-                    if token.startswith(stem, i):
-                        flags |= flag
+        if token and not token.isdigit():
+            flags |= _token_hints(token)
     # a joined name ("sharebar", "entrycontent") also gets its compound's hints
-    joined = _SPLIT_RE.sub("", value.lower())
-    if joined != value.lower():
+    low = value.lower()
+    joined = _SPLIT_RE.sub("", low)
+    if joined != low:
         flags |= _WORD_FLAGS.get(joined, 0)
+    return flags
+
+
+@lru_cache(maxsize=1 << 16)
+def _token_hints(token: str) -> int:
+    """Hint flags of one word of a name: the word's, and those of the stems inside it.
+    (Names are often unique, "post-4711"; their words repeat.)"""
+    flags = _WORD_FLAGS.get(token, 0)
+    if len(token) > 4:
+        for i in range(len(token) - 3):
+            for stem, flag in _STEM_HEADS.get(token[i : i + 4], ()):
+                if token.startswith(stem, i):
+                    flags |= flag
     return flags
 
 
@@ -592,6 +600,10 @@ def _visible_text(el: LexborNode) -> str:
 _NOT_TEXT = frozenset({"script", "style", "template", "noscript"})
 
 
+#: The attributes :func:`attribute_flags` reads: without them an element has its tag's flags.
+_FLAG_ATTRS = frozenset({"class", "id", "role", "itemprop", "style", "hidden", "aria-hidden"})
+
+
 def _walk_lexbor(root: LexborNode, b: _Builder) -> None:
     """The walk of :func:`_walk` over a Lexbor tree, the same lines and evidence from the same
     tree; written out for speed (it runs once per node of every page), with the builder's
@@ -633,7 +645,7 @@ def _walk_lexbor(root: LexborNode, b: _Builder) -> None:
         elif tag and tag[0].isalpha() and tag not in DROP_TAGS:
             block = tag in BLOCK_TAGS
             attrs = cur.attributes
-            if attrs:
+            if attrs and not _FLAG_ATTRS.isdisjoint(attrs):
                 get = attrs.get
                 key = (tag, get("class"), get("id"), get("role"), get("itemprop"), get("style"),
                        "hidden" in attrs, get("aria-hidden"))
