@@ -223,4 +223,6 @@ def test_deep_nesting_and_odd_text() -> None:
     n = 30_000  # beyond what Lexbor is given: beautifulsoup4 parses it
     lines, _ = html_to_blocks("<div>" * n + "deep" + "</div>" * n + "<p>after</p>")
     assert lines == ["deep", "after"]
+    # stray end tags do not hide the nesting from the estimate
+    assert html_to_blocks("<div></b>" * n + "deep")[0] == ["deep"]
     assert html_to_blocks("<p>a\ud800b</p><p>\x00c</p>")[0] == ["ab", "c"]

@@ -353,24 +353,38 @@ _MANY_TAGS = 20_000
 #: Estimated nesting past which beautifulsoup4 parses a page (:func:`parse_html`).
 _DEEP = 2_000
 _TAG_RE = re.compile(r"<(/?)([a-zA-Z][^\s/<>]*)([^<>]*)>")  # a tag ends at > or at the next <
+_IMPLIED_END = frozenset({"p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "tbody",
+                          "thead", "tfoot", "rb", "rt", "rp", "rtc"})
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
                    "param", "source", "track", "wbr"})
 
 
 def _nesting(markup: str) -> int:
-    """An estimate of how deeply a page's elements nest, from its tags alone (an element left
-    open counts as nested, so the estimate is at least the real depth).
+    """An estimate of how deeply a page's elements nest, from its tags alone: an end tag closes
+    only the innermost open element of its name (stray end tags, which parsers pass over,
+    close nothing), and an element left open counts as nested, so the estimate is not below
+    the real depth.
 
     >>> _nesting("<div><p>a<br><img src=x/><span>b</span></div><div></div>")
     3
+    >>> _nesting("<div></b>" * 50), _nesting("<ul><li>a<li>b<li>c</ul>" * 50)
+    (50, 2)
     """
-    depth = top = 0
+    open_: list[str] = []
+    top = 0
     for m in _TAG_RE.finditer(markup):
+        name = m.group(2).lower()
         if m.group(1):
-            depth = max(depth - 1, 0)
-        elif not m.group(3).endswith("/") and m.group(2).lower() not in _VOID:
-            depth += 1
-            top = max(top, depth)
+            # the end tags of elements whose end a parser implies (<p>, <li>, <td>...) go first
+            while open_ and open_[-1] != name and open_[-1] in _IMPLIED_END:
+                open_.pop()
+            if open_ and open_[-1] == name:
+                open_.pop()
+        elif not m.group(3).endswith("/") and name not in _VOID:
+            if name in _IMPLIED_END and open_ and open_[-1] == name:
+                open_.pop()  # <li> after <li>: a sibling, not a child
+            open_.append(name)
+            top = max(top, len(open_))
     return top
 
 
