@@ -32,8 +32,17 @@ class FrozenDict(dict):  # type: ignore[type-arg]
         return hash(tuple(sorted((k, repr(v)) for k, v in self.items())))
 
 
+_ATOMS = frozenset({str, int, float, bool, type(None)})
+
+
 def freeze(value: Any) -> Any:
-    """Return a deeply read-only copy of ``value`` (dicts and lists become frozen forms)."""
+    """Return a deeply read-only copy of ``value`` (dicts and lists become frozen forms).
+
+    >>> freeze({"a": [1, (2, "b")]})
+    {'a': (1, (2, 'b'))}
+    """
+    if type(value) is tuple and _ATOMS.issuperset(map(type, value)):
+        return value  # read-only all the way down already (the DOM evidence is made of these)
     if isinstance(value, Mapping):
         return FrozenDict({k: freeze(v) for k, v in value.items()})
     if isinstance(value, (list, tuple)):

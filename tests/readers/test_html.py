@@ -6,6 +6,7 @@ import pickle
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -141,3 +142,87 @@ def test_never_raises_on_arbitrary_markup(markup: str) -> None:
 def test_never_raises_on_arbitrary_text(markup: str) -> None:
     lines, ev = html_to_blocks(markup)
     assert len(lines) == len(ev.lines)
+
+
+# -- the Lexbor walk against the beautifulsoup4 walk (the readable reference) ----------------------
+# Markup whose tree no parser repairs (every element closed, nesting the HTML Standard leaves as
+# it is): both parsers build the same tree, so both walks must give the same lines and evidence.
+
+_NESTABLE = ("div", "span", "section", "article", "nav", "aside", "header", "footer", "main", "em",
+             "b", "figure", "figcaption", "blockquote", "ul", "label")  # <form> in <form>: dropped
+_CLASSES = ("post-content", "share", "socialShareBar", "sidebar", "nav menu", "cookie-banner",
+            "entry", "related-posts", "ad", "x1", "footer-links", "byline")
+_attrs = st.lists(
+    st.sampled_from([
+        *(f'class="{c}"' for c in _CLASSES), 'id="comments"', 'id="main"', 'role="navigation"',
+        'role="main"', "hidden", 'aria-hidden="true"', 'style="display: none"',
+        'itemprop="articleBody"', 'href="/x"', 'data-x="1"',
+    ]),
+    max_size=3, unique_by=lambda a: a.split("=")[0],  # a repeated attribute: parsers differ
+).map(lambda a: "".join(" " + x for x in a))
+_text = st.lists(
+    st.sampled_from(["rain", "in", "Lisbon,", "  ", "\n", "\t", "&amp;", "caf\u00e9", "\u00a0",
+                     "7"]),
+    min_size=1, max_size=6,
+).map("".join)
+_leaf = st.one_of(
+    _text,
+    st.builds(lambda a, t: f"<a{a}>{t}</a>", _attrs, _text),
+    st.just("<br>"),
+    st.builds(lambda t: f"<script>{t}</script>", _text),
+    st.builds(lambda t: f"<noscript>{t}</noscript>", _text),
+)
+_body = st.recursive(
+    _leaf,
+    lambda inner: st.builds(lambda tag, a, kids: f"<{tag}{a}>{''.join(kids)}</{tag}>",
+                            st.sampled_from(_NESTABLE), _attrs, st.lists(inner, max_size=4)),
+    max_leaves=25,
+)
+
+
+@given(_body, _text)
+def test_lexbor_walk_matches_the_soup_walk(body: str, title: str) -> None:
+    page = f"<!DOCTYPE html><html><head><title>{title}</title></head><body>{body}</body></html>"
+    lines, ev = H.tree_to_blocks(H.parse_html(page))
+    ref_lines, ref = H.tree_to_blocks(BeautifulSoup(page, "html.parser"))
+    assert lines == ref_lines
+    assert (ev.nodes, ev.lines, ev.page) == (ref.nodes, ref.lines, ref.page)
+
+
+def test_a_soup_of_ones_own_is_read_as_it_is() -> None:
+    soup = BeautifulSoup(PAGE, "html.parser")
+    assert html_to_blocks(soup)[0] == html_to_blocks(PAGE)[0]
+    assert H.page_metadata(soup, "t") == H.page_metadata(H.parse_html(PAGE), "t")
+
+
+def test_the_tree_a_browser_builds() -> None:
+    # an end tag that does not match the open <div> still closes the <nav> (HTML 4 parsers kept
+    # the rest of the page inside it)
+    page = "<body><nav><div><a href=/>Home</a></nav><p>Main text of the page.</p>"
+    lines, ev = html_to_blocks(page)
+    assert _line(lines, ev, "Main text of the page.")[:2] == ("p", 0)
+    # <noscript> is text of its own, not markup that closes the head
+    page = "<head><noscript><iframe src=x></noscript><title>T</title></head><p>x"
+    lines, _ = html_to_blocks(page)
+    assert lines == ["T", "x"]
+
+
+def test_text_before_the_page_is_left_out() -> None:
+    page = ("<br />\n<b>Warning</b>: x() is deprecated in /www/a.php on line <b>5</b><br />\n"
+            "<!DOCTYPE html><html lang=de><head><title>Seite</title></head>"
+            "<body><p>Text</p></body></html>")
+    lines, ev = html_to_blocks(page)
+    assert lines == ["Seite", "Text"]
+    assert ev.page["language"] == "de"
+    # head elements before <html> belong to the page: nothing is cut
+    page = '<meta property="og:url" content="https://x.org/a"><title>T</title>Oops<html><p>Text'
+    assert html_to_blocks(page)[1].page["url"] == "https://x.org/a"
+
+
+def test_deep_nesting_and_odd_text() -> None:
+    n = 30_000  # beyond what Lexbor is given: beautifulsoup4 parses it
+    lines, _ = html_to_blocks("<div>" * n + "deep" + "</div>" * n + "<p>after</p>")
+    assert lines == ["deep", "after"]
+    # stray end tags do not hide the nesting from the estimate
+    assert html_to_blocks("<div></b>" * n + "deep")[0] == ["deep"]
+    assert html_to_blocks("<p>a\ud800b</p><p>\x00c</p>")[0] == ["ab", "c"]

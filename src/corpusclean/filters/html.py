@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import regex
@@ -111,6 +112,8 @@ _SCORED = frozenset(
     }
 )
 
+_SCORED_OR_HEADING = _SCORED | _HEADINGS
+
 _WIDE_RE = regex.compile(
     r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]"
 )
@@ -129,13 +132,17 @@ def text_weight(text: str) -> int:
     return n
 
 
+_SORTED_NAMES = tuple(sorted(_NAMES.items()))
+
+
+@lru_cache(maxsize=4096)
 def flag_names(flags: int) -> str:
     """Readable names of a flag set, for removal details.
 
     >>> flag_names(H.SHARE | H.T_NAV)
     'share,nav'
     """
-    return ",".join(name for bit, name in sorted(_NAMES.items()) if flags & bit)
+    return ",".join(name for bit, name in _SORTED_NAMES if flags & bit)
 
 
 @dataclass(frozen=True)
@@ -193,22 +200,26 @@ class DomBoilerplate:
         if not items:
             return {}, {}
         parents = [n[0] for n in nodes]
+        limit = len(parents)  # a longer chain goes round a cycle
         chains: dict[int, list[int]] = {}
 
         def chain(node: int) -> list[int]:
-            """``node`` and its ancestors up to the root (iterative: pages can nest deeply)."""
+            """``node`` and its ancestors up to the root (iterative: pages can nest deeply);
+            the chains of the ancestors met on the way are kept too."""
             c = chains.get(node)
             if c is None:
-                c = []
+                path = []
                 n = node
                 while n > 0 and n not in chains:
-                    c.append(n)
+                    path.append(n)
                     n = parents[n]
-                    if len(c) > len(parents):
+                    if len(path) > limit:
                         msg = "the node table has a cycle"
                         raise ValueError(msg)
-                c.extend(chains.get(n, [n]) if n >= 0 else [])
-                chains[node] = c
+                c = chains.get(n, [n]) if n >= 0 else []
+                for a in reversed(path):
+                    c = [a, *c]
+                    chains[a] = c
             return c
 
         # text and link weight under every node
@@ -220,9 +231,10 @@ class DomBoilerplate:
             ratio = min(link / max(len(ln.text), 1), 1.0)
             anc = chain(node)
             per_line.append((i, ln, anc, w, ratio))
+            lw = w * ratio
             for a in anc:
                 text_w[a] += w
-                link_w[a] += w * ratio
+                link_w[a] += lw
         total_w = text_w[0] or 1.0
 
         # Hints that say nothing on this page: those of a wrapper holding most of the page's
@@ -257,20 +269,22 @@ class DomBoilerplate:
                 return nodes[n][2] & bits & wrapper_bits
             return nodes[n][2] & bits
 
+        # flags_of(n) and flags_of(n, raw=True) of every node above a line, looked up in the loops
+        # (the nodes above the lines are those chain() met, and the root)
+        kept_flags: dict[int, int] = {}
+        raw_flags: dict[int, int] = {}
+        for a in (0, *chains):
+            if a < len(nodes):
+                kept_flags[a] = flags_of(a)
+                raw_flags[a] = flags_of(a, raw=True)
+
         # paragraph scores of candidate regions
         score: dict[int, float] = defaultdict(float)
         for _i, ln, anc, w, ratio in per_line:
-            block = next(
-                (
-                    k
-                    for k, a in enumerate(anc)
-                    if nodes[a][1] in _SCORED or nodes[a][1] in _HEADINGS
-                ),
-                None,
-            )
-            if block is None or nodes[anc[block]][1] in _HEADINGS:
-                continue
             if w < self.min_text or ratio > 0.5:
+                continue
+            block = next((k for k, a in enumerate(anc) if nodes[a][1] in _SCORED_OR_HEADING), None)
+            if block is None or nodes[anc[block]][1] in _HEADINGS:
                 continue
             s = 1.0 + len(_COMMA_RE.findall(ln.text)) + min(w / 100.0, 3.0)
             if nodes[anc[block]][1] == "li":
@@ -303,7 +317,7 @@ class DomBoilerplate:
         for _i, _ln, anc, w, ratio in per_line:
             f = 0
             for a in anc:
-                f |= flags_of(a)
+                f |= kept_flags[a]
             if not f & (_NEGATIVE | _NEGATIVE_TAGS | H.HIDDEN):
                 plain += w * (1.0 - ratio)
         if (
@@ -324,13 +338,18 @@ class DomBoilerplate:
         dense_lines: list[tuple[int, str, int]] = []  # link lines of the region, and their text
         region_w = 0.0  # the region's other text, links left out
         for i, _ln, anc, w, ratio in per_line:
-            cut = next((k for k, a in enumerate(anc) if a in region), None)
+            cut = None
+            for k, a in enumerate(anc):
+                if a in region:
+                    cut = k
+                    break
             inside = cut is not None
             below = anc if cut is None else anc[:cut]
             flags = 0
+            # outside the region a hint keeps its meaning even where it is common
+            table = kept_flags if inside else raw_flags
             for a in below:
-                # outside the region a hint keeps its meaning even where it is common
-                flags |= flags_of(a, raw=not inside)
+                flags |= table[a]
             if nodes[anc[0]][1] == "title":
                 if self.remove_title:
                     reasons[i], details[i] = "html.title", "page <title>"
@@ -379,7 +398,7 @@ class DomBoilerplate:
                 details[i] = "not inside the main region"
             else:
                 named = flag_names(flags & ~H.POSITIVE & ~_MAIN_TAGS)
-                details[i] = f"inside <{_where(below, nodes, flags_of)}> ({named})"
+                details[i] = f"inside <{_where(below, nodes, kept_flags.__getitem__)}> ({named})"
             if reason == "html.comments" and flags & H.T_FORM:
                 reason = "boilerplate.comment_form"
             reasons[i] = reason

@@ -1,4 +1,9 @@
-"""HTML to text lines with beautifulsoup4, and the DOM evidence behind every line.
+"""HTML to text lines, and the DOM evidence behind every line.
+
+Pages are parsed by Lexbor (selectolax), as a browser parses them (:func:`parse_html`); a tree a
+user parsed with beautifulsoup4 is read as it is. Both kinds of tree are walked the same way:
+:func:`_walk` over a soup is the readable form, :func:`_walk_lexbor` the same steps written out
+for speed, and the tests hold them to the same lines and evidence.
 
 :func:`html_to_blocks` turns a page into one line per block element (text whitespace-folded,
 scripts and styles out, the ``<title>`` first) and a compact, picklable record of where each line
@@ -18,12 +23,15 @@ Evidence format (``DomEvidence.to_meta()``), schema 1:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import regex
 from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, ProcessingInstruction, Tag
+from selectolax.lexbor import LexborDocumentOptions, LexborHTMLParser, LexborNode
 
 #: Elements whose content is never visible text.
 DROP_TAGS = frozenset({
@@ -38,6 +46,9 @@ BLOCK_TAGS = frozenset({
     "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "title", "tr", "ul",
     "button", "label", "select", "textarea", "menu",
 })
+
+#: Elements of a page's ``<head>`` that are not walked for text (:func:`tree_to_blocks`).
+_HEAD_ONLY = frozenset({"title", "meta", "link", "base"})
 
 #: Inline elements recorded as nodes even without hints (they say what a line is).
 FLAGGED_INLINE = frozenset({"a", "input"})
@@ -166,11 +177,19 @@ _TAG_BITS = {
     "article": T_ARTICLE, "dialog": WIDGET,
 }
 
-_CAMEL_RE = regex.compile(r"(?<=[a-z])(?=[A-Z])")
-_SPLIT_RE = regex.compile(r"[^a-z0-9]+")
+#: The stems by their first four characters (every stem has four or more), to look for in a token.
+_STEM_HEADS: dict[str, tuple[tuple[str, int], ...]] = {}
+for _stem, _flag in _STEM_LIST:
+    _STEM_HEADS[_stem[:4]] = (*_STEM_HEADS.get(_stem[:4], ()), (_stem, _flag))
+assert min(len(stem) for stem, _flag in _STEM_LIST) >= 4
+
+# ASCII classes only: the standard library's engine, faster on these short names
+_CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_SPLIT_RE = re.compile(r"[^a-z0-9]+")
 _HIDDEN_STYLE_RE = regex.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
 
 
+@lru_cache(maxsize=1 << 16)
 def name_hints(value: str) -> int:
     """Hint flags of a class/id value: its words, split on punctuation and camelCase.
 
@@ -181,24 +200,42 @@ def name_hints(value: str) -> int:
     """
     flags = 0
     for token in _SPLIT_RE.split(_CAMEL_RE.sub("-", value).lower()):
-        if not token or token.isdigit():
-            continue
-        flags |= _WORD_FLAGS.get(token, 0)
-        if len(token) > 4:
-            for stem, flag in _STEM_LIST:
-                if stem in token:
-                    flags |= flag
+        if token and not token.isdigit():
+            flags |= _token_hints(token)
     # a joined name ("sharebar", "entrycontent") also gets its compound's hints
-    joined = _SPLIT_RE.sub("", value.lower())
-    if joined != value.lower():
+    low = value.lower()
+    joined = _SPLIT_RE.sub("", low)
+    if joined != low:
         flags |= _WORD_FLAGS.get(joined, 0)
     return flags
 
 
+@lru_cache(maxsize=1 << 16)
+def _token_hints(token: str) -> int:
+    """Hint flags of one word of a name: the word's, and those of the stems inside it.
+    (Names are often unique, "post-4711"; their words repeat.)"""
+    flags = _WORD_FLAGS.get(token, 0)
+    if len(token) > 4:
+        for i in range(len(token) - 3):
+            for stem, flag in _STEM_HEADS.get(token[i : i + 4], ()):
+                if token.startswith(stem, i):
+                    flags |= flag
+    return flags
+
+
 def element_flags(el: Tag) -> int:
-    """Flags of one element from its tag, ARIA role, class, id and visibility attributes."""
-    flags = _TAG_BITS.get(el.name, 0)
-    attrs = el.attrs
+    """Flags of one element of a beautifulsoup4 tree (:func:`attribute_flags`)."""
+    return attribute_flags(el.name, el.attrs)
+
+
+def attribute_flags(tag: str, attrs: Mapping[str, Any]) -> int:
+    """Flags of one element from its tag, ARIA role, class, id and visibility attributes;
+    ``class`` is a string of names or a list of them (as beautifulsoup4 gives it).
+
+    >>> attribute_flags("div", {"class": "post-content share"}) == POSITIVE | SHARE
+    True
+    """
+    flags = _TAG_BITS.get(tag, 0)
     if attrs:
         role = attrs.get("role")
         if isinstance(role, str):
@@ -206,7 +243,7 @@ def element_flags(el: Tag) -> int:
         names: list[str] = []
         cls = attrs.get("class")
         if isinstance(cls, str):
-            names.append(cls)
+            names.extend(cls.split())
         elif isinstance(cls, list):
             names.extend(c for c in cls if isinstance(c, str))
         for key in ("id", "itemprop"):
@@ -247,10 +284,13 @@ class _Builder:
         self.parts: list[str] = []
         self.node = 0
         self.link = 0
+        self.visible = False  # whether the line's parts hold more than whitespace
 
     def text(self, chunk: str, node: int, in_link: bool) -> None:
-        if not self.parts or not "".join(self.parts).strip():
+        # the line's node is that of its first visible text
+        if not self.visible:
             self.node = node
+            self.visible = not chunk.isspace() and chunk != ""
         self.parts.append(chunk)
         if in_link:
             self.link += len(" ".join(chunk.split()))
@@ -260,14 +300,20 @@ class _Builder:
             return
         text = " ".join("".join(self.parts).split())
         self.parts = []
+        self.visible = False
         if text:
             self.lines.append(text)
             self.ev.lines[len(self.lines)] = (self.node, min(self.link, len(text)))
         self.link = 0
 
 
-def html_to_blocks(markup: str) -> tuple[list[str], DomEvidence]:
+#: A parsed page: a Lexbor document (:func:`parse_html`), or a beautifulsoup4 tree.
+Tree = LexborHTMLParser | Tag
+
+
+def html_to_blocks(markup: str | Tag) -> tuple[list[str], DomEvidence]:
     """Lines of visible text (one per block element, the page title first) and their evidence.
+    ``markup`` is the page's text, or a tree beautifulsoup4 already parsed.
 
     >>> page = "<title>T</title><nav><a href=/>Home</a></nav><p>Hi <b>there</b></p>"
     >>> lines, ev = html_to_blocks(page)
@@ -275,8 +321,144 @@ def html_to_blocks(markup: str) -> tuple[list[str], DomEvidence]:
     ['T', 'Home', 'Hi there']
     >>> ev.nodes[ev.lines[2][0]][1], ev.lines[2][1], ev.nodes[ev.lines[3][0]][1]
     ('a', 4, 'p')
+    >>> html_to_blocks(BeautifulSoup(page, "html.parser"))[0]
+    ['T', 'Home', 'Hi there']
     """
-    soup = BeautifulSoup(markup, "html.parser")
+    return tree_to_blocks(markup if isinstance(markup, Tag) else parse_html(markup))
+
+
+def parse_html(markup: str) -> Tree:
+    """The parsed tree of a page, built as browsers build it (the HTML5 parsing algorithm, by
+    Lexbor through selectolax). Text a server printed before the page's ``<html>`` tag (error
+    messages) is left out, as it is outside the page. Lone surrogates (from a JSON string) are
+    left out too: they are no text.
+
+    >>> parse_html("Notice: x.php on line 5<br><!DOCTYPE html><html><p>Hi").body.html
+    '<body><p>Hi</p></body>'
+    """
+    start = _html_start(markup)
+    if start:
+        markup = markup[start:]
+    if markup.count("<") > _MANY_TAGS and _nesting(markup) > _DEEP:
+        # Lexbor's time grows with the square of the nesting, and the time budget cannot stop
+        # C code: such a page goes to the parser the budget can stop
+        return BeautifulSoup(markup, "html.parser")
+    # as a browser that runs scripts parses it (a <noscript> is text, not markup), and the
+    # tree as the source gives it (no <selectedcontent> copied from an <option>)
+    return LexborHTMLParser(markup, scripting=True, options=LexborDocumentOptions.WO_EVENTS)
+
+
+#: Pages with more tags than this have their nesting estimated before they are parsed.
+_MANY_TAGS = 20_000
+#: Estimated nesting past which beautifulsoup4 parses a page (:func:`parse_html`).
+_DEEP = 2_000
+_TAG_RE = re.compile(r"<(/?)([a-zA-Z][^\s/<>]*)([^<>]*)>")  # a tag ends at > or at the next <
+_IMPLIED_END = frozenset({"p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "tbody",
+                          "thead", "tfoot", "rb", "rt", "rp", "rtc"})
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                   "param", "source", "track", "wbr"})
+
+
+def _nesting(markup: str) -> int:
+    """An estimate of how deeply a page's elements nest, from its tags alone: an end tag closes
+    only the innermost open element of its name (stray end tags, which parsers pass over,
+    close nothing), and an element left open counts as nested, so the estimate is not below
+    the real depth.
+
+    >>> _nesting("<div><p>a<br><img src=x/><span>b</span></div><div></div>")
+    3
+    >>> _nesting("<div></b>" * 50), _nesting("<ul><li>a<li>b<li>c</ul>" * 50)
+    (50, 2)
+    """
+    open_: list[str] = []
+    top = 0
+    for m in _TAG_RE.finditer(markup):
+        name = m.group(2).lower()
+        if m.group(1):
+            # the end tags of elements whose end a parser implies (<p>, <li>, <td>...) go first
+            while open_ and open_[-1] != name and open_[-1] in _IMPLIED_END:
+                open_.pop()
+            if open_ and open_[-1] == name:
+                open_.pop()
+        elif not m.group(3).endswith("/") and name not in _VOID:
+            if name in _IMPLIED_END and open_ and open_[-1] == name:
+                open_.pop()  # <li> after <li>: a sibling, not a child
+            open_.append(name)
+            top = max(top, len(open_))
+    return top
+
+
+#: The ``<html>`` start tag, or a comment (in which such a tag does not count).
+_HTML_OR_COMMENT_RE = re.compile(r"<!--.*?(?:-->|\Z)|<html[\s>]", re.IGNORECASE | re.DOTALL)
+
+
+#: Elements of a page's head: markup before ``<html>`` that holds them is part of the page.
+_HEAD_TAG_RE = re.compile(r"<(?:title|meta|link|base)\b", re.IGNORECASE)
+
+
+def _shows_text(markup: str) -> bool:
+    """Whether markup holds text outside its tags, comments, scripts and styles (one pass).
+
+    >>> _shows_text("<!-- x --><style>p{}</style><meta a=b>"), _shows_text("<b>Warning</b>")
+    (False, True)
+    """
+    low = markup.lower()
+    i, n = 0, len(markup)
+    while i < n:
+        lt = markup.find("<", i)
+        if markup[i : n if lt < 0 else lt].strip():
+            return True
+        if lt < 0:
+            return False
+        if markup.startswith("<!--", lt):
+            end, close = markup.find("-->", lt + 4), 3
+        elif low.startswith(("<script", "<style"), lt):
+            name = "</script" if low.startswith("<script", lt) else "</style"
+            end, close = markup.find(">", max(low.find(name, lt), lt)), 1
+        else:
+            end, close = markup.find(">", lt), 1
+        i = n if end < 0 else end + close
+    return False
+
+
+def _html_start(markup: str) -> int:
+    """Where a page's ``<html>`` tag (or the doctype before it) starts, when visible text and no
+    element of a page's head come before it (0 otherwise).
+
+    >>> _html_start("<b>Warning</b>: x.php on line 5<br>\\n<!DOCTYPE html><html><p>Hi")
+    36
+    >>> _html_start("<!-- <html lang=en> --><meta charset=utf-8><html><p>Hi")
+    0
+    """
+    for m in _HTML_OR_COMMENT_RE.finditer(markup, 0, 65536):
+        if m.group().startswith("<!--"):
+            continue
+        head = markup[: m.start()]
+        if _shows_text(head) and not _HEAD_TAG_RE.search(head):
+            doctype = head.lower().rfind("<!doctype")
+            return doctype if doctype >= 0 else m.start()
+        break
+    return 0
+
+
+def tree_to_blocks(tree: Tree) -> tuple[list[str], DomEvidence]:
+    """:func:`html_to_blocks` of a parsed page (:func:`parse_html`, or a beautifulsoup4 tree)."""
+    if isinstance(tree, Tag):
+        return _soup_blocks(tree)
+    b = _Builder()
+    title_el = tree.css_first("title")
+    title = " ".join(title_el.text(separator=" ").split()) if title_el is not None else ""
+    if title:
+        b.ev.nodes.append((0, "title", 0))
+        b.text(title, 1, False)
+        b.flush()
+    root = tree.body if tree.body is not None else tree.root
+    if root is not None:
+        _walk_lexbor(root, b)
+    return _finish(b, title, _lexbor_facts(tree))
+
+
+def _soup_blocks(soup: Tag) -> tuple[list[str], DomEvidence]:
     b = _Builder()
     title_el = soup.find("title")
     title = " ".join(title_el.get_text(" ").split()) if isinstance(title_el, Tag) else ""
@@ -286,12 +468,16 @@ def html_to_blocks(markup: str) -> tuple[list[str], DomEvidence]:
         b.flush()
     root = soup.body if isinstance(soup.body, Tag) else soup
     _walk(root, b)
+    return _finish(b, title, _soup_facts(soup))
+
+
+def _finish(b: _Builder, title: str, facts: _Facts) -> tuple[list[str], DomEvidence]:
     b.flush()
     if title and len(b.lines) > 1 and b.lines[1] == title:
         # the page repeats its title as the first visible line: keep one copy
         b.lines.pop(0)
         b.ev.lines = {no - 1: v for no, v in b.ev.lines.items() if no > 1}
-    b.ev.page = page_metadata(soup, title)
+    b.ev.page = _page_of(facts, title)
     return b.lines, b.ev
 
 
@@ -301,7 +487,7 @@ DATE_META = ("article:published_time", "og:article:published_time", "datepublish
 AUTHOR_META = ("author", "article:author", "dc.creator", "dcterms.creator", "sailthru.author")
 
 
-def page_metadata(soup: BeautifulSoup, title: str = "") -> dict[str, str]:
+def page_metadata(tree: Tree, title: str = "") -> dict[str, str]:
     """What a page states about itself, where it does: ``title``, canonical ``url``, declared
     ``language``, publication ``date`` and ``author`` (as the page writes them).
 
@@ -309,41 +495,208 @@ def page_metadata(soup: BeautifulSoup, title: str = "") -> dict[str, str]:
     ...         '<meta name="author" content="A. Muster"></head><body><time datetime="2024-05-03">3. Mai</time></body></html>')
     >>> page_metadata(BeautifulSoup(page, "html.parser"), "Neu")
     {'title': 'Neu', 'url': 'https://x.org/a', 'language': 'de-DE', 'date': '2024-05-03', 'author': 'A. Muster'}
+    >>> soup = BeautifulSoup(page, "html.parser")
+    >>> page_metadata(parse_html(page), "Neu") == page_metadata(soup, "Neu")
+    True
     """
-    metas: dict[str, str] = {}
-    for el in soup.find_all("meta"):
-        key = el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv")
-        content = el.get("content")
-        if isinstance(key, str) and isinstance(content, str) and content.strip():
-            metas.setdefault(key.strip().lower(), " ".join(content.split()))
+    return _page_of(_soup_facts(tree) if isinstance(tree, Tag) else _lexbor_facts(tree), title)
+
+
+@dataclass
+class _Facts:
+    """The raw statements :func:`page_metadata` reads, gathered from either kind of tree."""
+
+    metas: dict[str, str]  # <meta> key (lowercase) -> content, the first of each
+    canonical: str | None  # href of the first <link rel=canonical href>, None without one
+    lang: str | None  # the <html> element's lang
+    # asked only when the <meta> elements do not tell:
+    stamp: Callable[[], str | None]  # a <time>/<meta itemprop=datePublished>, else <time datetime>
+    author: Callable[[], str | None]  # the text of the first rel=author, else itemprop=author
+
+
+def _page_of(facts: _Facts, title: str) -> dict[str, str]:
+    metas = facts.metas
     found: dict[str, str] = {}
     if title:
         found["title"] = title
-    link = soup.find("link", rel=lambda v: v is not None and "canonical" in v, href=True)
-    url = link.get("href") if isinstance(link, Tag) else metas.get("og:url")
+    url = facts.canonical if facts.canonical is not None else metas.get("og:url")
     if isinstance(url, str) and url.strip():
         found["url"] = url.strip()
-    html = soup.find("html")
-    lang = html.get("lang") if isinstance(html, Tag) else None
-    lang = lang if isinstance(lang, str) and lang.strip() else metas.get("content-language")
+    lang = facts.lang if facts.lang and facts.lang.strip() else metas.get("content-language")
     if lang:
         found["language"] = lang.strip()
     date = next((metas[k] for k in DATE_META if k in metas), None)
     if date is None:
-        stamp = soup.find(["time", "meta"], attrs={"itemprop": "datePublished"}) or soup.find("time", datetime=True)
-        if isinstance(stamp, Tag):
-            value = stamp.get("datetime") or stamp.get("content") or stamp.get_text(" ")
-            date = " ".join(str(value).split()) or None
+        stamp = facts.stamp()
+        date = " ".join(stamp.split()) or None if stamp is not None else None
     if date:
         found["date"] = date
-    author = next((metas[k] for k in AUTHOR_META if k in metas and not metas[k].startswith("http")), None)
+    author = next(
+        (metas[k] for k in AUTHOR_META if k in metas and not metas[k].startswith("http")), None
+    )
     if author is None:
-        el = soup.find(attrs={"rel": "author"}) or soup.find(attrs={"itemprop": "author"})
-        if isinstance(el, Tag):
-            author = " ".join(el.get_text(" ").split())[:200] or None
+        text = facts.author()
+        author = " ".join(text.split())[:200] or None if text is not None else None
     if author:
         found["author"] = author
     return found
+
+
+def _meta_table(pairs: Any) -> dict[str, str]:
+    metas: dict[str, str] = {}
+    for key, content in pairs:
+        if isinstance(key, str) and isinstance(content, str) and content.strip():
+            metas.setdefault(key.strip().lower(), " ".join(content.split()))
+    return metas
+
+
+def _meta_key(attrs: Mapping[str, Any]) -> Any:
+    get = attrs.get
+    return get("property") or get("name") or get("itemprop") or get("http-equiv")
+
+
+def _soup_facts(soup: Tag) -> _Facts:
+    metas = _meta_table(
+        (_meta_key(el.attrs), el.get("content")) for el in soup.find_all("meta")
+    )
+    link = soup.find("link", rel=lambda v: v is not None and "canonical" in v, href=True)
+    canonical = link.get("href") if isinstance(link, Tag) else None
+    html = soup.find("html")
+    lang = html.get("lang") if isinstance(html, Tag) else None
+
+    def stamp() -> str | None:
+        el = soup.find(["time", "meta"], attrs={"itemprop": "datePublished"})
+        el = el or soup.find("time", datetime=True)
+        if isinstance(el, Tag):
+            return str(el.get("datetime") or el.get("content") or el.get_text(" "))
+        return None
+
+    def author() -> str | None:
+        el = soup.find(attrs={"rel": "author"}) or soup.find(attrs={"itemprop": "author"})
+        return el.get_text(" ") if isinstance(el, Tag) else None
+
+    return _Facts(metas, canonical if isinstance(canonical, str) else None,
+                  lang if isinstance(lang, str) else None, stamp, author)
+
+
+def _lexbor_facts(tree: LexborHTMLParser) -> _Facts:
+    metas = _meta_table(
+        (_meta_key(a), a.get("content")) for a in (el.attributes for el in tree.css("meta"))
+    )
+    link = tree.css_first('link[rel*="canonical"][href]')
+    html = tree.root
+
+    def stamp() -> str | None:
+        el = tree.css_first('time[itemprop="datePublished"], meta[itemprop="datePublished"]')
+        if el is None:
+            el = tree.css_first("time[datetime]")
+        if el is None:
+            return None
+        a = el.attributes
+        return a.get("datetime") or a.get("content") or _visible_text(el)
+
+    def author() -> str | None:
+        el = tree.css_first('[rel~="author"]') or tree.css_first('[itemprop="author"]')
+        return _visible_text(el) if el is not None else None
+
+    return _Facts(metas, link.attributes.get("href") if link is not None else None,
+                  html.attributes.get("lang") if html is not None else None, stamp, author)
+
+
+def _visible_text(el: LexborNode) -> str:
+    """An element's text less that of its scripts and styles (as beautifulsoup4's ``get_text``)."""
+    return " ".join(
+        n.text_content or "" for n in el.traverse(include_text=True)
+        if n.tag == "-text" and n.parent is not None and n.parent.tag not in _NOT_TEXT
+    )
+
+
+_NOT_TEXT = frozenset({"script", "style", "template", "noscript"})
+
+
+#: The attributes :func:`attribute_flags` reads: without them an element has its tag's flags.
+_FLAG_ATTRS = frozenset({"class", "id", "role", "itemprop", "style", "hidden", "aria-hidden"})
+
+
+def _walk_lexbor(root: LexborNode, b: _Builder) -> None:
+    """The walk of :func:`_walk` over a Lexbor tree, the same lines and evidence from the same
+    tree; written out for speed (it runs once per node of every page), with the builder's
+    steps inline, moving through the tree by first child and next sibling."""
+    nodes = b.ev.nodes
+    line_ev = b.ev.lines
+    lines = b.lines
+    flag_cache: dict[tuple[Any, ...], int] = {}  # flags by tag and the attributes they come from
+    parts: list[str] = []
+    first = 0  # the node of the line's first visible text
+    visible = False  # whether the line so far holds more than whitespace
+    link_chars = 0
+    node, link = 0, False  # the recorded element and link state the next text belongs to
+    # the elements entered and not yet left, each with the state around it and whether it is a block
+    open_: list[tuple[LexborNode, int, bool, bool]] = []
+
+    def flush() -> None:  # only called when the line holds visible text
+        nonlocal visible, link_chars
+        line = " ".join("".join(parts).split())
+        parts.clear()
+        lines.append(line)
+        line_ev[len(lines)] = (first, min(link_chars, len(line)))
+        visible = False
+        link_chars = 0
+
+    cur = root
+    while True:
+        tag = cur.tag
+        if tag == "-text":
+            chunk = cur.text_content
+            # whitespace before a line's first visible text adds nothing to it
+            if chunk and (visible or not chunk.isspace()):
+                if not visible:
+                    first = node
+                    visible = True
+                parts.append(chunk)
+                if link:
+                    link_chars += len(" ".join(chunk.split()))
+        elif tag and tag[0].isalpha() and tag not in DROP_TAGS:
+            block = tag in BLOCK_TAGS
+            attrs = cur.attributes
+            if attrs and not _FLAG_ATTRS.isdisjoint(attrs):
+                get = attrs.get
+                key = (tag, get("class"), get("id"), get("role"), get("itemprop"), get("style"),
+                       "hidden" in attrs, get("aria-hidden"))
+                flags = flag_cache.get(key, -1)
+                if flags < 0:
+                    flags = flag_cache[key] = attribute_flags(tag, attrs)
+            else:
+                flags = _TAG_BITS.get(tag, 0)
+            around = (node, link, block)
+            if block or flags or tag in FLAGGED_INLINE:
+                nodes.append((node, tag, flags))
+                node = len(nodes) - 1
+            if block and visible:
+                flush()
+            if tag == "a":
+                link = True
+            child = cur.child
+            if child is not None:
+                open_.append((cur, *around))
+                cur = child
+                continue
+            node, link, _ = around
+            if block and visible:
+                flush()
+        # comments, doctypes and dropped elements are passed over
+        while True:  # on to the next node: a sibling, else leave the elements that end here
+            if not open_:
+                if visible:
+                    flush()
+                return
+            nxt = cur.next
+            if nxt is not None:
+                cur = nxt
+                break
+            cur, node, link, block = open_.pop()
+            if block and visible:
+                flush()
 
 
 _END = object()
@@ -410,9 +763,10 @@ class HtmlError(ValueError):
 def safe_html_to_blocks(markup: str) -> tuple[list[str], DomEvidence]:
     """:func:`html_to_blocks`, with a parser failure turned into :class:`HtmlError`.
 
-    Deeply nested markup is parsed without recursion by ``html.parser``, but any part of the
-    conversion that recurses on such a tree is stopped here (``html.too_deep``) instead of
-    ending the run; time is limited by the reader's time budget.
+    Parsing and walking do not recurse, so deeply nested markup converts (a page nested past
+    what Lexbor is given goes to ``html.parser``, which the reader's time budget can stop); any
+    part of the conversion that recurses on such a tree is stopped here (``html.too_deep``)
+    instead of ending the run.
     """
     try:
         return html_to_blocks(markup)
