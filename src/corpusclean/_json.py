@@ -61,10 +61,17 @@ def _has_huge_float(value: Any) -> bool:
 #: orjson refuses what it would write differently from the standard library, except floats.
 _ORJSON_OPTIONS = (orjson.OPT_APPEND_NEWLINE | orjson.OPT_PASSTHROUGH_SUBCLASS) if orjson else 0
 
-#: Where orjson's line may hold a float it writes differently: an exponent of one digit
-#: (``1e-5`` for ``1e-05``), a positional small float (``0.00001``), or ``null`` (NaN and the
-#: infinities, and None). Text matching it only costs the full check.
-_SUSPECT = re.compile(rb"e-\d(?!\d)|0\.0000|null")
+#: An exponent of one digit in orjson's line (``1e-5`` where the standard library writes
+#: ``1e-05``).
+_SHORT_EXPONENT = re.compile(rb"e-\d(?!\d)")
+
+
+def _suspect(line: bytes) -> bool:
+    """Whether orjson's line may hold a float it writes differently: an exponent of one digit,
+    a positional small float (``0.00001``), or ``null`` (NaN and the infinities, and None).
+    Text that looks so only costs the full check."""
+    return (b"0.0000" in line or b"null" in line
+            or (b"e-" in line and _SHORT_EXPONENT.search(line) is not None))
 
 
 def _orjson_safe(value: Any) -> bool:
@@ -120,7 +127,7 @@ def dumps_line(obj: Any) -> bytes:
             # Only a float below 1e-4 (written differently) or NaN and the infinities (written
             # as null) can make orjson's bytes differ now; when the line shows neither, no value
             # needs checking.
-            if not _SUSPECT.search(line) or _orjson_safe(obj):
+            if not _suspect(line) or _orjson_safe(obj):
                 return _escape_line_breaks(line)
     return dumps_std(obj)
 
