@@ -9,12 +9,24 @@ use corpusclean_core::boilerplate::{requirements, Family, Kind, Page, Search};
 use libfuzzer_sys::{fuzz_target, Corpus};
 
 /// Small tables: a few phrases of the shapes the real ones have (several words, a prefix).
-const PHRASES: [&str; 8] = ["home", "menu", "we use", "cookie", "leave a reply", "share", "on", "e mail"];
+const PHRASES: [&str; 8] = [
+    "home",
+    "menu",
+    "we use",
+    "cookie",
+    "leave a reply",
+    "share",
+    "on",
+    "e mail",
+];
 
 fn family(kind: Kind) -> Option<Family> {
     let (sets, searches, params) = requirements(kind);
     let items: Vec<String> = PHRASES.iter().map(|p| (*p).to_owned()).collect();
-    let sets = sets.iter().map(|n| ((*n).to_owned(), items.clone())).collect();
+    let sets = sets
+        .iter()
+        .map(|n| ((*n).to_owned(), items.clone()))
+        .collect();
     let searches = searches
         .iter()
         .enumerate()
@@ -35,7 +47,13 @@ fuzz_target!(|data: &[u8]| -> Corpus {
     let page = Page::new(&lines, &gate);
     assert_eq!(page, Page::new(&lines, &gate));
     assert!(page.where_.iter().all(|&i| i < lines.len()));
-    for kind in [Kind::Cookie, Kind::CommentForm, Kind::Navigation, Kind::Widget, Kind::Share] {
+    for kind in [
+        Kind::Cookie,
+        Kind::CommentForm,
+        Kind::Navigation,
+        Kind::Widget,
+        Kind::Share,
+    ] {
         let Some(family) = family(kind) else {
             panic!("{kind:?}: the tables are complete");
         };
