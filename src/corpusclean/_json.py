@@ -74,31 +74,21 @@ def _suspect(line: bytes) -> bool:
             or (b"e-" in line and _SHORT_EXPONENT.search(line) is not None))
 
 
-def _orjson_safe(value: Any) -> bool:
-    """Whether orjson writes ``value`` exactly as the standard library does."""
+def _floats_written_alike(value: Any) -> bool:
+    """Whether every float in ``value`` is one orjson writes as the standard library does (not
+    NaN, an infinity or below 1e-4 in magnitude). Only called on values orjson wrote with
+    ``OPT_PASSTHROUGH_SUBCLASS``: plain dicts, lists, tuples and scalars, nothing else."""
     stack = [value]
     while stack:
         v = stack.pop()
         t = type(v)
-        if t is str or t is bool or v is None:
-            continue
-        if t is int:
-            if not -(2**63) <= v < 2**64:
-                return False
-        elif t is float:
+        if t is float:
             if not math.isfinite(v) or (v != 0.0 and -1e-4 < v < 1e-4):
                 return False
-        elif isinstance(v, dict):
-            for k in v:
-                if type(k) is not str:
-                    return False
+        elif t is dict:
             stack.extend(v.values())
-        elif isinstance(v, (list, tuple)):
+        elif t is list or t is tuple:
             stack.extend(v)
-        elif isinstance(v, (str, int, float)):
-            return False  # subclasses: let the standard library decide how to write them
-        else:
-            return False
     return True
 
 
@@ -127,7 +117,7 @@ def dumps_line(obj: Any) -> bytes:
             # Only a float below 1e-4 (written differently) or NaN and the infinities (written
             # as null) can make orjson's bytes differ now; when the line shows neither, no value
             # needs checking.
-            if not _suspect(line) or _orjson_safe(obj):
+            if not _suspect(line) or _floats_written_alike(obj):
                 return _escape_line_breaks(line)
     return dumps_std(obj)
 
