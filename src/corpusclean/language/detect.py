@@ -104,11 +104,16 @@ class Detection:
 NOTHING = Detection(UNDETERMINED, 0.0)
 
 
+def profile_files() -> list[Path]:
+    """langdetect's profile files, in the order :func:`factory` loads them (sorted by name)."""
+    paths = sorted(p for p in Path(PROFILES_DIRECTORY).iterdir() if not p.name.startswith("."))
+    return [p for p in paths if p.is_file()]
+
+
 @lru_cache(maxsize=1)
 def factory() -> DetectorFactory:
     """The process's langdetect factory: profiles loaded once, in sorted order, seeded."""
-    paths = sorted(p for p in Path(PROFILES_DIRECTORY).iterdir() if not p.name.startswith("."))
-    profiles = [p.read_text(encoding="utf-8") for p in paths if p.is_file()]
+    profiles = [p.read_text(encoding="utf-8") for p in profile_files()]
     f = DetectorFactory()
     f.load_json_profile(profiles)
     f.set_seed(SEED)
@@ -154,11 +159,14 @@ SUM_MODE = "left" if sys.version_info < (3, 12) else "neumaier"
 
 @lru_cache(maxsize=1)
 def core_detector() -> object | None:
-    """The compiled detector over :func:`factory`'s tables, or None without the core."""
+    """The compiled detector, or None without the core.
+
+    The core reads langdetect's profile files itself (:func:`profile_files`) and builds the
+    tables :func:`factory` builds, to the bit; where it cannot (a file in a form it does not
+    read), it is handed :func:`factory`'s tables instead."""
     core = _accel.core()
     if core is None:
         return None
-    f = factory()
     vietnamese = (NGram.TO_NORMALIZE_VI_CHARS, NGram.DMARK_CLASS, NGram.NORMALIZED_VI_CHARS)
     if line_language() is not None:
         # The core's character table is this interpreter's: it has the uppercase characters
@@ -167,10 +175,14 @@ def core_detector() -> object | None:
     else:
         uppercase = "".join(filter(str.isupper, map(chr, range(sys.maxunicode + 1))))
         classes = _text_classes()
-    return core.LangDetector(
-        f.word_lang_prob_map, f.langlist, _normalized_chars(), uppercase, vietnamese,
-        classes, f.seed, SUM_MODE,
-    )
+    rest = (_normalized_chars(), uppercase, vietnamese, classes, SEED, SUM_MODE)
+    try:
+        return core.LangDetector([str(p) for p in profile_files()], None, *rest)
+    except (OSError, ValueError) as exc:
+        _accel.FALLBACKS["core.fallback.profiles"] += 1
+        log.warning("the core did not read langdetect's profiles (%s): loading them here", exc)
+    f = factory()
+    return core.LangDetector(f.word_lang_prob_map, f.langlist, *rest)
 
 
 # The complements of the sampling's classes, as this Python's `regex` and `str` define them.

@@ -8,6 +8,7 @@
 
 pub mod mt;
 pub mod ngram;
+pub mod profile_files;
 pub mod sample;
 
 use std::collections::HashMap;
@@ -96,7 +97,10 @@ impl std::fmt::Display for ModelError {
 
 impl std::error::Error for ModelError {}
 
-/// Multiplicative hashing of n-gram keys (already well spread numbers).
+/// Hashing of n-gram keys: a folded multiply (the high and low halves of a 128-bit product
+/// xored), so every bit of the key reaches the low bits the table indexes by. (A plain
+/// multiply leaves the low bits a function of the key's low bits alone, the last character:
+/// every n-gram ending in one letter would share a probe sequence.)
 #[derive(Default)]
 struct KeyHasher(u64);
 
@@ -110,7 +114,8 @@ impl Hasher for KeyHasher {
         }
     }
     fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+        let product = u128::from(self.0 ^ n) * 0x9e37_79b9_7f4a_7c15;
+        self.0 = (product as u64) ^ ((product >> 64) as u64);
     }
 }
 
@@ -175,6 +180,49 @@ impl Profiles {
         self.index.insert(ngram::key(&gram), row);
         Ok(())
     }
+
+    /// One n-gram's row by its [`ngram::key`]: (language, probability) in language order,
+    /// languages below [`Self::languages`]; the entries `+0.0` are left out.
+    pub(crate) fn push_row(&mut self, key: u64, row: &[(u16, f64)]) {
+        let start = self.entries.len();
+        self.entries
+            .extend(row.iter().filter(|&&(_, p)| p.to_bits() != 0).copied());
+        let row = Row {
+            start: start as u32,
+            end: self.entries.len() as u32,
+        };
+        self.index.insert(key, row);
+    }
+
+    /// The number of languages.
+    #[must_use]
+    pub fn languages(&self) -> usize {
+        self.languages
+    }
+
+    /// The number of n-grams.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.index.len()
+    }
+
+    /// Are there no n-grams?
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.index.is_empty()
+    }
+
+    /// An n-gram's probabilities other than `+0.0`, as (language, probability), or None for an
+    /// n-gram the profiles do not have.
+    #[must_use]
+    pub fn row(&self, ngram: &str) -> Option<&[(u16, f64)]> {
+        let gram: Vec<char> = ngram.chars().collect();
+        if gram.is_empty() || gram.len() > 3 {
+            return None;
+        }
+        let row = self.index.get(&ngram::key(&gram))?;
+        self.entries.get(row.start as usize..row.end as usize)
+    }
 }
 
 /// langdetect's `Detector` with a fixed seed and no prior, for any number of texts.
@@ -210,6 +258,12 @@ impl Detector {
     #[must_use]
     pub fn languages(&self) -> usize {
         self.profiles.languages
+    }
+
+    /// The n-gram profiles.
+    #[must_use]
+    pub fn profiles(&self) -> &Profiles {
+        &self.profiles
     }
 
     /// The seed the detector was built with (`DetectorFactory.seed`).
