@@ -353,8 +353,8 @@ pub fn tables(profiles: &[Profile]) -> Result<(Vec<String>, Profiles), ProfileEr
     }
     // By n-gram, then language; of a key repeated in one file, the last value counts.
     found.sort_unstable_by_key(|&(key, lang, place, _)| (key, lang, place));
-    let mut profiles_out =
-        Profiles::new(languages.len(), found.len() / 2 + 1).map_err(ProfileError::Model)?;
+    let distinct = 1 + found.windows(2).filter(|w| w[0].0 != w[1].0).count();
+    let mut profiles_out = Profiles::new(languages.len(), distinct).map_err(ProfileError::Model)?;
     let mut row: Vec<(u16, f64)> = Vec::with_capacity(languages.len());
     let mut i = 0;
     while i < found.len() {
