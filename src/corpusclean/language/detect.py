@@ -63,15 +63,17 @@ _NOT_LETTERS_RE = regex.compile(r"\P{L}+")
 _LATIN_RE = regex.compile(r"\p{sc=Latin}+")
 
 
-def _without_minor_latin(text: str) -> str:
+def _without_minor_latin(text: str, counts: Mapping[str, int] | None = None) -> str:
     """Drop Latin words from text whose :func:`~corpusclean.language.scripts.main_script` is
     another script (brand names, English terms and English navigation in Chinese, Russian or
-    Urdu text mislead langdetect).
+    Urdu text mislead langdetect). ``counts`` are the text's
+    :func:`~corpusclean.language.scripts.script_counts` when the caller has them.
 
     >>> _without_minor_latin("使用 Python 和 TensorFlow 进行开发")
     '使用   和   进行开发'
     """
-    counts = scripts.script_counts(text)
+    if counts is None:
+        counts = scripts.script_counts(text)
     if not counts.get("Latin") or scripts.main_script(counts) in (None, "Latin"):
         return text
     return _LATIN_RE.sub(" ", text)
@@ -220,9 +222,9 @@ def reference_ranked(text: str) -> list[tuple[str, float]]:
         return []
 
 
-def _detection(ranked: list[tuple[str, float]], text: str) -> Detection:
-    """A decision on ``text`` from langdetect's candidates, ``zh-cn`` and ``zh-tw`` merged into
-    ``zh``, corrected by :func:`by_script`."""
+def _detection(ranked: list[tuple[str, float]], counts: Mapping[str, int]) -> Detection:
+    """A decision on a text from langdetect's candidates, ``zh-cn`` and ``zh-tw`` merged into
+    ``zh``, corrected by :func:`by_script` with the text's script ``counts``."""
     if not ranked:
         return NOTHING
     merged: dict[str, float] = {}
@@ -231,7 +233,7 @@ def _detection(ranked: list[tuple[str, float]], text: str) -> Detection:
         merged[code] = merged.get(code, 0.0) + prob
     candidates = tuple(sorted(merged.items(), key=lambda kv: (-kv[1], kv[0])))
     best, score = candidates[0]
-    return by_script(Detection(best, score, candidates), scripts.script_counts(text))
+    return by_script(Detection(best, score, candidates), counts)
 
 
 def by_script(found: Detection, counts: Mapping[str, int]) -> Detection:
@@ -270,7 +272,8 @@ def detect_text(text: str) -> Detection:
     :data:`NOTHING` (``und``, 0.0) when there is nothing to judge."""
     if _LETTER_RE.search(text) is None:
         return NOTHING
-    return _detection(_ranked(_without_minor_latin(text)), text)
+    counts = scripts.script_counts(text)
+    return _detection(_ranked(_without_minor_latin(text, counts)), counts)
 
 
 def _ranked(text: str) -> list[tuple[str, float]]:

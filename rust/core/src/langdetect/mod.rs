@@ -308,6 +308,8 @@ pub struct Detector {
     tables: CharTables,
     classes: TextClasses,
     seed: i128,
+    /// `random.Random(seed)`, copied for each text instead of seeded again.
+    seeded: Random,
     sum_mode: SumMode,
 }
 
@@ -327,6 +329,7 @@ impl Detector {
             tables,
             classes,
             seed,
+            seeded: Random::new(seed),
             sum_mode,
         }
     }
@@ -370,7 +373,11 @@ impl Detector {
         let n = self.profiles.languages;
         let mut langprob = vec![0.0f64; n];
         let mut factors = vec![0.0f64; n];
-        let mut random = Random::new(seed);
+        let mut random = if seed == self.seed {
+            self.seeded.clone()
+        } else {
+            Random::new(seed)
+        };
         for _ in 0..N_TRIAL {
             let mut prob = vec![1.0 / n as f64; n];
             let weight = (ALPHA + random.gauss() * ALPHA_WIDTH) / BASE_FREQ;
