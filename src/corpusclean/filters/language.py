@@ -34,8 +34,12 @@ details and the figures):
    outnumber the document's own, the document's language was tipped by a few long lines and
    the lines are judged again in the language of the many. The filter judges what is left
    again until nothing more goes (idempotent). Title-case lines are never foreign on their own.
-5. langdetect runs at most ``max_checks`` times per document (repeated lines are cached); past
-   that, lines it would have judged count as the document's language.
+5. langdetect runs at most ``max_checks`` times per document; past that, lines it would have
+   judged count as the document's language. The filter keeps langdetect's answers for the
+   first 4096 lines it asked about (in this and earlier documents), and a line found there
+   costs nothing from the budget: this table is part of the answer (a document with more than
+   ``max_checks`` lines to ask about is judged further when earlier documents had its lines),
+   not a speed-up to remove.
 
 >>> from corpusclean.document import Document
 >>> doc = Document.from_text("The minister spoke in the capital on Friday morning.\\n"
@@ -349,7 +353,9 @@ class ForeignLines:
     # -- classes --------------------------------------------------------------------------------
 
     def _detect(self, text: str, budget: list[int]) -> Detection | None:
-        """langdetect on one line, cached; ``None`` once the document's budget is spent."""
+        """langdetect on one line, ``None`` once the document's budget is spent. A line the
+        filter asked about before (the first 4096 lines, over every document) is answered from
+        its table without spending the budget (see the module's point 5)."""
         found = self._cache.get(text)
         if found is None:
             if budget[0] <= 0:
@@ -363,7 +369,7 @@ class ForeignLines:
     def _classify(self, text: str, language: str, own: frozenset[str], budget: list[int]) -> _Line:
         if not text.strip():
             return _Line(Kind.BLANK)
-        counts = dict(scripts.count_items(text))
+        counts = scripts.script_counts(text)
         if not counts:
             return _Line(Kind.NEUTRAL)
         toks = tokens(text)
@@ -371,7 +377,7 @@ class ForeignLines:
         share = scripts.foreign_share(counts, own)
         main = scripts.line_vote(text)[0]
         if share > self.script_share or (main == scripts.KANA and "Hiragana" not in own):
-            foreign = Counter({s: n for s, n in counts.items() if s not in own})
+            foreign = {s: n for s, n in counts.items() if s not in own}
             script = scripts.dominant_script(foreign) or scripts.OTHER
             line = _Line(
                 Kind.FOREIGN,
@@ -529,7 +535,7 @@ class ForeignLines:
         the document's language (lines under ``lone_min_words`` words need more stopwords of
         the other language), it is not title case, and a close language (Danish beside
         Norwegian) has ``2 * min_words + 2`` words to go on; otherwise the line is home."""
-        dense = sum(n for s, n in scripts.count_items(text) if s in scripts.UNSPACED)
+        dense = sum(n for s, n in scripts.script_counts(text).items() if s in scripts.UNSPACED)
         long_line = line.words >= self.lone_min_words or dense >= 2 * self.lone_min_words
         judged = line.words >= self.min_words or long_line
         found = self._detect(text, budget) if judged else None

@@ -1,7 +1,7 @@
 """The compiled core's facts about a document's lines, for the language steps.
 
 The language steps ask the same questions of every line: its letters per script
-(:func:`~corpusclean.language.scripts.count_items`), its main script
+(:func:`~corpusclean.language.scripts.script_counts`), its main script
 (:func:`~corpusclean.language.scripts.line_vote`), its words and their stopwords
 (:func:`~corpusclean.language.stopwords.hit_counts`). With the core, one call reads every line
 of a document and answers them all (``_core.LineFacts``); the Python functions stay the
