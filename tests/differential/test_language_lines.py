@@ -173,6 +173,18 @@ def test_tables_of_other_versions_are_refused(core):
         core.LineLanguage((*scripts.SCRIPTS, scripts.OTHER), [], [], [], [], [], "0.0 0")
 
 
+def test_facts_of_the_last_lines_are_read_once(tables):
+    texts = ["Le chat est sur la table.", "Привет, world"]
+    first = lines.facts(texts)
+    assert lines.facts(list(texts)) is first  # language.foreign_lines after language.detect
+    assert lines.facts(texts, words=False) is first  # the words are there already
+    other = lines.facts([*texts, "x"])
+    assert other is not first and len(other) == 3
+    letters_only = lines.facts(texts, words=False)
+    assert letters_only is not first and lines.facts(texts, words=False) is not letters_only
+    assert lines.facts(texts) is not letters_only  # asked with words: read again
+
+
 def test_line_language_pickles(tables):
     import pickle
 

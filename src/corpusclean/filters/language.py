@@ -99,7 +99,7 @@ class Detect:
 
 def _profile(texts: list[str]) -> dict[str, float]:
     """``scripts.profile(texts)``, by the core where there is one."""
-    known = line_facts(texts, words=False)
+    known = line_facts(texts)  # with the words, which language.foreign_lines reads next
     if known is None:
         return scripts.profile(texts)
     return dict(known.summary()[1])  # type: ignore[attr-defined]

@@ -237,16 +237,29 @@ def script_counts(text: str) -> Counter[str]:
     >>> script_counts("")
     Counter()
     """
-    return Counter(script for script in map(char_script, text) if script is not None)
+    counts: Counter[str] = Counter()
+    if text.isascii():  # the letters of ASCII are A-Z and a-z, all Latin
+        if n := ascii_letters(text):
+            counts["Latin"] = n
+        return counts
+    for ch, n in Counter(text).items():  # each different character looked up once
+        script = char_script(ch)
+        if script is not None:
+            counts[script] += n
+    return counts
 
 
 def ascii_letters(text: str) -> int:
-    """How many letters an ASCII text has (its A-Z and a-z).
+    """How many letters an ASCII text has (its A-Z and a-z): what is left once the rest of its
+    characters are deleted.
 
     >>> ascii_letters("Hello, World 42!")
     10
     """
-    return sum(ch in string.ascii_letters for ch in text)
+    return len(text) - len(text.encode("ascii").translate(None, _ASCII_LETTERS))
+
+
+_ASCII_LETTERS = string.ascii_letters.encode("ascii")
 
 
 def has_letters(text: str) -> bool:
