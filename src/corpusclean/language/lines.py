@@ -57,7 +57,7 @@ def facts(lines: Sequence[str], *, words: bool = True) -> object | None:
     ``language.foreign_lines`` ask about the same lines one after the other, and the second
     gets them without reading the lines again.
     """
-    global _last  # noqa: PLW0603 - one document's facts, replaced by the next
+    global _last  # one document's facts, replaced by the next
     tables = line_language()
     if tables is None:
         return None
