@@ -203,6 +203,7 @@ class ForeignLines:
     min_doc_score: float = 0.7
     max_foreign_share: float = 0.3
     max_checks: int = 200
+    # langdetect's answers on lines, kept over the documents (part of the answer: point 5).
     _cache: dict[str, Detection] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
