@@ -109,3 +109,26 @@ def test_language_lines_any_text(core, texts, language):
         script_share=0.5, min_words=3, min_stopwords=2, lone_min_words=6, min_score=0.9,
         weak_score=0.95, interior_run=3, max_foreign_share=0.3)
     assert sorted([i for i, _, _ in removed] + alive) == list(range(len(texts)))
+
+
+@given(st.lists(any_text, max_size=20), st.sampled_from(["NFC", "NFKC", "NFD", "NFKD"]))
+def test_encoding_any_text(core, texts, form):
+    import unicodedata
+
+    from corpusclean.filters import encoding
+
+    surrogates = any(0xD800 <= ord(c) < 0xE000 for t in texts for c in t)
+    normalizer = core.Normalizer(form, unicodedata.unidata_version)
+    scan = encoding._suspect_scan(core)
+    try:
+        changes = normalizer.changes(texts)
+        suspects = scan.lines(texts)
+    except UnicodeEncodeError:
+        assert surrogates
+        return
+    assert not surrogates
+    assert changes == normalizer.changes(texts) and suspects == scan.lines(texts)
+    assert [k for k, _ in changes] == sorted({k for k, _ in changes})
+    for k, new in changes:
+        assert new != texts[k] and new == new.strip() and "  " not in new and "\t" not in new
+    assert suspects == sorted(set(suspects)) and all(0 <= k < len(texts) for k in suspects)

@@ -7,6 +7,7 @@
 //! the answers back.
 
 pub mod boilerplate;
+pub mod encoding;
 pub mod foreign_lines;
 pub mod language;
 pub mod layout;
@@ -14,6 +15,7 @@ pub mod unicode;
 mod unicode_tables;
 mod unicode_tables_families;
 mod unicode_tables_language;
+mod unicode_tables_normalization;
 
 /// The version of the core, the same as the Python package's.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

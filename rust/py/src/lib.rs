@@ -5,6 +5,7 @@
 use pyo3::prelude::*;
 
 mod boilerplate;
+mod encoding;
 mod errors;
 mod filters;
 mod language;
@@ -18,6 +19,8 @@ mod _core {
 
     #[pymodule_export]
     use super::boilerplate::{BoilerplateFamily, BoilerplatePage, BoilerplateReader};
+    #[pymodule_export]
+    use super::encoding::{Normalizer, SuspectScan};
     #[pymodule_export]
     use super::errors::CoreError;
     #[pymodule_export]
