@@ -1104,6 +1104,46 @@ impl LineModel {
         removed
     }
 
+    /// The whole of `LayoutBoilerplate.__call__` but the document's rewriting: `lines` are the
+    /// document's lines as (line number, text), `earlier` the lines earlier steps removed (the
+    /// page context; empty without it). The non-blank lines and the non-blank earlier ones go
+    /// through [`LineModel::remove`] in line-number order (a stable sort, present lines first on
+    /// a tie, made only when `earlier` is not empty); a document with fewer than
+    /// `settings.min_lines` non-blank lines is left alone. Returns the lines removed, by their
+    /// index in `lines`, ascending.
+    pub fn remove_from_page<S: AsRef<str>>(
+        &self,
+        lines: &[(i64, S)],
+        earlier: &[(i64, S)],
+        settings: Rounds,
+    ) -> Vec<Removed> {
+        let blank = |t: &S| unicode::py_strip(t.as_ref()).is_empty();
+        // (line number, text, place in `lines` or -1)
+        let mut entries: Vec<(i64, &str, i64)> = lines
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, t))| !blank(t))
+            .map(|(i, (no, t))| (*no, t.as_ref(), i64::try_from(i).unwrap_or(i64::MAX)))
+            .collect();
+        if entries.len() < settings.min_lines {
+            return Vec::new();
+        }
+        if !earlier.is_empty() {
+            entries.extend(
+                earlier
+                    .iter()
+                    .filter(|(_, t)| !blank(t))
+                    .map(|(no, t)| (*no, t.as_ref(), -1)),
+            );
+            entries.sort_by_key(|e| e.0);
+        }
+        let texts: Vec<&str> = entries.iter().map(|e| e.1).collect();
+        let positions: Vec<i64> = entries.iter().map(|e| e.2).collect();
+        let mut removed = self.remove(&texts, &positions, settings);
+        removed.sort_by_key(|r| r.position);
+        removed
+    }
+
     /// One round's margins of the lines `live` (positions into `texts`, ascending): pass one's,
     /// and pass two's when the model has one (`TreeArrays.margins` of `LineColumns.features`
     /// and `context_columns`).
