@@ -101,7 +101,8 @@ pub fn measure_lines<S: AsRef<str>>(lines: &[S]) -> DocumentShapes {
         .iter()
         .map(|t| measurer.line_shape(t.as_ref()))
         .collect();
-    let mut ids: HashMap<&str, i64, Fast> = HashMap::default();
+    let mut ids: HashMap<&str, i64, Fast> =
+        HashMap::with_capacity_and_hasher(shapes.len(), Fast::default());
     let key_ids = shapes
         .iter()
         .map(|s| {
@@ -129,8 +130,10 @@ struct KeyTokens {
 
 impl KeyTokens {
     fn new(shapes: &[LineShape]) -> Self {
-        let mut numbers: HashMap<&str, u32, Fast> = HashMap::default();
-        let mut ids = Vec::new();
+        let keys: usize = shapes.iter().map(|s| s.tokens).sum();
+        let mut numbers: HashMap<&str, u32, Fast> =
+            HashMap::with_capacity_and_hasher(keys, Fast::default());
+        let mut ids = Vec::with_capacity(keys);
         let mut ends = Vec::with_capacity(shapes.len());
         for s in shapes {
             for tok in unicode::py_split(&s.key) {
@@ -410,11 +413,33 @@ fn words(t: &Text, out: &mut Vec<(usize, usize)>) {
     }
 }
 
-/// `_URL_RE.search(text) is not None`.
-fn link_like(t: &Text) -> bool {
+/// `_URL_RE.search(text) is not None` of `text`, whose characters `t` holds: each of the
+/// three patterns is looked for only when `text` holds the ASCII it cannot match without
+/// (`://` or `www.`; `@`; a dot before `com`, `org`, `net`, `de` or `uk`).
+fn link_like(text: &str, t: &Text) -> bool {
+    let bytes = text.as_bytes();
+    let (mut web, mut mail, mut domain) = (false, false, false);
+    for (i, &b) in bytes.iter().enumerate() {
+        let rest = &bytes[i + 1..];
+        match b {
+            b':' => web |= rest.starts_with(b"//"),
+            b'w' => web |= rest.starts_with(b"ww."),
+            b'@' => mail = true,
+            b'.' => {
+                domain |= [&b"com"[..], b"org", b"net", b"de", b"uk"]
+                    .iter()
+                    .any(|d| rest.starts_with(d));
+            }
+            _ => {}
+        }
+    }
+    web && web_address(t) || mail && mail_address(t) || domain && domain_name(t)
+}
+
+/// `(?:https?://|www\.)\S` matches somewhere in `t`.
+fn web_address(t: &Text) -> bool {
     let n = t.len();
     let not_space = |i: usize| i < n && !t.space(i);
-    // (?:https?://|www\.)\S
     for i in 0..n {
         if matches!(t.c[i], 'h' | 'w')
             && ((t.starts(i, "http://") && not_space(i + 7))
@@ -424,7 +449,13 @@ fn link_like(t: &Text) -> bool {
             return true;
         }
     }
-    // (?<![\w.+-])[\w.+-]++@[\w-]++\.[\w.]: possessive runs, so each starts where its run starts.
+    false
+}
+
+/// `(?<![\w.+-])[\w.+-]++@[\w-]++\.[\w.]` matches somewhere in `t`: possessive runs, so each
+/// starts where its run starts.
+fn mail_address(t: &Text) -> bool {
+    let n = t.len();
     let local = |i: usize| t.word(i) || matches!(t.get(i), Some('.' | '+' | '-'));
     let domain = |i: usize| t.word(i) || t.get(i) == Some('-');
     for i in 0..n {
@@ -441,8 +472,13 @@ fn link_like(t: &Text) -> bool {
             }
         }
     }
-    // (?<![\w-])[\w-]++\.(?:com|org|net|de|uk)\b
-    for i in 0..n {
+    false
+}
+
+/// `(?<![\w-])[\w-]++\.(?:com|org|net|de|uk)\b` matches somewhere in `t`.
+fn domain_name(t: &Text) -> bool {
+    let domain = |i: usize| t.word(i) || t.get(i) == Some('-');
+    for i in 0..t.len() {
         if domain(i) && (i == 0 || !domain(i - 1)) {
             let dot = i + t.run(i, domain);
             if t.get(dot) == Some('.') {
@@ -651,6 +687,7 @@ impl Measurer {
         let (mut title, mut cased) = (0, 0);
         let mut func = 0;
         let mut word_chars = 0;
+        let longest = function_words().longest;
         for &(a, b) in words.iter() {
             if t.has(a, PY_UPPER) {
                 title += 1;
@@ -658,11 +695,15 @@ impl Measurer {
             } else if t.has(a, PY_LOWER) {
                 cased += 1;
             }
-            self.folded_word.clear();
-            for &c in &t.c[a..b] {
-                unicode::push_casefold(c, &mut self.folded_word);
+            // Casefolding makes no fewer characters, each of a byte or more: a word of more
+            // characters than the longest function word has bytes is none.
+            if b - a <= longest {
+                self.folded_word.clear();
+                for &c in &t.c[a..b] {
+                    unicode::push_casefold(c, &mut self.folded_word);
+                }
+                func += usize::from(is_function_word(&self.folded_word));
             }
-            func += usize::from(is_function_word(&self.folded_word));
             word_chars += b - a;
         }
         let first = t.get(0);
@@ -687,7 +728,7 @@ impl Measurer {
             titlecase_share: ratio(title, cased),
             function_share: ratio(func, words.len()),
             comma_rate: ratio(counts.commas, n_tok),
-            link_like: (colon || bytes.contains(&b'.')) && link_like(t),
+            link_like: link_like(stripped, t),
             separators: separators(t),
             date_like: counts.digits > 0 && date_like(t),
             time_like: counts.digits > 0 && colon && time_like(t),
@@ -1517,11 +1558,14 @@ mod tests {
         assert!(!date_like(&chars("in 19999")));
         assert!(time_like(&chars("at 9:30 am")));
         assert!(!time_like(&chars("at 9:300")));
-        assert!(link_like(&chars("see www.example")));
-        assert!(link_like(&chars("mail a.b@c.d")));
-        assert!(link_like(&chars("example.com")));
-        assert!(!link_like(&chars("example.community")));
-        assert!(!link_like(&chars("www. x")));
+        let link = |s: &str| link_like(s, &chars(s));
+        assert!(link("see www.example"));
+        assert!(link("mail a.b@c.d"));
+        assert!(link("example.com"));
+        assert!(link("http://x"));
+        assert!(!link("example.community"));
+        assert!(!link("www. x"));
+        assert!(!link("a@b"));
     }
 
     #[test]
