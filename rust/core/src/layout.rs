@@ -96,11 +96,7 @@ pub struct DocumentShapes {
 /// Measure every line of a document (`[line_shape(t) for t in texts]` and the key numbering of
 /// `LineColumns`).
 pub fn measure_lines<S: AsRef<str>>(lines: &[S]) -> DocumentShapes {
-    let mut measurer = Measurer::default();
-    let shapes: Vec<LineShape> = lines
-        .iter()
-        .map(|t| measurer.line_shape(t.as_ref()))
-        .collect();
+    let shapes = shapes_of(lines);
     let mut ids: HashMap<&str, i64, Fast> =
         HashMap::with_capacity_and_hasher(shapes.len(), Fast::default());
     let key_ids = shapes
@@ -111,6 +107,15 @@ pub fn measure_lines<S: AsRef<str>>(lines: &[S]) -> DocumentShapes {
         })
         .collect();
     DocumentShapes { shapes, key_ids }
+}
+
+/// `[line_shape(t) for t in lines]`.
+fn shapes_of<S: AsRef<str>>(lines: &[S]) -> Vec<LineShape> {
+    let mut measurer = Measurer::default();
+    lines
+        .iter()
+        .map(|t| measurer.line_shape(t.as_ref()))
+        .collect()
 }
 
 /// Each line's share of its tokens found among the tokens of line `first` (the title):
@@ -147,6 +152,21 @@ impl KeyTokens {
             ends,
             distinct: numbers.len(),
         }
+    }
+
+    /// Each line's key as a small integer, numbered in order of first appearance (the
+    /// numbering of [`measure_lines`]): two keys are equal when their tokens are, as no token
+    /// holds a space (`key_tokens_hold_no_space`).
+    fn key_ids(&self) -> Vec<usize> {
+        let n = self.ends.len();
+        let mut ids: HashMap<&[u32], usize, Fast> =
+            HashMap::with_capacity_and_hasher(n, Fast::default());
+        (0..n)
+            .map(|i| {
+                let next = ids.len();
+                *ids.entry(self.line(i)).or_insert(next)
+            })
+            .collect()
     }
 
     fn line(&self, i: usize) -> &[u32] {
@@ -1053,8 +1073,9 @@ struct Lines {
 
 impl Lines {
     fn new<S: AsRef<str>>(texts: &[S]) -> Self {
-        let doc = measure_lines(texts);
-        let n = doc.shapes.len();
+        let shapes = shapes_of(texts);
+        let tokens = KeyTokens::new(&shapes);
+        let n = shapes.len();
         let mut lines = Lines {
             shape: Vec::with_capacity(n),
             chars: Vec::with_capacity(n),
@@ -1062,15 +1083,11 @@ impl Lines {
             short: Vec::with_capacity(n),
             open: Vec::with_capacity(n),
             lower: Vec::with_capacity(n),
-            key: doc
-                .key_ids
-                .iter()
-                .map(|&k| usize::try_from(k).unwrap_or(0))
-                .collect(),
-            tokens: KeyTokens::new(&doc.shapes),
+            key: tokens.key_ids(),
+            tokens,
             logs: (0..=n).map(log_count).collect(),
         };
-        for s in &doc.shapes {
+        for s in &shapes {
             let numbers = s.numbers();
             let mut row = [0.0; SHAPE_COLUMNS];
             row[0] = log_count(s.chars);
@@ -1570,9 +1587,16 @@ mod tests {
 
     #[test]
     fn keys_are_numbered_in_order() {
-        let d = measure_lines(&["b a", "x", "B  A"]);
-        assert_eq!(d.key_ids, [0, 1, 0]);
-        assert_eq!(title_overlap(&d.shapes, 0), [1.0, 0.0, 1.0]);
+        let texts = ["b a", "x", "B  A", "b-a", "ba"];
+        let d = measure_lines(&texts);
+        assert_eq!(d.key_ids, [0, 1, 0, 0, 2]);
+        let ids: Vec<i64> = KeyTokens::new(&d.shapes)
+            .key_ids()
+            .into_iter()
+            .map(|k| i64::try_from(k).unwrap_or(-1))
+            .collect();
+        assert_eq!(ids, d.key_ids);
+        assert_eq!(title_overlap(&d.shapes, 0), [1.0, 0.0, 1.0, 1.0, 0.0]);
     }
 
     #[test]
@@ -1584,6 +1608,17 @@ mod tests {
             [-0.75, 2.25, 2.25]
         );
         assert!(Trees::new(vec![1], vec![0.5], vec![1.0], 1, 0.0).is_err());
+    }
+
+    #[test]
+    fn key_tokens_hold_no_space() {
+        // A token is made of word characters: were one a space to `str.split`, two keys could
+        // differ while their split tokens agree.
+        let both = unicode::RX_WORD | unicode::PY_SPACE;
+        let clash = (0..=0x10_ffff)
+            .filter_map(char::from_u32)
+            .find(|&c| unicode::flags(c) & both == both);
+        assert_eq!(clash, None);
     }
 
     fn chars(s: &str) -> Text {
