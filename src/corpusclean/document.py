@@ -66,9 +66,10 @@ class Line(NamedTuple):
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class Removal:
-    """A line removed from a document, with the reason code that removed it."""
+class Removal(NamedTuple):
+    """A line removed from a document, with the reason code that removed it and the step that
+    did (a filter leaves ``step`` empty: the pipeline fills it in). A named tuple, like
+    :class:`Line`: a page can lose thousands of lines, and each removal is built twice."""
 
     line: int
     text: str
@@ -77,11 +78,10 @@ class Removal:
     detail: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"line": self.line, "reason": self.reason, "step": self.step}
-        if self.detail:
-            out["detail"] = self.detail
-        out["text"] = self.text
-        return out
+        line, text, reason, step, detail = self
+        if detail:
+            return {"line": line, "reason": reason, "step": step, "detail": detail, "text": text}
+        return {"line": line, "reason": reason, "step": step, "text": text}
 
 
 def split_lines(text: str) -> tuple[Line, ...]:
