@@ -63,6 +63,27 @@ def test_line_model_any_text(core, marked, threshold, min_lines, max_rounds):
     assert len(first) == len(second) == 8 * len(range(0, len(texts), 2))
 
 
+@given(st.lists(st.tuples(st.integers(0, 9), any_text), max_size=20),
+       st.lists(st.tuples(st.integers(0, 9), any_text), max_size=8), st.floats(0, 1),
+       st.integers(0, 5), st.integers(0, 8))
+def test_line_model_whole_page_any_text(core, lines, earlier, threshold, min_lines, max_rounds):
+    from corpusclean.document import Removal
+
+    engine = layout.load_model().engine
+    removals = [Removal(no, text, "boilerplate.navigation") for no, text in earlier]
+    surrogates = any(0xD800 <= ord(c) < 0xE000 for _, t in lines + earlier for c in t)
+    try:
+        found, details = engine.remove_lines(lines, removals, threshold, min_lines, max_rounds)
+    except UnicodeEncodeError:
+        assert surrogates
+        return
+    assert not surrogates
+    assert (found, details) == engine.remove_lines(lines, removals, threshold, min_lines,
+                                                   max_rounds)
+    assert found == sorted(set(found)) and len(details) == len(found)
+    assert all(0 <= i < len(lines) and lines[i][1].strip() for i in found)
+
+
 @given(st.lists(any_text, max_size=20))
 def test_boilerplate_families_any_text(core, texts):
     from corpusclean.filters import boilerplate as bp
