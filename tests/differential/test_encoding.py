@@ -31,7 +31,8 @@ NORMALIZATION = (
     "\u0dd9\u0dcf\u0dca\u1025\u102e\u3131AEIOUaeiouÅåÇçKΩ\u0391\u03b9\u0399"
 )
 MOJIBAKE = "".join(sorted(set().union(*enc.LEADS, *enc.CONTINUATIONS))) + "\x1b\ufffd \u00a0"
-SPACES = " \t\u00a0\u2003\u3000\u200b\u00ad\ufeff\u180e\u2060\x00\x07\x0b\x0c\x1c\x1f\x7f\x85\x9f\u2028\u2029\n"
+SPACES = (" \t\u00a0\u2003\u3000\u200b\u00ad\ufeff\u180e\u2060\x00\x07\x0b\x0c\x1c\x1f\x7f\x85"
+          "\x9f\u2028\u2029\n")
 
 marked = st.one_of(characters, st.sampled_from(NORMALIZATION), st.sampled_from(SPACES))
 suspicious = st.one_of(st.sampled_from(MOJIBAKE), st.sampled_from(MOJIBAKE), characters)
@@ -125,5 +126,6 @@ def test_dev_dumps(core):
     for path in paths:
         lines = path.read_text(encoding="utf-8", errors="replace").split("\n")
         for form in FORMS:
-            assert normalizer(core, form).changes(lines) == reference_changes(lines, form), path.name
+            got = normalizer(core, form).changes(lines)
+            assert got == reference_changes(lines, form), (path.name, form)
         assert enc._suspect_scan(core).lines(lines) == reference_suspects(lines), path.name

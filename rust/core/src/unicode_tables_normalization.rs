@@ -5,8 +5,8 @@
 /// `unicodedata.unidata_version` of the interpreter these tables come from.
 pub const VERSION: &str = "14.0.0";
 
-/// The ranges (inclusive) of code points whose `unicodedata.normalize("NFD", c)` is their
-/// NFKD (`unicode_tables_families::NFKD`, or themselves when it has none), sorted.
+/// The ranges (inclusive) of code points whose `unicodedata.normalize("NFD", c)` is
+/// their NFKD (`unicode_tables_families::NFKD`, or themselves when it has none), sorted.
 pub static CANONICAL_AS_NFKD: [(u32, u32); 37] = [
     (0xC0, 0x131),
     (0x134, 0x13E),

@@ -46,7 +46,8 @@ def compositions() -> list[tuple[int, int, int]]:
         if len(fields) != 2 or fields[0].startswith("<"):
             continue
         first, second = (int(f, 16) for f in fields)
-        if unicodedata.combining(chr(first)) == 0 and unicodedata.normalize("NFC", chr(cp)) == chr(cp):
+        kept = unicodedata.normalize("NFC", chr(cp)) == chr(cp)
+        if unicodedata.combining(chr(first)) == 0 and kept:
             pairs.append((first, second, cp))
     return sorted(pairs)
 
@@ -109,8 +110,8 @@ def main() -> None:
         "/// `unicodedata.unidata_version` of the interpreter these tables come from.",
         f'pub const VERSION: &str = "{unicodedata.unidata_version}";',
         "",
-        "/// The ranges (inclusive) of code points whose `unicodedata.normalize(\"NFD\", c)` is their",
-        "/// NFKD (`unicode_tables_families::NFKD`, or themselves when it has none), sorted.",
+        "/// The ranges (inclusive) of code points whose `unicodedata.normalize(\"NFD\", c)` is",
+        "/// their NFKD (`unicode_tables_families::NFKD`, or themselves when it has none), sorted.",
         f"pub static CANONICAL_AS_NFKD: [(u32, u32); {len(as_nfkd)}] = [",
         *(f"    (0x{lo:X}, 0x{hi:X})," for lo, hi in as_nfkd),
         "];",
@@ -140,8 +141,8 @@ def main() -> None:
         "];",
     ]
     OUT.write_text("\n".join(out) + "\n", encoding="utf-8")
-    print(f"{OUT}: {len(as_nfkd)} runs of canonical decompositions, {len(canonical)} others, {len(pairs)} compositions, "
-          f"{len(runs)} runs of slow code points")
+    print(f"{OUT}: {len(as_nfkd)} runs of canonical decompositions, {len(canonical)} others, "
+          f"{len(pairs)} compositions, {len(runs)} runs of slow code points")
 
 
 if __name__ == "__main__":

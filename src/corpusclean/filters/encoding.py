@@ -79,7 +79,8 @@ def _suspect_pattern() -> str:
     was: the regular-expression engine skips in C to the next character of a leading class,
     several times faster than over an alternation."""
     pairs = [
-        f"(?<=[{_class(lead)}])[{_class(cont)}]" for lead, cont in zip(LEADS, CONTINUATIONS)
+        f"(?<=[{_class(lead)}])[{_class(cont)}]"
+        for lead, cont in zip(LEADS, CONTINUATIONS, strict=True)
     ]
     return (
         f"[{_class(set().union(*LEADS))}{_DAMAGE_CHARS}](?:{'|'.join(pairs)}"
@@ -128,7 +129,7 @@ def suspect_lines(lines: Sequence[Line]) -> list[int]:
     """The indexes of the lines for which :func:`needs_ftfy` holds (with the compiled core,
     one call for all of them).
 
-    >>> suspect_lines([Line(1, "plain"), Line(2, "caf\u00c3\u00a9"), Line(3, "\x1b[0m")])
+    >>> suspect_lines([Line(1, "plain"), Line(2, "caf\\u00c3\\u00a9"), Line(3, "\\x1b[0m")])
     [1, 2]
     """
     found = _accel.attempt(lambda core: _suspect_scan(core).lines(lines), "encoding.fix_mojibake")
@@ -142,7 +143,7 @@ def _suspect_scan(core: ModuleType) -> object:
     """The core's scan for :data:`SUSPECT_RE`, over the same characters."""
     damage = "".join(map(chr, range(0x80, 0xA0))) + "\x1b\ufffd"  # _DAMAGE_CHARS, no surrogates
     pairs = [("".join(sorted(lead)), "".join(sorted(cont)))
-             for lead, cont in zip(LEADS, CONTINUATIONS)]
+             for lead, cont in zip(LEADS, CONTINUATIONS, strict=True)]
     return core.SuspectScan(pairs, damage, _LOST_A0_LETTERS)
 
 
