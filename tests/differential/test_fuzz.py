@@ -109,3 +109,26 @@ def test_language_lines_any_text(core, texts, language):
         script_share=0.5, min_words=3, min_stopwords=2, lone_min_words=6, min_score=0.9,
         weak_score=0.95, interior_run=3, max_foreign_share=0.3)
     assert sorted([i for i, _, _ in removed] + alive) == list(range(len(texts)))
+
+
+@given(st.lists(st.tuples(st.integers(-3, 40), st.sampled_from(["p", "div", "title", "ul", "a",
+                                                                  "li", "body", "h2", ""]),
+                          st.integers(-2, 1 << 63)), max_size=40),
+       st.lists(any_text, max_size=20),
+       st.dictionaries(st.integers(-2, 25), st.tuples(st.integers(-2, 45),
+                                                      st.integers(-(1 << 60), 1 << 60))))
+def test_dom_region_any_evidence(core, nodes, texts, evidence):
+    from corpusclean.filters import html
+
+    region = html._core_region()
+    params = html._core_params(html.DomBoilerplate())
+    surrogates = any(0xD800 <= ord(c) < 0xE000 for t in texts for c in t)
+    try:
+        got = region.decide(params, nodes, texts, list(range(1, len(texts) + 1)), evidence)
+    except (UnicodeEncodeError, OverflowError):
+        assert surrogates or any(not -(1 << 63) <= f < 1 << 63 for _p, _t, f in nodes)
+        return
+    assert got == region.decide(params, nodes, texts, list(range(1, len(texts) + 1)), evidence)
+    if got is not None:
+        assert [i for i, _r, _d in got] == sorted({i for i, _r, _d in got})
+        assert all(texts[i].strip() for i, _r, _d in got)

@@ -8,6 +8,7 @@
 
 pub mod boilerplate;
 pub mod foreign_lines;
+pub mod html;
 pub mod language;
 pub mod layout;
 pub mod unicode;

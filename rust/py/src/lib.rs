@@ -7,6 +7,7 @@ use pyo3::prelude::*;
 mod boilerplate;
 mod errors;
 mod filters;
+mod html;
 mod language;
 
 /// The Cargo profile the extension was built with (`release` for `pip install`).
@@ -22,6 +23,8 @@ mod _core {
     use super::errors::CoreError;
     #[pymodule_export]
     use super::filters::{line_shapes, LineModel, LineShapes, Trees};
+    #[pymodule_export]
+    use super::html::DomRegion;
     #[pymodule_export]
     use super::language::{LangDetector, LineFacts, LineLanguage};
 
