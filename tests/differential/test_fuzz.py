@@ -132,3 +132,24 @@ def test_dom_region_any_evidence(core, nodes, texts, evidence):
     if got is not None:
         assert [i for i, _r, _d in got] == sorted({i for i, _r, _d in got})
         assert all(texts[i].strip() for i, _r, _d in got)
+
+
+@given(st.one_of(any_text, st.text(alphabet=st.sampled_from(list('<>/="\' abcp-ndivlua&;#\n!')),
+                                   max_size=300)), st.integers(0, 5), st.integers(0, 5))
+def test_html_walk_any_text(core, text, first_node, first_line):
+    from corpusclean.readers import html
+
+    walker = html._core_walker()
+    surrogates = any(0xD800 <= ord(c) < 0xE000 for c in text)
+    try:
+        got = walker.walk(text, first_node, first_line)
+    except UnicodeEncodeError:
+        assert surrogates
+        return
+    assert got == walker.walk(text, first_node, first_line)
+    if got is not None:
+        nodes, lines, evidence = got
+        assert [no for no, _n, _l in evidence] == list(range(first_line + 1,
+                                                             first_line + 1 + len(lines)))
+        assert all(line and line == " ".join(line.split()) for line in lines)
+        assert all(-1 <= p < first_node + len(nodes) for p, _t, _f in nodes)

@@ -9,6 +9,7 @@
 pub mod boilerplate;
 pub mod foreign_lines;
 pub mod html;
+pub mod html_walk;
 pub mod language;
 pub mod layout;
 pub mod unicode;

@@ -1,9 +1,11 @@
-//! `corpusclean.filters.html`: `html.dom_boilerplate`'s decision, one call per page.
+//! `corpusclean.filters.html`: `html.dom_boilerplate`'s decision, one call per page; and
+//! `corpusclean.readers.html`: the walk of a parsed page, one call per page.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use corpusclean_core::html::{decide, Bits, Declined, Node, Params, Tables};
+use corpusclean_core::html_walk::{walk, WalkTableSpec, WalkTables};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
@@ -169,5 +171,71 @@ impl DomRegion {
             ),
             Err(Declined::Evidence | Declined::NotANumber) => None,
         })
+    }
+}
+
+/// The HTML reader's tables (`readers/html.py`: words and stems of class/id names, roles, tag
+/// flags and sets), built once per process.
+#[pyclass(frozen, module = "corpusclean._core")]
+pub struct HtmlWalker {
+    tables: Arc<WalkTables>,
+}
+
+#[pymethods]
+impl HtmlWalker {
+    #[new]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        word_flags: HashMap<String, i64>,
+        stems: Vec<(String, i64)>,
+        role_flags: HashMap<String, i64>,
+        tag_bits: HashMap<String, i64>,
+        block: Vec<String>,
+        drop: Vec<String>,
+        flagged_inline: Vec<String>,
+        hidden: i64,
+        t_main: i64,
+    ) -> PyResult<Self> {
+        let spec = WalkTableSpec {
+            word_flags,
+            stems,
+            role_flags,
+            tag_bits,
+            block,
+            drop,
+            flagged_inline,
+            hidden,
+            t_main,
+        };
+        let tables = WalkTables::new(spec).ok_or_else(|| {
+            PyValueError::new_err("HtmlWalker: stems of four ASCII characters or more")
+        })?;
+        Ok(HtmlWalker {
+            tables: Arc::new(tables),
+        })
+    }
+
+    /// `_walk_lexbor` over `html`, the serialized tree of the walk's root (the GIL released
+    /// meanwhile): the nodes it adds (ids from `first_node`), the lines (numbered after
+    /// `first_line`) and each line's `(line number, node, link characters)`; None when the
+    /// reference is to walk the tree. Raises `UnicodeEncodeError` for a text with lone
+    /// surrogates, `CoreError` if the core fails.
+    #[allow(clippy::type_complexity)]
+    fn walk(
+        &self,
+        py: Python<'_>,
+        html: PyBackedStr,
+        first_node: usize,
+        first_line: usize,
+    ) -> PyResult<
+        Option<(
+            Vec<(i64, String, i64)>,
+            Vec<String>,
+            Vec<(usize, i64, usize)>,
+        )>,
+    > {
+        let tables = &self.tables;
+        let answer = py.detach(|| guarded(|| walk(tables, &html, first_node, first_line)))?;
+        Ok(answer.ok().map(|w| (w.nodes, w.lines, w.evidence)))
     }
 }

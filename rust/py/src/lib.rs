@@ -24,7 +24,7 @@ mod _core {
     #[pymodule_export]
     use super::filters::{line_shapes, LineModel, LineShapes, Trees};
     #[pymodule_export]
-    use super::html::DomRegion;
+    use super::html::{DomRegion, HtmlWalker};
     #[pymodule_export]
     use super::language::{LangDetector, LineFacts, LineLanguage};
 
