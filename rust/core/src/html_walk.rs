@@ -14,17 +14,22 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Mutex;
 
 use crate::unicode::{is, py_space, py_split, py_strip, PY_ALPHA, RX_SPACE};
 
 /// The reader's tables (`_WORD_FLAGS`, `_STEM_LIST`, `_ROLE_FLAGS`, `_TAG_BITS`, the tag sets
 /// and two flag bits), built once per process from `readers/html.py`.
 pub struct WalkTables {
-    word_flags: HashMap<String, i64>,
+    word_flags: FnvMap<String, i64>,
     /// The stems by their first four characters (as a number), sorted.
     stem_heads: Vec<(u32, Vec<(String, i64)>)>,
-    role_flags: HashMap<String, i64>,
-    tag_bits: HashMap<String, i64>,
+    /// The bytes a stem starts with.
+    stem_starts: [bool; 256],
+    /// `name_hints` of the names met so far (as the reference's `lru_cache`; emptied when full).
+    hints: Mutex<FnvMap<String, i64>>,
+    role_flags: FnvMap<String, i64>,
+    tag_bits: FnvMap<String, i64>,
     /// Every tag of the tables: its flags, and whether it is a block, dropped, flagged inline.
     tags: FnvMap<String, Tag>,
     hidden: i64,
@@ -93,6 +98,10 @@ impl WalkTables {
         }
         let mut stem_heads: Vec<(u32, Vec<(String, i64)>)> = heads.into_iter().collect();
         stem_heads.sort_by_key(|h| h.0);
+        let mut stem_starts = [false; 256];
+        for (key, _) in &stem_heads {
+            stem_starts[usize::from(key.to_le_bytes()[0])] = true;
+        }
         let mut tags: FnvMap<String, Tag> = FnvMap::default();
         for (name, &bits) in &spec.tag_bits {
             tags.entry(name.clone()).or_default().bits = bits;
@@ -107,10 +116,12 @@ impl WalkTables {
             tags.entry(name).or_default().inline = true;
         }
         Some(WalkTables {
-            word_flags: spec.word_flags,
+            word_flags: spec.word_flags.into_iter().collect(),
             stem_heads,
-            role_flags: spec.role_flags,
-            tag_bits: spec.tag_bits,
+            stem_starts,
+            hints: Mutex::new(FnvMap::default()),
+            role_flags: spec.role_flags.into_iter().collect(),
+            tag_bits: spec.tag_bits.into_iter().collect(),
             tags,
             hidden: spec.hidden,
             t_main: spec.t_main,
@@ -121,8 +132,12 @@ impl WalkTables {
     fn token_hints(&self, token: &str) -> i64 {
         let mut flags = self.word_flags.get(token).copied().unwrap_or(0);
         if token.len() > 4 {
+            let bytes = token.as_bytes();
             for i in 0..token.len() - 3 {
-                let key = head(&token.as_bytes()[i..]);
+                if !self.stem_starts[usize::from(bytes[i])] {
+                    continue;
+                }
+                let key = head(&bytes[i..]);
                 if let Ok(at) = self.stem_heads.binary_search_by_key(&key, |h| h.0) {
                     for (stem, flag) in &self.stem_heads[at].1 {
                         if token[i..].starts_with(stem.as_str()) {
@@ -138,7 +153,7 @@ impl WalkTables {
     /// `name_hints`: the hint flags of a class/id value (already cut to 200 characters).
     /// None for a value with a character whose lowercase is ASCII though it is not.
     fn name_hints(&self, value: &str) -> Option<i64> {
-        if value.contains(['\u{130}', '\u{212a}']) {
+        if !value.is_ascii() && value.contains(['\u{130}', '\u{212a}']) {
             return None;
         }
         // camelCase cut, lowercased; what is not [a-z0-9] separates words
@@ -174,75 +189,82 @@ impl WalkTables {
 
     /// `attribute_flags`: an element's flags from its tag and attributes (their values as
     /// serialized; an attribute without a value has an empty one, which gives the same
-    /// flags), the flags of the names met before in `cache`. None when the reference is to
-    /// answer.
-    fn attribute_flags<'a>(
-        &self,
-        tag: &str,
-        attrs: &[(&str, &'a str)],
-        cache: &mut HashMap<Cow<'a, str>, i64>,
-    ) -> Option<i64> {
+    /// flags). None when the reference is to answer.
+    fn attribute_flags(&self, tag: &str, attrs: &[(&str, &str)]) -> Option<i64> {
         let mut flags = self.tag_bits.get(tag).copied().unwrap_or(0);
-        if !attrs.iter().any(|(k, _)| FLAG_ATTRS.contains(k)) {
-            return Some(flags);
-        }
-        let mut values: Vec<(&str, Cow<'a, str>)> = Vec::new();
-        for &(k, v) in attrs {
-            if FLAG_ATTRS.contains(&k) {
-                values.push((k, unescape(v)?));
-            }
-        }
-        let get = |key: &str| values.iter().find(|(k, _)| *k == key).map(|(_, v)| v);
-        if let Some(role) = get("role") {
-            let role = py_strip(role);
-            if role.contains(['\u{130}', '\u{212a}']) {
-                return None;
-            }
-            if role.is_ascii() {
-                let role = role.to_ascii_lowercase();
-                flags |= self.role_flags.get(&role).copied().unwrap_or(0);
-            }
-        }
-        let mut names: Vec<Cow<'a, str>> = Vec::new();
-        for (key, value) in &values {
-            match (*key, value) {
-                ("class", Cow::Borrowed(cls)) => names.extend(py_split(cls).map(Cow::Borrowed)),
-                ("class", Cow::Owned(cls)) => {
-                    names.extend(py_split(cls).map(|n| Cow::Owned(n.to_owned())));
+        let mut hidden = false;
+        for &(key, raw) in attrs {
+            match key {
+                "class" | "id" | "itemprop" => {
+                    let value = unescape(raw)?;
+                    if key == "itemprop" && value == "articleBody" {
+                        flags |= self.t_main;
+                    }
+                    match (key, value) {
+                        ("class", Cow::Borrowed(cls)) => {
+                            for name in py_split(cls) {
+                                flags |= self.cached_hints(name)?;
+                            }
+                        }
+                        ("class", Cow::Owned(cls)) => {
+                            for name in py_split(&cls) {
+                                flags |= self.name_hints(cut_200(name))?;
+                            }
+                        }
+                        (_, Cow::Borrowed(name)) => flags |= self.cached_hints(name)?,
+                        (_, Cow::Owned(name)) => flags |= self.name_hints(cut_200(&name))?,
+                    }
                 }
+                "role" => {
+                    let value = unescape(raw)?;
+                    let role = py_strip(&value);
+                    if role.contains(['\u{130}', '\u{212a}']) {
+                        return None;
+                    }
+                    if role.is_ascii() {
+                        let role = role.to_ascii_lowercase();
+                        flags |= self.role_flags.get(role.as_str()).copied().unwrap_or(0);
+                    }
+                }
+                "hidden" => hidden = true,
+                "aria-hidden" => hidden |= unescape(raw)? == "true",
+                "style" => hidden |= hidden_style(&unescape(raw)?),
                 _ => {}
             }
         }
-        for key in ["id", "itemprop"] {
-            if let Some(v) = get(key) {
-                names.push(v.clone());
-            }
-        }
-        for name in names {
-            if let Some(&f) = cache.get(&name) {
-                flags |= f;
-                continue;
-            }
-            let cut = match name.char_indices().nth(200) {
-                Some((at, _)) => &name[..at],
-                None => &name,
-            };
-            let f = self.name_hints(cut)?;
-            cache.insert(name, f);
-            flags |= f;
-        }
-        if get("itemprop").is_some_and(|v| v == "articleBody") {
-            flags |= self.t_main;
-        }
-        if get("hidden").is_some() || get("aria-hidden").is_some_and(|v| v == "true") {
+        if hidden {
             flags |= self.hidden;
         }
-        if let Some(style) = get("style") {
-            if hidden_style(style) {
-                flags |= self.hidden;
+        Some(flags)
+    }
+
+    /// `name_hints` of a name, each name worked out once per process (`None` names are not
+    /// kept).
+    fn cached_hints(&self, name: &str) -> Option<i64> {
+        if let Ok(hints) = self.hints.lock() {
+            if let Some(&f) = hints.get(name) {
+                return Some(f);
             }
         }
-        Some(flags)
+        let f = self.name_hints(cut_200(name))?;
+        if let Ok(mut hints) = self.hints.lock() {
+            if hints.len() >= HINTS_KEPT {
+                hints.clear();
+            }
+            hints.insert(name.to_owned(), f);
+        }
+        Some(f)
+    }
+}
+
+/// How many names' hints [`WalkTables`] keeps.
+const HINTS_KEPT: usize = 1 << 16;
+
+/// The first 200 characters of `name` (`name[:200]`).
+fn cut_200(name: &str) -> &str {
+    match name.char_indices().nth(200) {
+        Some((at, _)) => &name[..at],
+        None => name,
     }
 }
 
@@ -278,18 +300,6 @@ pub struct Walked {
     pub evidence: Vec<(usize, i64, usize)>,
 }
 
-/// The attributes `attribute_flags` reads (`_FLAG_ATTRS`): without them an element has its
-/// tag's flags.
-const FLAG_ATTRS: [&str; 7] = [
-    "class",
-    "id",
-    "role",
-    "itemprop",
-    "style",
-    "hidden",
-    "aria-hidden",
-];
-
 /// Elements the serializer writes without an end tag (and never with children).
 const VOID: [&str; 18] = [
     "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "img", "input",
@@ -320,8 +330,13 @@ struct Lines {
 
 impl Lines {
     fn flush(&mut self) {
-        let words: Vec<&str> = py_split(&self.parts).collect();
-        let line = words.join(" ");
+        let mut line = String::with_capacity(self.parts.len());
+        for word in py_split(&self.parts) {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
         self.parts.clear();
         let len = line.chars().count();
         self.out.lines.push(line);
@@ -402,17 +417,21 @@ fn is_tag_end(b: u8) -> bool {
 
 /// A start tag at `pos` (after its `<`): its name, attributes and where it ends (after `>`).
 #[allow(clippy::type_complexity)]
-fn start_tag(s: &str, mut pos: usize) -> Option<(&str, Vec<(&str, &str)>, usize)> {
+fn start_tag<'a>(
+    s: &'a str,
+    mut pos: usize,
+    attrs: &mut Vec<(&'a str, &'a str)>,
+) -> Option<(&'a str, usize)> {
     let b = s.as_bytes();
     let start = pos;
     while pos < b.len() && !is_tag_end(b[pos]) {
         pos += 1;
     }
     let name = &s[start..pos];
-    let mut attrs = Vec::new();
+    attrs.clear();
     loop {
         match b.get(pos)? {
-            b'>' => return Some((name, attrs, pos + 1)),
+            b'>' => return Some((name, pos + 1)),
             b' ' => pos += 1,
             _ => return None,
         }
@@ -479,7 +498,7 @@ pub fn walk(
     let mut dropped = 0usize; // dropped elements open
     let mut pos = 0;
     let mut started = false;
-    let mut cache: HashMap<Cow<'_, str>, i64> = HashMap::new(); // flags of the names met
+    let mut attrs: Vec<(&str, &str)> = Vec::new();
     while pos < b.len() {
         if started && open.is_empty() {
             return Err(Declined); // markup after the root's end
@@ -518,7 +537,7 @@ pub fn walk(
         if !first.is_ascii_alphabetic() {
             return Err(Declined); // a doctype or processing instruction
         }
-        let (tag, attrs, end) = start_tag(html, pos + 1).ok_or(Declined)?;
+        let (tag, end) = start_tag(html, pos + 1, &mut attrs).ok_or(Declined)?;
         pos = end;
         started = true;
         if tag == "plaintext" {
@@ -549,7 +568,7 @@ pub fn walk(
         let flags = if attrs.is_empty() {
             info.bits
         } else {
-            t.attribute_flags(tag, &attrs, &mut cache).ok_or(Declined)?
+            t.attribute_flags(tag, &attrs).ok_or(Declined)?
         };
         let around = Frame::Walked(tag, node, link, block);
         if block || flags != 0 || info.inline {
