@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import chain, repeat
 from typing import Any, NamedTuple
 
 
@@ -35,6 +35,18 @@ class FrozenDict(dict):  # type: ignore[type-arg]
 _ATOMS = frozenset({str, int, float, bool, type(None)})
 
 
+def _flat_rows(value: Any) -> bool:
+    """Whether ``value`` is a tuple of tuples of atoms (checked without a Python-level loop)."""
+    return (
+        type(value) is tuple
+        and _TUPLE.issuperset(map(type, value))
+        and _ATOMS.issuperset(map(type, chain.from_iterable(value)))
+    )
+
+
+_TUPLE = frozenset({tuple})
+
+
 def freeze(value: Any) -> Any:
     """Return a deeply read-only copy of ``value`` (dicts and lists become frozen forms).
 
@@ -43,7 +55,13 @@ def freeze(value: Any) -> Any:
     """
     if type(value) is tuple and _ATOMS.issuperset(map(type, value)):
         return value  # read-only all the way down already (the DOM evidence is made of these)
+    if _flat_rows(value):
+        return value  # a tuple of such tuples (the DOM evidence's node table)
     if isinstance(value, Mapping):
+        if type(value) is dict and _ATOMS.issuperset(map(type, value)) and _flat_rows(
+            tuple(value.values())
+        ):
+            return FrozenDict(value)  # atoms to such tuples (the DOM evidence's line table)
         return FrozenDict({k: freeze(v) for k, v in value.items()})
     if isinstance(value, (list, tuple)):
         return tuple(freeze(v) for v in value)

@@ -153,3 +153,47 @@ def test_encoding_any_text(core, texts, form):
     for k, new in changes:
         assert new != texts[k] and new == new.strip() and "  " not in new and "\t" not in new
     assert suspects == sorted(set(suspects)) and all(0 <= k < len(texts) for k in suspects)
+
+
+@given(st.lists(st.tuples(st.integers(-3, 40), st.sampled_from(["p", "div", "title", "ul", "a",
+                                                                  "li", "body", "h2", ""]),
+                          st.integers(-2, 1 << 63)), max_size=40),
+       st.lists(any_text, max_size=20),
+       st.dictionaries(st.integers(-2, 25), st.tuples(st.integers(-2, 45),
+                                                      st.integers(-(1 << 60), 1 << 60))))
+def test_dom_region_any_evidence(core, nodes, texts, evidence):
+    from corpusclean.filters import html
+
+    region = html._core_region()
+    params = html._core_params(html.DomBoilerplate())
+    surrogates = any(0xD800 <= ord(c) < 0xE000 for t in texts for c in t)
+    try:
+        got = region.decide(params, nodes, texts, list(range(1, len(texts) + 1)), evidence)
+    except (UnicodeEncodeError, OverflowError):
+        assert surrogates or any(not -(1 << 63) <= f < 1 << 63 for _p, _t, f in nodes)
+        return
+    assert got == region.decide(params, nodes, texts, list(range(1, len(texts) + 1)), evidence)
+    if got is not None:
+        assert [i for i, _r, _d in got] == sorted({i for i, _r, _d in got})
+        assert all(texts[i].strip() for i, _r, _d in got)
+
+
+@given(st.one_of(any_text, st.text(alphabet=st.sampled_from(list('<>/="\' abcp-ndivlua&;#\n!')),
+                                   max_size=300)), st.integers(0, 5), st.integers(0, 5))
+def test_html_walk_any_text(core, text, first_node, first_line):
+    from corpusclean.readers import html
+
+    walker = html._core_walker()
+    surrogates = any(0xD800 <= ord(c) < 0xE000 for c in text)
+    try:
+        got = walker.walk(text, first_node, first_line)
+    except UnicodeEncodeError:
+        assert surrogates
+        return
+    assert got == walker.walk(text, first_node, first_line)
+    if got is not None:
+        nodes, lines, evidence = got
+        assert [no for no, _n, _l in evidence] == list(range(first_line + 1,
+                                                             first_line + 1 + len(lines)))
+        assert all(line and line == " ".join(line.split()) for line in lines)
+        assert all(-1 <= p < first_node + len(nodes) for p, _t, _f in nodes)

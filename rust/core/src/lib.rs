@@ -9,6 +9,8 @@
 pub mod boilerplate;
 pub mod encoding;
 pub mod foreign_lines;
+pub mod html;
+pub mod html_walk;
 pub mod language;
 pub mod layout;
 pub mod unicode;

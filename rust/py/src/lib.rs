@@ -8,6 +8,7 @@ mod boilerplate;
 mod encoding;
 mod errors;
 mod filters;
+mod html;
 mod language;
 
 /// The Cargo profile the extension was built with (`release` for `pip install`).
@@ -25,6 +26,8 @@ mod _core {
     use super::errors::CoreError;
     #[pymodule_export]
     use super::filters::{line_shapes, LineModel, LineShapes, Trees};
+    #[pymodule_export]
+    use super::html::{DomRegion, HtmlWalker};
     #[pymodule_export]
     use super::language::{LangDetector, LineFacts, LineLanguage};
 
