@@ -110,7 +110,12 @@ fn page(model: &LineModel, text: &str, settings: Rounds) {
     }
     if !earlier.is_empty() {
         let blank = |t: &&str| py_strip(t).is_empty();
-        entries.extend(earlier.iter().filter(|(_, t)| !blank(t)).map(|&(no, t)| (no, t, -1)));
+        entries.extend(
+            earlier
+                .iter()
+                .filter(|(_, t)| !blank(t))
+                .map(|&(no, t)| (no, t, -1)),
+        );
         entries.sort_by_key(|e| e.0);
     }
     let texts: Vec<&str> = entries.iter().map(|e| e.1).collect();
