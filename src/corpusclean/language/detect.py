@@ -9,8 +9,9 @@ with a fixed seed, so the same text gets the same answer in every run and on eve
 langdetect reads a few hundred lines per second, so a document is judged on a bounded sample:
 its most prose-like lines, chosen deterministically, at most ``max_chars`` characters. Where the
 compiled core is present (``corpusclean._accel``), its port of langdetect's detector judges the
-sample, built from the same factory's tables, with the same probabilities to the last bit;
-langdetect's own ``Detector`` is the reference and the fallback.
+sample, over the tables the factory would build (the core reads langdetect's profile files
+itself), with the same probabilities to the last bit; langdetect's own ``Detector`` is the
+reference and the fallback.
 
 >>> detect_text("Le chat dort sur le canapé depuis ce matin.").language
 'fr'

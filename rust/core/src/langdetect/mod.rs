@@ -382,28 +382,39 @@ impl Detector {
             let mut prob = vec![1.0 / n as f64; n];
             let weight = (ALPHA + random.gauss() * ALPHA_WIDTH) / BASE_FREQ;
             let base = weight + 0.0;
+            // Iterations run in runs that end at a convergence check (every fifth): all of a
+            // run's draws are made first, the same draws in the same order as one at a time,
+            // so that its rows are fetched together rather than one cache miss after another.
             let mut i = 0u32;
+            let mut drawn: [&[(u16, f64)]; 5] = [&[]; 5];
             loop {
-                let row = self.profiles.rows[ngrams[random.randbelow(count) as usize] as usize];
-                factors.fill(base);
-                for &(lang, p) in &self.profiles.entries[row.start as usize..row.end as usize] {
-                    factors[usize::from(lang)] = weight + p;
+                let last = i.div_ceil(5) * 5;
+                let run = &mut drawn[..=(last - i) as usize];
+                for row in run.iter_mut() {
+                    let slot = ngrams[random.randbelow(count) as usize] as usize;
+                    let Row { start, end } = self.profiles.rows[slot];
+                    *row = &self.profiles.entries[start as usize..end as usize];
                 }
-                for (p, f) in prob.iter_mut().zip(&factors) {
-                    *p *= f;
+                for row in run.iter() {
+                    factors.fill(base);
+                    for &(lang, p) in *row {
+                        factors[usize::from(lang)] = weight + p;
+                    }
+                    for (p, f) in prob.iter_mut().zip(&factors) {
+                        *p *= f;
+                    }
                 }
-                if i % 5 == 0 {
-                    let total = self.sum_mode.sum(&prob);
-                    let mut maxp = 0.0;
-                    for p in &mut prob {
-                        *p /= total;
-                        if maxp < *p {
-                            maxp = *p;
-                        }
+                i = last;
+                let total = self.sum_mode.sum(&prob);
+                let mut maxp = 0.0;
+                for p in &mut prob {
+                    *p /= total;
+                    if maxp < *p {
+                        maxp = *p;
                     }
-                    if maxp > CONV_THRESHOLD || i >= ITERATION_LIMIT {
-                        break;
-                    }
+                }
+                if maxp > CONV_THRESHOLD || i >= ITERATION_LIMIT {
+                    break;
                 }
                 i += 1;
             }
