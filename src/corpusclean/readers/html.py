@@ -27,11 +27,16 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import regex
-from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, ProcessingInstruction, Tag
 from selectolax.lexbor import LexborDocumentOptions, LexborHTMLParser, LexborNode
+
+if TYPE_CHECKING:  # beautifulsoup4 is imported where a soup is read: most runs read none
+    from bs4 import Tag
+
+    #: A parsed page: a Lexbor document (:func:`parse_html`), or a beautifulsoup4 tree.
+    Tree = LexborHTMLParser | Tag
 
 from .. import _accel
 
@@ -309,9 +314,6 @@ class _Builder:
         self.link = 0
 
 
-#: A parsed page: a Lexbor document (:func:`parse_html`), or a beautifulsoup4 tree.
-Tree = LexborHTMLParser | Tag
-
 
 def html_to_blocks(markup: str | Tag) -> tuple[list[str], DomEvidence]:
     """Lines of visible text (one per block element, the page title first) and their evidence.
@@ -323,10 +325,11 @@ def html_to_blocks(markup: str | Tag) -> tuple[list[str], DomEvidence]:
     ['T', 'Home', 'Hi there']
     >>> ev.nodes[ev.lines[2][0]][1], ev.lines[2][1], ev.nodes[ev.lines[3][0]][1]
     ('a', 4, 'p')
+    >>> from bs4 import BeautifulSoup
     >>> html_to_blocks(BeautifulSoup(page, "html.parser"))[0]
     ['T', 'Home', 'Hi there']
     """
-    return tree_to_blocks(markup if isinstance(markup, Tag) else parse_html(markup))
+    return tree_to_blocks(parse_html(markup) if isinstance(markup, str) else markup)
 
 
 def parse_html(markup: str) -> Tree:
@@ -344,6 +347,8 @@ def parse_html(markup: str) -> Tree:
     if markup.count("<") > _MANY_TAGS and _nesting(markup) > _DEEP:
         # Lexbor's time grows with the square of the nesting, and the time budget cannot stop
         # C code: such a page goes to the parser the budget can stop
+        from bs4 import BeautifulSoup
+
         return BeautifulSoup(markup, "html.parser")
     # as a browser that runs scripts parses it (a <noscript> is text, not markup), and the
     # tree as the source gives it (no <selectedcontent> copied from an <option>)
@@ -445,7 +450,7 @@ def _html_start(markup: str) -> int:
 
 def tree_to_blocks(tree: Tree) -> tuple[list[str], DomEvidence]:
     """:func:`html_to_blocks` of a parsed page (:func:`parse_html`, or a beautifulsoup4 tree)."""
-    if isinstance(tree, Tag):
+    if not isinstance(tree, LexborHTMLParser):
         return _soup_blocks(tree)
     b = _Builder()
     title_el = tree.css_first("title")
@@ -461,6 +466,8 @@ def tree_to_blocks(tree: Tree) -> tuple[list[str], DomEvidence]:
 
 
 def _soup_blocks(soup: Tag) -> tuple[list[str], DomEvidence]:
+    from bs4 import Tag
+
     b = _Builder()
     title_el = soup.find("title")
     title = " ".join(title_el.get_text(" ").split()) if isinstance(title_el, Tag) else ""
@@ -495,13 +502,15 @@ def page_metadata(tree: Tree, title: str = "") -> dict[str, str]:
 
     >>> page = ('<html lang="de-DE"><head><title>Neu</title><link rel="canonical" href="https://x.org/a">'
     ...         '<meta name="author" content="A. Muster"></head><body><time datetime="2024-05-03">3. Mai</time></body></html>')
+    >>> from bs4 import BeautifulSoup
     >>> page_metadata(BeautifulSoup(page, "html.parser"), "Neu")
     {'title': 'Neu', 'url': 'https://x.org/a', 'language': 'de-DE', 'date': '2024-05-03', 'author': 'A. Muster'}
     >>> soup = BeautifulSoup(page, "html.parser")
     >>> page_metadata(parse_html(page), "Neu") == page_metadata(soup, "Neu")
     True
     """
-    return _page_of(_soup_facts(tree) if isinstance(tree, Tag) else _lexbor_facts(tree), title)
+    return _page_of(_lexbor_facts(tree) if isinstance(tree, LexborHTMLParser) else _soup_facts(tree),
+                    title)
 
 
 @dataclass
@@ -558,6 +567,8 @@ def _meta_key(attrs: Mapping[str, Any]) -> Any:
 
 
 def _soup_facts(soup: Tag) -> _Facts:
+    from bs4 import Tag
+
     metas = _meta_table(
         (_meta_key(el.attrs), el.get("content")) for el in soup.find_all("meta")
     )
@@ -737,6 +748,8 @@ _END = object()
 
 
 def _walk(root: Tag, b: _Builder) -> None:
+    from bs4 import Comment, Doctype, NavigableString, ProcessingInstruction, Tag
+
     # explicit stack: (item, node id, inside a link); _END marks the end of a block element
     stack: list[tuple[object, int, bool]] = [(root, 0, False)]
     while stack:
