@@ -63,14 +63,14 @@ impl BoilerplatePage {
             .lines
             .iter()
             .map(|l| {
-                let t = &texts[l.text];
+                let t = texts.get(l.text);
                 (
-                    t.raw.clone(),
-                    t.norm.clone(),
+                    t.raw.to_owned(),
+                    t.norm.to_owned(),
                     t.size,
                     [t.plain, t.lead_in, t.counter, t.symbol, t.token, t.phrase],
                     l.code,
-                    l.lead.map(|i| texts[i].norm.clone()),
+                    l.lead.map(|i| texts.get(i).norm.to_owned()),
                 )
             })
             .collect()
