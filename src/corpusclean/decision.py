@@ -86,9 +86,15 @@ def remove_lines(doc: Document, reasons: Mapping[int, str], details: Mapping[int
         if reason not in checked:
             checked[reason] = check_reason(reason)
         removed.append(Removal(lines[i].no, lines[i].text, reason, detail=details.get(i, "")))
-    if gone[0] >= 0:  # the lines between the removed ones, as slices
+    if gone[0] < 0:
+        kept = tuple(line for i, line in enumerate(lines) if i not in reasons)
+        return Decision("rewrite", doc=doc.evolve(lines=kept), removed=tuple(removed))
+    if len(lines) <= 4096:  # deleting from a copy moves at most this many lines per removal
+        copy = list(lines)
+        for i in reversed(gone):
+            del copy[i]
+        kept = tuple(copy)
+    else:  # the lines between the removed ones, as slices
         kept = tuple(chain.from_iterable(
             lines[a + 1:b] for a, b in zip([-1, *gone], [*gone, len(lines)], strict=True)))
-    else:
-        kept = tuple(line for i, line in enumerate(lines) if i not in reasons)
-    return Decision("rewrite", doc=doc.evolve(lines=kept), removed=tuple(removed))
+    return Decision("rewrite", doc=doc.keeping(kept), removed=tuple(removed))

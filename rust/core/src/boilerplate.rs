@@ -525,8 +525,16 @@ fn wordish(c: char) -> bool {
 pub struct Search {
     automaton: Option<AhoCorasick>,
     /// With `prefix`: the phrases, each after a space.
-    spaced: Option<DFA>,
+    spaced: Option<Spaced>,
     prefix: bool,
+}
+
+/// The phrases of a [`Search`] with `prefix`, each after a space: all of them, and those
+/// written in ASCII alone (a smaller automaton, the only phrases an ASCII line can hold).
+#[derive(Debug)]
+struct Spaced {
+    all: DFA,
+    ascii: Option<DFA>,
 }
 
 impl Search {
@@ -544,7 +552,24 @@ impl Search {
             .build(&items)
             .map_err(|e| e.to_string())?;
         let spaced = if prefix {
-            Some(DFA::new(items.iter().map(|p| format!(" {p}"))).map_err(|e| e.to_string())?)
+            let spaced = |ascii: bool| {
+                DFA::new(
+                    items
+                        .iter()
+                        .filter(|p| !ascii || p.is_ascii())
+                        .map(|p| format!(" {p}")),
+                )
+                .map_err(|e| e.to_string())
+            };
+            let ascii = if items.iter().any(|p| p.is_ascii()) {
+                Some(spaced(true)?)
+            } else {
+                None
+            };
+            Some(Spaced {
+                all: spaced(false)?,
+                ascii,
+            })
         } else {
             None
         };
@@ -575,7 +600,11 @@ impl Search {
     /// not touch (a normalized ASCII line).
     pub fn search_spaced(&self, norm: &str) -> bool {
         match &self.spaced {
-            Some(spaced) => starts_after_space(spaced, norm),
+            Some(spaced) if norm.is_ascii() => spaced
+                .ascii
+                .as_ref()
+                .is_some_and(|dfa| starts_after_space(dfa, norm)),
+            Some(spaced) => starts_after_space(&spaced.all, norm),
             None => self.search(norm),
         }
     }
@@ -607,10 +636,9 @@ const HASHED_WORDS: usize = 16;
 /// [`Texts`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LineText {
-    /// Where the raw text starts in [`Texts`]; the normalized text follows it.
-    at: usize,
-    raw_end: usize,
-    norm_end: usize,
+    /// Where the raw text is in the document's [`Lines`], the normalized one in [`Texts`].
+    raw: (usize, usize),
+    norm: (usize, usize),
     /// The words of the normalized text.
     words: usize,
     /// Where the words' hashes and bounds are in [`Texts`] (none kept past [`HASHED_WORDS`]).
@@ -636,7 +664,7 @@ impl LineText {
     /// Whether the normalized text is not empty.
     #[inline]
     pub fn letters(&self) -> bool {
-        self.norm_end > self.raw_end
+        self.norm.1 > self.norm.0
     }
 
     /// Whether the words' hashes (and the line's) are kept.
@@ -646,11 +674,28 @@ impl LineText {
     }
 }
 
-/// The texts of a page's lines: raw and normalized text in one buffer, the words' hashes and
-/// bounds (of lines of at most [`HASHED_WORDS`] words) in two more.
+/// A document's lines in one buffer: what the binding copies out of Python's strings while it
+/// holds the interpreter, before the core reads them without it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Lines {
+    chars: String,
+    bounds: Vec<(usize, usize)>,
+}
+
+impl Lines {
+    pub fn push(&mut self, line: &str) {
+        let at = self.chars.len();
+        self.chars.push_str(line);
+        self.bounds.push((at, self.chars.len()));
+    }
+}
+
+/// The texts of a page's lines: the document's lines, the normalized texts in one buffer, the
+/// words' hashes and bounds (of lines of at most [`HASHED_WORDS`] words) in two more.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Texts {
-    chars: String,
+    raw: Lines,
+    norms: String,
     hashes: Vec<u64>,
     bounds: Vec<(usize, usize)>,
     lines: Vec<LineText>,
@@ -687,20 +732,20 @@ impl Texts {
     pub fn get(&self, i: usize) -> Text<'_> {
         let line = &self.lines[i];
         Text {
-            raw: &self.chars[line.at..line.raw_end],
-            norm: &self.chars[line.raw_end..line.norm_end],
+            raw: &self.raw.chars[line.raw.0..line.raw.1],
+            norm: &self.norms[line.norm.0..line.norm.1],
             line,
             texts: self,
         }
     }
 
-    /// Reads `raw` (`_text`): `gate` is the search of the gated tables.
-    fn push(&mut self, raw: &str, gate: &Search) {
-        let at = self.chars.len();
-        self.chars.push_str(raw);
-        let raw_end = self.chars.len();
-        let words = normalize_into(raw, &mut self.chars);
-        let norm = &self.chars[raw_end..];
+    /// Reads the document's line `raw` (`_text`), at `bounds` in the document's [`Lines`]:
+    /// `gate` is the search of the gated tables.
+    fn read(&mut self, bounds: (usize, usize), gate: &Search) {
+        let raw = &self.raw.chars[bounds.0..bounds.1];
+        let norm_at = self.norms.len();
+        let words = normalize_into(raw, &mut self.norms);
+        let norm = &self.norms[norm_at..];
         let hashed = self.hashes.len();
         let mut hash = 0;
         if norm.is_empty() {
@@ -716,15 +761,14 @@ impl Texts {
                 let h = word_hash(&norm[first..end]);
                 hash = join_hash(hash, h);
                 self.hashes.push(h);
-                self.bounds.push((raw_end + first, raw_end + end));
+                self.bounds.push((norm_at + first, norm_at + end));
                 first = end + 1;
             }
         }
         let bare = py_strip(raw);
         let line = LineText {
-            at,
-            raw_end,
-            norm_end: self.chars.len(),
+            raw: bounds,
+            norm: (norm_at, self.norms.len()),
             words,
             hashed,
             hash,
@@ -752,7 +796,7 @@ fn with_words<R>(t: &Text<'_>, f: impl FnOnce(&[&str], &[u64]) -> R) -> R {
         let range = t.hashed..t.hashed + t.words;
         let mut buf = [""; HASHED_WORDS];
         for (slot, &(a, b)) in buf.iter_mut().zip(&t.texts.bounds[range.clone()]) {
-            *slot = &t.texts.chars[a..b];
+            *slot = &t.texts.norms[a..b];
         }
         return f(&buf[..t.words], &t.texts.hashes[range]);
     }
@@ -761,16 +805,30 @@ fn with_words<R>(t: &Text<'_>, f: impl FnOnce(&[&str], &[u64]) -> R) -> R {
     f(&words, &hashes)
 }
 
+/// Whether a byte is one of `_CODE_RE`'s ASCII characters, or starts a quotation mark it names.
+const CODE_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let code = b";{}=[]_\"`\\\xe2";
+    let mut i = 0;
+    while i < code.len() {
+        table[code[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
 /// `_plain`: no code, markup or quotation characters, and no call like `f(` or `()`.
 fn plain(raw: &str) -> bool {
-    let code = |c: char| {
-        matches!(
-            c,
-            ';' | '{' | '}' | '=' | '[' | ']' | '_' | '"' | '“' | '”' | '„' | '`' | '\\'
-        )
-    };
-    if raw.chars().any(code) {
-        return false;
+    let bytes = raw.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        // “ ” „ are E2 80 9C, 9D and 9E in UTF-8.
+        if CODE_BYTES[usize::from(b)]
+            && (b != 0xE2
+                || (bytes.get(i + 1) == Some(&0x80)
+                    && bytes.get(i + 2).is_some_and(|c| (0x9C..=0x9E).contains(c))))
+        {
+            return false;
+        }
     }
     if !raw.contains('(') {
         return true;
@@ -827,12 +885,24 @@ pub struct Page {
 impl Page {
     /// `_nonblank`: the page of a document's lines.
     pub fn new<S: AsRef<str>>(lines: &[S], gate: &Search) -> Self {
-        let mut texts = Texts::default();
+        let mut copied = Lines::default();
+        for line in lines {
+            copied.push(line.as_ref());
+        }
+        Page::read(copied, gate)
+    }
+
+    /// [`Page::new`] of lines already copied.
+    pub fn read(lines: Lines, gate: &Search) -> Self {
+        let mut texts = Texts {
+            raw: lines,
+            ..Texts::default()
+        };
         let mut where_ = Vec::new();
-        for (i, line) in lines.iter().enumerate() {
-            let raw = line.as_ref();
-            if !py_strip(raw).is_empty() {
-                texts.push(raw, gate);
+        for i in 0..texts.raw.bounds.len() {
+            let (a, b) = texts.raw.bounds[i];
+            if !py_strip(&texts.raw.chars[a..b]).is_empty() {
+                texts.read((a, b), gate);
                 where_.push(i);
             }
         }
