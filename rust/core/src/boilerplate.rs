@@ -431,15 +431,12 @@ impl Phrases {
             .map_or(0, |&(_, mask)| mask)
     }
 
-    /// The mask of the phrase of `words` joined by single spaces, whose hash is `hash`.
+    /// The mask of the text with hash `hash` for which `same` holds.
     #[inline]
-    fn mask_words(&self, hash: u64, words: &[&str]) -> u32 {
+    fn mask_where(&self, hash: u64, mut same: impl FnMut(&str) -> bool) -> u32 {
         self.table
             .get(&hash)
-            .and_then(|e| {
-                e.iter()
-                    .find(|(t, _)| t.split(' ').eq(words.iter().copied()))
-            })
+            .and_then(|e| e.iter().find(|(t, _)| same(t)))
             .map_or(0, |&(_, mask)| mask)
     }
 
@@ -448,28 +445,35 @@ impl Phrases {
         self.mask(phrase_hash(norm), norm) & item(k) != 0
     }
 
-    /// `PhraseSet.split` of set `k`: whether the words (of `str.split()`, with their hashes) are
-    /// a sequence of phrases of the set, found by a left-to-right pass over word positions.
-    fn split_words(&self, k: usize, words: &[&str], hashes: &[u64]) -> bool {
+    /// `PhraseSet.split` of set `k`: whether the words are a sequence of phrases of the set,
+    /// found by a left-to-right pass over word positions.
+    fn split_words(&self, k: usize, words: Words<'_>) -> bool {
         let n = words.len();
         if n == 0 {
             return false;
         }
-        let mut reach = vec![false; n + 1];
+        let mut small = [false; HASHED_WORDS + 1];
+        let mut large = Vec::new();
+        let reach: &mut [bool] = if n <= HASHED_WORDS {
+            &mut small[..=n]
+        } else {
+            large.resize(n + 1, false);
+            &mut large
+        };
         reach[0] = true;
         for first in 0..n {
             if !reach[first] {
                 continue;
             }
             let mut h = EMPTY_PHRASE;
-            for stop in first + 1..=n {
-                h = join_hash(h, hashes[stop - 1]);
-                let mask = self.mask_words(h, &words[first..stop]);
+            for (stop, reached) in reach.iter_mut().enumerate().skip(first + 1) {
+                h = join_hash(h, words.hashes[stop - 1]);
+                let mask = self.mask_where(h, |t| t == words.run(first, stop));
                 if mask & start(k) == 0 {
                     break;
                 }
                 if mask & item(k) != 0 {
-                    reach[stop] = true;
+                    *reached = true;
                 }
             }
         }
@@ -478,38 +482,88 @@ impl Phrases {
 
     /// `PhraseSet.split` of set `k`.
     pub fn split(&self, k: usize, norm: &str) -> bool {
-        let words: Vec<&str> = py_split(norm).collect();
-        let hashes: Vec<u64> = words.iter().map(|w| word_hash(w)).collect();
-        self.split_words(k, &words, &hashes)
+        self.split_words(k, OwnedWords::new(norm).words())
     }
 
     /// `PhraseSet.without` of set `k`: the words that are not phrases of the set, joined by
     /// spaces.
     pub fn without(&self, k: usize, norm: &str) -> String {
-        let words: Vec<&str> = py_split(norm).collect();
-        let hashes: Vec<u64> = words.iter().map(|w| word_hash(w)).collect();
+        let owned = OwnedWords::new(norm);
+        let words = owned.words();
         let mut out = String::new();
-        for (w, kept) in words.iter().zip(self.without_words(k, &words, &hashes)) {
-            if kept {
-                if !out.is_empty() {
-                    out.push(' ');
-                }
-                out.push_str(w);
+        for i in (0..words.len()).filter(|&i| !self.has_word(k, words, i)) {
+            if !out.is_empty() {
+                out.push(' ');
             }
+            out.push_str(words.word(i));
         }
         out
     }
 
-    /// Which of the words are not phrases of set `k` (`PhraseSet.without`).
-    fn without_words<'w>(
-        &'w self,
-        k: usize,
-        words: &'w [&str],
-        hashes: &'w [u64],
-    ) -> impl Iterator<Item = bool> + 'w {
-        words.iter().zip(hashes).map(move |(w, &h)| {
-            self.mask_words(join_hash(EMPTY_PHRASE, h), std::slice::from_ref(w)) & item(k) == 0
-        })
+    /// Whether word `i` of `words` is a phrase of set `k`.
+    #[inline]
+    fn has_word(&self, k: usize, words: Words<'_>, i: usize) -> bool {
+        let h = join_hash(EMPTY_PHRASE, words.hashes[i]);
+        self.mask_where(h, |t| t == words.word(i)) & item(k) != 0
+    }
+}
+
+/// Words between single spaces in `text` (at `bounds`), with their hashes: the words `a..b`
+/// are the text from the start of `a` to the end of `b - 1`.
+#[derive(Debug, Clone, Copy)]
+struct Words<'a> {
+    text: &'a str,
+    bounds: &'a [(usize, usize)],
+    hashes: &'a [u64],
+}
+
+impl<'a> Words<'a> {
+    fn len(&self) -> usize {
+        self.hashes.len()
+    }
+
+    fn word(&self, i: usize) -> &'a str {
+        let (a, b) = self.bounds[i];
+        &self.text[a..b]
+    }
+
+    /// The words `first..stop` joined by single spaces.
+    fn run(&self, first: usize, stop: usize) -> &'a str {
+        &self.text[self.bounds[first].0..self.bounds[stop - 1].1]
+    }
+}
+
+/// The words of any text (`str.split()`) rejoined by single spaces, for [`Words`].
+struct OwnedWords {
+    text: String,
+    bounds: Vec<(usize, usize)>,
+    hashes: Vec<u64>,
+}
+
+impl OwnedWords {
+    fn new(text: &str) -> Self {
+        let mut out = OwnedWords {
+            text: String::with_capacity(text.len()),
+            bounds: Vec::new(),
+            hashes: Vec::new(),
+        };
+        for w in py_split(text) {
+            if !out.text.is_empty() {
+                out.text.push(' ');
+            }
+            out.bounds.push((out.text.len(), out.text.len() + w.len()));
+            out.text.push_str(w);
+            out.hashes.push(word_hash(w));
+        }
+        out
+    }
+
+    fn words(&self) -> Words<'_> {
+        Words {
+            text: &self.text,
+            bounds: &self.bounds,
+            hashes: &self.hashes,
+        }
     }
 }
 
@@ -637,8 +691,8 @@ const HASHED_WORDS: usize = 16;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LineText {
     /// Where the raw text is in the document's [`Lines`], the normalized one in [`Texts`].
-    raw: (usize, usize),
-    norm: (usize, usize),
+    raw_at: (usize, usize),
+    norm_at: (usize, usize),
     /// The words of the normalized text.
     words: usize,
     /// Where the words' hashes and bounds are in [`Texts`] (none kept past [`HASHED_WORDS`]).
@@ -664,7 +718,7 @@ impl LineText {
     /// Whether the normalized text is not empty.
     #[inline]
     pub fn letters(&self) -> bool {
-        self.norm.1 > self.norm.0
+        self.norm_at.1 > self.norm_at.0
     }
 
     /// Whether the words' hashes (and the line's) are kept.
@@ -701,13 +755,26 @@ pub struct Texts {
     lines: Vec<LineText>,
 }
 
-/// One line of [`Texts`] with its text: what the families read.
+/// One line of [`Texts`] with its text: what the families read (the text is sliced only
+/// when a rule reads it: most lines are settled by their flags and sizes).
 #[derive(Debug, Clone, Copy)]
 pub struct Text<'a> {
-    pub raw: &'a str,
-    pub norm: &'a str,
     pub line: &'a LineText,
     texts: &'a Texts,
+}
+
+impl<'a> Text<'a> {
+    #[inline]
+    pub fn raw(&self) -> &'a str {
+        let (a, b) = self.line.raw_at;
+        &self.texts.raw.chars[a..b]
+    }
+
+    #[inline]
+    pub fn norm(&self) -> &'a str {
+        let (a, b) = self.line.norm_at;
+        &self.texts.norms[a..b]
+    }
 }
 
 impl std::ops::Deref for Text<'_> {
@@ -730,11 +797,8 @@ impl Texts {
     /// Line `i` (a position in the document's non-blank lines).
     #[inline]
     pub fn get(&self, i: usize) -> Text<'_> {
-        let line = &self.lines[i];
         Text {
-            raw: &self.raw.chars[line.raw.0..line.raw.1],
-            norm: &self.norms[line.norm.0..line.norm.1],
-            line,
+            line: &self.lines[i],
             texts: self,
         }
     }
@@ -767,8 +831,8 @@ impl Texts {
         }
         let bare = py_strip(raw);
         let line = LineText {
-            raw: bounds,
-            norm: (norm_at, self.norms.len()),
+            raw_at: bounds,
+            norm_at: (norm_at, self.norms.len()),
             words,
             hashed,
             hash,
@@ -790,19 +854,17 @@ impl Texts {
 }
 
 /// The words of a normalized line (`str.split()`: a normalized line has letters and single
-/// spaces between them only) and their hashes, on the stack for a short line.
-fn with_words<R>(t: &Text<'_>, f: impl FnOnce(&[&str], &[u64]) -> R) -> R {
+/// spaces between them only) and their hashes: kept in the page for a short line.
+fn with_words<R>(t: &Text<'_>, f: impl FnOnce(Words<'_>) -> R) -> R {
     if t.is_hashed() {
         let range = t.hashed..t.hashed + t.words;
-        let mut buf = [""; HASHED_WORDS];
-        for (slot, &(a, b)) in buf.iter_mut().zip(&t.texts.bounds[range.clone()]) {
-            *slot = &t.texts.norms[a..b];
-        }
-        return f(&buf[..t.words], &t.texts.hashes[range]);
+        return f(Words {
+            text: &t.texts.norms,
+            bounds: &t.texts.bounds[range.clone()],
+            hashes: &t.texts.hashes[range],
+        });
     }
-    let words: Vec<&str> = t.norm.split_ascii_whitespace().collect();
-    let hashes: Vec<u64> = words.iter().map(|w| word_hash(w)).collect();
-    f(&words, &hashes)
+    f(OwnedWords::new(t.norm()).words())
 }
 
 /// Whether a byte is one of `_CODE_RE`'s ASCII characters, or starts a quotation mark it names.
@@ -958,7 +1020,7 @@ fn spread(
         } else if let Some(l) = *last {
             if (pos.abs_diff(l) as f64) <= window && candidate[pos] {
                 reached[pos] = true;
-                if !texts.get(lines[pos].text).norm.is_empty() {
+                if texts.lines[lines[pos].text].letters() {
                     *last = Some(pos);
                 }
             }
@@ -1079,13 +1141,16 @@ fn time_range(raw: &str) -> bool {
     })
 }
 
-const CRUMB_SEPARATORS: &str = "›»>|/•·→";
+/// The separators of `_CRUMB_SPLIT_RE` that need no spaces around them.
+fn crumb_separator(c: char) -> bool {
+    matches!(c, '›' | '»' | '>' | '|' | '/' | '•' | '·' | '→')
+}
 
 /// `_CRUMB_SPLIT_RE.split(raw)`, or None when it does not split (`_CRUMB_MARK_RE`).
 fn crumb_pieces(raw: &str) -> Option<Vec<String>> {
     if !raw
         .chars()
-        .any(|c| CRUMB_SEPARATORS.contains(c) || c == '-' || c == '–')
+        .any(|c| crumb_separator(c) || c == '-' || c == '–')
     {
         return None;
     }
@@ -1100,7 +1165,7 @@ fn crumb_pieces(raw: &str) -> Option<Vec<String>> {
             j += 1;
         }
         let c = *chars.get(j)?;
-        let sep = CRUMB_SEPARATORS.contains(c)
+        let sep = crumb_separator(c)
             || ((c == '-' || c == '–') && j > i && chars.get(j + 1).is_some_and(|&d| re_space(d)));
         if !sep {
             return None;
@@ -1407,11 +1472,11 @@ impl Family {
     #[inline]
     fn sets_of(&self, t: &Text<'_>) -> u32 {
         if t.is_hashed() {
-            self.phrases.mask(t.hash, t.norm)
+            self.phrases.mask_where(t.hash, |x| x == t.norm())
         } else if t.words > self.phrases.longest {
             0
         } else {
-            self.phrases.mask(phrase_hash(t.norm), t.norm)
+            self.phrases.mask(phrase_hash(t.norm()), t.norm())
         }
     }
 
@@ -1431,9 +1496,7 @@ impl Family {
     /// `PhraseSet.split` of the words of `t`.
     #[inline]
     fn split(&self, which: S, t: &Text<'_>) -> bool {
-        with_words(t, |words, hashes| {
-            self.phrases.split_words(which as usize, words, hashes)
-        })
+        with_words(t, |words| self.phrases.split_words(which as usize, words))
     }
 
     #[inline]
@@ -1545,7 +1608,7 @@ struct CookieFacts {
 impl Cookie<'_> {
     fn is_banner(&self, t: &Text<'_>) -> bool {
         let f = self.0;
-        let norm = t.norm;
+        let norm = t.norm();
         let n = t.size as f64;
         if n > f.param(P::MaxWords) {
             return false;
@@ -1565,7 +1628,7 @@ impl Cookie<'_> {
                 }
             }
         }
-        if t.size <= 12 && t.raw.contains('=') && config_pairs(t.raw) >= 2 {
+        if t.size <= 12 && t.raw().contains('=') && config_pairs(t.raw()) >= 2 {
             return has_cookie || f.search(Q::ButtonPhrase, norm);
         }
         false
@@ -1576,7 +1639,7 @@ impl Rules for Cookie<'_> {
     type Facts = CookieFacts;
 
     fn facts(&self, t: &Text<'_>) -> CookieFacts {
-        if t.norm.is_empty() {
+        if !t.letters() {
             return CookieFacts::default();
         }
         CookieFacts {
@@ -1590,8 +1653,8 @@ impl Rules for Cookie<'_> {
         let buttons: Vec<bool> = lines
             .iter()
             .map(|l| {
-                let t = texts.get(l.text);
-                if t.norm.is_empty() {
+                let t = &texts.lines[l.text];
+                if !t.letters() {
                     t.symbol
                 } else {
                     facts[l.text].button && !l.code
@@ -1623,7 +1686,7 @@ impl Rules for CommentForm<'_> {
     fn facts(&self, t: &Text<'_>) -> FormFacts {
         let f = self.0;
         let mut facts = FormFacts::default();
-        if t.norm.is_empty() {
+        if !t.letters() {
             return facts;
         }
         let n = t.size as f64;
@@ -1631,8 +1694,8 @@ impl Rules for CommentForm<'_> {
         if n <= f.param(P::MaxWords) {
             facts.form_line = Family::has(sets, S::FormLines);
             facts.form = t.phrase
-                && (f.search(Q::FormPhrase, t.norm)
-                    || (n <= f.param(P::MaxPromptWords) && f.search(Q::Prompt, t.norm)));
+                && (f.search(Q::FormPhrase, t.norm())
+                    || (n <= f.param(P::MaxPromptWords) && f.search(Q::Prompt, t.norm())));
         }
         facts.field = Family::has(sets, S::Fields);
         facts
@@ -1649,8 +1712,8 @@ impl Rules for CommentForm<'_> {
         let fields: Vec<bool> = lines
             .iter()
             .map(|l| {
-                let t = texts.get(l.text);
-                if t.norm.is_empty() {
+                let t = &texts.lines[l.text];
+                if !t.letters() {
                     t.symbol || t.counter
                 } else {
                     facts[l.text].field && !l.code
@@ -1706,24 +1769,21 @@ impl Rules for Navigation<'_> {
     fn facts(&self, t: &Text<'_>) -> NavFacts {
         let f = self.0;
         let mut facts = NavFacts {
-            prose: is_prose(t.raw, t.size),
-            short: t.size as f64 <= f.param(P::RunWords) && !sentence_end(t.raw),
+            prose: t.size >= 12 || (t.size >= 6 && is_prose(t.raw(), t.size)),
+            short: t.size as f64 <= f.param(P::RunWords) && !sentence_end(t.raw()),
             ..NavFacts::default()
         };
-        if t.norm.is_empty() {
+        if !t.letters() {
             return facts;
         }
         if t.plain {
             let sets = f.sets_of(t);
             facts.strong_label = Family::has(sets, S::NavLines)
-                || (3 <= t.size
-                    && t.size <= 12
-                    && t.norm.matches(' ').count() >= 2
-                    && f.split(S::Labels, t));
+                || (3 <= t.size && t.size <= 12 && t.words >= 3 && f.split(S::Labels, t));
             facts.label = !t.lead_in && Family::has(sets, S::Labels);
         }
-        facts.strong = (t.size <= 20 && t.phrase && f.search(Q::NavPhrase, t.norm))
-            || (t.size <= 16 && self.is_breadcrumb(t.raw));
+        facts.strong = (t.size <= 20 && t.phrase && f.search(Q::NavPhrase, t.norm()))
+            || (t.size <= 16 && self.is_breadcrumb(t.raw()));
         facts
     }
 
@@ -1789,14 +1849,15 @@ impl Rules for Navigation<'_> {
 
 struct Widget<'a>(&'a Family);
 
-/// `_WidgetFacts` of a line with letters.
+/// `_WidgetFacts`.
 #[derive(Debug, Clone, Copy, Default)]
 struct WidgetFacts {
     /// `is_widget` by a newsletter sign-up.
     signup: bool,
     /// `is_widget` by a known line (with or without its date), when the line is a bare label.
     known: bool,
-    /// `is_fragment`, when the line is a bare label: a date or connector alone.
+    /// `is_fragment` (with letters, when the line is a bare label): a date, time or connector
+    /// alone.
     fragment: bool,
     /// A fragment that is no time range (`dated`, unless the line is a widget).
     no_range: bool,
@@ -1808,51 +1869,36 @@ impl Rules for Widget<'_> {
     fn facts(&self, t: &Text<'_>) -> WidgetFacts {
         let f = self.0;
         let mut facts = WidgetFacts::default();
-        if t.norm.is_empty() {
+        if !t.letters() {
+            // `is_fragment` of a line without letters: a counter, or a short numeric date.
+            facts.fragment = t.counter || (t.raw().chars().count() <= 24 && numeric_date(t.raw()));
             return facts;
         }
         facts.signup = t.size as f64 <= f.param(P::MaxSignupWords)
             && t.phrase
-            && f.search(Q::Newsletter, t.norm)
-            && f.search(Q::Signup, t.norm);
+            && f.search(Q::Newsletter, t.norm())
+            && f.search(Q::Signup, t.norm());
         if t.plain && t.size <= 12 {
             // `stripped`: the line without its date words, looked up too.
-            let (known, rest_empty) = with_words(t, |words, hashes| {
-                let mut kept: [&str; HASHED_WORDS] = [""; HASHED_WORDS];
-                let mut kept_long: Vec<&str> = Vec::new();
-                let mut count = 0;
-                let mut hash = EMPTY_PHRASE;
+            let (known, rest_empty) = with_words(t, |words| {
                 let phrases = &f.phrases;
-                for ((w, &h), keep) in words.iter().zip(hashes).zip(phrases.without_words(
-                    S::DateWords as usize,
-                    words,
-                    hashes,
-                )) {
-                    if keep {
-                        hash = join_hash(hash, h);
-                        if count < HASHED_WORDS {
-                            kept[count] = w;
-                        } else {
-                            if count == HASHED_WORDS {
-                                kept_long.extend_from_slice(&kept);
-                            }
-                            kept_long.push(w);
-                        }
-                        count += 1;
+                // The words left, and the hash of the text they make.
+                let mut kept = Vec::new();
+                let mut hash = EMPTY_PHRASE;
+                for i in 0..words.len() {
+                    if !phrases.has_word(S::DateWords as usize, words, i) {
+                        hash = join_hash(hash, words.hashes[i]);
+                        kept.push(i);
                     }
                 }
-                let rest: &[&str] = if count > HASHED_WORDS {
-                    &kept_long
-                } else {
-                    &kept[..count]
-                };
+                let rest = |t: &str| t.split(' ').eq(kept.iter().map(|&i| words.word(i)));
                 let known = Family::has(f.sets_of(t), S::Known)
-                    || (count > 0 && Family::has(phrases.mask_words(hash, rest), S::Known));
-                (known, count == 0)
+                    || (!kept.is_empty() && Family::has(phrases.mask_where(hash, rest), S::Known));
+                (known, kept.is_empty())
             });
             facts.known = known;
             facts.fragment = t.size <= 8 && rest_empty;
-            facts.no_range = facts.fragment && !time_range(t.raw);
+            facts.no_range = facts.fragment && !time_range(t.raw());
         }
         facts
     }
@@ -1864,10 +1910,10 @@ impl Rules for Widget<'_> {
         let mut dated = vec![false; n];
         let mut counter = vec![false; n];
         for (p, l) in lines.iter().enumerate() {
-            let t = texts.get(l.text);
+            let t = &texts.lines[l.text];
             let x = facts[l.text];
-            if t.norm.is_empty() {
-                fragment[p] = t.counter || (t.raw.chars().count() <= 24 && numeric_date(t.raw));
+            if !t.letters() {
+                fragment[p] = x.fragment;
                 counter[p] = t.counter;
             } else {
                 widget[p] = x.signup || (x.known && !l.code);
@@ -1919,7 +1965,7 @@ impl Rules for Share<'_> {
     fn facts(&self, t: &Text<'_>) -> ShareFacts {
         let f = self.0;
         let mut facts = ShareFacts::default();
-        if t.norm.is_empty() || !t.plain || t.size > 12 {
+        if !t.letters() || !t.plain || t.size > 12 {
             return facts;
         }
         facts.label = true;
@@ -1932,12 +1978,10 @@ impl Rules for Share<'_> {
             facts.network = true;
         } else {
             facts.share = f.split(S::BarWords, t)
-                && with_words(t, |words, hashes| {
-                    words.iter().zip(hashes).any(|(w, &h)| {
-                        let mask = f
-                            .phrases
-                            .mask_words(join_hash(EMPTY_PHRASE, h), std::slice::from_ref(w));
-                        Family::has(mask, S::Networks) || Family::has(mask, S::LinesSet)
+                && with_words(t, |words| {
+                    (0..words.len()).any(|i| {
+                        f.phrases.has_word(S::Networks as usize, words, i)
+                            || f.phrases.has_word(S::LinesSet as usize, words, i)
                     })
                 });
         }
@@ -1997,6 +2041,37 @@ mod tests {
         assert!(!s.split(1, "facebook is great") && !s.split(1, "e") && !s.split(1, ""));
         assert_eq!(s.without(2, "published on may"), "published");
         assert_eq!(s.without(1, "e mail twitter"), "e mail");
+    }
+
+    #[test]
+    fn long_lines_are_looked_up_whole() {
+        // A line of more words than the page keeps hashes for is still found in a set.
+        let long: Vec<String> = (0..HASHED_WORDS + 4).map(|i| format!("w{i}")).collect();
+        let phrase = long
+            .iter()
+            .map(|w| w.trim_start_matches('w').replace(char::is_numeric, "x"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let (sets, searches, params) = requirements(Kind::Navigation);
+        let table = |name: &str| match name {
+            "nav_lines" => vec![phrase.clone()],
+            _ => vec!["home".to_owned()],
+        };
+        let family = Family::new(
+            Kind::Navigation,
+            sets.iter().map(|n| ((*n).to_owned(), table(n))).collect(),
+            searches
+                .iter()
+                .map(|n| ((*n).to_owned(), (vec!["home".to_owned()], false)))
+                .collect(),
+            params.iter().map(|n| ((*n).to_owned(), 0.0)).collect(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let gate = Search::new(&["home".to_owned()], true).unwrap_or_else(|e| panic!("{e}"));
+        let lines = ["A sentence.", phrase.as_str(), "Another one."];
+        let page = Page::new(&lines, &gate);
+        assert!(!page.texts.lines[1].is_hashed());
+        assert_eq!(family.run(&page).0, vec![1]);
     }
 
     #[test]

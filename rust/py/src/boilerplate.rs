@@ -70,12 +70,12 @@ impl BoilerplatePage {
             .map(|l| {
                 let t = texts.get(l.text);
                 (
-                    t.raw.to_owned(),
-                    t.norm.to_owned(),
+                    t.raw().to_owned(),
+                    t.norm().to_owned(),
                     t.size,
                     [t.plain, t.lead_in, t.counter, t.symbol, t.token, t.phrase],
                     l.code,
-                    l.lead.map(|i| texts.get(i).norm.to_owned()),
+                    l.lead.map(|i| texts.get(i).norm().to_owned()),
                 )
             })
             .collect()
