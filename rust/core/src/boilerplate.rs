@@ -956,11 +956,16 @@ impl Page {
 
     /// [`Page::new`] of lines already copied.
     pub fn read(lines: Lines, gate: &Search) -> Self {
+        // Sized once: growing the buffers line by line costs more than reading the lines.
+        let count = lines.bounds.len();
         let mut texts = Texts {
+            norms: String::with_capacity(lines.chars.len()),
+            hashes: Vec::with_capacity(count * 4),
+            bounds: Vec::with_capacity(count * 4),
+            lines: Vec::with_capacity(count),
             raw: lines,
-            ..Texts::default()
         };
-        let mut where_ = Vec::new();
+        let mut where_ = Vec::with_capacity(count);
         for i in 0..texts.raw.bounds.len() {
             let (a, b) = texts.raw.bounds[i];
             if !py_strip(&texts.raw.chars[a..b]).is_empty() {
