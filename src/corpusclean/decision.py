@@ -76,20 +76,18 @@ def remove_lines(doc: Document, reasons: Mapping[int, str], details: Mapping[int
     """
     if not reasons:
         return _KEEP
-    details = details or {}
+    detail = (details or {}).get
     lines = doc.lines
     gone = sorted(reasons)
-    checked: dict[str, str] = {}  # each reason code checked once
-    removed = []
-    for i in gone:
-        reason = reasons[i]
-        if reason not in checked:
-            checked[reason] = check_reason(reason)
-        removed.append(Removal(lines[i].no, lines[i].text, reason, detail=details.get(i, "")))
+    codes = [reasons[i] for i in gone]
+    for reason in dict.fromkeys(codes):  # each reason code checked once, in line order
+        check_reason(reason)
+    removed = tuple(_new_removal(Removal, (line.no, line.text, reason, "", detail(i, "")))
+                    for i, line, reason in zip(gone, map(lines.__getitem__, gone), codes))
     if gone[0] < 0:
         kept = tuple(line for i, line in enumerate(lines) if i not in reasons)
-        return Decision("rewrite", doc=doc.evolve(lines=kept), removed=tuple(removed))
-    if len(lines) <= 4096:  # deleting from a copy moves at most this many lines per removal
+        return Decision("rewrite", doc=doc.evolve(lines=kept), removed=removed)
+    if len(gone) * len(lines) <= 65536:  # a few removals: deleting from a copy moves little
         copy = list(lines)
         for i in reversed(gone):
             del copy[i]
@@ -97,4 +95,4 @@ def remove_lines(doc: Document, reasons: Mapping[int, str], details: Mapping[int
     else:  # the lines between the removed ones, as slices
         kept = tuple(chain.from_iterable(
             lines[a + 1:b] for a, b in zip([-1, *gone], [*gone, len(lines)], strict=True)))
-    return Decision("rewrite", doc=doc.keeping(kept), removed=tuple(removed))
+    return Decision("rewrite", doc=doc.keeping(kept), removed=removed)

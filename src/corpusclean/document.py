@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import chain, repeat
 from typing import Any, NamedTuple
 
 
@@ -35,6 +35,18 @@ class FrozenDict(dict):  # type: ignore[type-arg]
 _ATOMS = frozenset({str, int, float, bool, type(None)})
 
 
+def _flat_rows(value: Any) -> bool:
+    """Whether ``value`` is a tuple of tuples of atoms (checked without a Python-level loop)."""
+    return (
+        type(value) is tuple
+        and _TUPLE.issuperset(map(type, value))
+        and _ATOMS.issuperset(map(type, chain.from_iterable(value)))
+    )
+
+
+_TUPLE = frozenset({tuple})
+
+
 def freeze(value: Any) -> Any:
     """Return a deeply read-only copy of ``value`` (dicts and lists become frozen forms).
 
@@ -43,7 +55,13 @@ def freeze(value: Any) -> Any:
     """
     if type(value) is tuple and _ATOMS.issuperset(map(type, value)):
         return value  # read-only all the way down already (the DOM evidence is made of these)
+    if _flat_rows(value):
+        return value  # a tuple of such tuples (the DOM evidence's node table)
     if isinstance(value, Mapping):
+        if type(value) is dict and _ATOMS.issuperset(map(type, value)) and _flat_rows(
+            tuple(value.values())
+        ):
+            return FrozenDict(value)  # atoms to such tuples (the DOM evidence's line table)
         return FrozenDict({k: freeze(v) for k, v in value.items()})
     if isinstance(value, (list, tuple)):
         return tuple(freeze(v) for v in value)
@@ -66,9 +84,10 @@ class Line(NamedTuple):
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class Removal:
-    """A line removed from a document, with the reason code that removed it."""
+class Removal(NamedTuple):
+    """A line removed from a document, with the reason code that removed it and the step that
+    did (a filter leaves ``step`` empty: the pipeline fills it in). A named tuple, like
+    :class:`Line`: a page can lose thousands of lines, and each removal is built twice."""
 
     line: int
     text: str
@@ -77,11 +96,10 @@ class Removal:
     detail: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"line": self.line, "reason": self.reason, "step": self.step}
-        if self.detail:
-            out["detail"] = self.detail
-        out["text"] = self.text
-        return out
+        line, text, reason, step, detail = self
+        if detail:
+            return {"line": line, "reason": reason, "step": step, "detail": detail, "text": text}
+        return {"line": line, "reason": reason, "step": step, "text": text}
 
 
 def split_lines(text: str) -> tuple[Line, ...]:

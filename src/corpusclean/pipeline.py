@@ -15,6 +15,7 @@ import textwrap
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,8 @@ SCHEMA = 1
 #: the pseudo-step ``pipeline``): an empty text is never written out as a kept document.
 EMPTY_REASON = "document.empty"
 EMPTY_STEP = "pipeline"
+
+_REASON = attrgetter("reason")
 
 
 @dataclass(frozen=True)
@@ -334,7 +337,7 @@ class Pipeline:
                 removed = tuple(
                     Removal(r.line, r.text, r.reason, name, r.detail) for r in decision.removed
                 )
-                _check_declared(info, {r.reason for r in removed})
+                _check_declared(info, set(map(_REASON, removed)))
                 doc = decision.doc.evolve(removals=doc.removals + removed)
             trace.append(StepTrace(name, info.name, decision.action, decision.reason, removed, dt))
             if decision.action == "drop":

@@ -163,12 +163,14 @@ def gather(output: Path) -> Facts:
         doc_id = row["id"]
         if removed_mode != "inline" and doc_id in after:
             removed_chars[doc_id] += sum(len(r["text"]) + 1 for r in removed)
+        facts.by_step.update(r["step"] for r in removed)
+        # An example's key is the CRC-32 of "<id>\0<line>": the id's part computed once a row.
+        row_crc = zlib.crc32(f"{doc_id}\0".encode("utf-8", "surrogatepass"))
         for r in removed:
-            facts.by_step[r["step"]] += 1
             reason = r["reason"]
             if reason == "corpus.template_line" and (m := _SITE_RE.search(r.get("detail", ""))):
                 templates[m.group(1)][r["text"].strip()] += 1
-            key = zlib.crc32(f"{doc_id}\0{r['line']}".encode("utf-8", "surrogatepass"))
+            key = zlib.crc32(str(r["line"]).encode(), row_crc)
             heap = heaps[reason]
             if len(heap) < EXAMPLES or -heap[0][0] > key:
                 order += 1

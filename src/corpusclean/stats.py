@@ -6,16 +6,19 @@ import json
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 from .pipeline import Result
+from .readers.base import Reject
 
 #: The fields of ``stats.json`` that describe the run rather than its output: ``run`` (what the
 #: output was made from, which ``--resume`` checks) and ``timings`` (times and rates, which
 #: vary from run to run). Every other field, and every other output file, is the same bytes
 #: for the same input and configuration whatever ran it.
 RUN_FIELDS = ("run", "timings")
-from .readers.base import Reject
+
+_REASON = attrgetter("reason")
 
 
 @dataclass
@@ -47,9 +50,10 @@ class Stats:
         for t in result.trace:
             c[f"steps.{t.step}.{t.action}"] += 1
             self.seconds[t.step] += t.seconds
-            for r in t.removed:
-                c[f"removed_lines.{r.reason}"] += 1
-                c["removed_lines.total"] += 1
+            if t.removed:
+                for reason, n in Counter(map(_REASON, t.removed)).items():
+                    c[f"removed_lines.{reason}"] += n
+                c["removed_lines.total"] += len(t.removed)
 
     def add_reject(self, reject: Reject) -> None:
         self.counts["documents.rejected"] += 1

@@ -63,6 +63,27 @@ def test_line_model_any_text(core, marked, threshold, min_lines, max_rounds):
     assert len(first) == len(second) == 8 * len(range(0, len(texts), 2))
 
 
+@given(st.lists(st.tuples(st.integers(0, 9), any_text), max_size=20),
+       st.lists(st.tuples(st.integers(0, 9), any_text), max_size=8), st.floats(0, 1),
+       st.integers(0, 5), st.integers(0, 8))
+def test_line_model_whole_page_any_text(core, lines, earlier, threshold, min_lines, max_rounds):
+    from corpusclean.document import Removal
+
+    engine = layout.load_model().engine
+    removals = [Removal(no, text, "boilerplate.navigation") for no, text in earlier]
+    surrogates = any(0xD800 <= ord(c) < 0xE000 for _, t in lines + earlier for c in t)
+    try:
+        found, details = engine.remove_lines(lines, removals, threshold, min_lines, max_rounds)
+    except UnicodeEncodeError:
+        assert surrogates
+        return
+    assert not surrogates
+    assert (found, details) == engine.remove_lines(lines, removals, threshold, min_lines,
+                                                   max_rounds)
+    assert found == sorted(set(found)) and len(details) == len(found)
+    assert all(0 <= i < len(lines) and lines[i][1].strip() for i in found)
+
+
 @given(st.lists(any_text, max_size=20))
 def test_boilerplate_families_any_text(core, texts):
     from corpusclean.filters import boilerplate as bp
@@ -109,3 +130,70 @@ def test_language_lines_any_text(core, texts, language):
         script_share=0.5, min_words=3, min_stopwords=2, lone_min_words=6, min_score=0.9,
         weak_score=0.95, interior_run=3, max_foreign_share=0.3)
     assert sorted([i for i, _, _ in removed] + alive) == list(range(len(texts)))
+
+
+@given(st.lists(any_text, max_size=20), st.sampled_from(["NFC", "NFKC", "NFD", "NFKD"]))
+def test_encoding_any_text(core, texts, form):
+    import unicodedata
+
+    from corpusclean.filters import encoding
+
+    surrogates = any(0xD800 <= ord(c) < 0xE000 for t in texts for c in t)
+    normalizer = core.Normalizer(form, unicodedata.unidata_version)
+    scan = encoding._suspect_scan(core)
+    try:
+        changes = normalizer.changes(texts)
+        suspects = scan.lines(texts)
+    except UnicodeEncodeError:
+        assert surrogates
+        return
+    assert not surrogates
+    assert changes == normalizer.changes(texts) and suspects == scan.lines(texts)
+    assert [k for k, _ in changes] == sorted({k for k, _ in changes})
+    for k, new in changes:
+        assert new != texts[k] and new == new.strip() and "  " not in new and "\t" not in new
+    assert suspects == sorted(set(suspects)) and all(0 <= k < len(texts) for k in suspects)
+
+
+@given(st.lists(st.tuples(st.integers(-3, 40), st.sampled_from(["p", "div", "title", "ul", "a",
+                                                                  "li", "body", "h2", ""]),
+                          st.integers(-2, 1 << 63)), max_size=40),
+       st.lists(any_text, max_size=20),
+       st.dictionaries(st.integers(-2, 25), st.tuples(st.integers(-2, 45),
+                                                      st.integers(-(1 << 60), 1 << 60))))
+def test_dom_region_any_evidence(core, nodes, texts, evidence):
+    from corpusclean.filters import html
+
+    region = html._core_region()
+    params = html._core_params(html.DomBoilerplate())
+    surrogates = any(0xD800 <= ord(c) < 0xE000 for t in texts for c in t)
+    try:
+        got = region.decide(params, nodes, texts, list(range(1, len(texts) + 1)), evidence)
+    except (UnicodeEncodeError, OverflowError):
+        assert surrogates or any(not -(1 << 63) <= f < 1 << 63 for _p, _t, f in nodes)
+        return
+    assert got == region.decide(params, nodes, texts, list(range(1, len(texts) + 1)), evidence)
+    if got is not None:
+        assert [i for i, _r, _d in got] == sorted({i for i, _r, _d in got})
+        assert all(texts[i].strip() for i, _r, _d in got)
+
+
+@given(st.one_of(any_text, st.text(alphabet=st.sampled_from(list('<>/="\' abcp-ndivlua&;#\n!')),
+                                   max_size=300)), st.integers(0, 5), st.integers(0, 5))
+def test_html_walk_any_text(core, text, first_node, first_line):
+    from corpusclean.readers import html
+
+    walker = html._core_walker()
+    surrogates = any(0xD800 <= ord(c) < 0xE000 for c in text)
+    try:
+        got = walker.walk(text, first_node, first_line)
+    except UnicodeEncodeError:
+        assert surrogates
+        return
+    assert got == walker.walk(text, first_node, first_line)
+    if got is not None:
+        nodes, lines, evidence = got
+        assert [no for no, _n, _l in evidence] == list(range(first_line + 1,
+                                                             first_line + 1 + len(lines)))
+        assert all(line and line == " ".join(line.split()) for line in lines)
+        assert all(-1 <= p < first_node + len(nodes) for p, _t, _f in nodes)

@@ -9,10 +9,11 @@ from __future__ import annotations
 import json
 import os
 import pickle
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from langdetect.detector import Detector
 from langdetect.lang_detect_exception import LangDetectException
@@ -204,10 +205,11 @@ def test_text_classes_are_pythons():
     assert {"a", "1", "_", "漢"} <= set(word) and "-" not in word
 
 
-def test_pickles_by_its_tables():
+def test_pickles_by_its_profile_files():
     core = _detector()
     cls, args = core.__reduce__()
-    assert cls is type(core) and args[0] is detect.factory().word_lang_prob_map
+    assert cls is type(core)
+    assert args[:2] == ([str(p) for p in detect.profile_files()], None)
     clone = pickle.loads(pickle.dumps(core))
     text = "Der Ausschuss wird sich nächste Woche erneut treffen."
     assert _bits(clone.probabilities(text)) == _bits(core.probabilities(text))
@@ -218,7 +220,123 @@ def test_bad_tables_are_value_errors():
     with pytest.raises(ValueError, match="sum_mode"):
         cls(*args[:7], "kahan")
     with pytest.raises(ValueError, match="probabilities, expected"):
-        cls({"ab": [0.5]}, *args[1:])
+        cls({"ab": [0.5]}, detect.factory().langlist, *args[2:])
+    with pytest.raises(ValueError, match="languages must be None"):
+        cls(args[0], detect.factory().langlist, *args[2:])
+    with pytest.raises(OSError, match="cannot read profile"):
+        cls([*args[0], "/nonexistent/profile"], None, *args[2:])
+
+
+# -- the profiles: read by the core from langdetect's files, the factory's tables to the bit ---
+
+
+def test_core_tables_are_the_factorys():
+    core, factory = _detector(), detect.factory()
+    assert core.languages == factory.langlist  # type: ignore[attr-defined]
+    words = [w for w in factory.word_lang_prob_map if 1 <= len(w) <= 3]
+    assert core.ngram_count() == len(words)  # type: ignore[attr-defined]
+    for word in words:
+        got = core.ngram_probabilities(word)  # type: ignore[attr-defined]
+        assert [p.hex() for p in got] == [p.hex() for p in factory.word_lang_prob_map[word]], word
+    assert core.ngram_probabilities("not an n-gram") is None  # type: ignore[attr-defined]
+
+
+def _from_factory(factory):
+    """The compiled detector handed ``factory``'s tables (the path taken when the core does
+    not read the files)."""
+    cls, args = _detector().__reduce__()  # type: ignore[attr-defined]
+    return cls(factory.word_lang_prob_map, factory.langlist, *args[2:])
+
+
+@settings(max_examples=40)
+@given(text=_texts, seed=_seeds)
+def test_both_tables_give_the_same_answers(text, seed):
+    handed = _from_factory(detect.factory())
+    assert _bits(handed.probabilities(text, seed=seed)) == _bits(_core(text, seed))
+
+
+def _profile_text(name: str, freq: dict, n_words: list, *, ascii: bool = False) -> str:
+    return json.dumps({"freq": freq, "n_words": n_words, "name": name}, ensure_ascii=ascii)
+
+
+@pytest.fixture
+def own_profiles(monkeypatch, tmp_path):
+    """Point :func:`detect.profile_files` at profiles a test writes (``write(texts)``), the
+    process's factory and detector rebuilt from them, and restored after."""
+
+    def write(texts: list[str]) -> list[Path]:
+        paths = []
+        for i, text in enumerate(texts):
+            path = tmp_path / f"p{i:02d}"
+            path.write_text(text, encoding="utf-8")
+            paths.append(path)
+        monkeypatch.setattr(detect, "profile_files", lambda: paths)
+        detect.factory.cache_clear()
+        detect.core_detector.cache_clear()
+        return paths
+
+    yield write
+    detect.factory.cache_clear()
+    detect.core_detector.cache_clear()
+
+
+def test_profiles_the_core_does_not_read_are_handed_over(own_profiles):
+    own_profiles([
+        _profile_text("aa", {"a": 2.5, "b": 1, "ab": 3}, [10, 5, 1]),  # a float count
+        _profile_text("bb", {"b": 4, "c": 1}, [5, 2, 1]),
+    ])
+    before = _accel.FALLBACKS["core.fallback.profiles"]
+    core = detect.core_detector()
+    assert _accel.FALLBACKS["core.fallback.profiles"] == before + 1
+    assert core.languages == ["aa", "bb"]  # type: ignore[attr-defined]
+    assert core.ngram_probabilities("a") == [0.25, 0.0]  # type: ignore[attr-defined]
+    assert _bits(core.probabilities("ab ba cab")) == _bits(_reference("ab ba cab", 0))  # type: ignore[attr-defined]
+
+
+_words = st.text(alphabet=st.sampled_from(list("ab é漢\"\u0301😀\n")), min_size=0, max_size=5)
+_counts = st.dictionaries(_words, st.integers(-3, 2**62), max_size=12)
+
+
+@lru_cache(maxsize=1)
+def _arguments():
+    """The class and arguments of the process's detector (read once, before a test points
+    :func:`detect.profile_files` elsewhere)."""
+    return _detector().__reduce__()  # type: ignore[attr-defined]
+
+
+@settings(max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    profiles=st.lists(
+        st.tuples(_counts, st.one_of(
+            st.lists(st.integers(1, 2**62), min_size=3, max_size=3),
+            st.lists(st.integers(-2, 2**62), max_size=4),
+        )),
+        min_size=2, max_size=4,
+    ),
+    names=st.sampled_from([["aa", "bb", "cc", "dd"], ["aa", "aa", "cc", "dd"]]),
+    ascii=st.booleans(),
+)
+def test_generated_profiles_give_the_factorys_tables(own_profiles, profiles, names, ascii):
+    cls, args = _arguments()
+    texts = [
+        _profile_text(n, f, w, ascii=ascii) for n, (f, w) in zip(names, profiles, strict=False)
+    ]
+    paths = own_profiles(texts)
+    try:
+        factory = detect.factory()
+    except LangDetectException:  # a duplicate language, a word count missing or zero
+        with pytest.raises(ValueError):
+            cls([str(p) for p in paths], None, *args[2:])
+        return
+    core = cls([str(p) for p in paths], None, *args[2:])
+    assert core.languages == factory.langlist
+    words = [w for w in factory.word_lang_prob_map if 1 <= len(w) <= 3]
+    assert core.ngram_count() == len(words)
+    for word in words:
+        got = core.ngram_probabilities(word)
+        assert [p.hex() for p in got] == [p.hex() for p in factory.word_lang_prob_map[word]]
+    text = " ".join(words) + " ab é漢"
+    assert _bits(core.probabilities(text)) == _bits(_reference(text, 0))
 
 
 @pytest.mark.skipif(not BENCH_TEXTS.exists(), reason="language bench texts not present")

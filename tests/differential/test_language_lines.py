@@ -63,20 +63,22 @@ def assert_summary(tables, texts: list[str], alive: list[int] | None) -> None:
             scripts.own_scripts(subset))
 
 
-class _Recording(fl.ForeignLines):
-    """A ForeignLines whose langdetect is never reached: ``_detect`` records the call (the
-    rivals branch of ``_classify``) and answers nothing, as a spent budget does."""
+class _Recording:
+    """langdetect never reached: records the lines asked about (the rivals branch of
+    ``_classify``) and answers nothing, as a document whose calls are spent does."""
 
-    def _detect(self, text, budget):
-        budget.append(text)
-        return None
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    def __call__(self, text):
+        self.asked.append(text)
 
 
 KINDS = {kind.value: kind for kind in fl.Kind} | {"pending": fl.Kind.HOME}
 
 
 def assert_classes(tables, texts, language, own, params) -> None:
-    f = _Recording(**params)
+    f = fl.ForeignLines(**params)
     known = tables.facts(texts)
     home_sure = scripts.SCRIPT_LANGUAGE.get(scripts.written_in(language) or "") == language
     rows, special = known.classify(
@@ -95,25 +97,26 @@ def assert_classes(tables, texts, language, own, params) -> None:
             got[at].reason = fl.FOREIGN_SCRIPT
             got[at].detail = f"script={script} share={share:.2f}"
     for i, text in enumerate(texts):
-        asked: list[object] = []
-        want = f._classify(text, language, own, asked)
-        assert asked == ([text] if i in pending else []), text
+        ask = _Recording()
+        want = f._classify(text, language, own, ask)
+        assert ask.asked == ([text] if i in pending else []), text
         if i not in pending:
             assert got[i] == want, (text, rows[i])
 
 
 def assert_passes(texts: list[str], language: str, params: dict) -> None:
-    """``ForeignLines``' passes by the core and by the reference, each with its own cache and
-    budget: the same lines removed, details, ``line_languages``, tipping and lines left."""
+    """``ForeignLines``' passes by the core and by the reference, each with its own table and
+    langdetect calls: the same lines removed, details, ``line_languages``, tipping, lines left
+    and calls left."""
     known = lines.facts(texts)
     assert known is not None
     core_filter, reference = fl.ForeignLines(**params), fl.ForeignLines(**params)
-    budget = [core_filter.max_checks]
-    got = core_filter._judge_in_core(known, texts, language, budget)
-    want_budget = [reference.max_checks]
-    want = reference._judge(texts, language, want_budget)
+    ask = fl._Langdetect(core_filter._cache, core_filter.max_checks)
+    got = core_filter._judge_in_core(known, texts, language, ask)
+    want_ask = fl._Langdetect(reference._cache, reference.max_checks)
+    want = reference._judge(texts, language, want_ask)
     assert got == want
-    assert budget == want_budget
+    assert ask.left == want_ask.left
 
 
 _pages = st.lists(st.one_of(_lines, st.sampled_from([
@@ -171,6 +174,18 @@ def test_cases(tables, text):
 def test_tables_of_other_versions_are_refused(core):
     with pytest.raises(ValueError, match="gen_language_tables"):
         core.LineLanguage((*scripts.SCRIPTS, scripts.OTHER), [], [], [], [], [], "0.0 0")
+
+
+def test_facts_of_the_last_lines_are_read_once(tables):
+    texts = ["Le chat est sur la table.", "Привет, world"]
+    first = lines.facts(texts)
+    assert lines.facts(list(texts)) is first  # language.foreign_lines after language.detect
+    assert lines.facts(texts, words=False) is first  # the words are there already
+    other = lines.facts([*texts, "x"])
+    assert other is not first and len(other) == 3
+    letters_only = lines.facts(texts, words=False)
+    assert letters_only is not first and lines.facts(texts, words=False) is not letters_only
+    assert lines.facts(texts) is not letters_only  # asked with words: read again
 
 
 def test_line_language_pickles(tables):

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from corpusclean import _accel
-from corpusclean.document import Document
+from corpusclean.document import Document, Line, Removal
 from corpusclean.filters import layout
 
 from .conftest import BENCH
@@ -90,6 +90,42 @@ def test_margins_of_any_live_subset(core, texts, data):
                               len(live))
     assert first == want1.tobytes()
     assert second == want2.tobytes()
+
+
+#: Lines as (number, text), numbers drawn freely so that ties and disorder come up.
+numbered_lines = st.lists(st.tuples(st.integers(0, 30), lines), max_size=30)
+
+
+def page(present, earlier) -> Document:
+    return Document(id="p", lines=tuple(Line(no, text) for no, text in present),
+                    removals=tuple(Removal(no, text, "boilerplate.navigation")
+                                   for no, text in earlier))
+
+
+@given(numbered_lines, st.lists(st.tuples(st.integers(0, 30), lines), max_size=12),
+       st.booleans(), st.integers(-1, 5))
+def test_whole_filter_on_generated_pages(core, present, earlier, page_context, min_lines):
+    # The core gathers the lines from doc.lines and doc.removals itself (LineModel.remove_lines).
+    doc = page(present, earlier)
+    f = layout.LayoutBoilerplate(min_lines=min_lines, page_context=page_context)
+    engine(core)
+    fallbacks = sum(_accel.FALLBACKS.values())
+    got = f(doc)
+    assert sum(_accel.FALLBACKS.values()) == fallbacks  # the core answered
+    with reference():
+        assert got == f(doc)
+
+
+def test_whole_filter_with_lone_surrogates_takes_the_reference_path(core):
+    engine(core)
+    f = layout.LayoutBoilerplate()
+    doc = page([(1, "Home | News | Sport"), (2, "Login"), (3, "Some text here."), (5, "Share")],
+               [(4, "bad \ud800 line")])
+    before = _accel.FALLBACKS["core.fallback.surrogates"]
+    got = f(doc)
+    assert _accel.FALLBACKS["core.fallback.surrogates"] > before
+    with reference():
+        assert got == f(doc)
 
 
 @pytest.mark.parametrize("texts", [

@@ -1,4 +1,5 @@
-"""The encoding steps' fast paths give what the plain line-by-line definitions give."""
+"""The encoding steps give what the plain line-by-line definitions give, with or without the
+compiled core (``tests/differential/test_encoding.py`` compares the core itself)."""
 
 import sys
 import unicodedata
@@ -15,7 +16,6 @@ from corpusclean.filters.encoding import (
     Normalize,
     needs_ftfy,
     normalize_line,
-    normalize_lines,
 )
 
 # Characters that exercise every branch: spaces of each kind, controls, invisibles, surrogates,
@@ -31,13 +31,8 @@ def test_zs_chars_are_the_unicode_space_separators():
     assert ZS_CHARS == zs
 
 
-@given(lines, st.sampled_from(["NFC", "NFKC", "NFD", "NFKD"]))
-def test_normalize_lines_is_normalize_line_on_each(texts, form):
-    assert normalize_lines(texts, form) == [normalize_line(t, form) for t in texts]
-
-
-def test_normalize_lines_with_a_newline_inside_a_line():
-    assert normalize_lines(["a\n  b", " c "]) == ["a\n b", "c"]
+def test_normalize_line_keeps_a_newline_inside_a_line():
+    assert normalize_line("a\n  b") == "a\n b" and normalize_line(" c ") == "c"
 
 
 def reference_fix(doc):
@@ -71,12 +66,12 @@ def test_fix_mojibake_finds_the_lines_the_plain_loop_finds(texts):
         ]
 
 
-@given(lines)
-def test_normalize_step_matches_the_line_function(texts):
+@given(lines, st.sampled_from(["NFC", "NFKC", "NFD", "NFKD"]))
+def test_normalize_step_matches_the_line_function(texts, form):
     doc = Document(id="d", lines=tuple(Line(i + 1, t) for i, t in enumerate(texts)))
-    decision = Normalize()(doc)
+    decision = Normalize(form)(doc)
     result = doc if decision.action == "keep" else decision.doc
-    assert [ln.text for ln in result.lines] == [normalize_line(t) for t in texts]
+    assert [ln.text for ln in result.lines] == [normalize_line(t, form) for t in texts]
     assert [ln.no for ln in result.lines] == [ln.no for ln in doc.lines]
 
 

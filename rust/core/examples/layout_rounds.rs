@@ -2,7 +2,12 @@
 //! files, one document each: `cargo run --release --example layout_rounds -- MODEL FILE...`,
 //! MODEL the line model written plainly by
 //! `python -c 'from corpusclean.filters import layout; layout.write_plain_model(PATH)'`.
+//! With `--calls CALLS [REPEATS]` instead of the files, it times the calls the filter made in
+//! a pipeline run: CALLS holds per document a line with its number of lines, then a line
+//! `position<TAB>text` for each (position -1 for a line an earlier step removed); it prints a
+//! checksum of what is removed, to compare builds.
 
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::time::Instant;
 
 use corpusclean_core::layout::{LineModel, Rounds, Trees};
@@ -47,6 +52,12 @@ fn main() {
         eprintln!("the trees do not fit their names");
         return;
     };
+    if args.get(1).is_some_and(|a| a == "--calls") {
+        let calls = args.get(2).and_then(|p| std::fs::read_to_string(p).ok());
+        let repeats = args.get(3).and_then(|r| r.parse().ok()).unwrap_or(3);
+        time_calls(&model, threshold, &calls.unwrap_or_default(), repeats);
+        return;
+    }
     let docs: Vec<Vec<String>> = args[1..]
         .iter()
         .filter_map(|p| std::fs::read_to_string(p).ok())
@@ -91,6 +102,44 @@ fn main() {
             us(rounds),
             us(one),
             us(shapes)
+        );
+    }
+}
+
+/// Time `remove` over the calls of a pipeline run (`--calls`).
+fn time_calls(model: &LineModel, threshold: f64, calls: &str, repeats: usize) {
+    let mut rows = calls.split('\n');
+    let mut docs: Vec<(Vec<&str>, Vec<i64>)> = Vec::new();
+    while let Some(n) = rows.next().and_then(|l| l.parse::<usize>().ok()) {
+        let (mut texts, mut positions) = (Vec::new(), Vec::new());
+        for row in rows.by_ref().take(n) {
+            let (p, t) = row.split_once('\t').unwrap_or(("-1", row));
+            positions.push(p.parse().unwrap_or(-1));
+            texts.push(t);
+        }
+        docs.push((texts, positions));
+    }
+    let n: usize = docs.iter().map(|d| d.0.len()).sum();
+    let settings = Rounds {
+        threshold,
+        min_lines: 3,
+        max_rounds: 100,
+    };
+    for _ in 0..repeats {
+        let start = Instant::now();
+        let mut hash = DefaultHasher::new();
+        let mut removed = 0;
+        for (texts, positions) in &docs {
+            for r in model.remove(texts, positions, settings) {
+                (r.position, r.detail).hash(&mut hash);
+                removed += 1;
+            }
+        }
+        println!(
+            "{} docs, {n} lines, {removed} removed (checksum {:016x}): {:.3} s",
+            docs.len(),
+            hash.finish(),
+            start.elapsed().as_secs_f64()
         );
     }
 }

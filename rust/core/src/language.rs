@@ -2,7 +2,7 @@
 //! `language/stopwords.py`, and the per-line classes of `filters/language.py`'s
 //! `ForeignLines._classify`), for a whole document at once.
 //!
-//! [`Tables::facts`] reads each line once: its letters per script (`count_items`), its words
+//! [`Tables::facts`] reads each line once: its letters per script (`script_counts`), its words
 //! (`tokens`) and the stopwords among them (`hit_counts`), and the shapes `_title_case` and
 //! `_quoted` look for. The document's aggregates (`profile`, `main_script_of_lines`, the line
 //! votes of `own_scripts`) and the lines' classes are then computed from those facts, for any
@@ -134,7 +134,7 @@ fn round4(x: f64) -> f64 {
     format!("{x:.4}").parse().unwrap_or(x)
 }
 
-/// Letters per script, in the order the text first uses them (`count_items`).
+/// Letters per script, in the order the text first uses them (`script_counts`).
 pub type Counts = Vec<(u8, u64)>;
 
 /// One line's facts: what every later question about it needs.
@@ -142,7 +142,7 @@ pub type Counts = Vec<(u8, u64)>;
 pub struct LineFacts {
     /// `not text.strip()`.
     pub blank: bool,
-    /// `count_items(text)`.
+    /// `script_counts(text)`.
     pub counts: Counts,
     /// `len(tokens(text))`.
     pub words: usize,
@@ -409,8 +409,12 @@ impl Tables {
         };
         tokens.seen.clear();
         tokens.token.clear();
+        let bmp = bmp();
         for c in text.chars() {
-            let v = char_value(c);
+            let v = match bmp.get(c as usize) {
+                Some(&v) => v,
+                None => search(c as u32),
+            };
             chars += 1;
             letters |= v & LETTER != 0;
             let script = (v >> 16) as u8;
@@ -785,7 +789,8 @@ impl<'t> Tokens<'_, 't> {
         self.n += 1;
         if self.token.len() <= self.tables.longest {
             if let Some((word, _)) = self.tables.stopwords.get_key_value(self.token.as_str()) {
-                if !self.seen.contains(&word.as_str()) {
+                // The words seen are keys of the index: the same key is the same address.
+                if !self.seen.iter().any(|&s| std::ptr::eq(s, word.as_str())) {
                     self.seen.push(word.as_str());
                 }
             }
@@ -827,7 +832,7 @@ pub(crate) fn script_set(scripts: &[u8]) -> [bool; SCRIPTS + 1] {
     set
 }
 
-/// `count_items(text)`.
+/// `script_counts(text)`.
 #[must_use]
 pub fn count_items(text: &str) -> Counts {
     let mut counts: Counts = Vec::new();

@@ -96,12 +96,9 @@ pub struct DocumentShapes {
 /// Measure every line of a document (`[line_shape(t) for t in texts]` and the key numbering of
 /// `LineColumns`).
 pub fn measure_lines<S: AsRef<str>>(lines: &[S]) -> DocumentShapes {
-    let mut measurer = Measurer::default();
-    let shapes: Vec<LineShape> = lines
-        .iter()
-        .map(|t| measurer.line_shape(t.as_ref()))
-        .collect();
-    let mut ids: HashMap<&str, i64, Fast> = HashMap::default();
+    let shapes = shapes_of(lines);
+    let mut ids: HashMap<&str, i64, Fast> =
+        HashMap::with_capacity_and_hasher(shapes.len(), Fast::default());
     let key_ids = shapes
         .iter()
         .map(|s| {
@@ -110,6 +107,15 @@ pub fn measure_lines<S: AsRef<str>>(lines: &[S]) -> DocumentShapes {
         })
         .collect();
     DocumentShapes { shapes, key_ids }
+}
+
+/// `[line_shape(t) for t in lines]`.
+fn shapes_of<S: AsRef<str>>(lines: &[S]) -> Vec<LineShape> {
+    let mut measurer = Measurer::default();
+    lines
+        .iter()
+        .map(|t| measurer.line_shape(t.as_ref()))
+        .collect()
 }
 
 /// Each line's share of its tokens found among the tokens of line `first` (the title):
@@ -129,8 +135,10 @@ struct KeyTokens {
 
 impl KeyTokens {
     fn new(shapes: &[LineShape]) -> Self {
-        let mut numbers: HashMap<&str, u32, Fast> = HashMap::default();
-        let mut ids = Vec::new();
+        let keys: usize = shapes.iter().map(|s| s.tokens).sum();
+        let mut numbers: HashMap<&str, u32, Fast> =
+            HashMap::with_capacity_and_hasher(keys, Fast::default());
+        let mut ids = Vec::with_capacity(keys);
         let mut ends = Vec::with_capacity(shapes.len());
         for s in shapes {
             for tok in unicode::py_split(&s.key) {
@@ -144,6 +152,21 @@ impl KeyTokens {
             ends,
             distinct: numbers.len(),
         }
+    }
+
+    /// Each line's key as a small integer, numbered in order of first appearance (the
+    /// numbering of [`measure_lines`]): two keys are equal when their tokens are, as no token
+    /// holds a space (`key_tokens_hold_no_space`).
+    fn key_ids(&self) -> Vec<usize> {
+        let n = self.ends.len();
+        let mut ids: HashMap<&[u32], usize, Fast> =
+            HashMap::with_capacity_and_hasher(n, Fast::default());
+        (0..n)
+            .map(|i| {
+                let next = ids.len();
+                *ids.entry(self.line(i)).or_insert(next)
+            })
+            .collect()
     }
 
     fn line(&self, i: usize) -> &[u32] {
@@ -410,11 +433,33 @@ fn words(t: &Text, out: &mut Vec<(usize, usize)>) {
     }
 }
 
-/// `_URL_RE.search(text) is not None`.
-fn link_like(t: &Text) -> bool {
+/// `_URL_RE.search(text) is not None` of `text`, whose characters `t` holds: each of the
+/// three patterns is looked for only when `text` holds the ASCII it cannot match without
+/// (`://` or `www.`; `@`; a dot before `com`, `org`, `net`, `de` or `uk`).
+fn link_like(text: &str, t: &Text) -> bool {
+    let bytes = text.as_bytes();
+    let (mut web, mut mail, mut domain) = (false, false, false);
+    for (i, &b) in bytes.iter().enumerate() {
+        let rest = &bytes[i + 1..];
+        match b {
+            b':' => web |= rest.starts_with(b"//"),
+            b'w' => web |= rest.starts_with(b"ww."),
+            b'@' => mail = true,
+            b'.' => {
+                domain |= [&b"com"[..], b"org", b"net", b"de", b"uk"]
+                    .iter()
+                    .any(|d| rest.starts_with(d));
+            }
+            _ => {}
+        }
+    }
+    web && web_address(t) || mail && mail_address(t) || domain && domain_name(t)
+}
+
+/// `(?:https?://|www\.)\S` matches somewhere in `t`.
+fn web_address(t: &Text) -> bool {
     let n = t.len();
     let not_space = |i: usize| i < n && !t.space(i);
-    // (?:https?://|www\.)\S
     for i in 0..n {
         if matches!(t.c[i], 'h' | 'w')
             && ((t.starts(i, "http://") && not_space(i + 7))
@@ -424,7 +469,13 @@ fn link_like(t: &Text) -> bool {
             return true;
         }
     }
-    // (?<![\w.+-])[\w.+-]++@[\w-]++\.[\w.]: possessive runs, so each starts where its run starts.
+    false
+}
+
+/// `(?<![\w.+-])[\w.+-]++@[\w-]++\.[\w.]` matches somewhere in `t`: possessive runs, so each
+/// starts where its run starts.
+fn mail_address(t: &Text) -> bool {
+    let n = t.len();
     let local = |i: usize| t.word(i) || matches!(t.get(i), Some('.' | '+' | '-'));
     let domain = |i: usize| t.word(i) || t.get(i) == Some('-');
     for i in 0..n {
@@ -441,8 +492,13 @@ fn link_like(t: &Text) -> bool {
             }
         }
     }
-    // (?<![\w-])[\w-]++\.(?:com|org|net|de|uk)\b
-    for i in 0..n {
+    false
+}
+
+/// `(?<![\w-])[\w-]++\.(?:com|org|net|de|uk)\b` matches somewhere in `t`.
+fn domain_name(t: &Text) -> bool {
+    let domain = |i: usize| t.word(i) || t.get(i) == Some('-');
+    for i in 0..t.len() {
         if domain(i) && (i == 0 || !domain(i - 1)) {
             let dot = i + t.run(i, domain);
             if t.get(dot) == Some('.') {
@@ -651,6 +707,7 @@ impl Measurer {
         let (mut title, mut cased) = (0, 0);
         let mut func = 0;
         let mut word_chars = 0;
+        let longest = function_words().longest;
         for &(a, b) in words.iter() {
             if t.has(a, PY_UPPER) {
                 title += 1;
@@ -658,11 +715,15 @@ impl Measurer {
             } else if t.has(a, PY_LOWER) {
                 cased += 1;
             }
-            self.folded_word.clear();
-            for &c in &t.c[a..b] {
-                unicode::push_casefold(c, &mut self.folded_word);
+            // Casefolding makes no fewer characters, each of a byte or more: a word of more
+            // characters than the longest function word has bytes is none.
+            if b - a <= longest {
+                self.folded_word.clear();
+                for &c in &t.c[a..b] {
+                    unicode::push_casefold(c, &mut self.folded_word);
+                }
+                func += usize::from(is_function_word(&self.folded_word));
             }
-            func += usize::from(is_function_word(&self.folded_word));
             word_chars += b - a;
         }
         let first = t.get(0);
@@ -687,7 +748,7 @@ impl Measurer {
             titlecase_share: ratio(title, cased),
             function_share: ratio(func, words.len()),
             comma_rate: ratio(counts.commas, n_tok),
-            link_like: (colon || bytes.contains(&b'.')) && link_like(t),
+            link_like: link_like(stripped, t),
             separators: separators(t),
             date_like: counts.digits > 0 && date_like(t),
             time_like: counts.digits > 0 && colon && time_like(t),
@@ -1012,8 +1073,9 @@ struct Lines {
 
 impl Lines {
     fn new<S: AsRef<str>>(texts: &[S]) -> Self {
-        let doc = measure_lines(texts);
-        let n = doc.shapes.len();
+        let shapes = shapes_of(texts);
+        let tokens = KeyTokens::new(&shapes);
+        let n = shapes.len();
         let mut lines = Lines {
             shape: Vec::with_capacity(n),
             chars: Vec::with_capacity(n),
@@ -1021,15 +1083,11 @@ impl Lines {
             short: Vec::with_capacity(n),
             open: Vec::with_capacity(n),
             lower: Vec::with_capacity(n),
-            key: doc
-                .key_ids
-                .iter()
-                .map(|&k| usize::try_from(k).unwrap_or(0))
-                .collect(),
-            tokens: KeyTokens::new(&doc.shapes),
+            key: tokens.key_ids(),
+            tokens,
             logs: (0..=n).map(log_count).collect(),
         };
-        for s in &doc.shapes {
+        for s in &shapes {
             let numbers = s.numbers();
             let mut row = [0.0; SHAPE_COLUMNS];
             row[0] = log_count(s.chars);
@@ -1101,6 +1159,46 @@ impl LineModel {
             live.retain(|&e| at(e) >= 0);
             self.rounds(&lines, live, &at, settings, &mut scratch, &mut removed);
         }
+        removed
+    }
+
+    /// The whole of `LayoutBoilerplate.__call__` but the document's rewriting: `lines` are the
+    /// document's lines as (line number, text), `earlier` the lines earlier steps removed (the
+    /// page context; empty without it). The non-blank lines and the non-blank earlier ones go
+    /// through [`LineModel::remove`] in line-number order (a stable sort, present lines first on
+    /// a tie, made only when `earlier` is not empty); a document with fewer than
+    /// `settings.min_lines` non-blank lines is left alone. Returns the lines removed, by their
+    /// index in `lines`, ascending.
+    pub fn remove_from_page<S: AsRef<str>>(
+        &self,
+        lines: &[(i64, S)],
+        earlier: &[(i64, S)],
+        settings: Rounds,
+    ) -> Vec<Removed> {
+        let blank = |t: &S| unicode::py_strip(t.as_ref()).is_empty();
+        // (line number, text, place in `lines` or -1)
+        let mut entries: Vec<(i64, &str, i64)> = lines
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, t))| !blank(t))
+            .map(|(i, (no, t))| (*no, t.as_ref(), i64::try_from(i).unwrap_or(i64::MAX)))
+            .collect();
+        if entries.len() < settings.min_lines {
+            return Vec::new();
+        }
+        if !earlier.is_empty() {
+            entries.extend(
+                earlier
+                    .iter()
+                    .filter(|(_, t)| !blank(t))
+                    .map(|(no, t)| (*no, t.as_ref(), -1)),
+            );
+            entries.sort_by_key(|e| e.0);
+        }
+        let texts: Vec<&str> = entries.iter().map(|e| e.1).collect();
+        let positions: Vec<i64> = entries.iter().map(|e| e.2).collect();
+        let mut removed = self.remove(&texts, &positions, settings);
+        removed.sort_by_key(|r| r.position);
         removed
     }
 
@@ -1477,18 +1575,28 @@ mod tests {
         assert!(!date_like(&chars("in 19999")));
         assert!(time_like(&chars("at 9:30 am")));
         assert!(!time_like(&chars("at 9:300")));
-        assert!(link_like(&chars("see www.example")));
-        assert!(link_like(&chars("mail a.b@c.d")));
-        assert!(link_like(&chars("example.com")));
-        assert!(!link_like(&chars("example.community")));
-        assert!(!link_like(&chars("www. x")));
+        let link = |s: &str| link_like(s, &chars(s));
+        assert!(link("see www.example"));
+        assert!(link("mail a.b@c.d"));
+        assert!(link("example.com"));
+        assert!(link("http://x"));
+        assert!(!link("example.community"));
+        assert!(!link("www. x"));
+        assert!(!link("a@b"));
     }
 
     #[test]
     fn keys_are_numbered_in_order() {
-        let d = measure_lines(&["b a", "x", "B  A"]);
-        assert_eq!(d.key_ids, [0, 1, 0]);
-        assert_eq!(title_overlap(&d.shapes, 0), [1.0, 0.0, 1.0]);
+        let texts = ["b a", "x", "B  A", "b-a", "ba"];
+        let d = measure_lines(&texts);
+        assert_eq!(d.key_ids, [0, 1, 0, 0, 2]);
+        let ids: Vec<i64> = KeyTokens::new(&d.shapes)
+            .key_ids()
+            .into_iter()
+            .map(|k| i64::try_from(k).unwrap_or(-1))
+            .collect();
+        assert_eq!(ids, d.key_ids);
+        assert_eq!(title_overlap(&d.shapes, 0), [1.0, 0.0, 1.0, 1.0, 0.0]);
     }
 
     #[test]
@@ -1500,6 +1608,17 @@ mod tests {
             [-0.75, 2.25, 2.25]
         );
         assert!(Trees::new(vec![1], vec![0.5], vec![1.0], 1, 0.0).is_err());
+    }
+
+    #[test]
+    fn key_tokens_hold_no_space() {
+        // A token is made of word characters: were one a space to `str.split`, two keys could
+        // differ while their split tokens agree.
+        let both = unicode::RX_WORD | unicode::PY_SPACE;
+        let clash = (0..=0x10_ffff)
+            .filter_map(char::from_u32)
+            .find(|&c| unicode::flags(c) & both == both);
+        assert_eq!(clash, None);
     }
 
     fn chars(s: &str) -> Text {

@@ -7,13 +7,17 @@
 //! the answers back.
 
 pub mod boilerplate;
+pub mod encoding;
 pub mod foreign_lines;
+pub mod html;
+pub mod html_walk;
 pub mod language;
 pub mod layout;
 pub mod unicode;
 mod unicode_tables;
 mod unicode_tables_families;
 mod unicode_tables_language;
+mod unicode_tables_normalization;
 
 /// The version of the core, the same as the Python package's.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

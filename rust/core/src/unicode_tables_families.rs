@@ -5802,9 +5802,7 @@ pub static NFKD: [(u32, &str); 5795] = [
     (0x2FA1D, "\u{2A600}"),
 ];
 
-/// `unicodedata.combining(c)` of each code point where it is not 0, sorted: only tests
-/// read it (normalization never needs to reorder marks; a test checks why).
-#[cfg(test)]
+/// `unicodedata.combining(c)` of each code point where it is not 0, sorted.
 pub static COMBINING: [(u32, u8); 912] = [
     (0x300, 230),
     (0x301, 230),

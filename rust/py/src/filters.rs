@@ -2,6 +2,7 @@
 
 use corpusclean_core::layout::{self, DocumentShapes, NUMERIC_FIELDS};
 use pyo3::exceptions::PyValueError;
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
 use pyo3::types::PyBytes;
@@ -177,6 +178,39 @@ impl LineModel {
             .into_iter()
             .map(|r| (r.position, r.detail))
             .collect())
+    }
+
+    /// `LayoutBoilerplate` on one document: `lines` is `doc.lines` (`(no, text)` pairs),
+    /// `earlier` the removals the model reads as page context (objects with `line` and `text`;
+    /// empty without it). Returns the lines removed as two lists, their positions in `lines`
+    /// (ascending) and their details; both empty when the document has fewer than `min_lines`
+    /// non-blank lines or nothing goes. The GIL is released meanwhile; a line with lone
+    /// surrogates raises `UnicodeEncodeError`, a failure `CoreError`.
+    fn remove_lines(
+        &self,
+        py: Python<'_>,
+        lines: Vec<(i64, PyBackedStr)>,
+        earlier: Vec<Bound<'_, PyAny>>,
+        threshold: f64,
+        min_lines: usize,
+        max_rounds: usize,
+    ) -> PyResult<(Vec<i64>, Vec<String>)> {
+        let earlier = earlier
+            .iter()
+            .map(|r| {
+                let no: i64 = r.getattr(intern!(py, "line"))?.extract()?;
+                let text: PyBackedStr = r.getattr(intern!(py, "text"))?.extract()?;
+                Ok((no, text))
+            })
+            .collect::<PyResult<Vec<_>>>()?;
+        let settings = layout::Rounds {
+            threshold,
+            min_lines,
+            max_rounds,
+        };
+        let removed =
+            py.detach(|| guarded(|| self.inner.remove_from_page(&lines, &earlier, settings)))?;
+        Ok(removed.into_iter().map(|r| (r.position, r.detail)).unzip())
     }
 
     /// One round's margins of the lines `live` (positions into `texts`), as native float64

@@ -6,10 +6,11 @@ use std::sync::Arc;
 use corpusclean_core::charset::CharSet;
 use corpusclean_core::foreign_lines::{Found, Judge, PassScripts, Reason};
 use corpusclean_core::langdetect::ngram::CharTables;
+use corpusclean_core::langdetect::profile_files::{self, ProfileError};
 use corpusclean_core::langdetect::sample::TextClasses;
-use corpusclean_core::langdetect::{Detector, Profiles, SumMode};
+use corpusclean_core::langdetect::{Detector, ModelError, Profiles, SumMode};
 use corpusclean_core::language::{self, Kind, Summary, Tables};
-use pyo3::exceptions::PyValueError;
+use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
 use pyo3::types::{PyDict, PyTuple, PyType};
@@ -20,8 +21,11 @@ use crate::errors::guarded;
 ///
 /// `LangDetector(profiles, languages, normalized, uppercase, vietnamese, classes, seed,
 /// sum_mode)`:
-/// `profiles` is `word_lang_prob_map` (n-gram -> one probability per language), `languages`
-/// the factory's `langlist`, `normalized` maps each character `NGram.normalize` changes to its
+/// `profiles` is `word_lang_prob_map` (n-gram -> one probability per language) and `languages`
+/// the factory's `langlist`; or `profiles` is the list of langdetect's profile files in the
+/// order the factory loads them and `languages` None: the core reads them and builds the same
+/// tables (`OSError` when a file cannot be read, `ValueError` when one is not in langdetect's
+/// format or the factory would refuse it). `normalized` maps each character `NGram.normalize` changes to its
 /// replacement, `uppercase` holds every character `str.isupper()` accepts, `vietnamese` is
 /// `(TO_NORMALIZE_VI_CHARS, DMARK_CLASS, NORMALIZED_VI_CHARS)`, `classes` the characters of
 /// corpusclean's sampling classes (letters, dense, Latin, word, space: see
@@ -78,7 +82,7 @@ impl LangDetector {
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
-        profiles: &Bound<'_, PyDict>,
+        profiles: &Bound<'_, PyAny>,
         languages: &Bound<'_, PyAny>,
         normalized: &Bound<'_, PyDict>,
         uppercase: &Bound<'_, PyAny>,
@@ -90,7 +94,7 @@ impl LangDetector {
         let args = PyTuple::new(
             py,
             [
-                profiles.as_any(),
+                profiles,
                 languages,
                 normalized.as_any(),
                 uppercase,
@@ -101,7 +105,16 @@ impl LangDetector {
             ],
         )?
         .unbind();
-        let languages: Vec<String> = languages.extract()?;
+        let files: Option<Vec<std::path::PathBuf>> = if profiles.is_instance_of::<PyDict>() {
+            None
+        } else {
+            if !languages.is_none() {
+                return Err(PyValueError::new_err(
+                    "languages must be None when profiles are files",
+                ));
+            }
+            Some(profiles.extract()?)
+        };
         // None: the characters of the core's own table (the caller checked it is this
         // interpreter's, `LineLanguage`).
         let uppercase: String = match uppercase.extract::<Option<PyBackedStr>>()? {
@@ -141,14 +154,27 @@ impl LangDetector {
         let table: Vec<String> = table.iter().map(|row| row.to_string()).collect();
         let tables = CharTables::new(&changed, &uppercase, letters, marks, &table)
             .ok_or_else(|| PyValueError::new_err("the Vietnamese table misses letters or marks"))?;
-        let value_error =
-            |e: corpusclean_core::langdetect::ModelError| PyValueError::new_err(e.to_string());
-        let mut rows = Profiles::new(languages.len(), profiles.len()).map_err(value_error)?;
-        for (ngram, probs) in profiles.iter() {
-            let ngram: PyBackedStr = ngram.extract()?;
-            let probs: Vec<f64> = probs.extract()?;
-            rows.add(&ngram, &probs).map_err(value_error)?;
-        }
+        let (languages, rows) = match files {
+            Some(files) => py
+                .detach(|| guarded(|| profile_files::load(&files)))?
+                .map_err(|e| match e {
+                    ProfileError::Read(..) => PyOSError::new_err(e.to_string()),
+                    _ => PyValueError::new_err(e.to_string()),
+                })?,
+            None => {
+                let profiles = profiles.cast::<PyDict>()?;
+                let languages: Vec<String> = languages.extract()?;
+                let value_error = |e: ModelError| PyValueError::new_err(e.to_string());
+                let mut rows =
+                    Profiles::new(languages.len(), profiles.len()).map_err(value_error)?;
+                for (ngram, probs) in profiles.iter() {
+                    let ngram: PyBackedStr = ngram.extract()?;
+                    let probs: Vec<f64> = probs.extract()?;
+                    rows.add(&ngram, &probs).map_err(value_error)?;
+                }
+                (languages, rows)
+            }
+        };
         let inner = Detector::new(rows, tables, classes, seed, mode);
         Ok(Self {
             inner,
@@ -183,6 +209,28 @@ impl LangDetector {
         let seed = seed.unwrap_or_else(|| self.inner.seed());
         let ranked = self.run(py, |d| d.detect(&text, seed))?;
         Ok(ranked.map(|ranked| self.named(ranked)))
+    }
+
+    /// The languages, in the profiles' order (the factory's `langlist`).
+    #[getter]
+    fn languages(&self) -> Vec<String> {
+        self.languages.clone()
+    }
+
+    /// The number of n-grams of one to three characters in the profiles.
+    fn ngram_count(&self) -> usize {
+        self.inner.profiles().len()
+    }
+
+    /// An n-gram's probabilities, one per language, as `word_lang_prob_map` holds them; None
+    /// for an n-gram the profiles do not have (or not of one to three characters).
+    fn ngram_probabilities(&self, ngram: &str) -> Option<Vec<f64>> {
+        let row = self.inner.profiles().row(ngram)?;
+        let mut probs = vec![0.0; self.languages.len()];
+        for &(lang, p) in row {
+            probs[usize::from(lang)] = p;
+        }
+        Some(probs)
     }
 
     /// `prose_score(line)`.

@@ -5,8 +5,10 @@
 use pyo3::prelude::*;
 
 mod boilerplate;
+mod encoding;
 mod errors;
 mod filters;
+mod html;
 mod language;
 
 /// The Cargo profile the extension was built with (`release` for `pip install`).
@@ -19,9 +21,13 @@ mod _core {
     #[pymodule_export]
     use super::boilerplate::{BoilerplateFamily, BoilerplatePage, BoilerplateReader};
     #[pymodule_export]
+    use super::encoding::{Normalizer, SuspectScan};
+    #[pymodule_export]
     use super::errors::CoreError;
     #[pymodule_export]
     use super::filters::{line_shapes, LineModel, LineShapes, Trees};
+    #[pymodule_export]
+    use super::html::{DomRegion, HtmlWalker};
     #[pymodule_export]
     use super::language::{LangDetector, LineFacts, LineLanguage};
 

@@ -8,17 +8,23 @@ lines a cheap check finds suspicious, and sees them as they came: normalization 
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
+from types import ModuleType
 
 import ftfy
 import ftfy.bad_codecs  # noqa: F401  (registers the "sloppy-windows-*" codecs)
 from ftfy import badness
 
+from .. import _accel
 from ..decision import Decision, keep, rewrite
 from ..document import Document, Line
+
+log = logging.getLogger(__name__)
 
 #: ftfy options that repair damage but leave clean text as it is.
 FTFY_CONFIG = ftfy.TextFixerConfig(
@@ -58,6 +64,10 @@ def _class(chars: set[str]) -> str:
 
 _DAMAGE_CHARS = "\x80-\x9f\ud800-\udfff\x1b\ufffd"
 _LOST_A0_LETTERS = "\u00c2\u00c3\u00c5\u00ce\u00cf\u00d0\u00d1\u00d8\u00d9\u00e0\u00e2\u00e3"
+#: Per code page of :data:`MOJIBAKE_CODECS`, the characters it reads the UTF-8 lead bytes
+#: (C2-F4) as, and those it reads the continuation bytes (80-BF) as.
+LEADS = tuple(_images(c, 0xC2, 0xF4) for c in MOJIBAKE_CODECS)
+CONTINUATIONS = tuple(_images(c, 0x80, 0xBF) for c in MOJIBAKE_CODECS)
 
 
 def _suspect_pattern() -> str:
@@ -68,13 +78,12 @@ def _suspect_pattern() -> str:
     before a space). Written as one class of first characters, then a look back at which one it
     was: the regular-expression engine skips in C to the next character of a leading class,
     several times faster than over an alternation."""
-    leads = [_images(c, 0xC2, 0xF4) for c in MOJIBAKE_CODECS]
     pairs = [
-        f"(?<=[{_class(lead)}])[{_class(_images(c, 0x80, 0xBF))}]"
-        for c, lead in zip(MOJIBAKE_CODECS, leads)
+        f"(?<=[{_class(lead)}])[{_class(cont)}]"
+        for lead, cont in zip(LEADS, CONTINUATIONS, strict=True)
     ]
     return (
-        f"[{_class(set().union(*leads))}{_DAMAGE_CHARS}](?:{'|'.join(pairs)}"
+        f"[{_class(set().union(*LEADS))}{_DAMAGE_CHARS}](?:{'|'.join(pairs)}"
         f"|(?<=[{_DAMAGE_CHARS}])|(?<=[{_LOST_A0_LETTERS}]) )"
     )
 
@@ -104,7 +113,7 @@ class FixMojibake:
     def __call__(self, doc: Document) -> Decision:
         new_lines = list(doc.lines)
         repairs: list[dict[str, object]] = []
-        for k in _suspect_lines(doc.lines):
+        for k in suspect_lines(doc.lines):
             line = doc.lines[k]
             fixed, steps = repair_line(line.text)
             if fixed != line.text and "\n" not in fixed:
@@ -114,6 +123,28 @@ class FixMojibake:
             return keep()
         prior = list(doc.annotations.get("encoding_repairs", ()))
         return rewrite(doc.evolve(lines=tuple(new_lines)).annotate(encoding_repairs=prior + repairs))
+
+
+def suspect_lines(lines: Sequence[Line]) -> list[int]:
+    """The indexes of the lines for which :func:`needs_ftfy` holds (with the compiled core,
+    one call for all of them).
+
+    >>> suspect_lines([Line(1, "plain"), Line(2, "caf\\u00c3\\u00a9"), Line(3, "\\x1b[0m")])
+    [1, 2]
+    """
+    found = _accel.attempt(lambda core: _suspect_scan(core).lines(lines), "encoding.fix_mojibake")
+    if found is None:
+        found = [k for k, line in enumerate(lines) if needs_ftfy(line.text)]
+    return found
+
+
+@cache
+def _suspect_scan(core: ModuleType) -> object:
+    """The core's scan for :data:`SUSPECT_RE`, over the same characters."""
+    damage = "".join(map(chr, range(0x80, 0xA0))) + "\x1b\ufffd"  # _DAMAGE_CHARS, no surrogates
+    pairs = [("".join(sorted(lead)), "".join(sorted(cont)))
+             for lead, cont in zip(LEADS, CONTINUATIONS, strict=True)]
+    return core.SuspectScan(pairs, damage, _LOST_A0_LETTERS)
 
 
 #: Rounds of repair at most (double mojibake takes two, and one more shows the fixpoint).
@@ -304,25 +335,6 @@ def _script(ch: str) -> str:
     return "CJK" if head in ("HIRAGANA", "KATAKANA") else head
 
 
-def _suspect_lines(lines: tuple[Line, ...]) -> Iterator[int]:
-    """Indexes of the lines for which :func:`needs_ftfy` holds, found by searching the joined
-    text once per such line (the suspect pattern never matches a newline)."""
-    joined = "\n".join([line.text for line in lines])
-    if joined.isascii() and "\x1b" not in joined:
-        return
-    k = counted = pos = 0  # line k starts at or before ``counted``; search from ``pos``
-    while True:
-        m = SUSPECT_RE.search(joined, pos)
-        if m is None:
-            return
-        k += joined.count("\n", counted, m.start())
-        counted = m.start()
-        yield k
-        pos = joined.find("\n", counted) + 1
-        if pos == 0:
-            return
-
-
 _DAMAGE_RE = re.compile("[\x80-\x9f\ud800-\udfff\x1b]")
 
 
@@ -336,28 +348,22 @@ def _has_damage(text: str) -> bool:
 _INVISIBLE_RE = re.compile("[\u200b\u2060\ufeff\u00ad\u180e]")
 # Controls other than tab; lone surrogates cannot be written as UTF-8.
 _CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
-# Every Unicode space separator (category Zs) and tab becomes one space. Only runs that change
-# are matched: a lone U+0020 is left alone, which is most of them.
+# Every Unicode space separator (category Zs) and tab: each run of them becomes one space.
 ZS_CHARS = " \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
-_ZS = ZS_CHARS
-_OTHER_SPACES = "\t" + _ZS.replace(" ", "")
-_SPACE_RE = re.compile(f" [\t{_ZS}]+|[{_OTHER_SPACES}][\t{_ZS}]*")
-_OTHER_ZS = _ZS.replace(" ", "")
-_CONTROL_OR_INVISIBLE_RE = re.compile(f"{_CONTROL_RE.pattern}|{_INVISIBLE_RE.pattern}")
+_SPACE_RE = re.compile(f"[\t{ZS_CHARS}]+")
 
 
 def normalize_line(text: str, form: str = "NFC") -> str:
-    """Normalize one line: Unicode form, controls out, spaces folded, ends stripped.
+    """Normalize one line: Unicode form, invisible and control characters out, spaces folded,
+    ends stripped.
 
     >>> normalize_line("  caf\\u0065\\u0301\\u00a0 au\\tlait\\u200b ")
     'café au lait'
     """
-    if not text.isascii():
-        text = unicodedata.normalize(form, text)
-        text = _INVISIBLE_RE.sub("", text)
+    text = unicodedata.normalize(form, text)
+    text = _INVISIBLE_RE.sub("", text)
     text = _CONTROL_RE.sub(_control_replacement, text)
-    text = _SPACE_RE.sub(" ", text)
-    return text.strip()
+    return _SPACE_RE.sub(" ", text).strip()
 
 
 def _control_replacement(m: re.Match[str]) -> str:
@@ -381,40 +387,41 @@ class Normalize:
             raise ValueError(msg)
 
     def __call__(self, doc: Document) -> Decision:
-        texts = [line.text for line in doc.lines]
-        normalized = normalize_lines(texts, self.form)
-        if normalized == texts:
+        changes = line_changes(doc.lines, self.form)
+        if not changes:
             return keep()
-        new_lines = tuple(
-            line if new == old else Line(line.no, new)
-            for line, old, new in zip(doc.lines, texts, normalized)
-        )
-        return rewrite(doc.evolve(lines=new_lines))
+        new_lines = list(doc.lines)
+        for k, text in changes:
+            new_lines[k] = Line(new_lines[k].no, text)
+        return rewrite(doc.evolve(lines=tuple(new_lines)))
 
 
-def normalize_lines(texts: list[str], form: str = "NFC") -> list[str]:
-    """:func:`normalize_line` on every line, done on the joined text at once (no pattern and
-    no normalization form crosses a newline), each pattern only where a fast check finds work
-    for it; line by line if a line holds a newline.
+def line_changes(lines: Sequence[Line], form: str = "NFC") -> list[tuple[int, str]]:
+    """The lines :func:`normalize_line` changes, as (index, new text) pairs (with the compiled
+    core, one call for all of them).
 
-    >>> normalize_lines(["  a\u00a0 b ", "caf\u0065\u0301", "\u200b", "x\ty"])
-    ['a b', 'café', '', 'x y']
+    >>> line_changes([Line(1, "  a\\u00a0 b "), Line(2, "ok"), Line(3, "caf\\u0065\\u0301")])
+    [(0, 'a b'), (2, 'café')]
     """
-    joined = "\n".join(texts)
-    if joined.count("\n") != len(texts) - 1:
-        return [normalize_line(t, form) for t in texts]
-    ascii_only = joined.isascii()
-    if not ascii_only:
-        joined = unicodedata.normalize(form, joined)
-    if _CONTROL_OR_INVISIBLE_RE.search(joined):
-        if not ascii_only:
-            joined = _INVISIBLE_RE.sub("", joined)
-        joined = _CONTROL_RE.sub(_control_replacement, joined)
-    if "\t" in joined or "  " in joined or (not ascii_only and any(c in joined for c in _OTHER_ZS)):
-        joined = _SPACE_RE.sub(" ", joined)
-    lines = joined.split("\n")
-    # Whitespace left now: U+0020, U+2028, U+2029 (controls are gone, other spaces folded).
-    if (joined.startswith(" ") or joined.endswith(" ") or "\n " in joined or " \n" in joined
-            or "\u2028" in joined or "\u2029" in joined):
-        lines = [t.strip() for t in lines]
-    return lines
+    normalizer = _normalizer(form)
+    if normalizer is not None:
+        found = _accel.attempt(lambda _: normalizer.changes(lines), "encoding.normalize")
+        if found is not None:
+            return found
+    return [(k, new) for k, line in enumerate(lines)
+            if (new := normalize_line(line.text, form)) != line.text]
+
+
+@cache
+def _normalizer(form: str) -> object | None:
+    """The core's ``Normalizer`` for ``form``, or ``None``: no core, or a core whose tables
+    were generated for another Unicode version than the running ``unicodedata``'s."""
+    core = _accel.core()
+    if core is None:
+        return None
+    try:
+        return core.Normalizer(form, unicodedata.unidata_version)
+    except ValueError as exc:
+        _accel.FALLBACKS["core.fallback.tables"] += 1
+        log.warning("encoding.normalize: the compiled core's tables do not fit (%s)", exc)
+        return None

@@ -18,13 +18,15 @@ Documents without DOM evidence (plain text, JSONL) are kept as they are.
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from typing import Any
 
 import regex
 
+from .. import _accel
 from ..decision import Decision, keep, remove_lines
 from ..document import Document
 from ..readers import html as H
@@ -114,10 +116,10 @@ _SCORED = frozenset(
 
 _SCORED_OR_HEADING = _SCORED | _HEADINGS
 
-_WIDE_RE = regex.compile(
-    r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]"
-)
-_COMMA_RE = regex.compile("[,\uff0c\u3001\u060c;\uff1b]")
+_WIDE = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}"
+_WIDE_RE = regex.compile(f"[{_WIDE}]")
+_COMMAS = ",\uff0c\u3001\u060c;\uff1b"
+_COMMA_RE = regex.compile(f"[{_COMMAS}]")
 
 
 def text_weight(text: str) -> int:
@@ -185,11 +187,34 @@ class DomBoilerplate:
         dom = doc.meta.get("dom")
         if not dom or dom.get("schema") != 1:
             return keep()
+        answer = self._decide_core(doc, dom)
+        if answer is not None:
+            return remove_lines(doc, *answer)
         try:
             reasons, details = self.decide(doc, dom["nodes"], dom["lines"])
         except (KeyError, IndexError, TypeError, ValueError):
             return keep()  # evidence that does not match the lines: decide nothing
         return remove_lines(doc, reasons, details)
+
+    def _decide_core(
+        self, doc: Document, dom: Any
+    ) -> tuple[dict[int, str], dict[int, str]] | None:
+        """:meth:`decide` in the compiled core, one call per page; None when the reference is
+        to answer (no core, evidence or parameters it declines, a text with lone surrogates)."""
+        region = _core_region()
+        params = None if region is None else _core_params(self)
+        if params is None:
+            return None
+        lines = doc.lines
+        try:
+            answer = _accel.attempt(lambda _: region.decide(  # type: ignore[attr-defined]
+                params, dom["nodes"], [ln.text for ln in lines], [ln.no for ln in lines],
+                dom["lines"]), "html.dom_boilerplate")
+        except (KeyError, TypeError, OverflowError):
+            return None  # evidence not of the reader's types: the reference decides
+        if answer is None:
+            return None
+        return {i: r for i, r, _ in answer}, {i: d for i, _, d in answer}
 
     # -- the decision ----------------------------------------------------------------------------
 
@@ -474,6 +499,49 @@ class DomBoilerplate:
             if nodes[a][1] in _LISTS and text_w[a] and link_w[a] / text_w[a] >= self.link_density:
                 return f"{round(100 * link_w[a] / text_w[a])}% of the <{nodes[a][1]}> is link text"
         return None
+
+
+@lru_cache(maxsize=1)
+def _core_region() -> object | None:
+    """The core's :class:`DomBoilerplate` tables (built once per process), or None: no core."""
+    bits = {
+        "positive": H.POSITIVE, "main_tags": _MAIN_TAGS, "negative": _NEGATIVE,
+        "negative_tags": _NEGATIVE_TAGS, "hidden": H.HIDDEN, "meta": H.META, "t_form": H.T_FORM,
+        "comment": H.COMMENT, "boost_stop": H.T_FOOTER | H.T_ASIDE | H.T_NAV | H.COMMENT,
+    }
+    tags = {"headings": sorted(_HEADINGS), "lists": sorted(_LISTS), "scored": sorted(_SCORED)}
+    return _accel.attempt(lambda core: core.DomRegion(
+        bits, list(_FAMILIES), list(_SORTED_NAMES), tags, _wide_characters(), _COMMAS,
+    ), "html.dom_boilerplate")
+
+
+def _wide_characters() -> str:
+    """Every character :func:`text_weight` counts three times, as this Python's ``regex`` has
+    them (what is left of each plane once the others are removed)."""
+    outside = regex.compile(f"[^{_WIDE}]+")
+    return "".join(
+        outside.sub("", "".join(map(chr, range(start, min(start + 0x10000, sys.maxunicode + 1)))))
+        for start in range(0, sys.maxunicode + 1, 0x10000)
+    )
+
+
+def _core_params(f: DomBoilerplate) -> list[float] | None:
+    """The filter's parameters in the order the core takes them, or None when one of them is
+    not a number a float holds exactly."""
+    values = {field.name: getattr(f, field.name) for field in fields(f)}
+    out = []
+    for name in _core_param_names():
+        value = values[name]
+        if not isinstance(value, (int, float)) or float(value) != value:
+            return None
+        out.append(float(value))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _core_param_names() -> tuple[str, ...]:
+    core = _accel.core()
+    return tuple(core.DomRegion.params()) if core is not None else ()
 
 
 def _where(below: list[int], nodes: Any, flags_of: Any) -> str:

@@ -34,8 +34,12 @@ details and the figures):
    outnumber the document's own, the document's language was tipped by a few long lines and
    the lines are judged again in the language of the many. The filter judges what is left
    again until nothing more goes (idempotent). Title-case lines are never foreign on their own.
-5. langdetect runs at most ``max_checks`` times per document (repeated lines are cached); past
-   that, lines it would have judged count as the document's language.
+5. langdetect runs at most ``max_checks`` times per document; past that, lines it would have
+   judged count as the document's language. The filter keeps langdetect's answers for the
+   first 4096 lines it asked about (in this and earlier documents), and a line found there
+   costs nothing from the budget: this table is part of the answer (a document with more than
+   ``max_checks`` lines to ask about is judged further when earlier documents had its lines),
+   not a speed-up to remove.
 
 >>> from corpusclean.document import Document
 >>> doc = Document.from_text("The minister spoke in the capital on Friday morning.\\n"
@@ -95,7 +99,7 @@ class Detect:
 
 def _profile(texts: list[str]) -> dict[str, float]:
     """``scripts.profile(texts)``, by the core where there is one."""
-    known = line_facts(texts, words=False)
+    known = line_facts(texts)  # with the words, which language.foreign_lines reads next
     if known is None:
         return scripts.profile(texts)
     return dict(known.summary()[1])  # type: ignore[attr-defined]
@@ -155,6 +159,28 @@ def _quoted(text: str, words: int) -> bool:
     return words >= 4 and _SENTENCE_END_RE.search(text) is not None
 
 
+@dataclass
+class _Langdetect:
+    """langdetect on the lines of one document: at most ``left`` calls, and the lines found in
+    ``table`` (the filter's answers for the first 4096 lines it asked about, over every
+    document) answered at no cost. The table is part of the answer: see the module's point 5."""
+
+    table: dict[str, Detection]
+    left: int
+
+    def __call__(self, text: str) -> Detection | None:
+        """langdetect on one line, ``None`` once the document's calls are spent."""
+        found = self.table.get(text)
+        if found is None:
+            if self.left <= 0:
+                return None
+            self.left -= 1
+            found = detect_text(text[:2000])
+            if len(self.table) < 4096:
+                self.table[text] = found
+        return found
+
+
 @dataclass(frozen=True)
 class ForeignLines:
     """Remove lines in a script the document does not use, and lines of three or more words in
@@ -177,6 +203,7 @@ class ForeignLines:
     min_doc_score: float = 0.7
     max_foreign_share: float = 0.3
     max_checks: int = 200
+    # langdetect's answers on lines, kept over the documents (part of the answer: point 5).
     _cache: dict[str, Detection] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -208,13 +235,13 @@ class ForeignLines:
         score = doc.annotations.get("language_score")
         if score is not None and score < self.min_doc_score:
             language = UNDETERMINED  # unsure of the document: only the script check applies
-        budget = [self.max_checks]  # langdetect calls left for this document
+        ask = _Langdetect(self._cache, self.max_checks)
         known = line_facts(texts)  # the core's facts of every line, or None
         if known is None:
-            reasons, details, line_languages, tipped, alive = self._judge(texts, language, budget)
+            reasons, details, line_languages, tipped, alive = self._judge(texts, language, ask)
         else:
             reasons, details, line_languages, tipped, alive = self._judge_in_core(
-                known, texts, language, budget
+                known, texts, language, ask
             )
         relabel: dict[str, object] = {}
         if tipped:
@@ -230,7 +257,7 @@ class ForeignLines:
         )
 
     def _judge(
-        self, texts: Sequence[str], language: str, budget: list[int]
+        self, texts: Sequence[str], language: str, ask: _Langdetect
     ) -> tuple[dict[int, str], dict[int, str], dict[str, int], bool, list[int]]:
         """The lines to remove (reasons and details by line), ``line_languages``, whether the
         document's language was tipped (see :meth:`_tipped`), and the lines left."""
@@ -243,14 +270,14 @@ class ForeignLines:
         lines: list[_Line] | None = None
         tipped_once = False
         while alive:
-            judged, found = self._decide([texts[i] for i in alive], language, budget)
+            judged, found = self._decide([texts[i] for i in alive], language, ask)
             tipped = self._tipped(judged, language)
             if tipped is not None:
                 # More lines in one other language than in the document's: the document's
                 # language was tipped by a few long lines. The lines judge it again.
                 language = tipped
                 tipped_once = True
-                judged, found = self._decide([texts[i] for i in alive], language, budget)
+                judged, found = self._decide([texts[i] for i in alive], language, ask)
             lines = lines or judged
             if not found:
                 break
@@ -262,11 +289,11 @@ class ForeignLines:
         return reasons, details, line_languages, tipped_once, alive
 
     def _judge_in_core(
-        self, known: object, texts: Sequence[str], language: str, budget: list[int]
+        self, known: object, texts: Sequence[str], language: str, ask: _Langdetect
     ) -> tuple[dict[int, str], dict[int, str], dict[str, int], bool, list[int]]:
         """:meth:`_judge` by the core (``_core.LineFacts.foreign_lines``), which runs the passes
         over the lines and asks back for a pass's scripts (as :meth:`_decide` finds them) and
-        for langdetect on a line (:meth:`_detect`, with this document's budget)."""
+        for langdetect on a line (``ask``)."""
 
         def pass_scripts(
             main: str | None, letters: list[tuple[str, float]], by_line: list[tuple[str, int]],
@@ -285,7 +312,7 @@ class ForeignLines:
             return sorted(own), language, judged, home_sure
 
         def detect(i: int, against: str) -> tuple[str, float, bool, float] | None:
-            found = self._detect(texts[i], budget)
+            found = ask(texts[i])
             if found is None:
                 return None
             unlikely = 1.0 - sum(p for code, p in found.candidates if are_close(code, against))
@@ -305,7 +332,7 @@ class ForeignLines:
     # -- one pass -------------------------------------------------------------------------------
 
     def _decide(
-        self, texts: Sequence[str], language: str, budget: list[int]
+        self, texts: Sequence[str], language: str, ask: _Langdetect
     ) -> tuple[list[_Line], dict[int, tuple[str, str]]]:
         """One pass over ``texts``: each line's class, and the lines to remove with their
         reason and detail."""
@@ -313,13 +340,13 @@ class ForeignLines:
         main = scripts.main_script_of_lines(texts)
         if main is not None and not scripts.writes(language, main):
             language = UNDETERMINED  # the lines are not in the script of that language
-        lines = [self._classify(t, language, own, budget) for t in texts]
+        lines = [self._classify(t, language, own, ask) for t in texts]
         reasons: dict[int, str] = {}
         details: dict[int, str] = {}
-        for i in self._edges(texts, lines, language, budget):
+        for i in self._edges(texts, lines, language, ask):
             reasons[i] = lines[i].reason
             details[i] = lines[i].detail
-        for start, end, edge in self._runs(texts, lines, language, budget):
+        for start, end, edge in self._runs(texts, lines, language, ask):
             members = [
                 i for i in range(start, end + 1) if lines[i].kind in (Kind.FOREIGN, Kind.WEAK)
             ]
@@ -348,22 +375,10 @@ class ForeignLines:
 
     # -- classes --------------------------------------------------------------------------------
 
-    def _detect(self, text: str, budget: list[int]) -> Detection | None:
-        """langdetect on one line, cached; ``None`` once the document's budget is spent."""
-        found = self._cache.get(text)
-        if found is None:
-            if budget[0] <= 0:
-                return None
-            budget[0] -= 1
-            found = detect_text(text[:2000])
-            if len(self._cache) < 4096:
-                self._cache[text] = found
-        return found
-
-    def _classify(self, text: str, language: str, own: frozenset[str], budget: list[int]) -> _Line:
+    def _classify(self, text: str, language: str, own: frozenset[str], ask: _Langdetect) -> _Line:
         if not text.strip():
             return _Line(Kind.BLANK)
-        counts = dict(scripts.count_items(text))
+        counts = scripts.script_counts(text)
         if not counts:
             return _Line(Kind.NEUTRAL)
         toks = tokens(text)
@@ -371,7 +386,7 @@ class ForeignLines:
         share = scripts.foreign_share(counts, own)
         main = scripts.line_vote(text)[0]
         if share > self.script_share or (main == scripts.KANA and "Hiragana" not in own):
-            foreign = Counter({s: n for s, n in counts.items() if s not in own})
+            foreign = {s: n for s, n in counts.items() if s not in own}
             script = scripts.dominant_script(foreign) or scripts.OTHER
             line = _Line(
                 Kind.FOREIGN,
@@ -411,7 +426,7 @@ class ForeignLines:
             and not are_close(lang, language)
         }
         if rivals and not _title_case(text):
-            found = self._detect(text, budget)
+            found = ask(text)
             if found is None:
                 return _Line(Kind.HOME, words=words)
             line = _Line(
@@ -472,7 +487,7 @@ class ForeignLines:
     # -- edges ----------------------------------------------------------------------------------
 
     def _edges(
-        self, texts: Sequence[str], lines: list[_Line], language: str, budget: list[int]
+        self, texts: Sequence[str], lines: list[_Line], language: str, ask: _Langdetect
     ) -> list[int]:
         """The lines to remove at the page's edges: from the first line (then from the last)
         up to the last line in another script or language met before the first line of the
@@ -492,7 +507,7 @@ class ForeignLines:
                 if line.kind in (Kind.OPEN, Kind.HOME) and self._judged_by_language(
                     texts[i], language
                 ):
-                    self._judge_at_edge(texts[i], line, language, budget)
+                    self._judge_at_edge(texts[i], line, language, ask)
                 if line.kind is Kind.HOME:
                     break
                 walked.append(i)
@@ -523,16 +538,16 @@ class ForeignLines:
             return False
         return scripts.writes(language, main) or (main == "Latin" and language == "ja")
 
-    def _judge_at_edge(self, text: str, line: _Line, language: str, budget: list[int]) -> None:
+    def _judge_at_edge(self, text: str, line: _Line, language: str, ask: _Langdetect) -> None:
         """Judge a line of the document's script at the page's edge with langdetect: foreign
         when it names another language with ``min_score``, the line's stopwords do not favour
         the document's language (lines under ``lone_min_words`` words need more stopwords of
         the other language), it is not title case, and a close language (Danish beside
         Norwegian) has ``2 * min_words + 2`` words to go on; otherwise the line is home."""
-        dense = sum(n for s, n in scripts.count_items(text) if s in scripts.UNSPACED)
+        dense = sum(n for s, n in scripts.script_counts(text).items() if s in scripts.UNSPACED)
         long_line = line.words >= self.lone_min_words or dense >= 2 * self.lone_min_words
         judged = line.words >= self.min_words or long_line
-        found = self._detect(text, budget) if judged else None
+        found = ask(text) if judged else None
         line.kind, line.sure = Kind.HOME, True
         if found is None or not found.determined or found.language == language:
             return
@@ -554,9 +569,9 @@ class ForeignLines:
             line.kind, line.sure, line.reason = Kind.FOREIGN, False, FOREIGN_LINE
             line.detail = f"language={found.language} p={score:.2f} at the page's edge"
 
-    def _settle(self, text: str, line: _Line, language: str, budget: list[int]) -> None:
+    def _settle(self, text: str, line: _Line, language: str, ask: _Langdetect) -> None:
         """Judge an open line with langdetect alone: weak foreign or home."""
-        found = self._detect(text, budget)
+        found = ask(text)
         line.language = found.language if found else ""
         if (
             found is not None
@@ -573,7 +588,7 @@ class ForeignLines:
     # -- runs -----------------------------------------------------------------------------------
 
     def _runs(
-        self, texts: Sequence[str], lines: list[_Line], language: str, budget: list[int]
+        self, texts: Sequence[str], lines: list[_Line], language: str, ask: _Langdetect
     ) -> list[tuple[int, int, bool]]:
         """Runs of foreign lines as (first, last, touches an edge), grown from each foreign line
         over neutral, open-then-weak and foreign lines."""
@@ -584,21 +599,21 @@ class ForeignLines:
             if lines[i].kind is not Kind.FOREIGN:
                 i += 1
                 continue
-            start, _, edge_before = self._grow(texts, lines, i, -1, language, budget)
-            end, j, edge_after = self._grow(texts, lines, i, 1, language, budget)
+            start, _, edge_before = self._grow(texts, lines, i, -1, language, ask)
+            end, j, edge_after = self._grow(texts, lines, i, 1, language, ask)
             runs.append((start, end, edge_before or edge_after))
             i = j
         return runs
 
     def _grow(
         self, texts: Sequence[str], lines: list[_Line], i: int, step: int, language: str,
-        budget: list[int],
+        ask: _Langdetect,
     ) -> tuple[int, int, bool]:
         """Walk from line ``i`` by ``step`` while lines join the run: the furthest foreign or weak
         line reached (``i`` if none), where the walk stopped, and whether it reached an edge."""
         far, j = i, i + step
         while 0 <= j < len(lines):
-            if not self._joins(texts, lines, j, language, budget):
+            if not self._joins(texts, lines, j, language, ask):
                 return far, j, False
             if lines[j].kind in (Kind.FOREIGN, Kind.WEAK):
                 far = j
@@ -606,11 +621,11 @@ class ForeignLines:
         return far, j, True
 
     def _joins(
-        self, texts: Sequence[str], lines: list[_Line], j: int, language: str, budget: list[int]
+        self, texts: Sequence[str], lines: list[_Line], j: int, language: str, ask: _Langdetect
     ) -> bool:
         line = lines[j]
         if line.kind is Kind.OPEN:
-            self._settle(texts[j], line, language, budget)
+            self._settle(texts[j], line, language, ask)
         return line.kind is not Kind.HOME
 
 

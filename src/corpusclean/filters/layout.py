@@ -823,18 +823,36 @@ class LayoutBoilerplate:
             return keep()
         model = load_model(self.model or None)
         thr = model.threshold if self.threshold < 0 else self.threshold
-        # (line number, text, position in doc.lines or -1 for a line an earlier step removed)
-        entries = [(line.no, line.text, i) for i, line in doc.content_lines()]
-        if len(entries) < self.min_lines:
-            return keep()
-        if self.page_context and doc.removals:
-            entries += [(r.line, r.text, -1) for r in doc.removals if r.text.strip()]
-            entries.sort(key=itemgetter(0))
-        found = self.removals(model, thr, [text for _, text, _ in entries],
-                              [i for _, _, i in entries])
+        found = self._core_removals(model, thr, doc)
+        if found is None:
+            found = self._entry_removals(model, thr, doc)
         if not found:
             return keep()
         return remove_lines(doc, dict.fromkeys(found, REASON), found)
+
+    def _core_removals(self, model: LineModel, thr: float, doc: Document) -> dict[int, str] | None:
+        """:meth:`_entry_removals` in one call into the core, which gathers the lines itself
+        from ``doc.lines`` and ``doc.removals``; None when the reference is to answer."""
+        engine = model.engine
+        if engine is None:
+            return None
+        earlier = doc.removals if self.page_context else ()
+        found = _accel.attempt(lambda _: engine.remove_lines(
+            doc.lines, earlier, thr, max(self.min_lines, 0), max(self.max_rounds, 0)), REASON)
+        return None if found is None else dict(zip(*found, strict=True))
+
+    def _entry_removals(self, model: LineModel, thr: float, doc: Document) -> dict[int, str]:
+        """The detail of every line of ``doc`` the rounds remove, by position in ``doc.lines``
+        (nothing when it has fewer than ``min_lines`` non-blank lines)."""
+        # (line number, text, position in doc.lines or -1 for a line an earlier step removed)
+        entries = [(line.no, line.text, i) for i, line in doc.content_lines()]
+        if len(entries) < self.min_lines:
+            return {}
+        if self.page_context and doc.removals:
+            entries += [(r.line, r.text, -1) for r in doc.removals if r.text.strip()]
+            entries.sort(key=itemgetter(0))
+        return self.removals(model, thr, [text for _, text, _ in entries],
+                             [i for _, _, i in entries])
 
     def removals(self, model: LineModel, thr: float, texts: Sequence[str],
                  positions: Sequence[int]) -> dict[int, str]:

@@ -63,15 +63,17 @@ _NOT_LETTERS_RE = regex.compile(r"\P{L}+")
 _LATIN_RE = regex.compile(r"\p{sc=Latin}+")
 
 
-def _without_minor_latin(text: str) -> str:
+def _without_minor_latin(text: str, counts: Mapping[str, int] | None = None) -> str:
     """Drop Latin words from text whose :func:`~corpusclean.language.scripts.main_script` is
     another script (brand names, English terms and English navigation in Chinese, Russian or
-    Urdu text mislead langdetect).
+    Urdu text mislead langdetect). ``counts`` are the text's
+    :func:`~corpusclean.language.scripts.script_counts` when the caller has them.
 
     >>> _without_minor_latin("使用 Python 和 TensorFlow 进行开发")
     '使用   和   进行开发'
     """
-    counts = scripts.script_counts(text)
+    if counts is None:
+        counts = scripts.script_counts(text)
     if not counts.get("Latin") or scripts.main_script(counts) in (None, "Latin"):
         return text
     return _LATIN_RE.sub(" ", text)
@@ -104,11 +106,16 @@ class Detection:
 NOTHING = Detection(UNDETERMINED, 0.0)
 
 
+def profile_files() -> list[Path]:
+    """langdetect's profile files, in the order :func:`factory` loads them (sorted by name)."""
+    paths = sorted(p for p in Path(PROFILES_DIRECTORY).iterdir() if not p.name.startswith("."))
+    return [p for p in paths if p.is_file()]
+
+
 @lru_cache(maxsize=1)
 def factory() -> DetectorFactory:
     """The process's langdetect factory: profiles loaded once, in sorted order, seeded."""
-    paths = sorted(p for p in Path(PROFILES_DIRECTORY).iterdir() if not p.name.startswith("."))
-    profiles = [p.read_text(encoding="utf-8") for p in paths if p.is_file()]
+    profiles = [p.read_text(encoding="utf-8") for p in profile_files()]
     f = DetectorFactory()
     f.load_json_profile(profiles)
     f.set_seed(SEED)
@@ -154,11 +161,14 @@ SUM_MODE = "left" if sys.version_info < (3, 12) else "neumaier"
 
 @lru_cache(maxsize=1)
 def core_detector() -> object | None:
-    """The compiled detector over :func:`factory`'s tables, or None without the core."""
+    """The compiled detector, or None without the core.
+
+    The core reads langdetect's profile files itself (:func:`profile_files`) and builds the
+    tables :func:`factory` builds, to the bit; where it cannot (a file in a form it does not
+    read), it is handed :func:`factory`'s tables instead."""
     core = _accel.core()
     if core is None:
         return None
-    f = factory()
     vietnamese = (NGram.TO_NORMALIZE_VI_CHARS, NGram.DMARK_CLASS, NGram.NORMALIZED_VI_CHARS)
     if line_language() is not None:
         # The core's character table is this interpreter's: it has the uppercase characters
@@ -167,10 +177,14 @@ def core_detector() -> object | None:
     else:
         uppercase = "".join(filter(str.isupper, map(chr, range(sys.maxunicode + 1))))
         classes = _text_classes()
-    return core.LangDetector(
-        f.word_lang_prob_map, f.langlist, _normalized_chars(), uppercase, vietnamese,
-        classes, f.seed, SUM_MODE,
-    )
+    rest = (_normalized_chars(), uppercase, vietnamese, classes, SEED, SUM_MODE)
+    try:
+        return core.LangDetector([str(p) for p in profile_files()], None, *rest)
+    except (OSError, ValueError) as exc:
+        _accel.FALLBACKS["core.fallback.profiles"] += 1
+        log.warning("the core did not read langdetect's profiles (%s): loading them here", exc)
+    f = factory()
+    return core.LangDetector(f.word_lang_prob_map, f.langlist, *rest)
 
 
 # The complements of the sampling's classes, as this Python's `regex` and `str` define them.
@@ -208,9 +222,9 @@ def reference_ranked(text: str) -> list[tuple[str, float]]:
         return []
 
 
-def _detection(ranked: list[tuple[str, float]], text: str) -> Detection:
-    """A decision on ``text`` from langdetect's candidates, ``zh-cn`` and ``zh-tw`` merged into
-    ``zh``, corrected by :func:`by_script`."""
+def _detection(ranked: list[tuple[str, float]], counts: Mapping[str, int]) -> Detection:
+    """A decision on a text from langdetect's candidates, ``zh-cn`` and ``zh-tw`` merged into
+    ``zh``, corrected by :func:`by_script` with the text's script ``counts``."""
     if not ranked:
         return NOTHING
     merged: dict[str, float] = {}
@@ -219,7 +233,7 @@ def _detection(ranked: list[tuple[str, float]], text: str) -> Detection:
         merged[code] = merged.get(code, 0.0) + prob
     candidates = tuple(sorted(merged.items(), key=lambda kv: (-kv[1], kv[0])))
     best, score = candidates[0]
-    return by_script(Detection(best, score, candidates), scripts.script_counts(text))
+    return by_script(Detection(best, score, candidates), counts)
 
 
 def by_script(found: Detection, counts: Mapping[str, int]) -> Detection:
@@ -258,7 +272,8 @@ def detect_text(text: str) -> Detection:
     :data:`NOTHING` (``und``, 0.0) when there is nothing to judge."""
     if _LETTER_RE.search(text) is None:
         return NOTHING
-    return _detection(_ranked(_without_minor_latin(text)), text)
+    counts = scripts.script_counts(text)
+    return _detection(_ranked(_without_minor_latin(text, counts)), counts)
 
 
 def _ranked(text: str) -> list[tuple[str, float]]:

@@ -1,7 +1,7 @@
 """The compiled core's facts about a document's lines, for the language steps.
 
 The language steps ask the same questions of every line: its letters per script
-(:func:`~corpusclean.language.scripts.count_items`), its main script
+(:func:`~corpusclean.language.scripts.script_counts`), its main script
 (:func:`~corpusclean.language.scripts.line_vote`), its words and their stopwords
 (:func:`~corpusclean.language.stopwords.hit_counts`). With the core, one call reads every line
 of a document and answers them all (``_core.LineFacts``); the Python functions stay the
@@ -51,8 +51,25 @@ def line_language() -> object | None:
 
 def facts(lines: Sequence[str], *, words: bool = True) -> object | None:
     """The core's facts of ``lines`` (``words=False``: letters and scripts only), or ``None``
-    when the reference is to answer."""
+    when the reference is to answer.
+
+    The facts of the last lines read with their words are kept: ``language.detect`` and
+    ``language.foreign_lines`` ask about the same lines one after the other, and the second
+    gets them without reading the lines again.
+    """
+    global _last  # one document's facts, replaced by the next
     tables = line_language()
     if tables is None:
         return None
-    return _accel.attempt(lambda _: tables.facts(list(lines), words=words), "language.lines")
+    lines = list(lines)
+    last = _last
+    if last is not None and last[0] == lines:
+        return last[1]
+    found = _accel.attempt(lambda _: tables.facts(lines, words=words), "language.lines")
+    if words and found is not None:
+        _last = (lines, found)
+    return found
+
+
+# The lines and facts of the last call of facts() with words.
+_last: tuple[list[str], object] | None = None

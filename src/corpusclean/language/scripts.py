@@ -203,17 +203,15 @@ def main_script_of_lines(lines: Iterable[str]) -> str | None:
     return dominant_script(votes) if votes else None
 
 
-@lru_cache(maxsize=1 << 13)
 def line_vote(line: str) -> tuple[str | None, float, str | None]:
     """One line's :func:`main_script`, the square root of its weighted letters (its vote in
-    :func:`main_script_of_lines`) and its script with the most weighted letters, cached per
-    line text.
+    :func:`main_script_of_lines`) and its script with the most weighted letters.
 
     >>> line_vote("Привет, world")
     ('Cyrillic', 3.3166247903554, 'Cyrillic')
     """
-    counts = dict(count_items(line))
-    heavy = {s: n * WEIGHTS.get(s, 1) for s, n in counts.items()}
+    counts = script_counts(line)
+    heavy = weighted(counts)
     return main_script(counts), sum(heavy.values()) ** 0.5, dominant_script(heavy)
 
 
@@ -231,48 +229,37 @@ def writes(language: str, script: str) -> bool:
 
 
 def script_counts(text: str) -> Counter[str]:
-    """Count the letters (and combining marks) of ``text`` per script.
+    """Count the letters (and combining marks) of ``text`` per script, in the order the text
+    first uses each script.
 
     >>> script_counts("abc déf 123 !")
     Counter({'Latin': 6})
     >>> script_counts("")
     Counter()
     """
-    return Counter(dict(count_items(text)))
-
-
-@lru_cache(maxsize=1 << 13)
-def count_items(text: str) -> tuple[tuple[str, int], ...]:
-    """:func:`script_counts` as items, cached per line text (language.detect and
-    language.foreign_lines both count every line); cheaper than a ``Counter`` for callers that
-    read many lines.
-
-    >>> count_items("Москва (Moscow)")
-    (('Cyrillic', 6), ('Latin', 6))
-    """
-    if text.isascii():
-        n = ascii_letters(text)
-        return (("Latin", n),) if n else ()
-    # Each different character is looked up once (char_script gives None to all but letters
-    # and marks); scripts keep the order in which the text first uses them.
-    counts: dict[str, int] = {}
-    for ch, n in Counter(text).items():
+    counts: Counter[str] = Counter()
+    if text.isascii():  # the letters of ASCII are A-Z and a-z, all Latin
+        if n := ascii_letters(text):
+            counts["Latin"] = n
+        return counts
+    for ch, n in Counter(text).items():  # each different character looked up once
         script = char_script(ch)
         if script is not None:
-            counts[script] = counts.get(script, 0) + n
-    return tuple(counts.items())
-
-
-_ASCII_LETTERS = bytes(string.ascii_letters, "ascii")
+            counts[script] += n
+    return counts
 
 
 def ascii_letters(text: str) -> int:
-    """How many letters an ASCII text has (its A-Z and a-z): one C call.
+    """How many letters an ASCII text has (its A-Z and a-z): what is left once the rest of its
+    characters are deleted.
 
     >>> ascii_letters("Hello, World 42!")
     10
     """
     return len(text) - len(text.encode("ascii").translate(None, _ASCII_LETTERS))
+
+
+_ASCII_LETTERS = string.ascii_letters.encode("ascii")
 
 
 def has_letters(text: str) -> bool:
@@ -318,10 +305,9 @@ def profile(lines: Iterable[str]) -> dict[str, float]:
     >>> profile(["Hello there", "Привет"])
     {'Latin': 0.625, 'Cyrillic': 0.375}
     """
-    total: dict[str, int] = {}
+    total: Counter[str] = Counter()
     for line in lines:
-        for script, count in count_items(line):
-            total[script] = total.get(script, 0) + count * WEIGHTS.get(script, 1)
+        total.update(weighted(script_counts(line)))
     n = sum(total.values())
     if not n:
         return {}
@@ -420,7 +406,8 @@ def foreign_share(counts: Mapping[str, int], own: Collection[str]) -> float:
 
 @lru_cache(maxsize=1 << 14)
 def char_script(ch: str) -> str | None:
-    """The script of one character, or ``None`` for digits, punctuation, symbols and spaces.
+    """The script of one character, or ``None`` for digits, punctuation, symbols and spaces
+    (remembered per character: a table of the characters met).
 
     >>> char_script("ж"), char_script("7"), char_script("ー")
     ('Cyrillic', None, 'Katakana')

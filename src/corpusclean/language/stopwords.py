@@ -17,7 +17,6 @@ True
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
@@ -108,15 +107,13 @@ CLOSE_LANGUAGES: tuple[frozenset[str], ...] = (
     frozenset({"hi", "mr", "ne"}),
 )
 
+#: The languages whose list holds each stopword, in the order of their codes.
 _INDEX: dict[str, tuple[str, ...]] = {}
 for _lang, _words in sorted(STOPWORDS.items()):
     for _w in _words:
         _INDEX[_w] = (*_INDEX.get(_w, ()), _lang)
 
-_KNOWN = frozenset(_INDEX)
-
 TOKEN_RE = regex.compile(r"[\p{L}\p{M}]+")
-_ASCII_TOKEN_RE = re.compile("[a-z]+")
 
 
 def tokens(text: str) -> list[str]:
@@ -125,9 +122,7 @@ def tokens(text: str) -> list[str]:
     >>> tokens("L'homme, 2 ÉTÉS!")
     ['l', 'homme', 'étés']
     """
-    lowered = text.lower()
-    # In ASCII text the letters are a-z once lowercased; the re module finds them faster.
-    found: list[str] = (_ASCII_TOKEN_RE if lowered.isascii() else TOKEN_RE).findall(lowered)
+    found: list[str] = TOKEN_RE.findall(text.lower())
     return found
 
 
@@ -144,30 +139,22 @@ def stopword_hits(text: str, *, min_len: int = 1) -> Counter[str]:
 def hits_of(words: Iterable[str], *, min_len: int = 1) -> Counter[str]:
     """:func:`stopword_hits` for words already split by :func:`tokens`."""
     hits: Counter[str] = Counter()
-    for tok in _KNOWN.intersection(words):  # each different word once, stopwords only
-        if len(tok) >= min_len:
-            for lang in _INDEX[tok]:
-                hits[lang] += 1
+    for word in set(words):
+        if len(word) >= min_len:
+            hits.update(_INDEX.get(word, ()))
     return hits
 
 
-def hit_counts(words: Iterable[str]) -> tuple[dict[str, int], dict[str, int]]:
-    """``hits_of(words)`` and ``hits_of(words, min_len=2)`` in one pass, as plain dicts (for
-    callers that look at many lines).
+def hit_counts(words: Iterable[str]) -> tuple[Counter[str], Counter[str]]:
+    """``hits_of(words)`` and ``hits_of(words, min_len=2)``: the stopwords of every length,
+    and those of two letters or more (a one-letter stopword is weak evidence).
 
-    >>> hit_counts(tokens("o gato e o cão"))[0]["pt"], hit_counts(tokens("o gato e o cão"))[1]
-    (2, {})
+    >>> hits, long_hits = hit_counts(tokens("o gato e o cão"))
+    >>> hits["pt"], long_hits
+    (2, Counter())
     """
-    hits: dict[str, int] = {}
-    long_hits: dict[str, int] = {}
-    for tok in _KNOWN.intersection(words):
-        langs = _INDEX[tok]
-        for lang in langs:
-            hits[lang] = hits.get(lang, 0) + 1
-        if len(tok) >= 2:
-            for lang in langs:
-                long_hits[lang] = long_hits.get(lang, 0) + 1
-    return hits, long_hits
+    words = list(words)
+    return hits_of(words), hits_of(words, min_len=2)
 
 
 def attributed_to(text: str, language: str, hits: Mapping[str, int] | None = None) -> bool:

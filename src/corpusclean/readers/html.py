@@ -33,6 +33,8 @@ import regex
 from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, ProcessingInstruction, Tag
 from selectolax.lexbor import LexborDocumentOptions, LexborHTMLParser, LexborNode
 
+from .. import _accel
+
 #: Elements whose content is never visible text.
 DROP_TAGS = frozenset({
     "script", "style", "noscript", "template", "svg", "math", "head", "iframe", "object", "canvas",
@@ -453,7 +455,7 @@ def tree_to_blocks(tree: Tree) -> tuple[list[str], DomEvidence]:
         b.text(title, 1, False)
         b.flush()
     root = tree.body if tree.body is not None else tree.root
-    if root is not None:
+    if root is not None and not _walk_core(root, b):
         _walk_lexbor(root, b)
     return _finish(b, title, _lexbor_facts(tree))
 
@@ -697,6 +699,38 @@ def _walk_lexbor(root: LexborNode, b: _Builder) -> None:
             cur, node, link, block = open_.pop()
             if block and visible:
                 flush()
+
+
+@lru_cache(maxsize=1)
+def _core_walker() -> object | None:
+    """The core's walk with this module's tables (built once per process), or None: no core."""
+    return _accel.attempt(lambda core: core.HtmlWalker(
+        _WORD_FLAGS, list(_STEM_LIST), {k: v for k, v in _ROLE_FLAGS.items()}, _TAG_BITS,
+        sorted(BLOCK_TAGS), sorted(DROP_TAGS), sorted(FLAGGED_INLINE), HIDDEN, T_MAIN,
+    ), "html.walk")
+
+
+def _walk_core(root: LexborNode, b: _Builder) -> bool:
+    """:func:`_walk_lexbor` in the compiled core, over the HTML Lexbor serializes ``root`` to
+    (one call per page); False when the reference is to walk (no core, or markup the core
+    does not read back for sure, ``html_walk.rs``)."""
+    walker = _core_walker()
+    if walker is None:
+        return False
+    markup = root.html
+    if markup is None:
+        return False
+    answer = _accel.attempt(
+        lambda _: walker.walk(markup, len(b.ev.nodes), len(b.lines)), "html.walk")  # type: ignore[attr-defined]
+    if answer is None:
+        return False
+    nodes, lines, evidence = answer
+    b.ev.nodes.extend(nodes)
+    b.lines.extend(lines)
+    line_ev = b.ev.lines
+    for no, node, link in evidence:
+        line_ev[no] = (node, link)
+    return True
 
 
 _END = object()

@@ -8,10 +8,8 @@
 
 pub mod mt;
 pub mod ngram;
+pub mod profile_files;
 pub mod sample;
-
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
 use self::mt::Random;
 use self::ngram::CharTables;
@@ -96,35 +94,100 @@ impl std::fmt::Display for ModelError {
 
 impl std::error::Error for ModelError {}
 
-/// Multiplicative hashing of n-gram keys (already well spread numbers).
-#[derive(Default)]
-struct KeyHasher(u64);
-
-impl Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-}
-
 /// One n-gram's probabilities: its entries other than `+0.0`, as (language, value).
+#[derive(Clone, Copy, Default)]
 struct Row {
     start: u32,
     end: u32,
+}
+
+/// The n-gram keys ([`ngram::key`], never 0) in an open-addressed table with linear probing:
+/// eight keys to a cache line and nothing else beside them, since a text looks up about three
+/// keys per character and most of the table is out of the cache by the next text. A key's
+/// place is its number in [`Profiles`]' rows.
+struct KeyTable {
+    slots: Vec<u64>,
+    mask: usize,
+    len: usize,
+}
+
+impl KeyTable {
+    /// A table for `capacity` keys kept at most two-thirds full.
+    fn with_capacity(capacity: usize) -> Self {
+        let size = (capacity.saturating_mul(3) / 2 + 1)
+            .next_power_of_two()
+            .max(8);
+        Self {
+            slots: vec![0; size],
+            mask: size - 1,
+            len: 0,
+        }
+    }
+
+    /// The first slot to look at: a folded multiply (the high and low halves of a 128-bit
+    /// product xored), so every bit of the key reaches the low bits. (A plain multiply leaves
+    /// the low bits a function of the key's low bits alone, its last character: every n-gram
+    /// ending in one letter would start at one slot.)
+    #[inline]
+    fn home(&self, key: u64) -> usize {
+        let product = u128::from(key) * 0x9e37_79b9_7f4a_7c15;
+        ((product as u64) ^ ((product >> 64) as u64)) as usize & self.mask
+    }
+
+    /// The slot of `key`, if it is in the table.
+    #[inline]
+    fn find(&self, key: u64) -> Option<usize> {
+        let mut at = self.home(key);
+        loop {
+            match self.slots[at] {
+                0 => return None,
+                k if k == key => return Some(at),
+                _ => at = (at + 1) & self.mask,
+            }
+        }
+    }
+
+    /// Room for one more key: the table doubles when it would be over two-thirds full, and
+    /// then every old slot's new place is returned (`usize::MAX` for an empty slot).
+    fn reserve_one(&mut self) -> Option<Vec<usize>> {
+        if (self.len + 1) * 3 <= self.slots.len() * 2 {
+            return None;
+        }
+        let mut bigger = Self::with_capacity(self.slots.len());
+        let places = self
+            .slots
+            .iter()
+            .map(|&k| if k == 0 { usize::MAX } else { bigger.place(k) })
+            .collect();
+        *self = bigger;
+        Some(places)
+    }
+
+    /// The slot of `key` (not 0), taken if it was not in the table (which has room:
+    /// [`Self::reserve_one`]).
+    fn place(&mut self, key: u64) -> usize {
+        let mut at = self.home(key);
+        loop {
+            match self.slots[at] {
+                0 => {
+                    self.slots[at] = key;
+                    self.len += 1;
+                    return at;
+                }
+                k if k == key => return at,
+                _ => at = (at + 1) & self.mask,
+            }
+        }
+    }
 }
 
 /// The n-gram profiles: every n-gram's probability per language
 /// (`DetectorFactory.word_lang_prob_map`), filled row by row.
 pub struct Profiles {
     languages: usize,
-    index: HashMap<u64, Row, BuildHasherDefault<KeyHasher>>,
+    keys: KeyTable,
+    /// The row of the key in the same slot.
+    rows: Vec<Row>,
     entries: Vec<(u16, f64)>,
 }
 
@@ -137,10 +200,12 @@ impl Profiles {
         if languages == 0 || languages > usize::from(u16::MAX) {
             return Err(ModelError::Languages(languages));
         }
-        let index = HashMap::with_capacity_and_hasher(capacity, BuildHasherDefault::default());
+        let keys = KeyTable::with_capacity(capacity);
+        let rows = vec![Row::default(); keys.slots.len()];
         Ok(Self {
             languages,
-            index,
+            keys,
+            rows,
             entries: Vec::new(),
         })
     }
@@ -168,12 +233,72 @@ impl Profiles {
                 self.entries.push((lang as u16, p));
             }
         }
+        self.set_row(ngram::key(&gram), start);
+        Ok(())
+    }
+
+    /// The row of `key`: the entries from `start` to the end.
+    fn set_row(&mut self, key: u64, start: usize) {
         let row = Row {
             start: start as u32,
             end: self.entries.len() as u32,
         };
-        self.index.insert(ngram::key(&gram), row);
-        Ok(())
+        if let Some(places) = self.keys.reserve_one() {
+            let mut moved = vec![Row::default(); self.keys.slots.len()];
+            for (old, &new) in places.iter().enumerate() {
+                if let Some(slot) = moved.get_mut(new) {
+                    *slot = self.rows[old];
+                }
+            }
+            self.rows = moved;
+        }
+        let at = self.keys.place(key);
+        self.rows[at] = row;
+    }
+
+    /// One n-gram's row by its [`ngram::key`]: (language, probability) in language order,
+    /// languages below [`Self::languages`]; the entries `+0.0` are left out.
+    pub(crate) fn push_row(&mut self, key: u64, row: &[(u16, f64)]) {
+        let start = self.entries.len();
+        self.entries
+            .extend(row.iter().filter(|&&(_, p)| p.to_bits() != 0).copied());
+        self.set_row(key, start);
+    }
+
+    /// The number of languages.
+    #[must_use]
+    pub fn languages(&self) -> usize {
+        self.languages
+    }
+
+    /// The number of n-grams.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.keys.len
+    }
+
+    /// Are there no n-grams?
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.keys.len == 0
+    }
+
+    /// An n-gram's probabilities other than `+0.0`, as (language, probability), or None for an
+    /// n-gram the profiles do not have.
+    #[must_use]
+    pub fn row(&self, ngram: &str) -> Option<&[(u16, f64)]> {
+        let gram: Vec<char> = ngram.chars().collect();
+        if gram.is_empty() || gram.len() > 3 {
+            return None;
+        }
+        self.row_at(self.keys.find(ngram::key(&gram))?)
+    }
+
+    /// The row in `slot`.
+    #[inline]
+    fn row_at(&self, slot: usize) -> Option<&[(u16, f64)]> {
+        let row = self.rows.get(slot)?;
+        self.entries.get(row.start as usize..row.end as usize)
     }
 }
 
@@ -183,6 +308,8 @@ pub struct Detector {
     tables: CharTables,
     classes: TextClasses,
     seed: i128,
+    /// `random.Random(seed)`, copied for each text instead of seeded again.
+    seeded: Random,
     sum_mode: SumMode,
 }
 
@@ -202,6 +329,7 @@ impl Detector {
             tables,
             classes,
             seed,
+            seeded: Random::new(seed),
             sum_mode,
         }
     }
@@ -210,6 +338,12 @@ impl Detector {
     #[must_use]
     pub fn languages(&self) -> usize {
         self.profiles.languages
+    }
+
+    /// The n-gram profiles.
+    #[must_use]
+    pub fn profiles(&self) -> &Profiles {
+        &self.profiles
     }
 
     /// The seed the detector was built with (`DetectorFactory.seed`).
@@ -224,10 +358,11 @@ impl Detector {
     #[must_use]
     pub fn probabilities(&self, text: &str, seed: i128) -> Option<Vec<f64>> {
         let prepared = ngram::prepare(&self.tables, text);
-        let mut ngrams: Vec<&Row> = Vec::new();
+        // The slots of the n-grams found: a row is read only when it is drawn.
+        let mut ngrams: Vec<u32> = Vec::new();
         ngram::extract(&self.tables, &prepared, |key| {
-            if let Some(row) = self.profiles.index.get(&key) {
-                ngrams.push(row);
+            if let Some(slot) = self.profiles.keys.find(key) {
+                ngrams.push(slot as u32);
             }
         });
         if ngrams.is_empty() {
@@ -238,14 +373,18 @@ impl Detector {
         let n = self.profiles.languages;
         let mut langprob = vec![0.0f64; n];
         let mut factors = vec![0.0f64; n];
-        let mut random = Random::new(seed);
+        let mut random = if seed == self.seed {
+            self.seeded.clone()
+        } else {
+            Random::new(seed)
+        };
         for _ in 0..N_TRIAL {
             let mut prob = vec![1.0 / n as f64; n];
             let weight = (ALPHA + random.gauss() * ALPHA_WIDTH) / BASE_FREQ;
             let base = weight + 0.0;
             let mut i = 0u32;
             loop {
-                let row = ngrams[random.randbelow(count) as usize];
+                let row = self.profiles.rows[ngrams[random.randbelow(count) as usize] as usize];
                 factors.fill(base);
                 for &(lang, p) in &self.profiles.entries[row.start as usize..row.end as usize] {
                     factors[usize::from(lang)] = weight + p;
@@ -346,6 +485,30 @@ mod tests {
         assert_eq!(ranked.first().map(|r| r.0), Some(0));
         let probs = d.probabilities("bbb", 1).unwrap_or_default();
         assert!(probs[1] > 0.99);
+    }
+
+    #[test]
+    fn the_key_table_grows_and_keeps_every_row() {
+        let mut profiles = Profiles::new(2, 1).unwrap_or_else(|e| panic!("{e}"));
+        let words: Vec<String> = (0..2000u32)
+            .filter_map(|n| char::from_u32(0x4e00 + n))
+            .map(|c| format!("{c}a"))
+            .collect();
+        for (i, word) in words.iter().enumerate() {
+            let p = i as f64 + 1.0;
+            profiles
+                .add(word, &[p, 0.0])
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        assert_eq!(profiles.len(), words.len());
+        for (i, word) in words.iter().enumerate() {
+            assert_eq!(
+                profiles.row(word),
+                Some(&[(0u16, i as f64 + 1.0)][..]),
+                "{word}"
+            );
+        }
+        assert_eq!(profiles.row("zz"), None);
     }
 
     #[test]

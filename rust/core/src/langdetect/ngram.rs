@@ -19,6 +19,8 @@ pub struct CharTables {
     vi_letters: Vec<char>,
     vi_marks: Vec<char>,
     vi_table: Vec<Vec<char>>,
+    /// The smallest and largest of `vi_marks` (a quick test before the list).
+    vi_mark_range: (char, char),
 }
 
 impl CharTables {
@@ -52,12 +54,17 @@ impl CharTables {
         {
             return None;
         }
+        let vi_mark_range = (
+            vi_marks.iter().copied().min().unwrap_or('\u{1}'),
+            vi_marks.iter().copied().max().unwrap_or('\0'),
+        );
         Some(Self {
             normalized,
             uppercase: CharSet::new(uppercase),
             vi_letters,
             vi_marks,
             vi_table,
+            vi_mark_range,
         })
     }
 
@@ -75,16 +82,26 @@ impl CharTables {
         self.uppercase.contains(ch)
     }
 
+    /// Is `ch` one of `normalize_vi`'s marks?
+    #[inline]
+    fn is_vi_mark(&self, ch: char) -> bool {
+        let (first, last) = self.vi_mark_range;
+        first <= ch && ch <= last && self.vi_marks.contains(&ch)
+    }
+
     /// `NGram.normalize_vi`: a letter followed by a combining mark becomes one precomposed
     /// letter.
     fn normalize_vi(&self, text: Vec<char>) -> Vec<char> {
+        if !text.iter().skip(1).any(|&ch| self.is_vi_mark(ch)) {
+            return text; // no mark: nothing to compose
+        }
         let mut out = Vec::with_capacity(text.len());
         let mut i = 0;
         while i < text.len() {
             if let Some(next) = text.get(i + 1) {
-                let letter = self.vi_letters.iter().position(|&c| c == text[i]);
                 let mark = self.vi_marks.iter().position(|c| c == next);
-                if let (Some(letter), Some(mark)) = (letter, mark) {
+                let letter = || self.vi_letters.iter().position(|&c| c == text[i]);
+                if let (Some(mark), Some(letter)) = (mark, mark.and_then(|_| letter())) {
                     out.push(self.vi_table[mark][letter]);
                     i += 2;
                     continue;
@@ -184,20 +201,29 @@ fn blank_addresses(text: &[char]) -> Vec<char> {
 /// (ASCII-range letters dropped from text mostly in other scripts).
 #[must_use]
 pub fn prepare(tables: &CharTables, text: &str) -> Vec<char> {
-    let chars: Vec<char> = text.chars().collect();
-    let chars = tables.normalize_vi(blank_addresses(&blank_urls(&chars)));
+    let mut chars: Vec<char> = text.chars().collect();
+    // A URL starts with "http://" or "https://", an address has an '@': without them the
+    // blanking changes nothing.
+    if text.contains("://") {
+        chars = blank_urls(&chars);
+    }
+    if text.contains('@') {
+        chars = blank_addresses(&chars);
+    }
+    let chars = tables.normalize_vi(chars);
     let mut kept = Vec::with_capacity(chars.len().min(MAX_TEXT_LENGTH));
+    // langdetect's 'A' <= ch <= 'z' (brackets and the like included) against U+0300 and above.
+    let is_latin = |ch: char| ('A'..='z').contains(&ch);
+    let (mut latin, mut non_latin) = (0usize, 0usize);
     let mut previous = '\0';
     for &ch in chars.iter().take(MAX_TEXT_LENGTH) {
         if ch != ' ' || previous != ' ' {
             kept.push(ch);
+            latin += usize::from(is_latin(ch));
+            non_latin += usize::from(ch >= '\u{300}');
         }
         previous = ch;
     }
-    // langdetect's 'A' <= ch <= 'z' (brackets and the like included) against U+0300 and above.
-    let is_latin = |ch: char| ('A'..='z').contains(&ch);
-    let latin = kept.iter().filter(|&&ch| is_latin(ch)).count();
-    let non_latin = kept.iter().filter(|&&ch| ch >= '\u{300}').count();
     if latin * 2 < non_latin {
         kept.retain(|&ch| !is_latin(ch));
     }
