@@ -86,9 +86,13 @@ def fallback_on_error(step: str) -> Iterator[None]:
     except UnicodeEncodeError:
         FALLBACKS["core.fallback.surrogates"] += 1
     except error as exc:
-        code = exc.args[0] if exc.args else "core.error"
-        FALLBACKS[str(code)] += 1
-        _log.warning("%s: the compiled core failed (%s); using the Python reference", step, exc)
+        _failed(step, exc)
+
+
+def _failed(step: str, exc: Exception) -> None:
+    code = exc.args[0] if exc.args else "core.error"
+    FALLBACKS[str(code)] += 1
+    _log.warning("%s: the compiled core failed (%s); using the Python reference", step, exc)
 
 
 class _NoError(Exception):
@@ -97,10 +101,15 @@ class _NoError(Exception):
 
 def attempt(call: Callable[[ModuleType], _T], step: str = "core") -> _T | None:
     """``call(core)``, or None when the reference is to answer instead: no core in use, or a
-    fallback of :func:`fallback_on_error`."""
+    fallback of :func:`fallback_on_error` (the same, without a context manager: called once
+    per document and step)."""
     module = core()
     if module is None:
         return None
-    with fallback_on_error(step):
+    try:
         return call(module)
+    except UnicodeEncodeError:
+        FALLBACKS["core.fallback.surrogates"] += 1
+    except module.CoreError as exc:
+        _failed(step, exc)
     return None

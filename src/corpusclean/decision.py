@@ -84,12 +84,18 @@ def remove_lines(doc: Document, reasons: Mapping[int, str], details: Mapping[int
         check_reason(reason)
     removed = tuple(_new_removal(Removal, (line.no, line.text, reason, "", detail(i, "")))
                     for i, line, reason in zip(gone, map(lines.__getitem__, gone), codes))
-    if gone[0] >= 0:  # the lines between the removed ones, as slices
+    if gone[0] < 0:
+        kept = tuple(line for i, line in enumerate(lines) if i not in reasons)
+        return Decision("rewrite", doc=doc.evolve(lines=kept), removed=removed)
+    if len(gone) * len(lines) <= 65536:  # a few removals: deleting from a copy moves little
+        copy = list(lines)
+        for i in reversed(gone):
+            del copy[i]
+        kept = tuple(copy)
+    else:  # the lines between the removed ones, as slices
         kept = tuple(chain.from_iterable(
             lines[a + 1:b] for a, b in zip([-1, *gone], [*gone, len(lines)], strict=True)))
-    else:
-        kept = tuple(line for i, line in enumerate(lines) if i not in reasons)
-    return Decision("rewrite", doc=doc.evolve(lines=kept), removed=removed)
+    return Decision("rewrite", doc=doc.keeping(kept), removed=removed)
 
 
 _new_removal = tuple.__new__  # builds a Removal from its fields without a Python-level call

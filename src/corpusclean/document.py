@@ -190,8 +190,20 @@ class Document:
         """Return a copy with some fields replaced (the original is untouched)."""
         return dataclasses.replace(self, **changes)
 
+    def keeping(self, lines: tuple[Line, ...]) -> Document:
+        """A copy with ``lines``, some of this document's lines in order: ``evolve(lines=...)``
+        without checking again what the lines are (a tenth of its time)."""
+        new = object.__new__(type(self))
+        for name in _FIELDS:
+            object.__setattr__(new, name, getattr(self, name))
+        object.__setattr__(new, "lines", lines)
+        return new
+
     def annotate(self, **values: Any) -> Document:
         """Return a copy with annotations added or replaced."""
         merged = dict(self.annotations)
         merged.update(values)
         return self.evolve(annotations=merged)
+
+
+_FIELDS = tuple(f.name for f in dataclasses.fields(Document))

@@ -3,10 +3,10 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use corpusclean_core::boilerplate::{Family, Kind, Page, Search};
+use corpusclean_core::boilerplate::{Family, Kind, Lines, Page, Search};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::pybacked::PyBackedStr;
+use pyo3::types::PyString;
 
 use crate::errors::guarded;
 
@@ -27,11 +27,16 @@ impl BoilerplateReader {
         })
     }
 
-    /// The page of a document's lines (the GIL released meanwhile). Raises
-    /// `UnicodeEncodeError` for a line with lone surrogates and `CoreError` if the core fails.
-    fn page(&self, py: Python<'_>, lines: Vec<PyBackedStr>) -> PyResult<BoilerplatePage> {
+    /// The page of a document's lines, an iterable of `str` (copied into one buffer, then
+    /// read with the GIL released). Raises `UnicodeEncodeError` for a line with lone surrogates
+    /// and `CoreError` if the core fails.
+    fn page(&self, py: Python<'_>, lines: &Bound<'_, PyAny>) -> PyResult<BoilerplatePage> {
+        let mut copied = Lines::default();
+        for line in lines.try_iter()? {
+            copied.push(line?.cast::<PyString>()?.to_str()?);
+        }
         let gate = &self.gate;
-        let inner = py.detach(|| guarded(|| Page::new(&lines, gate)))?;
+        let inner = py.detach(|| guarded(|| Page::read(copied, gate)))?;
         Ok(BoilerplatePage { inner })
     }
 }
@@ -63,14 +68,14 @@ impl BoilerplatePage {
             .lines
             .iter()
             .map(|l| {
-                let t = &texts[l.text];
+                let t = texts.get(l.text);
                 (
-                    t.raw.clone(),
-                    t.norm.clone(),
+                    t.raw().to_owned(),
+                    t.norm().to_owned(),
                     t.size,
                     [t.plain, t.lead_in, t.counter, t.symbol, t.token, t.phrase],
                     l.code,
-                    l.lead.map(|i| texts[i].norm.clone()),
+                    l.lead.map(|i| texts.get(i).norm().to_owned()),
                 )
             })
             .collect()

@@ -32,6 +32,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from functools import cached_property, lru_cache
+from operator import attrgetter
 from typing import NamedTuple
 
 import regex
@@ -368,6 +369,9 @@ _pattern = _Pattern
 _last_core: tuple[tuple[object, ...], object] = ((), None)
 
 
+_TEXT = attrgetter("text")
+
+
 @lru_cache(maxsize=1)
 def _core_reader() -> object | None:
     """The core's page reader (the gated tables' search built in), or None: no core."""
@@ -383,7 +387,7 @@ def _core_page(doc: Document) -> object | None:
     if seen is not doc.lines:
         reader = _core_reader()
         page = None if reader is None else _accel.attempt(
-            lambda _: reader.page([ln.text for ln in doc.lines]), "boilerplate")  # type: ignore[attr-defined]
+            lambda _: reader.page(map(_TEXT, doc.lines)), "boilerplate")  # type: ignore[attr-defined]
         _last_core = (doc.lines, page)
     return page
 
