@@ -114,6 +114,43 @@ def test_an_empty_stream_is_one_empty_file(tmp_path):
         assert list(iter_rows(out, "rejects")) == []
 
 
+def _kernel_copy_fails_after(calls):
+    """An ``os.copy_file_range`` that copies ``calls`` small chunks, then fails as it does
+    between file systems it cannot copy across."""
+    import errno
+    import os
+
+    left = [calls]
+
+    def copy_range(src, dst, count):
+        if left[0] == 0:
+            raise OSError(errno.EXDEV, "cross-device")
+        left[0] -= 1
+        return os.write(dst, os.read(src, min(count, 3)))
+
+    return copy_range
+
+
+@pytest.mark.parametrize("kernel", ["real", "none", "fails_at_once", "fails_midway"])
+def test_plain_parts_are_joined_whole(tmp_path, monkeypatch, kernel):
+    import os
+
+    parts = []
+    for i, data in enumerate([b'{"a":1}\n', b"", b'{"b":"\xc3\xa9"}\n' * 1000, b'{"c":3}\n']):
+        parts.append(tmp_path / f"part{i}")
+        parts[-1].write_bytes(data)
+    if kernel == "none":
+        monkeypatch.delattr(os, "copy_file_range", raising=False)
+    elif kernel != "real":
+        monkeypatch.setattr(os, "copy_file_range", _kernel_copy_fails_after(0 if kernel == "fails_at_once" else 5),
+                            raising=False)
+    out = tmp_path / "out"
+    out.mkdir()
+    assert write_stream(parts, out, "documents", Layout()) == ["documents.jsonl"]
+    assert (out / "documents.jsonl").read_bytes() == b"".join(p.read_bytes() for p in parts)
+    assert sorted(q.name for q in out.iterdir()) == ["documents.jsonl"]
+
+
 def test_gzip_bytes_depend_on_the_rows_alone(plain, tmp_path):
     names = write_stream([plain / "documents.jsonl"], tmp_path, "documents", Layout(compress="gz"))
     head = (tmp_path / names[0]).read_bytes()[:10]
