@@ -16,6 +16,8 @@ from typing import Any
 
 import regex
 
+from . import _accel
+
 try:  # pragma: no cover - depends on the environment
     import orjson
 except ImportError:  # pragma: no cover
@@ -32,7 +34,7 @@ def loads(text: str | bytes) -> Any:
         except orjson.JSONDecodeError:
             pass  # orjson refuses some inputs json takes (lone surrogates, NaN)
         else:
-            if not _LONG_NUMBER[type(text) is str].search(text) or not _has_huge_float(value):
+            if not scan(text, LONG_NUMBER) or not _has_huge_float(value):
                 return value
     return json.loads(text)
 
@@ -66,12 +68,43 @@ _ORJSON_OPTIONS = (orjson.OPT_APPEND_NEWLINE | orjson.OPT_PASSTHROUGH_SUBCLASS) 
 _SHORT_EXPONENT = re.compile(rb"e-\d(?!\d)")
 
 
-def _suspect(line: bytes) -> bool:
-    """Whether orjson's line may hold a float it writes differently: an exponent of one digit,
-    a positional small float (``0.00001``), or ``null`` (NaN and the infinities, and None).
-    Text that looks so only costs the full check."""
-    return (b"0.0000" in line or b"null" in line
-            or (b"e-" in line and _SHORT_EXPONENT.search(line) is not None))
+#: What :func:`scan` looks for: a float orjson may write differently, a line-break character
+#: (:data:`_LINE_BREAKS`), a run of 19 digits (an integer beyond 64 bits).
+FLOAT_SUSPECT, LINE_BREAK, LONG_NUMBER = 1, 2, 4
+
+
+def scan(data: bytes | str, wanted: int) -> int:
+    """The flags among ``wanted`` that ``data`` (a JSON line, or a text to parse) holds; in the
+    compiled core when it is in use (one vectorized search per pattern), else
+    :func:`scan_reference`.
+
+    >>> scan(b'[1e-5,"\\xe2\\x80\\xa8"]', FLOAT_SUSPECT | LINE_BREAK | LONG_NUMBER)
+    3
+    """
+    found = _accel.attempt(lambda core: core.json_scan(data, wanted), "json")
+    return scan_reference(data, wanted) if found is None else found
+
+
+def scan_reference(data: bytes | str, wanted: int) -> int:
+    """:func:`scan` in Python: ``FLOAT_SUSPECT`` when orjson's line may hold a float it writes
+    differently (an exponent of one digit, a positional small float such as ``0.00001``, or
+    ``null`` for NaN, the infinities and None; a line that only looks so costs the full check
+    of its values), ``LINE_BREAK`` when it holds U+0085, U+2028 or U+2029, ``LONG_NUMBER``
+    when it holds 19 digits in a row. Only the flags asked for are looked for."""
+    text = type(data) is str
+    flags = 0
+    if wanted & FLOAT_SUSPECT:
+        line = data.encode("utf-8", "surrogatepass") if text else data
+        if (b"0.0000" in line or b"null" in line
+                or (b"e-" in line and _SHORT_EXPONENT.search(line) is not None)):
+            flags |= FLOAT_SUSPECT
+    if wanted & LINE_BREAK:
+        line = data.encode("utf-8", "surrogatepass") if text else data
+        if not line.isascii() and any(raw in line for raw, _ in _LINE_BREAKS):
+            flags |= LINE_BREAK
+    if wanted & LONG_NUMBER and _LONG_NUMBER[text].search(data):
+        flags |= LONG_NUMBER
+    return flags
 
 
 def _floats_written_alike(value: Any) -> bool:
@@ -117,8 +150,9 @@ def dumps_line(obj: Any) -> bytes:
             # Only a float below 1e-4 (written differently) or NaN and the infinities (written
             # as null) can make orjson's bytes differ now; when the line shows neither, no value
             # needs checking.
-            if not _suspect(line) or _floats_written_alike(obj):
-                return _escape_line_breaks(line)
+            flags = scan(line, FLOAT_SUSPECT | LINE_BREAK)
+            if not flags & FLOAT_SUSPECT or _floats_written_alike(obj):
+                return _escape_line_breaks(line) if flags & LINE_BREAK else line
     return dumps_std(obj)
 
 

@@ -11,6 +11,7 @@ pub mod encoding;
 pub mod foreign_lines;
 pub mod html;
 pub mod html_walk;
+pub mod json;
 pub mod language;
 pub mod layout;
 pub mod unicode;

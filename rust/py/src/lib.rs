@@ -9,6 +9,7 @@ mod encoding;
 mod errors;
 mod filters;
 mod html;
+mod json;
 mod language;
 
 /// The Cargo profile the extension was built with (`release` for `pip install`).
@@ -28,6 +29,8 @@ mod _core {
     use super::filters::{line_shapes, LineModel, LineShapes, Trees};
     #[pymodule_export]
     use super::html::{DomRegion, HtmlWalker};
+    #[pymodule_export]
+    use super::json::json_scan;
     #[pymodule_export]
     use super::language::{LangDetector, LineFacts, LineLanguage};
 
