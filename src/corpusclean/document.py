@@ -155,14 +155,21 @@ class Document:
     removals: tuple[Removal, ...] = ()
 
     def __post_init__(self) -> None:
-        lines = self.lines
-        if type(lines) is not tuple or (lines and set(map(type, lines)) != {Line}):
-            object.__setattr__(self, "lines", tuple(Line(*ln) for ln in lines))
-        if not isinstance(self.meta, FrozenDict):
+        self._settle(_FIELDS)
+
+    def _settle(self, names: Iterable[str]) -> None:
+        """Bring the fields ``names`` to their read-only forms: lines as :class:`Line` tuples,
+        mappings frozen, removals a tuple."""
+        if "lines" in names:
+            lines = self.lines
+            if type(lines) is not tuple or (lines and set(map(type, lines)) != {Line}):
+                object.__setattr__(self, "lines", tuple(Line(*ln) for ln in lines))
+        if "meta" in names and not isinstance(self.meta, FrozenDict):
             object.__setattr__(self, "meta", freeze(self.meta))
-        if not isinstance(self.annotations, FrozenDict):
+        if "annotations" in names and not isinstance(self.annotations, FrozenDict):
             object.__setattr__(self, "annotations", freeze(self.annotations))
-        object.__setattr__(self, "removals", tuple(self.removals))
+        if "removals" in names and type(self.removals) is not tuple:
+            object.__setattr__(self, "removals", tuple(self.removals))
 
     @classmethod
     def from_text(
@@ -187,8 +194,24 @@ class Document:
                 yield i, line
 
     def evolve(self, **changes: Any) -> Document:
-        """Return a copy with some fields replaced (the original is untouched)."""
-        return dataclasses.replace(self, **changes)
+        """Return a copy with some fields replaced (the original is untouched). Only the
+        replaced fields are brought to their read-only forms again: the others already are.
+
+        >>> d = Document.from_text("a\\nb")
+        >>> d.evolve(lines=[(2, "b")]).lines, d.evolve(removals=[]).removals
+        ((Line(no=2, text='b'),), ())
+        """
+        if type(self) is not Document:  # a subclass may have fields of its own
+            return dataclasses.replace(self, **changes)
+        unknown = changes.keys() - _FIELD_SET
+        if unknown:
+            msg = f"Document has no field(s) {', '.join(sorted(unknown))}"
+            raise TypeError(msg)
+        new = object.__new__(Document)
+        for name in _FIELDS:
+            object.__setattr__(new, name, changes[name] if name in changes else getattr(self, name))
+        new._settle(changes)
+        return new
 
     def keeping(self, lines: tuple[Line, ...]) -> Document:
         """A copy with ``lines``, some of this document's lines in order: ``evolve(lines=...)``
@@ -207,3 +230,4 @@ class Document:
 
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(Document))
+_FIELD_SET = frozenset(_FIELDS)
