@@ -92,16 +92,13 @@ def scan_reference(data: bytes | str, wanted: int) -> int:
     of its values), ``LINE_BREAK`` when it holds U+0085, U+2028 or U+2029, ``LONG_NUMBER``
     when it holds 19 digits in a row. Only the flags asked for are looked for."""
     text = type(data) is str
+    line = data.encode("utf-8", "surrogatepass") if text and wanted & ~LONG_NUMBER else data
     flags = 0
-    if wanted & FLOAT_SUSPECT:
-        line = data.encode("utf-8", "surrogatepass") if text else data
-        if (b"0.0000" in line or b"null" in line
-                or (b"e-" in line and _SHORT_EXPONENT.search(line) is not None)):
-            flags |= FLOAT_SUSPECT
-    if wanted & LINE_BREAK:
-        line = data.encode("utf-8", "surrogatepass") if text else data
-        if not line.isascii() and any(raw in line for raw, _ in _LINE_BREAKS):
-            flags |= LINE_BREAK
+    if wanted & FLOAT_SUSPECT and (b"0.0000" in line or b"null" in line
+                                   or (b"e-" in line and _SHORT_EXPONENT.search(line) is not None)):
+        flags |= FLOAT_SUSPECT
+    if wanted & LINE_BREAK and not line.isascii() and any(raw in line for raw, _ in _LINE_BREAKS):
+        flags |= LINE_BREAK
     if wanted & LONG_NUMBER and _LONG_NUMBER[text].search(data):
         flags |= LONG_NUMBER
     return flags

@@ -843,7 +843,8 @@ class LayoutBoilerplate:
 
     def _entry_removals(self, model: LineModel, thr: float, doc: Document) -> dict[int, str]:
         """The detail of every line of ``doc`` the rounds remove, by position in ``doc.lines``
-        (nothing when it has fewer than ``min_lines`` non-blank lines)."""
+        (nothing when it has fewer than ``min_lines`` non-blank lines), in Python: the core
+        has declined the document already."""
         # (line number, text, position in doc.lines or -1 for a line an earlier step removed)
         entries = [(line.no, line.text, i) for i, line in doc.content_lines()]
         if len(entries) < self.min_lines:
@@ -851,8 +852,8 @@ class LayoutBoilerplate:
         if self.page_context and doc.removals:
             entries += [(r.line, r.text, -1) for r in doc.removals if r.text.strip()]
             entries.sort(key=itemgetter(0))
-        return self.removals(model, thr, [text for _, text, _ in entries],
-                             [i for _, _, i in entries])
+        return self.reference_removals(model, thr, [text for _, text, _ in entries],
+                                       [i for _, _, i in entries])
 
     def removals(self, model: LineModel, thr: float, texts: Sequence[str],
                  positions: Sequence[int]) -> dict[int, str]:

@@ -314,7 +314,6 @@ class _Builder:
         self.link = 0
 
 
-
 def html_to_blocks(markup: str | Tag) -> tuple[list[str], DomEvidence]:
     """Lines of visible text (one per block element, the page title first) and their evidence.
     ``markup`` is the page's text, or a tree beautifulsoup4 already parsed.
@@ -716,7 +715,7 @@ def _walk_lexbor(root: LexborNode, b: _Builder) -> None:
 def _core_walker() -> object | None:
     """The core's walk with this module's tables (built once per process), or None: no core."""
     return _accel.attempt(lambda core: core.HtmlWalker(
-        _WORD_FLAGS, list(_STEM_LIST), {k: v for k, v in _ROLE_FLAGS.items()}, _TAG_BITS,
+        _WORD_FLAGS, list(_STEM_LIST), dict(_ROLE_FLAGS), _TAG_BITS,
         sorted(BLOCK_TAGS), sorted(DROP_TAGS), sorted(FLAGGED_INLINE), HIDDEN, T_MAIN,
     ), "html.walk")
 
