@@ -346,7 +346,7 @@ class Pipeline:
                 if decision.doc is not None:  # annotations that say more about the drop
                     doc = doc.evolve(annotations=decision.doc.annotations)
                 return Result(doc, decision.reason, name, tuple(trace))
-        if stop == len(self.filters) and not doc.text.strip():
+        if stop == len(self.filters) and not any(line.text.strip() for line in doc.lines):
             return Result(doc, EMPTY_REASON, EMPTY_STEP, tuple(trace))
         return Result(doc, None, None, tuple(trace))
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from operator import attrgetter
 from typing import Any
 
 from ._json import dumps_line
@@ -37,23 +38,17 @@ def line_ranges(numbers: Sequence[int]) -> str:
     >>> line_ranges([7, 1, 2, 3, 9, 10])
     '1-3,7,9-10'
     """
-    out: list[str] = []
     ordered = sorted(set(numbers))
-    i = 0
-    while i < len(ordered):
-        j = i
-        while j + 1 < len(ordered) and ordered[j + 1] == ordered[j] + 1:
-            j += 1
-        out.append(str(ordered[i]) if i == j else f"{ordered[i]}-{ordered[j]}")
-        i = j + 1
-    return ",".join(out)
+    breaks = [i for i in range(1, len(ordered)) if ordered[i] != ordered[i - 1] + 1]
+    return ",".join(str(ordered[a]) if b - a == 1 else f"{ordered[a]}-{ordered[b - 1]}"
+                    for a, b in zip([0, *breaks], [*breaks, len(ordered)]) if b > a)
 
 
 def removal_summary(removals: Sequence[Removal]) -> dict[str, Any]:
     """What was removed, in short: how many lines, how many per reason, which lines."""
-    reasons = Counter(r.reason for r in removals)
+    reasons = Counter(map(attrgetter("reason"), removals))
     return {"lines": len(removals), "reasons": dict(sorted(reasons.items())),
-            "line_numbers": line_ranges([r.line for r in removals])}
+            "line_numbers": line_ranges(list(map(attrgetter("line"), removals)))}
 
 
 def removal_row(result: Result) -> dict[str, Any] | None:

@@ -878,9 +878,10 @@ def _parse_jsonl(
             line=lineno,
             offset=start,
         )
-    record, surrogates = _scrub(record)
-    if surrogates:
-        encoding["lone_surrogates"] = surrogates
+    if b"\\u" in raw:  # a lone surrogate can only come from an escape (the bytes are UTF-8)
+        record, surrogates = _scrub(record)
+        if surrogates:
+            encoding["lone_surrogates"] = surrogates
     rid = record.get(options.id_field)
     doc_id = (
         str(rid) if isinstance(rid, (str, int)) and not isinstance(rid, bool) else f"{rel}:{lineno}"
