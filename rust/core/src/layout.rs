@@ -1026,8 +1026,8 @@ impl Trees {
     }
 
     /// Each of `m` rows' margin, into `out`: `cols` holds the rows column by column (column `c`
-    /// of row `r` at `c * m + r`). Tree by tree over all rows, each row's leaves added left to
-    /// right from the bias, as `Trees.margin` adds them.
+    /// of row `r` at `c * m + r`). A few rows at a time through every tree, each row's leaves
+    /// added left to right from the bias, as `Trees.margin` adds them.
     fn margins_of_columns(&self, cols: &[f64], m: usize, out: &mut Vec<f64>) {
         /// Rows walked side by side: their paths are independent, so their loads overlap.
         const BLOCK: usize = 8;
@@ -1038,20 +1038,22 @@ impl Trees {
         if internal == 0 || cols.len() < WIDTH * m {
             return;
         }
-        // Where each node's column starts, for the tree at hand.
-        let mut base = vec![0usize; internal];
-        let nodes = self.feats.chunks_exact(internal);
-        let thresholds = self.thresholds.chunks_exact(internal);
-        let leaves = self.leaves.chunks_exact(internal + 1);
-        for ((feats, thr), leaves) in nodes.zip(thresholds).zip(leaves) {
-            for (b, &f) in base.iter_mut().zip(feats) {
-                *b = f.min(ZERO) * m;
-            }
-            // Left when "<=", else right (NaN goes right), as Trees.margin has it.
-            let step = |k: usize, r: usize| 2 * k + 2 - usize::from(cols[base[k] + r] <= thr[k]);
-            let mut blocks = out.chunks_exact_mut(BLOCK);
-            for (b, totals) in (&mut blocks).enumerate() {
-                let r = b * BLOCK;
+        // Where each node's column starts.
+        let base: Vec<usize> = self.feats.iter().map(|&f| f.min(ZERO) * m).collect();
+        let trees = || {
+            base.chunks_exact(internal)
+                .zip(self.thresholds.chunks_exact(internal))
+                .zip(self.leaves.chunks_exact(internal + 1))
+        };
+        // A block of rows through all the trees, then the next: the block's columns stay in
+        // the nearest cache.
+        let mut blocks = out.chunks_exact_mut(BLOCK);
+        for (b, totals) in (&mut blocks).enumerate() {
+            let r = b * BLOCK;
+            for ((base, thr), leaves) in trees() {
+                // Left when "<=", else right (NaN goes right), as Trees.margin has it.
+                let step =
+                    |k: usize, r: usize| 2 * k + 2 - usize::from(cols[base[k] + r] <= thr[k]);
                 let mut k = [0usize; BLOCK];
                 for _ in 0..depth {
                     for (j, k) in k.iter_mut().enumerate() {
@@ -1062,11 +1064,13 @@ impl Trees {
                     *total += leaves[k - internal];
                 }
             }
-            let done = m - blocks.into_remainder().len();
-            for (r, total) in out.iter_mut().enumerate().skip(done) {
+        }
+        let done = m - blocks.into_remainder().len();
+        for (r, total) in out.iter_mut().enumerate().skip(done) {
+            for ((base, thr), leaves) in trees() {
                 let mut k = 0;
                 for _ in 0..depth {
-                    k = step(k, r);
+                    k = 2 * k + 2 - usize::from(cols[base[k] + r] <= thr[k]);
                 }
                 *total += leaves[k - internal];
             }
