@@ -12,6 +12,8 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
+use memchr::memmem;
+
 use crate::unicode::{
     self, PY_ALPHA, PY_DIGIT, PY_LOWER, PY_SPACE, PY_UPPER, RX_DIGIT, RX_SPACE, RX_WORD,
 };
@@ -291,6 +293,22 @@ fn is_function_word(folded: &str) -> bool {
         }
 }
 
+/// [`is_function_word`] of an ASCII word, lowered (into `buffer` when longer than seven bytes).
+fn ascii_function_word(word: &[u8], buffer: &mut String) -> bool {
+    let words = function_words();
+    if word.len() < 8 {
+        let mut out = [0u8; 8];
+        for (o, b) in out.iter_mut().zip(word) {
+            *o = b.to_ascii_lowercase();
+        }
+        out[7] = u8::try_from(word.len()).unwrap_or(0);
+        return words.short.contains(&u64::from_le_bytes(out));
+    }
+    buffer.clear();
+    buffer.extend(word.iter().map(|&b| char::from(b.to_ascii_lowercase())));
+    word.len() <= words.longest && words.long.contains(buffer.as_str())
+}
+
 /// `FUNCTION_WORDS` of the reference: the same file.
 const FUNCTION_WORDS: &str =
     include_str!("../../../src/corpusclean/filters/models/function_words.txt");
@@ -438,22 +456,17 @@ fn words(t: &Text, out: &mut Vec<(usize, usize)>) {
 /// (`://` or `www.`; `@`; a dot before `com`, `org`, `net`, `de` or `uk`).
 fn link_like(text: &str, t: &Text) -> bool {
     let bytes = text.as_bytes();
-    let (mut web, mut mail, mut domain) = (false, false, false);
-    for (i, &b) in bytes.iter().enumerate() {
-        let rest = &bytes[i + 1..];
-        match b {
-            b':' => web |= rest.starts_with(b"//"),
-            b'w' => web |= rest.starts_with(b"ww."),
-            b'@' => mail = true,
-            b'.' => {
-                domain |= [&b"com"[..], b"org", b"net", b"de", b"uk"]
-                    .iter()
-                    .any(|d| rest.starts_with(d));
-            }
-            _ => {}
-        }
-    }
-    web && web_address(t) || mail && mail_address(t) || domain && domain_name(t)
+    let web = || memmem::find(bytes, b"://").is_some() || memmem::find(bytes, b"www.").is_some();
+    let mail = || memchr::memchr(b'@', bytes).is_some();
+    let domain = || {
+        memchr::memchr_iter(b'.', bytes).any(|i| {
+            let rest = &bytes[i + 1..];
+            [&b"com"[..], b"org", b"net", b"de", b"uk"]
+                .iter()
+                .any(|d| rest.starts_with(d))
+        })
+    };
+    web() && web_address(t) || mail() && mail_address(t) || domain() && domain_name(t)
 }
 
 /// `(?:https?://|www\.)\S` matches somewhere in `t`.
@@ -622,6 +635,14 @@ fn sentences(t: &Text) -> usize {
         .count()
 }
 
+/// [`sentences`] of ASCII text, by its bytes (its characters): `.`, `!` or `?` followed by a
+/// space or the end.
+fn ascii_sentences(bytes: &[u8]) -> usize {
+    let ends = |i: usize| matches!(bytes[i], b'.' | b'!' | b'?');
+    let next = |i: usize| bytes.get(i + 1).map_or(true, |&b| b == b' ');
+    (0..bytes.len()).filter(|&i| ends(i) && next(i)).count()
+}
+
 /// The counts of `_CharClasses`: upper and other letters, digits, commas and other characters
 /// (spaces are counted by none).
 #[derive(Default)]
@@ -635,22 +656,18 @@ struct ClassCounts {
 
 fn class_counts(t: &Text) -> ClassCounts {
     let mut n = ClassCounts::default();
+    // Each class a flag of its own, counted without a branch (letters, digits, spaces and
+    // punctuation alternate too often for branches to be guessed).
     for (&c, &f) in t.c.iter().zip(&t.f) {
-        if f & PY_ALPHA != 0 {
-            if f & PY_UPPER != 0 {
-                n.upper += 1;
-            } else {
-                n.lower += 1;
-            }
-        } else if f & PY_DIGIT != 0 {
-            n.digits += 1;
-        } else if f & PY_SPACE != 0 {
-            // not counted
-        } else if is_comma(c) {
-            n.commas += 1;
-        } else {
-            n.other += 1;
-        }
+        let alpha = f & PY_ALPHA != 0;
+        let digit = !alpha && f & PY_DIGIT != 0;
+        let rest = !alpha && !digit && f & PY_SPACE == 0;
+        let comma = rest && is_comma(c);
+        n.upper += usize::from(alpha && f & PY_UPPER != 0);
+        n.lower += usize::from(alpha && f & PY_UPPER == 0);
+        n.digits += usize::from(digit);
+        n.commas += usize::from(comma);
+        n.other += usize::from(rest && !comma);
     }
     n
 }
@@ -718,11 +735,16 @@ impl Measurer {
             // Casefolding makes no fewer characters, each of a byte or more: a word of more
             // characters than the longest function word has bytes is none.
             if b - a <= longest {
-                self.folded_word.clear();
-                for &c in &t.c[a..b] {
-                    unicode::push_casefold(c, &mut self.folded_word);
-                }
-                func += usize::from(is_function_word(&self.folded_word));
+                func += usize::from(if ascii {
+                    // ASCII folds to its lower case, a byte each, as characters are bytes.
+                    ascii_function_word(&stripped.as_bytes()[a..b], &mut self.folded_word)
+                } else {
+                    self.folded_word.clear();
+                    for &c in &t.c[a..b] {
+                        unicode::push_casefold(c, &mut self.folded_word);
+                    }
+                    is_function_word(&self.folded_word)
+                });
             }
             word_chars += b - a;
         }
@@ -749,13 +771,23 @@ impl Measurer {
             function_share: ratio(func, words.len()),
             comma_rate: ratio(counts.commas, n_tok),
             link_like: link_like(stripped, t),
-            separators: separators(t),
+            // Every separator holds one of these characters; ASCII text can only hold the
+            // first four.
+            separators: if ascii && !bytes.iter().any(|b| matches!(b, b'|' | b'/' | b'>' | b'-')) {
+                0
+            } else {
+                separators(t)
+            },
             date_like: counts.digits > 0 && date_like(t),
             time_like: counts.digits > 0 && colon && time_like(t),
             segmented_share: ratio(segmented, n_tok),
             mean_word_len: ratio(word_chars, words.len()),
             bullet: bullet(t),
-            sentences: sentences(t),
+            sentences: if ascii {
+                ascii_sentences(bytes)
+            } else {
+                sentences(t)
+            },
             copyright: if ascii {
                 stripped.contains("(c)") || stripped.contains("(C)")
             } else {
@@ -994,8 +1026,8 @@ impl Trees {
     }
 
     /// Each of `m` rows' margin, into `out`: `cols` holds the rows column by column (column `c`
-    /// of row `r` at `c * m + r`). Tree by tree over all rows, each row's leaves added left to
-    /// right from the bias, as `Trees.margin` adds them.
+    /// of row `r` at `c * m + r`). A few rows at a time through every tree, each row's leaves
+    /// added left to right from the bias, as `Trees.margin` adds them.
     fn margins_of_columns(&self, cols: &[f64], m: usize, out: &mut Vec<f64>) {
         /// Rows walked side by side: their paths are independent, so their loads overlap.
         const BLOCK: usize = 8;
@@ -1006,20 +1038,22 @@ impl Trees {
         if internal == 0 || cols.len() < WIDTH * m {
             return;
         }
-        // Where each node's column starts, for the tree at hand.
-        let mut base = vec![0usize; internal];
-        let nodes = self.feats.chunks_exact(internal);
-        let thresholds = self.thresholds.chunks_exact(internal);
-        let leaves = self.leaves.chunks_exact(internal + 1);
-        for ((feats, thr), leaves) in nodes.zip(thresholds).zip(leaves) {
-            for (b, &f) in base.iter_mut().zip(feats) {
-                *b = f.min(ZERO) * m;
-            }
-            // Left when "<=", else right (NaN goes right), as Trees.margin has it.
-            let step = |k: usize, r: usize| 2 * k + 2 - usize::from(cols[base[k] + r] <= thr[k]);
-            let mut blocks = out.chunks_exact_mut(BLOCK);
-            for (b, totals) in (&mut blocks).enumerate() {
-                let r = b * BLOCK;
+        // Where each node's column starts.
+        let base: Vec<usize> = self.feats.iter().map(|&f| f.min(ZERO) * m).collect();
+        let trees = || {
+            base.chunks_exact(internal)
+                .zip(self.thresholds.chunks_exact(internal))
+                .zip(self.leaves.chunks_exact(internal + 1))
+        };
+        // A block of rows through all the trees, then the next: the block's columns stay in
+        // the nearest cache.
+        let mut blocks = out.chunks_exact_mut(BLOCK);
+        for (b, totals) in (&mut blocks).enumerate() {
+            let r = b * BLOCK;
+            for ((base, thr), leaves) in trees() {
+                // Left when "<=", else right (NaN goes right), as Trees.margin has it.
+                let step =
+                    |k: usize, r: usize| 2 * k + 2 - usize::from(cols[base[k] + r] <= thr[k]);
                 let mut k = [0usize; BLOCK];
                 for _ in 0..depth {
                     for (j, k) in k.iter_mut().enumerate() {
@@ -1030,11 +1064,13 @@ impl Trees {
                     *total += leaves[k - internal];
                 }
             }
-            let done = m - blocks.into_remainder().len();
-            for (r, total) in out.iter_mut().enumerate().skip(done) {
+        }
+        let done = m - blocks.into_remainder().len();
+        for (r, total) in out.iter_mut().enumerate().skip(done) {
+            for ((base, thr), leaves) in trees() {
                 let mut k = 0;
                 for _ in 0..depth {
-                    k = step(k, r);
+                    k = 2 * k + 2 - usize::from(cols[base[k] + r] <= thr[k]);
                 }
                 *total += leaves[k - internal];
             }
