@@ -593,6 +593,29 @@ impl Tables {
         }
     }
 
+    /// `script_counts` of the lines `alive` of `facts` joined by newlines (every line when
+    /// `None`): their letters per script, in the order the joined text first uses each.
+    #[must_use]
+    pub fn joined_counts(facts: &[LineFacts], alive: Option<&[usize]>) -> Counts {
+        let mut counts: Counts = Vec::new();
+        let mut add = |f: &LineFacts| {
+            for &(s, n) in &f.counts {
+                match counts.iter_mut().find(|c| c.0 == s) {
+                    Some(c) => c.1 += n,
+                    None => counts.push((s, n)),
+                }
+            }
+        };
+        match alive {
+            None => facts.iter().for_each(&mut add),
+            Some(alive) => alive
+                .iter()
+                .filter_map(|&i| facts.get(i))
+                .for_each(&mut add),
+        }
+        counts
+    }
+
     /// `_stopword_language(tokens(line))`: the stopword language number the line's stopwords
     /// name, or `None`.
     #[must_use]
@@ -975,6 +998,11 @@ mod tests {
         assert!(f[2].blank && f[2].counts.is_empty());
         let s = t.summary(f, None);
         assert_eq!(s.profile[0], (number("Hiragana"), 0.3636));
+        assert_eq!(
+            Tables::joined_counts(f, None),
+            count_items("Москва (Moscow), 2024\n東京は晴れです\n")
+        );
+        assert_eq!(Tables::joined_counts(f, Some(&[1, 9])), f[1].counts);
     }
 
     #[test]
