@@ -463,11 +463,8 @@ impl Tables {
             Vec::new()
         };
         let stripped = crate::unicode::py_strip(text);
-        let heavy: Vec<(u8, u64)> = counts
-            .iter()
-            .map(|&(s, n)| (s, n * self.weight(s)))
-            .collect();
-        let total: u64 = heavy.iter().map(|&(_, n)| n).sum();
+        let heavy = counts.iter().map(|&(s, n)| (s, n * self.weight(s)));
+        let total: u64 = heavy.clone().map(|(_, n)| n).sum();
         // `sum(heavy.values()) ** 0.5`: float pow of the int's float, as CPython computes it.
         #[allow(clippy::cast_precision_loss)]
         let weight = (total as f64).powf(0.5);
@@ -478,7 +475,7 @@ impl Tables {
             title_case: long >= 2 && title,
             quote_mark: quote_start(stripped) || quote_end(stripped),
             sentence_end: sentence_end(stripped),
-            vote: (self.main_script(&counts), weight, dominant(&heavy)),
+            vote: (self.main_script(&counts), weight, dominant_of(heavy)),
             counts,
             letters,
             chars,
@@ -507,6 +504,14 @@ impl Tables {
     /// `main_script(counts)`.
     #[must_use]
     pub fn main_script(&self, counts: &[(u8, u64)]) -> Option<u8> {
+        // Most lines have letters of one script: the answer without a list of weights.
+        match counts {
+            [] => return None,
+            &[(s, n)] if !self.dense.get(usize::from(s)).copied().unwrap_or(true) => {
+                return (n * self.weight(s) > 0).then_some(s);
+            }
+            _ => {}
+        }
         let mut w: Vec<(u8, u64)> = counts
             .iter()
             .map(|&(s, n)| (s, n * self.weight(s)))
@@ -876,8 +881,15 @@ pub fn count_items(text: &str) -> Counts {
 /// positive count (letters, or votes).
 #[must_use]
 pub fn dominant<T: PartialOrd + Copy + Default>(counts: &[(u8, T)]) -> Option<u8> {
+    dominant_of(counts.iter().copied())
+}
+
+/// [`dominant`] of counts given one by one.
+pub fn dominant_of<T: PartialOrd + Copy + Default>(
+    counts: impl IntoIterator<Item = (u8, T)>,
+) -> Option<u8> {
     let mut best: Option<(u8, T)> = None;
-    for &(s, n) in counts {
+    for (s, n) in counts {
         let better = match best {
             None => n > T::default(),
             Some((b, m)) => n > m || (n == m && s < b),
@@ -918,8 +930,33 @@ pub fn title_case(text: &str) -> bool {
     long >= 2
 }
 
-/// `_QUOTES`.
+/// `_QUOTES`, as [`is_quote`] has them.
+#[cfg(test)]
 const QUOTES: &str = "\"'“”„‟«»‹›‘’‚「」『』";
+
+/// Is `c` one of `_QUOTES`? (A `match`: this is asked of most characters of a line's ends.)
+#[inline]
+fn is_quote(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '\''
+            | '“'
+            | '”'
+            | '„'
+            | '‟'
+            | '«'
+            | '»'
+            | '‹'
+            | '›'
+            | '‘'
+            | '’'
+            | '‚'
+            | '「'
+            | '」'
+            | '『'
+            | '』'
+    )
+}
 
 fn word(c: char) -> bool {
     is(c, RX_WORD)
@@ -928,7 +965,7 @@ fn word(c: char) -> bool {
 /// `_QUOTE_START_RE.search(text)`: `^\W*[quotes]`.
 fn quote_start(text: &str) -> bool {
     for c in text.chars() {
-        if QUOTES.contains(c) {
+        if is_quote(c) {
             return true;
         }
         if word(c) {
@@ -942,7 +979,7 @@ fn quote_start(text: &str) -> bool {
 /// for `$` to stand before).
 fn quote_end(text: &str) -> bool {
     for c in text.chars().rev() {
-        if QUOTES.contains(c) {
+        if is_quote(c) {
             return true;
         }
         if word(c) && !is(c, RX_DIGIT) {
@@ -1028,6 +1065,15 @@ mod tests {
         for (f, text) in t.facts(&texts, true).iter().zip(texts) {
             assert_eq!(f.title_case, title_case(text), "{text}");
             assert_eq!(f.counts, count_items(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn quotes_are_the_list() {
+        for cp in 0..0x11_0000 {
+            if let Some(c) = char::from_u32(cp) {
+                assert_eq!(is_quote(c), QUOTES.contains(c), "{c:?}");
+            }
         }
     }
 
