@@ -805,7 +805,7 @@ impl<'t> Tokens<'_, 't> {
     fn push(&mut self, c: char, letter_or_mark: bool) {
         if letter_or_mark {
             self.token.push(c);
-        } else {
+        } else if !self.token.is_empty() {
             self.end();
         }
     }
