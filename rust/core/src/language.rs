@@ -381,7 +381,7 @@ impl Tables {
     #[must_use]
     pub fn facts<S: AsRef<str>>(&self, lines: &[S], words: bool) -> Vec<LineFacts> {
         let mut token = String::new();
-        let mut seen: Vec<&str> = Vec::new();
+        let mut seen: Vec<(&str, &[u16])> = Vec::new();
         lines
             .iter()
             .map(|line| self.line(line.as_ref(), words, &mut token, &mut seen))
@@ -393,7 +393,7 @@ impl Tables {
         text: &str,
         words: bool,
         token: &mut String,
-        seen: &mut Vec<&'t str>,
+        seen: &mut Vec<(&'t str, &'t [u16])>,
     ) -> LineFacts {
         // One pass over the characters: letters per script, `_WORD_RE`'s words for
         // `_title_case` (the length of the current one, 0 outside, and whether it starts with
@@ -458,7 +458,7 @@ impl Tables {
         tokens.end();
         let n_words = tokens.n;
         let hits = if words {
-            self.hits(tokens.seen)
+            Self::hits(tokens.seen)
         } else {
             Vec::new()
         };
@@ -482,12 +482,12 @@ impl Tables {
         }
     }
 
-    /// `hit_counts` of the different stopwords `seen`.
-    fn hits(&self, seen: &[&str]) -> Vec<(u16, u32, u32)> {
+    /// `hit_counts` of the different stopwords `seen` (with their languages).
+    fn hits(seen: &[(&str, &[u16])]) -> Vec<(u16, u32, u32)> {
         let mut hits: Vec<(u16, u32, u32)> = Vec::new();
-        for word in seen {
+        for &(word, languages) in seen {
             let long = u32::from(word.chars().nth(1).is_some());
-            for &l in self.stopwords.get(*word).map_or(&[][..], Vec::as_slice) {
+            for &l in languages {
                 match hits.iter_mut().find(|h| h.0 == l) {
                     Some(h) => {
                         h.1 += 1;
@@ -796,7 +796,7 @@ impl Tables {
 struct Tokens<'a, 't> {
     tables: &'t Tables,
     token: &'a mut String,
-    seen: &'a mut Vec<&'t str>,
+    seen: &'a mut Vec<(&'t str, &'t [u16])>,
     n: usize,
 }
 
@@ -816,10 +816,16 @@ impl<'t> Tokens<'_, 't> {
         }
         self.n += 1;
         if self.token.len() <= self.tables.longest {
-            if let Some((word, _)) = self.tables.stopwords.get_key_value(self.token.as_str()) {
+            if let Some((word, languages)) =
+                self.tables.stopwords.get_key_value(self.token.as_str())
+            {
                 // The words seen are keys of the index: the same key is the same address.
-                if !self.seen.iter().any(|&s| std::ptr::eq(s, word.as_str())) {
-                    self.seen.push(word.as_str());
+                if !self
+                    .seen
+                    .iter()
+                    .any(|&(s, _)| std::ptr::eq(s, word.as_str()))
+                {
+                    self.seen.push((word.as_str(), languages.as_slice()));
                 }
             }
         }
