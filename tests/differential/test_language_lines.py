@@ -57,6 +57,7 @@ def assert_summary(tables, texts: list[str], alive: list[int] | None) -> None:
     votes = Counter(b for t in subset if (b := scripts.line_vote(t)[2]) is not None)
     assert dict(by_line) == dict(votes) and counted == sum(votes.values())
     assert known.votes() == [scripts.line_vote(t)[0] for t in texts]
+    assert known.counts(alive) == list(scripts.script_counts("\n".join(subset)).items())
     assert known.stopword_languages() == [detect._stopword_language(tokens(t)) for t in texts]
     if main is not None:
         assert scripts.scripts_in_use(main, dict(letters), dict(by_line), counted) == (

@@ -381,7 +381,7 @@ impl Tables {
     #[must_use]
     pub fn facts<S: AsRef<str>>(&self, lines: &[S], words: bool) -> Vec<LineFacts> {
         let mut token = String::new();
-        let mut seen: Vec<&str> = Vec::new();
+        let mut seen: Vec<(&str, &[u16])> = Vec::new();
         lines
             .iter()
             .map(|line| self.line(line.as_ref(), words, &mut token, &mut seen))
@@ -393,7 +393,7 @@ impl Tables {
         text: &str,
         words: bool,
         token: &mut String,
-        seen: &mut Vec<&'t str>,
+        seen: &mut Vec<(&'t str, &'t [u16])>,
     ) -> LineFacts {
         // One pass over the characters: letters per script, `_WORD_RE`'s words for
         // `_title_case` (the length of the current one, 0 outside, and whether it starts with
@@ -458,16 +458,13 @@ impl Tables {
         tokens.end();
         let n_words = tokens.n;
         let hits = if words {
-            self.hits(tokens.seen)
+            Self::hits(tokens.seen)
         } else {
             Vec::new()
         };
         let stripped = crate::unicode::py_strip(text);
-        let heavy: Vec<(u8, u64)> = counts
-            .iter()
-            .map(|&(s, n)| (s, n * self.weight(s)))
-            .collect();
-        let total: u64 = heavy.iter().map(|&(_, n)| n).sum();
+        let heavy = counts.iter().map(|&(s, n)| (s, n * self.weight(s)));
+        let total: u64 = heavy.clone().map(|(_, n)| n).sum();
         // `sum(heavy.values()) ** 0.5`: float pow of the int's float, as CPython computes it.
         #[allow(clippy::cast_precision_loss)]
         let weight = (total as f64).powf(0.5);
@@ -478,19 +475,19 @@ impl Tables {
             title_case: long >= 2 && title,
             quote_mark: quote_start(stripped) || quote_end(stripped),
             sentence_end: sentence_end(stripped),
-            vote: (self.main_script(&counts), weight, dominant(&heavy)),
+            vote: (self.main_script(&counts), weight, dominant_of(heavy)),
             counts,
             letters,
             chars,
         }
     }
 
-    /// `hit_counts` of the different stopwords `seen`.
-    fn hits(&self, seen: &[&str]) -> Vec<(u16, u32, u32)> {
+    /// `hit_counts` of the different stopwords `seen` (with their languages).
+    fn hits(seen: &[(&str, &[u16])]) -> Vec<(u16, u32, u32)> {
         let mut hits: Vec<(u16, u32, u32)> = Vec::new();
-        for word in seen {
+        for &(word, languages) in seen {
             let long = u32::from(word.chars().nth(1).is_some());
-            for &l in self.stopwords.get(*word).map_or(&[][..], Vec::as_slice) {
+            for &l in languages {
                 match hits.iter_mut().find(|h| h.0 == l) {
                     Some(h) => {
                         h.1 += 1;
@@ -507,6 +504,14 @@ impl Tables {
     /// `main_script(counts)`.
     #[must_use]
     pub fn main_script(&self, counts: &[(u8, u64)]) -> Option<u8> {
+        // Most lines have letters of one script: the answer without a list of weights.
+        match counts {
+            [] => return None,
+            &[(s, n)] if !self.dense.get(usize::from(s)).copied().unwrap_or(true) => {
+                return (n * self.weight(s) > 0).then_some(s);
+            }
+            _ => {}
+        }
         let mut w: Vec<(u8, u64)> = counts
             .iter()
             .map(|&(s, n)| (s, n * self.weight(s)))
@@ -591,6 +596,29 @@ impl Tables {
             by_line,
             counted,
         }
+    }
+
+    /// `script_counts` of the lines `alive` of `facts` joined by newlines (every line when
+    /// `None`): their letters per script, in the order the joined text first uses each.
+    #[must_use]
+    pub fn joined_counts(facts: &[LineFacts], alive: Option<&[usize]>) -> Counts {
+        let mut counts: Counts = Vec::new();
+        let mut add = |f: &LineFacts| {
+            for &(s, n) in &f.counts {
+                match counts.iter_mut().find(|c| c.0 == s) {
+                    Some(c) => c.1 += n,
+                    None => counts.push((s, n)),
+                }
+            }
+        };
+        match alive {
+            None => facts.iter().for_each(&mut add),
+            Some(alive) => alive
+                .iter()
+                .filter_map(|&i| facts.get(i))
+                .for_each(&mut add),
+        }
+        counts
     }
 
     /// `_stopword_language(tokens(line))`: the stopword language number the line's stopwords
@@ -768,7 +796,7 @@ impl Tables {
 struct Tokens<'a, 't> {
     tables: &'t Tables,
     token: &'a mut String,
-    seen: &'a mut Vec<&'t str>,
+    seen: &'a mut Vec<(&'t str, &'t [u16])>,
     n: usize,
 }
 
@@ -777,7 +805,7 @@ impl<'t> Tokens<'_, 't> {
     fn push(&mut self, c: char, letter_or_mark: bool) {
         if letter_or_mark {
             self.token.push(c);
-        } else {
+        } else if !self.token.is_empty() {
             self.end();
         }
     }
@@ -788,10 +816,16 @@ impl<'t> Tokens<'_, 't> {
         }
         self.n += 1;
         if self.token.len() <= self.tables.longest {
-            if let Some((word, _)) = self.tables.stopwords.get_key_value(self.token.as_str()) {
+            if let Some((word, languages)) =
+                self.tables.stopwords.get_key_value(self.token.as_str())
+            {
                 // The words seen are keys of the index: the same key is the same address.
-                if !self.seen.iter().any(|&s| std::ptr::eq(s, word.as_str())) {
-                    self.seen.push(word.as_str());
+                if !self
+                    .seen
+                    .iter()
+                    .any(|&(s, _)| std::ptr::eq(s, word.as_str()))
+                {
+                    self.seen.push((word.as_str(), languages.as_slice()));
                 }
             }
         }
@@ -853,8 +887,15 @@ pub fn count_items(text: &str) -> Counts {
 /// positive count (letters, or votes).
 #[must_use]
 pub fn dominant<T: PartialOrd + Copy + Default>(counts: &[(u8, T)]) -> Option<u8> {
+    dominant_of(counts.iter().copied())
+}
+
+/// [`dominant`] of counts given one by one.
+pub fn dominant_of<T: PartialOrd + Copy + Default>(
+    counts: impl IntoIterator<Item = (u8, T)>,
+) -> Option<u8> {
     let mut best: Option<(u8, T)> = None;
-    for &(s, n) in counts {
+    for (s, n) in counts {
         let better = match best {
             None => n > T::default(),
             Some((b, m)) => n > m || (n == m && s < b),
@@ -895,8 +936,33 @@ pub fn title_case(text: &str) -> bool {
     long >= 2
 }
 
-/// `_QUOTES`.
+/// `_QUOTES`, as [`is_quote`] has them.
+#[cfg(test)]
 const QUOTES: &str = "\"'“”„‟«»‹›‘’‚「」『』";
+
+/// Is `c` one of `_QUOTES`? (A `match`: this is asked of most characters of a line's ends.)
+#[inline]
+fn is_quote(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '\''
+            | '“'
+            | '”'
+            | '„'
+            | '‟'
+            | '«'
+            | '»'
+            | '‹'
+            | '›'
+            | '‘'
+            | '’'
+            | '‚'
+            | '「'
+            | '」'
+            | '『'
+            | '』'
+    )
+}
 
 fn word(c: char) -> bool {
     is(c, RX_WORD)
@@ -905,7 +971,7 @@ fn word(c: char) -> bool {
 /// `_QUOTE_START_RE.search(text)`: `^\W*[quotes]`.
 fn quote_start(text: &str) -> bool {
     for c in text.chars() {
-        if QUOTES.contains(c) {
+        if is_quote(c) {
             return true;
         }
         if word(c) {
@@ -919,7 +985,7 @@ fn quote_start(text: &str) -> bool {
 /// for `$` to stand before).
 fn quote_end(text: &str) -> bool {
     for c in text.chars().rev() {
-        if QUOTES.contains(c) {
+        if is_quote(c) {
             return true;
         }
         if word(c) && !is(c, RX_DIGIT) {
@@ -975,6 +1041,11 @@ mod tests {
         assert!(f[2].blank && f[2].counts.is_empty());
         let s = t.summary(f, None);
         assert_eq!(s.profile[0], (number("Hiragana"), 0.3636));
+        assert_eq!(
+            Tables::joined_counts(f, None),
+            count_items("Москва (Moscow), 2024\n東京は晴れです\n")
+        );
+        assert_eq!(Tables::joined_counts(f, Some(&[1, 9])), f[1].counts);
     }
 
     #[test]
@@ -1000,6 +1071,15 @@ mod tests {
         for (f, text) in t.facts(&texts, true).iter().zip(texts) {
             assert_eq!(f.title_case, title_case(text), "{text}");
             assert_eq!(f.counts, count_items(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn quotes_are_the_list() {
+        for cp in 0..0x11_0000 {
+            if let Some(c) = char::from_u32(cp) {
+                assert_eq!(is_quote(c), QUOTES.contains(c), "{c:?}");
+            }
         }
     }
 

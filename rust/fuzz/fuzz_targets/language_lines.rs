@@ -68,6 +68,11 @@ fuzz_target!(|data: &[u8]| -> Corpus {
     let alive: Vec<usize> = (0..lines.len()).step_by(2).collect();
     let summary = tables.summary(&facts, Some(&alive));
     assert!(summary.profile.iter().all(|p| (0.0..=1.0).contains(&p.1)));
+    // The lines joined count as the text itself.
+    assert_eq!(
+        Tables::joined_counts(&facts, None),
+        corpusclean_core::language::count_items(text)
+    );
     let params = Params {
         script_share: 0.5,
         min_words: 3,

@@ -463,6 +463,17 @@ impl LineFacts {
         ))
     }
 
+    /// `script_counts` of the lines `alive` (every line when None) joined by newlines, as
+    /// (script, letters) in the order the joined text first uses each script.
+    #[pyo3(signature = (alive = None))]
+    fn counts(&self, alive: Option<Vec<usize>>) -> PyResult<Vec<(&'static str, u64)>> {
+        let alive = self.checked(alive)?;
+        Ok(Tables::joined_counts(&self.facts, alive.as_deref())
+            .into_iter()
+            .map(|(s, n)| (language::script_name(s), n))
+            .collect())
+    }
+
     /// Every line's `line_vote(line)[0]`.
     fn votes(&self) -> Vec<Option<&'static str>> {
         self.facts

@@ -267,13 +267,15 @@ def by_script(found: Detection, counts: Mapping[str, int]) -> Detection:
     return found
 
 
-def detect_text(text: str) -> Detection:
+def detect_text(text: str, counts: Mapping[str, int] | None = None) -> Detection:
     """Detect the language of ``text`` as it is (no sampling; langdetect reads at most 10,000
     characters) without its minor Latin words, corrected by :func:`by_script`. Returns
-    :data:`NOTHING` (``und``, 0.0) when there is nothing to judge."""
+    :data:`NOTHING` (``und``, 0.0) when there is nothing to judge. ``counts`` are the text's
+    :func:`~corpusclean.language.scripts.script_counts` when the caller has them."""
     if _LETTER_RE.search(text) is None:
         return NOTHING
-    counts = scripts.script_counts(text)
+    if counts is None:
+        counts = scripts.script_counts(text)
     return _detection(_ranked(_without_minor_latin(text, counts)), counts)
 
 
@@ -402,6 +404,7 @@ def detect_lines(lines: Iterable[str], *, max_chars: int = 3000) -> Detection:
     """
     pieces = sample_lines(list(lines), max_chars=max_chars)
     known = line_facts(pieces)  # the core's answers for every piece, or None
+    counts = None  # the script counts of the pieces kept, when the core has them
     if known is None:
         main = scripts.main_script_of_lines(pieces)
         if main is not None:
@@ -412,7 +415,8 @@ def detect_lines(lines: Iterable[str], *, max_chars: int = 3000) -> Detection:
             votes = known.votes()  # type: ignore[attr-defined]
             kept = [i for i in kept if votes[i] == main]
             pieces = [pieces[i] for i in kept]
-    found = detect_text("\n".join(pieces))
+        counts = dict(known.counts(kept))  # type: ignore[attr-defined]
+    found = detect_text("\n".join(pieces), counts)
     if len(pieces) < 2 or not found.determined:
         return found
     if known is None:
