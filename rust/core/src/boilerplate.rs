@@ -160,6 +160,79 @@ impl<'a> Letters<'a> {
         }
     }
 
+    /// [`Letters::push`] of each character of `run`, ASCII text, lowercased: a run of letters
+    /// is written at once. Every character but the last knows the next one, so only the last
+    /// is left pending.
+    fn push_ascii(&mut self, run: &str) {
+        let bytes = run.as_bytes();
+        let Some((&last, body)) = bytes.split_last() else {
+            return;
+        };
+        if let Some(p) = self.pending.take() {
+            self.write(p, Some(char::from(bytes[0].to_ascii_lowercase())));
+        }
+        let n = body.len();
+        let mut k = 0;
+        while k < n {
+            if !body[k].is_ascii_alphabetic() {
+                self.gap = true;
+                k += 1;
+                continue;
+            }
+            let mut e = k + 1;
+            while e < n && body[e].is_ascii_alphabetic() {
+                e += 1;
+            }
+            // A counter's k, m or b is a letter alone, after a digit, before no letter.
+            let counter = e == k + 1
+                && matches!(body[k].to_ascii_lowercase(), b'k' | b'm' | b'b')
+                && match k.checked_sub(1) {
+                    Some(b) => body[b].is_ascii_digit(),
+                    None => self.before.is_some_and(|b| is(b, RE_DIGIT)),
+                }
+                && !body.get(e).copied().unwrap_or(last).is_ascii_alphabetic();
+            if counter {
+                self.gap = true;
+            } else {
+                self.letter_next();
+                let at = self.out.len();
+                self.out.push_str(&run[k..e]);
+                self.out[at..].make_ascii_lowercase();
+            }
+            k = e;
+        }
+        if let Some(&b) = body.last() {
+            self.before = Some(char::from(b.to_ascii_lowercase()));
+        }
+        self.pending = Some(char::from(last.to_ascii_lowercase()));
+    }
+
+    /// [`Letters::push`] of what `c` becomes: casefolded, decomposed, without marks and
+    /// tatweel, Arabic and Persian variants folded (`folded` is room for the casefolding).
+    fn push_folded(&mut self, c: char, folded: &mut String) {
+        folded.clear();
+        push_casefold(c, folded);
+        for d in folded.chars() {
+            for_nfkd(d, |e| {
+                if e != '\u{640}' && !is(e, RX_MARK_NONSPACING) {
+                    self.push(letter_fold(e));
+                }
+            });
+        }
+    }
+
+    /// Before a letter is written: the space of a gap before it, and the count of words.
+    #[inline]
+    fn letter_next(&mut self) {
+        if self.out.len() == self.start {
+            self.words = 1;
+        } else if self.gap {
+            self.out.push(' ');
+            self.words += 1;
+        }
+        self.gap = false;
+    }
+
     #[inline]
     fn write(&mut self, c: char, next: Option<char>) {
         let letter = re_letter(c)
@@ -167,13 +240,7 @@ impl<'a> Letters<'a> {
                 && self.before.is_some_and(|b| is(b, RE_DIGIT))
                 && !next.is_some_and(re_letter));
         if letter {
-            if self.out.len() == self.start {
-                self.words = 1;
-            } else if self.gap {
-                self.out.push(' ');
-                self.words += 1;
-            }
-            self.gap = false;
+            self.letter_next();
             self.out.push(c);
         } else {
             self.gap = true;
@@ -211,25 +278,27 @@ pub fn normalize_into(text: &str, out: &mut String) -> usize {
     let mut letters = Letters::new(out);
     let mut folded = String::new();
     let kept = kept_as_is();
-    for c in text.chars() {
-        if c.is_ascii() {
-            letters.push(c.to_ascii_lowercase());
-            continue;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // Most characters of a line that is not ASCII still are: a run of them at a time.
+        let run = i;
+        while i < bytes.len() && bytes[i].is_ascii() {
+            i += 1;
         }
+        if i > run {
+            letters.push_ascii(&text[run..i]);
+        }
+        let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
+            break;
+        };
+        i += c.len_utf8();
         let cp = c as usize;
         if kept.get(cp / 64).is_some_and(|w| w & (1 << (cp % 64)) != 0) {
             letters.push(c);
             continue;
         }
-        folded.clear();
-        push_casefold(c, &mut folded);
-        for d in folded.chars() {
-            for_nfkd(d, |e| {
-                if e != '\u{640}' && !is(e, RX_MARK_NONSPACING) {
-                    letters.push(letter_fold(e));
-                }
-            });
-        }
+        letters.push_folded(c, &mut folded);
     }
     letters.finish()
 }
@@ -2024,6 +2093,42 @@ mod tests {
         assert_eq!(normalize("اترك تعليقاً"), "اترك تعليقا");
         assert_eq!(normalize("12kb 3k"), "kb");
         assert_eq!(normalize("Été ﬁne"), "ete fine");
+    }
+
+    /// `normalize` a character at a time, as before the ASCII runs: what they must equal.
+    fn normalize_by_chars(text: &str) -> (String, usize) {
+        let mut out = String::new();
+        let mut letters = Letters::new(&mut out);
+        let mut folded = String::new();
+        for c in text.chars() {
+            letters.push_folded(c, &mut folded);
+        }
+        let words = letters.finish();
+        (out, words)
+    }
+
+    #[test]
+    fn ascii_runs_read_like_single_characters() {
+        // Counters (k, m, b after a digit, ASCII or not, before no letter) at every edge of
+        // an ASCII run: its start, its end, a run of one character.
+        let pieces = [
+            "1", "k", "K", "m", "b", "kb", "x", " ", ".", "é", "’", "٣", "１", "ｋ", "ﬁ", "я",
+            "\u{301}", "\u{640}", "中", "3", "M", "a1",
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..20_000 {
+            let mut text = String::from("é");
+            for _ in 0..(state % 9) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push_str(pieces[(state % pieces.len() as u64) as usize]);
+            }
+            state = state.wrapping_mul(0x9e37_79b9_7f4a_7c15).wrapping_add(1);
+            let mut out = String::new();
+            let words = normalize_into(&text, &mut out);
+            assert_eq!((out, words), normalize_by_chars(&text), "{text:?}");
+        }
     }
 
     #[test]

@@ -57,6 +57,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import lru_cache
 
 import regex
 
@@ -119,6 +120,16 @@ class Kind(Enum):
 
 # Every script a line's main script can be (line_vote's), for the core's passes.
 _ALL_SCRIPTS = (*scripts.SCRIPTS, scripts.OTHER, scripts.KANA)
+
+
+@lru_cache(maxsize=256)
+def _pass_language(language: str) -> tuple[list[str], bool]:
+    """What a pass of the core needs of the document's language: the scripts whose lines it
+    judges by language (:meth:`ForeignLines._judged_script`), and whether the language is the
+    one its script stands for (home is sure). Computed once per language."""
+    judged = [s for s in _ALL_SCRIPTS if ForeignLines._judged_script(s, language)]
+    home_sure = scripts.SCRIPT_LANGUAGE.get(scripts.written_in(language) or "") == language
+    return judged, home_sure
 
 
 @dataclass(slots=True)
@@ -307,9 +318,7 @@ class ForeignLines:
                 )
                 if not scripts.writes(language, main):
                     language = UNDETERMINED
-            judged = [s for s in _ALL_SCRIPTS if self._judged_script(s, language)]
-            home_sure = scripts.SCRIPT_LANGUAGE.get(scripts.written_in(language) or "") == language
-            return sorted(own), language, judged, home_sure
+            return sorted(own), language, *_pass_language(language)
 
         def detect(i: int, against: str) -> tuple[str, float, bool, float] | None:
             found = ask(texts[i])
