@@ -87,3 +87,13 @@ def test_cli_reports_config_errors(tmp_path, seeds_dir, capsys):
     cfg.write_text('[[steps]]\nuse = "no.such"\n')
     assert main(["clean", str(seeds_dir), "-o", str(tmp_path / "o"), "--config", str(cfg)]) == 2
     assert "unknown filter" in capsys.readouterr().err
+
+
+def test_what_was_loaded_is_frozen_for_the_run_only(seeds_dir, tmp_path):
+    import gc
+
+    seen = []
+    clean_directory(seeds_dir, tmp_path / "out", workers=1,
+                    on_item=lambda item, outcome: seen.append(gc.get_freeze_count()))
+    assert seen and min(seen) > 0  # the collector skipped what the run started with
+    assert gc.get_freeze_count() == 0  # and sees it again once the run is over

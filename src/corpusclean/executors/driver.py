@@ -8,6 +8,7 @@ the work directory is removed. See ``docs/scale.md``.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
@@ -167,8 +168,10 @@ def run_sharded(
     # Workers may run elsewhere; a URL (corpusclean.remote) is read there as it is.
     input_path = input_path if is_url(input_path) else input_path.absolute()
     output = output.absolute()
-    if engine.name == "pool" and start_method() == "fork":
+    forked = engine.name == "pool" and start_method() == "fork"
+    if forked:
         pipeline.warm_up()  # before the pool starts (planning may use it): workers inherit it
+    here = forked or engine.name == "serial"  # the pipeline runs in this process or its forks
     # The large JSONL files are read for their cut points and ids by the engine's workers.
     skipped: Counter[str] = Counter()
     shards = plan_shards(input_path, reader_options, shard_bytes=shard_bytes, scan_map=engine.map,
@@ -207,6 +210,11 @@ def run_sharded(
     passes = Plan.of(pipeline).passes
     sizes = [shard_bytes_of(s) for s in shards]
     follow = _Follow(engine, meter, sum(sizes), len(passes), sum(len(s.units) for s in shards))
+    if here:
+        # What is loaded by now (modules, and models warmed up for a pool) lives for the whole
+        # run: out of the collector's sight until the passes end, its full collections scan
+        # less (and forked workers do not copy its pages by touching them).
+        gc.freeze()
     try:
         for spec_ in passes:
             todo = [s for s in shards if not marker_path(work, spec_.number, s).exists()]
@@ -230,6 +238,8 @@ def run_sharded(
                 handle = engine.broadcast(merged, merged_path, f"state-{spec_.collect}:{nonce}")
                 bound.append((spec_.collect, handle))
     finally:
+        if here:
+            gc.unfreeze()
         tasks.ITEM_HOOK = previous_hook
         engine.heartbeat = None
     final = len(passes) - 1
