@@ -8,8 +8,8 @@ answers.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from itertools import chain
+from collections.abc import Iterable, Mapping
+from itertools import chain, repeat
 from dataclasses import dataclass
 from typing import Literal
 
@@ -82,8 +82,8 @@ def remove_lines(doc: Document, reasons: Mapping[int, str], details: Mapping[int
     codes = [reasons[i] for i in gone]
     for reason in dict.fromkeys(codes):  # each reason code checked once, in line order
         check_reason(reason)
-    removed = tuple(_new_removal(Removal, (line.no, line.text, reason, "", detail(i, "")))
-                    for i, line, reason in zip(gone, map(lines.__getitem__, gone), codes))
+    numbers, texts = zip(*map(lines.__getitem__, gone), strict=True)
+    removed = removals_of(numbers, texts, codes, repeat(""), map(detail, gone, repeat("")))
     if gone[0] < 0:
         kept = tuple(line for i, line in enumerate(lines) if i not in reasons)
         return Decision("rewrite", doc=doc.evolve(lines=kept), removed=removed)
@@ -98,4 +98,15 @@ def remove_lines(doc: Document, reasons: Mapping[int, str], details: Mapping[int
     return Decision("rewrite", doc=doc.keeping(kept), removed=removed)
 
 
-_new_removal = tuple.__new__  # builds a Removal from its fields without a Python-level call
+def removals_of(*columns: Iterable[object]) -> tuple[Removal, ...]:
+    """:class:`Removal` tuples from their fields' columns (line, text, reason, step, detail),
+    built without a Python-level call per removal: a page can lose thousands of lines, and the
+    pipeline builds each removal again with its step's name.
+
+    >>> removals_of([3], ["menu"], ["boilerplate.navigation"], ["nav"], [""])
+    (Removal(line=3, text='menu', reason='boilerplate.navigation', step='nav', detail=''),)
+    """
+    return tuple(map(_new_removal, repeat(Removal), zip(*columns)))  # noqa: B905 - repeat()s
+
+
+_new_removal = tuple.__new__

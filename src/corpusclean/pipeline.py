@@ -15,12 +15,13 @@ import textwrap
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
 from ._version import __version__
-from .decision import Decision
+from .decision import Decision, removals_of
 from .document import Document, FrozenDict, Removal, freeze, thaw
 from .errors import ConfigError
 from .registry import FilterInfo, Registry, default_registry
@@ -334,9 +335,7 @@ class Pipeline:
             removed: tuple[Removal, ...] = ()
             if decision.action == "rewrite":
                 assert decision.doc is not None
-                removed = tuple(
-                    Removal(r.line, r.text, r.reason, name, r.detail) for r in decision.removed
-                )
+                removed = _stamped(decision.removed, name)
                 _check_declared(info, set(map(_REASON, removed)))
                 doc = decision.doc.evolve(removals=doc.removals + removed)
             trace.append(StepTrace(name, info.name, decision.action, decision.reason, removed, dt))
@@ -365,6 +364,14 @@ class Pipeline:
         return results
 
     __call__ = run
+
+
+def _stamped(removed: tuple[Removal, ...], step: str) -> tuple[Removal, ...]:
+    """A decision's removals with the name of the step that made them."""
+    if not removed:
+        return ()
+    line, text, reason, _, detail = zip(*removed, strict=True)
+    return removals_of(line, text, reason, repeat(step), detail)
 
 
 def _check_declared(info: FilterInfo, reasons: set[str]) -> None:
