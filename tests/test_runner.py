@@ -89,11 +89,16 @@ def test_cli_reports_config_errors(tmp_path, seeds_dir, capsys):
     assert "unknown filter" in capsys.readouterr().err
 
 
-def test_what_was_loaded_is_frozen_for_the_run_only(seeds_dir, tmp_path):
+def test_the_collector_is_tuned_for_the_run_only(seeds_dir, tmp_path):
     import gc
 
+    from corpusclean.executors.driver import YOUNG_COLLECTION
+
+    before = gc.get_threshold()
     seen = []
     clean_directory(seeds_dir, tmp_path / "out", workers=1,
-                    on_item=lambda item, outcome: seen.append(gc.get_freeze_count()))
-    assert seen and min(seen) > 0  # the collector skipped what the run started with
-    assert gc.get_freeze_count() == 0  # and sees it again once the run is over
+                    on_item=lambda item, outcome: seen.append((gc.get_freeze_count(), gc.get_threshold())))
+    assert seen and min(n for n, _ in seen) > 0  # the collector skipped what the run started with
+    assert {t for _, t in seen} == {(max(before[0], YOUNG_COLLECTION), *before[1:])}
+    assert gc.get_freeze_count() == 0  # and sees it again once the run is over,
+    assert gc.get_threshold() == before  # with its thresholds as they were

@@ -37,6 +37,11 @@ from .engines import Engine, Handle, start_method
 from .shards import SHARD_BYTES, Shard, plan_digest, plan_shards, shard_bytes_of
 from .tasks import STREAMS, PassSpec, PipelineSpec, ShardTask, marker_path, part_path, state_path
 
+#: Allocations between two collections of the youngest generation while a run's passes go on
+#: in this process (Python's default is 700; on the 30 MB speed corpus 5,000 took the
+#: collector from 0.19 to 0.03 s CPU).
+YOUNG_COLLECTION = 5000
+
 log = logging.getLogger(__name__)
 
 WORK_DIR = ".corpusclean-work"
@@ -210,11 +215,16 @@ def run_sharded(
     passes = Plan.of(pipeline).passes
     sizes = [shard_bytes_of(s) for s in shards]
     follow = _Follow(engine, meter, sum(sizes), len(passes), sum(len(s.units) for s in shards))
+    collector = gc.get_threshold()
     if here:
         # What is loaded by now (modules, and models warmed up for a pool) lives for the whole
         # run: out of the collector's sight until the passes end, its full collections scan
-        # less (and forked workers do not copy its pages by touching them).
+        # less (and forked workers do not copy its pages by touching them). A document makes
+        # thousands of objects that all live until the next one, hardly ever in cycles: the
+        # youngest generation is collected every YOUNG_COLLECTION allocations, not every 700.
         gc.freeze()
+        if collector[0]:  # 0: the user turned automatic collection off
+            gc.set_threshold(max(collector[0], YOUNG_COLLECTION), *collector[1:])
     try:
         for spec_ in passes:
             todo = [s for s in shards if not marker_path(work, spec_.number, s).exists()]
@@ -240,6 +250,7 @@ def run_sharded(
     finally:
         if here:
             gc.unfreeze()
+            gc.set_threshold(*collector)
         tasks.ITEM_HOOK = previous_hook
         engine.heartbeat = None
     final = len(passes) - 1
