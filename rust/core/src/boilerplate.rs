@@ -52,16 +52,7 @@ fn re_space(c: char) -> bool {
 }
 
 #[cfg(test)]
-fn combining(c: char) -> u8 {
-    let cp = c as u32;
-    if cp < 0x300 {
-        return 0;
-    }
-    match COMBINING.binary_search_by_key(&cp, |&(k, _)| k) {
-        Ok(at) => COMBINING[at].1,
-        Err(_) => 0,
-    }
-}
+use crate::encoding::combining;
 
 /// Calls `f` with each character of `unicodedata.normalize("NFKD", c)`, before the canonical
 /// reordering of combining marks (see [`normalize`]).

@@ -58,7 +58,8 @@ const V_COUNT: u32 = 21;
 const T_COUNT: u32 = 28;
 const S_COUNT: u32 = L_COUNT * V_COUNT * T_COUNT;
 
-fn combining(c: char) -> u8 {
+/// The canonical combining class of `c` (`unicodedata.combining`).
+pub(crate) fn combining(c: char) -> u8 {
     let cp = c as u32;
     if cp < 0x300 {
         return 0;
