@@ -3,8 +3,8 @@
 //! Every module mirrors a Python module of `corpusclean`, whose implementation is the reference:
 //! a function here ships only with a differential test (`tests/differential/`) proving that it
 //! gives the same answers, floats to the bit. The crate knows nothing of Python; the binding
-//! crate (`rust/py`) extracts a document's lines, calls in here once per document, and converts
-//! the answers back.
+//! crate (`rust/`, the root package) extracts a document's lines, calls in here once per
+//! document, and converts the answers back.
 
 pub mod boilerplate;
 pub mod encoding;
