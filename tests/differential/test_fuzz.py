@@ -197,3 +197,22 @@ def test_html_walk_any_text(core, text, first_node, first_line):
                                                              first_line + 1 + len(lines)))
         assert all(line and line == " ".join(line.split()) for line in lines)
         assert all(-1 <= p < first_node + len(nodes) for p, _t, _f in nodes)
+
+
+@given(any_text, st.lists(st.tuples(st.integers(0, 10**6), any_text, any_text), max_size=6))
+def test_removal_row_any_text(core, text, removed):
+    import json
+
+    from corpusclean.document import Removal
+
+    removals = tuple(Removal(no, t, "boilerplate.navigation", "nav", d) for no, t, d in removed)
+    row = core.removal_row(text, "in.txt", removals)
+    if row is None:
+        values = [text, *(v for _, t, d in removed for v in (t, d))]
+        assert any(0xD800 <= ord(c) < 0xE000 for v in values for c in v)
+        return
+    assert row.endswith(b"\n") and row.count(b"\n") == 1
+    assert not any(c in row for c in (b"\xc2\x85", b"\xe2\x80\xa8", b"\xe2\x80\xa9"))
+    back = json.loads(row)
+    assert back["id"] == text
+    assert [(r["line"], r["text"], r.get("detail", "")) for r in back["removed"]] == removed

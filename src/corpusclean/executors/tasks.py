@@ -23,7 +23,7 @@ from ..budget import default_budget
 from ..document import Document
 from ..pipeline import Pipeline, Result, Step
 from ..readers import ReaderOptions, Reject
-from ..record import removal_row, to_record
+from ..record import removal_line, to_record
 from ..registry import Registry, default_registry
 from ..stats import Stats
 from ..writers import StagedFile, write_bytes_atomic
@@ -220,8 +220,8 @@ def _run_task(task: ShardTask) -> ShardDone:
                     counter.add_result(outcome)
                     line = dumps_line(to_record(outcome, task.fingerprint, removed=task.removed))
                     (docs_w if outcome.kept else dropped_w)(line)
-                    if sidecar and (row := removal_row(outcome)) is not None:
-                        removals_w(dumps_line(row))
+                    if sidecar and (row := removal_line(outcome)) is not None:
+                        removals_w(row)
                 if hook is not None:
                     hook(item, outcome)
             for f in files.values():
