@@ -487,11 +487,11 @@ class LineModel:
         """The whole model in the compiled core (``_core.LineModel``, built once per loaded
         model), or None when the reference scores the lines."""
         first = core_trees(self.pass1)
-        second = core_trees(self.pass2) if self.pass2 is not None else None
+        second = None if self.pass2 is None else core_trees(self.pass2)
         if first is None or (self.pass2 is not None and second is None):
             return None
-        names2 = (second, list(self.pass2.names)) if self.pass2 is not None else None
-        return _accel.attempt(lambda core: core.LineModel(first, list(self.pass1.names), names2))
+        pass2 = None if self.pass2 is None else (second, list(self.pass2.names))
+        return _accel.attempt(lambda core: core.LineModel(first, list(self.pass1.names), pass2))
 
     def score_rows(self, rows: Sequence[Mapping[str, float]]) -> list[float]:
         """Content probability of every line from its pass-one feature rows."""
