@@ -1,9 +1,11 @@
 """What a default run loads: with the compiled core, ``corpusclean clean`` never imports numpy
 (only the Python reference of the layout model, the quality repetition counts and the corpus
-steps use it, and import it when they run)."""
+steps use it, and import it when they run); on UTF-8 input it never imports chardet (the
+decoder's last resort)."""
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -18,7 +20,7 @@ CHILD = """
 import sys
 from corpusclean.cli import main
 code = main(sys.argv[1:])
-print(sorted(m for m in sys.modules if m.split(".")[0] == "numpy")[:3])
+print(sorted({m.split(".")[0] for m in sys.modules} & {"numpy", "chardet"}))
 sys.exit(code)
 """
 
@@ -28,14 +30,19 @@ def run_child(*argv: str, backend: str) -> subprocess.CompletedProcess[str]:
                           timeout=120, env=cli_env(CORPUSCLEAN_BACKEND=backend), check=False)
 
 
-def test_default_clean_with_the_core_does_not_import_numpy(pages: Path, tmp_path: Path) -> None:
+def loaded(done: subprocess.CompletedProcess[str]) -> list[str]:
+    """Which of numpy and chardet the child had imported when its run ended."""
+    return ast.literal_eval(done.stdout.strip().splitlines()[-1])
+
+
+def test_default_run_with_the_core_imports_neither(pages: Path, tmp_path: Path) -> None:
     if _accel.core() is None:
         pytest.skip("compiled core not in use (not built, or CORPUSCLEAN_BACKEND=python)")
     out = tmp_path / "out"
     done = run_child("clean", str(pages), "-o", str(out), "-q", "--workers", "1", backend="rust")
     assert done.returncode == 0, done.stderr
     assert (out / "documents.jsonl").read_text(encoding="utf-8").count("\n") == 2
-    assert done.stdout.strip().splitlines()[-1] == "[]"
+    assert loaded(done) == []
 
 
 def test_the_reference_imports_numpy_when_it_scores_lines(pages: Path, tmp_path: Path) -> None:
@@ -47,4 +54,13 @@ def test_the_reference_imports_numpy_when_it_scores_lines(pages: Path, tmp_path:
     done = run_child("clean", str(pages), "-o", str(tmp_path / "out"), "-q", "--workers", "1",
                      backend="python")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().splitlines()[-1] != "[]"
+    assert loaded(done) == ["numpy"]
+
+
+def test_input_not_in_utf8_imports_chardet(pages: Path, tmp_path: Path) -> None:
+    (pages / "c.txt").write_bytes("Добрый день, это текст на русском языке, и он длинный.\n"
+                                  .encode("koi8-r"))
+    done = run_child("clean", str(pages), "-o", str(tmp_path / "out"), "-q", "--workers", "1",
+                     backend="python")
+    assert done.returncode == 0, done.stderr
+    assert "chardet" in loaded(done)
