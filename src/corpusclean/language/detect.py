@@ -148,8 +148,9 @@ _NORMALIZED_BLOCKS = frozenset(
 
 
 def _normalized_chars() -> dict[str, str]:
-    """Every character ``NGram.normalize`` changes, with its replacement (a block at a time
-    where it is the same for the whole block: 1,000 calls rather than 33,000)."""
+    """Every character ``NGram.normalize`` changes, with its replacement: a block at a time
+    where it gives one character for the whole block or looks the character up in
+    ``NGram.CJK_MAP``, character by character elsewhere (1,000 calls rather than 33,500)."""
     changed: dict[str, str] = {}
     blocks = unicode_block._unicode_blocks  # (block, first, last) in langdetect's own table
     for block, first, last in blocks:
