@@ -107,18 +107,27 @@ def is_prose(raw: str, n: int) -> bool:
 _WORDISH = "A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u052f"
 
 
+#: :func:`normalize` of a phrase, worked out once: the families (and the core's reader) share
+#: the tables, and so ask for many phrases several times at startup.
+_normalized = lru_cache(maxsize=None)(normalize)
+
+
 def _entries(table: phrases.Table | Sequence[str], languages: Sequence[str]) -> list[str]:
     if isinstance(table, dict):
         langs = languages or tuple(table)
         items: Iterable[str] = (p for lang in langs for p in table.get(lang, ()))
     else:
         items = table
-    return sorted({n for p in items if (n := normalize(p))})
+    return sorted({n for p in items if (n := _normalized(p))})
 
 
-def _union(names: tuple[str, ...], languages: tuple[str, ...], extra: tuple[str, ...]) -> list[str]:
+@lru_cache(maxsize=256)
+def _union(names: tuple[str, ...], languages: tuple[str, ...],
+           extra: tuple[str, ...]) -> tuple[str, ...]:
+    """The normalized phrases of the named tables (restricted to ``languages``, empty: all) and
+    of ``extra``, sorted."""
     items = {p for name in names for p in _entries(getattr(phrases, name), languages)}
-    return sorted(items | {n for p in extra if (n := normalize(p))})
+    return tuple(sorted(items | {n for p in extra if (n := _normalized(p))}))
 
 
 class PhraseSet:
@@ -425,10 +434,10 @@ class _LineFamily:
         # Only the parameters: phrase sets, patterns and the core are rebuilt where it is loaded.
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
-    def _core_tables(self) -> tuple[dict[str, list[str]], dict[str, tuple[list[str], bool]]]:
+    def _core_tables(self) -> tuple[dict[str, list[str]], dict[str, tuple[Sequence[str], bool]]]:
         """The family's phrase sets and patterns as the core takes them, by attribute name."""
         sets: dict[str, list[str]] = {}
-        searches: dict[str, tuple[list[str], bool]] = {}
+        searches: dict[str, tuple[Sequence[str], bool]] = {}
         for klass in reversed(type(self).__mro__):
             for name, attr in vars(klass).items():
                 if isinstance(attr, _Phrases):
@@ -853,7 +862,7 @@ class ShareLinks(_LineFamily):
     def line_facts(self, line: _Line) -> tuple[bool]:
         return (self.is_share(line),)
 
-    def _core_tables(self) -> tuple[dict[str, list[str]], dict[str, tuple[list[str], bool]]]:
+    def _core_tables(self) -> tuple[dict[str, list[str]], dict[str, tuple[Sequence[str], bool]]]:
         sets, searches = super()._core_tables()
         sets["bar_words"] = sorted(self._bar_words.items)
         sets["networks"] = sorted(_networks().items)

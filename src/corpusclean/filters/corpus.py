@@ -21,14 +21,18 @@ import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
-
-import numpy as np
 
 from ..corpus import doc_order
 from ..decision import Decision, drop, keep, remove_lines
 from ..document import Document
+
+if TYPE_CHECKING:
+    import numpy as np
+
+# numpy is imported by the functions that use it, not by the module: a run without corpus steps
+# never needs it.
 
 # The standard ``re`` module: Unicode-aware for these classes and faster than ``regex`` here.
 _DIGITS_RE = re.compile(r"\d+")
@@ -41,8 +45,6 @@ _UNSPACED_RE = re.compile(
     "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
     "\u0e00-\u0eff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff]"
 )
-
-_U64 = np.uint64
 
 
 def hash64(text: str) -> int:
@@ -130,19 +132,36 @@ def site_of(doc: Document, *, site: str = "auto", url_field: str = "url") -> str
 
 # -- counting structure -----------------------------------------------------------------------
 
-#: Odd 64-bit multipliers of the count-min rows (multiply-shift hashing of 64-bit keys).
-_CM_SEEDS = np.random.default_rng(0x5EED_C0DE).integers(1, 2**63, size=16, dtype=np.uint64) * _U64(
-    2
-) + _U64(1)
+@lru_cache(maxsize=1)
+def _cm_seeds() -> np.ndarray:
+    """Odd 64-bit multipliers of the count-min rows (multiply-shift hashing of 64-bit keys)."""
+    import numpy as np
+
+    seeds = np.random.default_rng(0x5EED_C0DE).integers(1, 2**63, size=16, dtype=np.uint64)
+    return seeds * np.uint64(2) + np.uint64(1)
 
 
 #: Sketch cells are 16-bit and saturate: a sum of non-negative counts capped at the same value
 #: is still associative and commutative, so shards merge to the same sketch.
-_CELL_MAX = np.iinfo(np.uint16).max
+_CELL_MAX = 0xFFFF  # np.iinfo(np.uint16).max
+
+
+def _no_keys() -> np.ndarray:
+    import numpy as np
+
+    return np.zeros(0, np.uint64)
+
+
+def _no_counts() -> np.ndarray:
+    import numpy as np
+
+    return np.zeros(0, np.uint32)
 
 
 def _scatter_add(row: np.ndarray, idx: np.ndarray, weights: np.ndarray) -> None:
     """``row[idx] += weights`` with repeated indexes summed, saturating at the cell maximum."""
+    import numpy as np
+
     if idx.size == 0:
         return
     order = np.argsort(idx, kind="stable")
@@ -155,6 +174,8 @@ def _scatter_add(row: np.ndarray, idx: np.ndarray, weights: np.ndarray) -> None:
 
 def _compact(keys: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Sorted unique keys with summed counts."""
+    import numpy as np
+
     if keys.size == 0:
         return keys.astype(np.uint64), counts.astype(np.uint32)
     order = np.argsort(keys, kind="stable")
@@ -178,8 +199,8 @@ class LineCounts:
     width: int
     depth: int
     sites: dict[str, int] = field(default_factory=dict)
-    keys: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint64))
-    counts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint32))
+    keys: np.ndarray = field(default_factory=_no_keys)
+    counts: np.ndarray = field(default_factory=_no_counts)
     pending: list[np.ndarray] = field(default_factory=list)
     n_pending: int = 0
     sketch: np.ndarray | None = None
@@ -194,6 +215,8 @@ class LineCounts:
 
     def flush(self) -> None:
         """Fold the buffer into the exact table or the sketch; switch to the sketch if full."""
+        import numpy as np
+
         if not self.pending:
             return
         new = np.concatenate(self.pending)
@@ -209,14 +232,19 @@ class LineCounts:
             self.to_sketch()
 
     def to_sketch(self) -> None:
+        import numpy as np
+
         if self.sketch is None:
             self.sketch = np.zeros((self.depth, self.width), np.uint16)
         self._sketch_add(self.keys, self.counts)
         self.keys, self.counts = np.zeros(0, np.uint64), np.zeros(0, np.uint32)
 
     def _rows(self, keys: np.ndarray) -> list[np.ndarray]:
-        shift = _U64(64 - (self.width.bit_length() - 1))
-        return [(keys * _CM_SEEDS[r]) >> shift for r in range(self.depth)]
+        import numpy as np
+
+        shift = np.uint64(64 - (self.width.bit_length() - 1))
+        seeds = _cm_seeds()
+        return [(keys * seeds[r]) >> shift for r in range(self.depth)]
 
     def _sketch_add(self, keys: np.ndarray, counts: np.ndarray) -> None:
         assert self.sketch is not None
@@ -230,12 +258,16 @@ class LineCounts:
     @property
     def load(self) -> float:
         """Mean count per sketch cell (documents x lines / width); 0 while counts are exact."""
+        import numpy as np
+
         return (
             0.0 if self.sketch is None else float(self.sketch[0].sum(dtype=np.uint64)) / self.width
         )
 
     def lookup(self, keys: np.ndarray) -> np.ndarray:
         """Document counts of ``keys`` (exact, or the count-min estimate, never below the truth)."""
+        import numpy as np
+
         self.flush()
         if keys.size == 0:
             return np.zeros(0, np.int64)
@@ -248,6 +280,8 @@ class LineCounts:
         return np.where(found, self.counts[pos] if self.keys.size else 0, 0).astype(np.int64)
 
     def __eq__(self, other: object) -> bool:
+        import numpy as np
+
         if not isinstance(other, LineCounts):
             return NotImplemented
         self.flush()
@@ -270,6 +304,8 @@ class LineCounts:
 
 def merge_counts(states: Sequence[LineCounts], capacity: int, width: int, depth: int) -> LineCounts:
     """Merge shard counts; exact if the union of keys fits ``capacity``, else one sketch."""
+    import numpy as np
+
     out = LineCounts(capacity, width, depth)
     for s in states:
         s.flush()
@@ -361,6 +397,8 @@ class TemplateLines:
         return LineCounts(self.capacity, self.width, self.sketch_depth)
 
     def collect(self, state: LineCounts, doc: Document) -> LineCounts:
+        import numpy as np
+
         site = self._site(doc)
         keys = {k for k, _ in self._line_keys(doc, site).values()}
         state.add(site, np.fromiter(keys, np.uint64, len(keys)))
@@ -374,6 +412,8 @@ class TemplateLines:
         where = "" if state.exact else "about "
 
         def template_lines(doc: Document) -> Decision:
+            import numpy as np
+
             site = self._site(doc)
             n_site = state.sites.get(site, 0)
             if n_site < self.min_docs:
@@ -397,9 +437,13 @@ class TemplateLines:
 
 # -- duplicates -------------------------------------------------------------------------------
 
-_rng = np.random.default_rng(0xD3D0_5EED)
-#: Multipliers combining token hashes into an n-gram hash (odd, 64-bit).
-_GRAM_MULT = _rng.integers(1, 2**63, size=64, dtype=np.uint64) * _U64(2) + _U64(1)
+@lru_cache(maxsize=1)
+def _gram_mult() -> np.ndarray:
+    """Multipliers combining token hashes into an n-gram hash (odd, 64-bit)."""
+    import numpy as np
+
+    mult = np.random.default_rng(0xD3D0_5EED).integers(1, 2**63, size=64, dtype=np.uint64)
+    return mult * np.uint64(2) + np.uint64(1)
 
 
 def tokens(text: str, *, unspaced_share: float = 0.5) -> tuple[np.ndarray, np.ndarray, bool]:
@@ -415,6 +459,8 @@ def tokens(text: str, *, unspaced_share: float = 0.5) -> tuple[np.ndarray, np.nd
     >>> tokens("東京は日本の首都です")[2]
     True
     """
+    import numpy as np
+
     folded = text.casefold()
     lines = folded.split("\n")
     unspaced = len(_UNSPACED_RE.findall(folded))
@@ -444,37 +490,42 @@ def shingles(toks: np.ndarray, line_of: np.ndarray, n: int) -> np.ndarray:
     >>> shingles(t, line, 2).size, shingles(t, line, 5).size
     (3, 2)
     """
+    import numpy as np
+
     if toks.size == 0:
         return np.zeros(0, np.uint64)
+    mult = _gram_mult()
     parts = []
     m = toks.size - n + 1
     if m > 0:
         x = np.zeros(m, np.uint64)
         for j in range(n):
-            x += toks[j : j + m] * _GRAM_MULT[j]
+            x += toks[j : j + m] * mult[j]
         parts.append(x[line_of[:m] == line_of[n - 1 :]])
     bounds = np.flatnonzero(np.r_[True, line_of[1:] != line_of[:-1], True])
     starts, lengths = bounds[:-1], np.diff(bounds)
     short = lengths < n
     if short.any():
         st, ln = starts[short], lengths[short]
-        x = ln.astype(np.uint64) * _GRAM_MULT[n % _GRAM_MULT.size]
+        x = ln.astype(np.uint64) * mult[n % mult.size]
         for j in range(int(ln.max())):
             live = ln > j
-            x[live] += toks[st[live] + j] * _GRAM_MULT[j]
+            x[live] += toks[st[live] + j] * mult[j]
         parts.append(x)
     x = np.concatenate(parts)
-    x ^= x >> _U64(31)
-    x *= _U64(0x9E3779B97F4A7C15)
-    x ^= x >> _U64(29)
-    return np.unique(x >> _U64(32))
+    x ^= x >> np.uint64(31)
+    x *= np.uint64(0x9E3779B97F4A7C15)
+    x ^= x >> np.uint64(29)
+    return np.unique(x >> np.uint64(32))
 
 
 @lru_cache(maxsize=8)
 def _perm_params(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    import numpy as np
+
     rng = np.random.default_rng(seed)
-    a = rng.integers(1, 2**63, size=num_perm, dtype=np.uint64) * _U64(2) + _U64(1)
-    b = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64) * _U64(2)
+    a = rng.integers(1, 2**63, size=num_perm, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+    b = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64) * np.uint64(2)
     return a, b
 
 
@@ -484,10 +535,12 @@ def minhash(sh: np.ndarray, a: np.ndarray, b: np.ndarray, *, block: int = 2048) 
     Each of the ``len(a)`` hash functions is ``((a * x + b) mod 2**64) >> 32`` (Dietzfelbinger's
     multiply-add-shift family, strongly universal for 32-bit ``x``), evaluated with numpy.
     """
+    import numpy as np
+
     sig = np.full(a.size, np.iinfo(np.uint32).max, np.uint64)
     for s in range(0, sh.size, block):
         x = sh[s : s + block, None]
-        np.minimum(sig, ((x * a[None, :] + b[None, :]) >> _U64(32)).min(axis=0), out=sig)
+        np.minimum(sig, ((x * a[None, :] + b[None, :]) >> np.uint64(32)).min(axis=0), out=sig)
     return sig.astype(np.uint32)
 
 
@@ -608,6 +661,8 @@ class Dedup:
 
     def groups(self, state: DedupState) -> dict[tuple[str, int, str], Verdict]:
         """The verdict for every document that is dropped, keyed by its document order."""
+        import numpy as np
+
         recs = sorted(state.records)
         n = len(recs)
         uf = _UnionFind(n)
@@ -651,13 +706,15 @@ class Dedup:
         self, sigs: np.ndarray, sets: list[np.ndarray], reps: list[int], uf: _UnionFind
     ) -> None:
         """Union every LSH candidate pair whose similarity reaches the threshold."""
+        import numpy as np
+
         r = self.rows
         margin = 0.15 if self.verify else 0.0
         for band in range(self.bands):
             cols = sigs[:, band * r : (band + 1) * r].astype(np.uint64)
             key = cols[:, 0].copy()
             for c in range(1, r):
-                key = key * _U64(0x100000001B3) + cols[:, c]
+                key = key * np.uint64(0x100000001B3) + cols[:, c]
             order = np.argsort(key, kind="stable")
             skey = key[order]
             cuts = np.flatnonzero(np.r_[True, skey[1:] != skey[:-1], True])
@@ -681,6 +738,8 @@ class Dedup:
     ) -> None:
         """Link similar members of one LSH bucket: every pair in a small bucket; in a large one,
         each member against the first still unmatched member (the leader), leader after leader."""
+        import numpy as np
+
         if members.size <= 64:
             sub = sigs[members]
             est = (sub[:, None, :] == sub[None, :, :]).mean(axis=2)
@@ -718,6 +777,8 @@ class Dedup:
 
 
 def _jaccard(x: np.ndarray, y: np.ndarray) -> float:
+    import numpy as np
+
     if x.size == 0 and y.size == 0:
         return 1.0
     inter = np.intersect1d(x, y, assume_unique=True).size

@@ -40,14 +40,16 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-import numpy as np
 import regex
 
 from .. import _accel
 from ..decision import Decision, keep, remove_lines
 from ..document import Document
+
+if TYPE_CHECKING:
+    import numpy as np
 
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "line_model.json"
 REASON = "boilerplate.layout"
@@ -444,6 +446,15 @@ class Trees:
         return _probability(self.margin(row))
 
 
+def core_trees(trees: Trees) -> Any:
+    """``trees`` in the compiled core (``_core.Trees``: node features, thresholds and leaves of
+    all trees in flat lists, tree after tree, as :class:`TreeArrays` lays them out), or None
+    when the reference scores the lines."""
+    return _accel.attempt(lambda core: core.Trees(
+        [f for t in trees.trees for f in t[0]], [x for t in trees.trees for x in t[1]],
+        [v for t in trees.trees for v in t[2]], trees.depth, trees.bias))
+
+
 @dataclass(frozen=True)
 class LineModel:
     """The two-pass line model and its decision threshold (content probability)."""
@@ -475,11 +486,12 @@ class LineModel:
     def engine(self) -> Any:
         """The whole model in the compiled core (``_core.LineModel``, built once per loaded
         model), or None when the reference scores the lines."""
-        pass1, pass2 = self.arrays
-        if pass1.core is None or (pass2 is not None and pass2.core is None):
+        first = core_trees(self.pass1)
+        second = None if self.pass2 is None else core_trees(self.pass2)
+        if first is None or (self.pass2 is not None and second is None):
             return None
-        second = (pass2.core, list(pass2.names)) if pass2 is not None else None
-        return _accel.attempt(lambda core: core.LineModel(pass1.core, list(pass1.names), second))
+        pass2 = None if self.pass2 is None else (second, list(self.pass2.names))
+        return _accel.attempt(lambda core: core.LineModel(first, list(self.pass1.names), pass2))
 
     def score_rows(self, rows: Sequence[Mapping[str, float]]) -> list[float]:
         """Content probability of every line from its pass-one feature rows."""
@@ -528,13 +540,17 @@ def load_model(path: str | None = None) -> LineModel:
 # the functions below compute the same numbers for all lines at once with numpy, with the same
 # float operations in the same order (integer ratios are exact divisions of doubles, logarithms
 # come from ``math.log1p``, tree margins are summed left to right), so the two agree to the last
-# bit (``tests/filters/test_layout.py`` compares them).
+# bit (``tests/filters/test_layout.py`` compares them). numpy is imported by these functions, not
+# by the module: with the core, a run never needs it.
 
-_LOG1P = np.log1p(np.zeros(0))
+#: ``math.log1p(k)`` for every ``k`` below its length (an array once :func:`_log_ints` grows it).
+_LOG1P: np.ndarray | tuple[()] = ()
 
 
 def _log_ints(values: np.ndarray) -> np.ndarray:
     """``math.log1p`` of non-negative integers, looked up in a table grown on demand."""
+    import numpy as np
+
     global _LOG1P
     top = int(values.max()) if values.size else 0
     if top >= (1 << 22):
@@ -554,6 +570,8 @@ assert LineShape._fields[3:_NUMERIC_FIELDS] == ("end_terminal", *_SHAPE_FEATURES
 
 def _measure_lines(texts: Sequence[str]) -> tuple[np.ndarray, list[str]]:
     """The numeric fields of every line's :class:`LineShape` (a row per line) and their keys."""
+    import numpy as np
+
     shapes = [line_shape(t) for t in texts]
     fields = np.array([s[:_NUMERIC_FIELDS] for s in shapes], dtype=np.float64)
     return fields.reshape(len(shapes), _NUMERIC_FIELDS), [s.key for s in shapes]
@@ -564,6 +582,8 @@ class LineColumns:
     gives the pass-one feature columns of any subset of them, as if the others were absent."""
 
     def __init__(self, texts: Sequence[str]) -> None:
+        import numpy as np
+
         fields, keys = _measure_lines(texts)
         self.chars = fields[:, 0].astype(np.int64)
         tokens = fields[:, 1].astype(np.int64)
@@ -581,6 +601,8 @@ class LineColumns:
 
     def _title_overlap(self, first: int) -> np.ndarray:
         """Each line's share of tokens found in line ``first`` (the title), for all lines."""
+        import numpy as np
+
         if self._overlap is None or self._overlap[0] != first:
             title = set(self.tokens[first])
             col = [sum(t in title for t in toks) / len(toks) if toks else 0.0
@@ -591,6 +613,8 @@ class LineColumns:
     def features(self, live: np.ndarray) -> dict[str, np.ndarray]:
         """Pass-one feature columns of the lines ``live`` (positions, ascending, at least one),
         by name."""
+        import numpy as np
+
         n = len(live)
         cols = dict(zip(_SHAPE_FEATURES, self.shape[live].T, strict=True))
         chars, prose, short = self.chars[live], self.prose[live], self.short[live]
@@ -662,6 +686,8 @@ class LineColumns:
 
 def _shifted(col: np.ndarray, by: int) -> np.ndarray:
     """``col`` moved ``by`` places down (up when negative), -1.0 where nothing was."""
+    import numpy as np
+
     n = len(col)
     out = np.full(n, -1.0)
     if by > 0 and n > by:
@@ -673,6 +699,8 @@ def _shifted(col: np.ndarray, by: int) -> np.ndarray:
 
 def context_columns(p1: np.ndarray) -> dict[str, np.ndarray]:
     """:func:`context_features` as columns."""
+    import numpy as np
+
     n = len(p1)
     pos = np.arange(n)
     prefix = np.concatenate(([0.0], np.cumsum(p1)))
@@ -710,6 +738,8 @@ class TreeArrays:
     """:class:`Trees` as arrays, to score many lines at once (:meth:`Trees.margin` for each)."""
 
     def __init__(self, trees: Trees) -> None:
+        import numpy as np
+
         self.names = trees.names
         self.depth = trees.depth
         self.bias = trees.bias
@@ -722,14 +752,13 @@ class TreeArrays:
         self.node_base = (np.arange(count) * self.internal)[None, :]
         self.leaf_base = (np.arange(count) * (1 << trees.depth) - self.internal)[None, :]
         self.count = count
-        # The same trees in the core, for the core's LineModel (LineModel.engine).
-        self.core = _accel.attempt(lambda core: core.Trees(
-            self.feats.tolist(), self.thresholds.tolist(), self.leaves.tolist(), trees.depth,
-            trees.bias))
+        self.core = core_trees(trees)
 
     def rows(self, cols: Mapping[str, np.ndarray], n: int) -> np.ndarray:
         """The feature rows of ``n`` lines, a column per name of the trees (zeros where ``cols``
         lacks the name)."""
+        import numpy as np
+
         x = np.zeros((n, len(self.names)))
         for j, name in enumerate(self.names):
             if name in cols:
@@ -737,6 +766,8 @@ class TreeArrays:
         return x
 
     def margins(self, cols: Mapping[str, np.ndarray], n: int) -> np.ndarray:
+        import numpy as np
+
         width = len(self.names)
         x = self.rows(cols, n).reshape(-1)
         row_base = (np.arange(n) * width)[:, None]
@@ -754,6 +785,8 @@ class TreeArrays:
         return np.cumsum(summed, axis=1)[:, -1]
 
     def predict(self, cols: Mapping[str, np.ndarray], n: int) -> np.ndarray:
+        import numpy as np
+
         return np.array([_probability(m) for m in self.margins(cols, n).tolist()])
 
 
@@ -872,6 +905,8 @@ class LayoutBoilerplate:
     def reference_removals(self, model: LineModel, thr: float, texts: Sequence[str],
                            positions: Sequence[int]) -> dict[int, str]:
         """:meth:`removals` in Python (the reference the core reproduces)."""
+        import numpy as np
+
         columns = LineColumns(texts)
         where = np.array(positions, dtype=np.int64)
         details: dict[int, str] = {}
@@ -885,6 +920,8 @@ class LayoutBoilerplate:
                 where: np.ndarray, details: dict[int, str]) -> np.ndarray:
         """Score ``live`` and drop the lines under the threshold until a round drops none; record
         the present ones in ``details``; return what is left."""
+        import numpy as np
+
         for _ in range(self.max_rounds):
             if len(live) < max(self.min_lines, 1):  # (no lines: nothing to score)
                 break

@@ -34,9 +34,8 @@ import re
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import regex
 
 from ..decision import Decision, drop, keep, remove_lines, rewrite
@@ -44,6 +43,9 @@ from ..document import Document, thaw
 from ..language import scripts
 from ..language.stopwords import STOPWORDS
 from ..language.words import count_sentences, is_spaced_word, is_word, words
+
+if TYPE_CHECKING:
+    import numpy as np
 
 ANNOTATION = "quality"
 
@@ -189,6 +191,8 @@ class Ngrams:
     """
 
     def __init__(self, tokens: Sequence[str]) -> None:
+        import numpy as np
+
         index = {t: i for i, t in enumerate(dict.fromkeys(tokens))}  # ids in order of first use
         self.n_tokens = len(tokens)
         self.vocabulary = len(index)
@@ -204,6 +208,8 @@ class Ngrams:
     def ids(self, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The id of the n-gram at each position, the first position of each id, and how many
         times each id occurs."""
+        import numpy as np
+
         if n not in self._levels:
             prev, _, prev_counts = self.ids(n - 1)
             repeated = prev_counts[prev] > 1
@@ -232,6 +238,8 @@ class Ngrams:
         """:func:`dup_ngram_chars` of the tokens. Only positions whose n-gram came earlier can
         be repeats; the walk jumps from one to the next and marks the n-grams in between seen
         at once."""
+        import numpy as np
+
         if self.n_tokens < n:
             return 0
         ids, first, _ = self.ids(n)

@@ -129,29 +129,45 @@ def languages() -> tuple[str, ...]:
     return tuple(sorted({CODE_MAP.get(c, c) for c in factory().get_lang_list()}))
 
 
-# The blocks NGram.normalize changes characters of; every other character stays itself.
-_NORMALIZED_BLOCKS = frozenset(
+# The blocks NGram.normalize changes characters of; every other character stays itself. In the
+# first group it maps every character to one character; in the CJK ideographs it maps through
+# NGram.CJK_MAP; in the rest it is worked out character by character.
+_CONSTANT_BLOCKS = frozenset(
     getattr(unicode_block, "UNICODE_" + name)
     for name in (
-        "BASIC_LATIN", "LATIN_1_SUPPLEMENT", "LATIN_EXTENDED_B", "GENERAL_PUNCTUATION", "ARABIC",
-        "LATIN_EXTENDED_ADDITIONAL", "HIRAGANA", "KATAKANA", "BOPOMOFO", "BOPOMOFO_EXTENDED",
-        "CJK_UNIFIED_IDEOGRAPHS", "HANGUL_SYLLABLES",
+        "GENERAL_PUNCTUATION", "HIRAGANA", "KATAKANA", "BOPOMOFO", "BOPOMOFO_EXTENDED",
+        "HANGUL_SYLLABLES",
     )
 )
+_CJK_BLOCK = unicode_block.UNICODE_CJK_UNIFIED_IDEOGRAPHS
+_NORMALIZED_BLOCKS = frozenset(
+    getattr(unicode_block, "UNICODE_" + name)
+    for name in ("BASIC_LATIN", "LATIN_1_SUPPLEMENT", "LATIN_EXTENDED_B", "ARABIC",
+                 "LATIN_EXTENDED_ADDITIONAL")
+) | _CONSTANT_BLOCKS | {_CJK_BLOCK}
 
 
 def _normalized_chars() -> dict[str, str]:
-    """Every character ``NGram.normalize`` changes, with its replacement."""
+    """Every character ``NGram.normalize`` changes, with its replacement: a block at a time
+    where it gives one character for the whole block or looks the character up in
+    ``NGram.CJK_MAP``, character by character elsewhere (1,000 calls rather than 33,500)."""
     changed: dict[str, str] = {}
     blocks = unicode_block._unicode_blocks  # (block, first, last) in langdetect's own table
     for block, first, last in blocks:
         if block not in _NORMALIZED_BLOCKS:
             continue
-        for code in range(first, last + 1):
-            ch = chr(code)
-            normalized = NGram.normalize(ch)
-            if normalized != ch:
-                changed[ch] = normalized
+        if block in _CONSTANT_BLOCKS:
+            to = NGram.normalize(chr(first))
+            changed.update((chr(code), to) for code in range(first, last + 1) if chr(code) != to)
+        elif block == _CJK_BLOCK:
+            changed.update((ch, NGram.CJK_MAP[ch]) for ch in sorted(NGram.CJK_MAP)
+                           if first <= ord(ch) <= last and NGram.CJK_MAP[ch] != ch)
+        else:
+            for code in range(first, last + 1):
+                ch = chr(code)
+                normalized = NGram.normalize(ch)
+                if normalized != ch:
+                    changed[ch] = normalized
     return changed
 
 

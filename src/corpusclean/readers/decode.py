@@ -17,8 +17,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-import chardet
-
 #: Byte-order marks, longest first (UTF-32 LE starts with the UTF-16 LE mark).
 BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -224,6 +222,8 @@ def detect(data: bytes) -> tuple[str, float] | None:
     >>> detect("Добрый день, это текст на русском языке.".encode("koi8-r"))[0]
     'koi8-r'
     """
+    import chardet  # here, not at module level: input in UTF-8 never needs it
+
     result = chardet.detect(data[:DETECT_MAX_BYTES], max_bytes=DETECT_MAX_BYTES)
     enc = result.get("encoding")
     if not enc:
