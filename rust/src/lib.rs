@@ -11,6 +11,7 @@ mod filters;
 mod html;
 mod json;
 mod language;
+mod report;
 
 /// The Cargo profile the extension was built with (`release` for `pip install`).
 const BUILD_PROFILE: &str = env!("CORPUSCLEAN_BUILD_PROFILE");
@@ -33,6 +34,8 @@ mod _core {
     use super::json::json_scan;
     #[pymodule_export]
     use super::language::{LangDetector, LineFacts, LineLanguage};
+    #[pymodule_export]
+    use super::report::RemovalScan;
 
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -14,6 +14,7 @@ pub mod html_walk;
 pub mod json;
 pub mod language;
 pub mod layout;
+pub mod report;
 pub mod unicode;
 mod unicode_tables;
 mod unicode_tables_families;
