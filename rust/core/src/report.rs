@@ -4,8 +4,10 @@
 //! lines by step, the non-empty rows, the removed characters of the sampled documents, the
 //! template lines per site and, for each reason, the few removed lines with the smallest key
 //! (the CRC-32 of `"<id>\0<line>"`), kept in a heap ported from Python's `heapq` so that equal
-//! keys come out in the same order. Here each row is parsed by `serde_json` into borrowed
-//! strings; only the rows holding a chosen example are kept, for Python to parse and show.
+//! keys come out in the same order. Here a row as the project writes it (compact JSON, no
+//! escape in its strings) is read by a reader of that form alone, into strings borrowed from
+//! the line; any other row is parsed by `serde_json`. Only the rows holding a chosen example
+//! are kept, for Python to parse and show.
 //!
 //! A row the core cannot read exactly as Python does (not JSON, a field of another type than
 //! the writer writes, a duplicate key, a lone surrogate escape, a line number beyond 64 bits)
@@ -66,8 +68,17 @@ fn present<'de: 'a, 'a, D: Deserializer<'de>>(
 struct Row<'a> {
     #[serde(borrow)]
     id: Str<'a>,
-    #[serde(borrow)]
+    #[serde(borrow, deserialize_with = "nullable")]
     removed: Option<Vec<Item<'a>>>,
+}
+
+/// The removed lines of a row, `None` for `null`. Through a function so that a row without
+/// the key is an error (Python's `row["removed"]`): serde takes a missing `Option` field for
+/// `None` otherwise.
+fn nullable<'de: 'a, 'a, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Vec<Item<'a>>>, D::Error> {
+    Option::<Vec<Item<'a>>>::deserialize(deserializer)
 }
 
 /// One removed line of a row.
@@ -82,6 +93,149 @@ struct Item<'a> {
     step: Str<'a>,
     #[serde(default, borrow, deserialize_with = "present")]
     detail: Option<Str<'a>>,
+}
+
+/// The rows as the project writes them (compact, no escape in any string, the known keys once
+/// each, other keys of the row with string values), read without serde; `None` for any other
+/// row, which the caller gives to `serde_json`. Where it answers, it answers as `serde_json`
+/// does: the line is valid UTF-8 without control characters (so each string is too), and a
+/// string ends at the first `"` when no `\\` comes before it.
+fn read_compact(line: &[u8]) -> Option<Row<'_>> {
+    let body = line.strip_suffix(b"\n").unwrap_or(line);
+    // A control character in any chunk (a minimum over a chunk vectorizes; `any` would not).
+    if body
+        .chunks(256)
+        .any(|chunk| chunk.iter().copied().min().is_some_and(|b| b < 0x20))
+    {
+        return None;
+    }
+    let mut cur = Cursor {
+        text: std::str::from_utf8(body).ok()?,
+        at: 0,
+    };
+    let (mut id, mut removed) = (None, None);
+    cur.object(|cur, key| {
+        match key {
+            "id" if id.is_none() => id = Some(cur.string()?),
+            "removed" if removed.is_none() => removed = Some(cur.items()?),
+            "id" | "removed" => return None,
+            _ => {
+                cur.string()?;
+            }
+        }
+        Some(())
+    })?;
+    if cur.at != body.len() {
+        return None;
+    }
+    Some(Row {
+        id: Str(Cow::Borrowed(id?)),
+        removed: removed?,
+    })
+}
+
+/// A position in a compact row.
+struct Cursor<'a> {
+    text: &'a str,
+    at: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn eat(&mut self, byte: u8) -> Option<()> {
+        (self.text.as_bytes().get(self.at) == Some(&byte)).then(|| self.at += 1)
+    }
+
+    /// An object, `value` reading the value of each key (at least one key).
+    fn object(&mut self, mut value: impl FnMut(&mut Self, &'a str) -> Option<()>) -> Option<()> {
+        self.eat(b'{')?;
+        loop {
+            let key = self.string()?;
+            self.eat(b':')?;
+            value(self, key)?;
+            if self.eat(b',').is_none() {
+                break;
+            }
+        }
+        self.eat(b'}')
+    }
+
+    /// A string without escapes.
+    fn string(&mut self) -> Option<&'a str> {
+        self.eat(b'"')?;
+        let rest = &self.text.as_bytes()[self.at..];
+        let end = memchr::memchr2(b'"', b'\\', rest)?;
+        if rest[end] != b'"' {
+            return None;
+        }
+        let found = self.text.get(self.at..self.at + end)?;
+        self.at += end + 1;
+        Some(found)
+    }
+
+    /// An integer of 64 bits: `-?(0|[1-9][0-9]*)` (what follows is the caller's to check).
+    fn int(&mut self) -> Option<i64> {
+        let bytes = self.text.as_bytes();
+        let negative = self.eat(b'-').is_some();
+        let start = self.at;
+        let mut value: i64 = 0;
+        while let Some(&b) = bytes.get(self.at).filter(|b| b.is_ascii_digit()) {
+            let digit = i64::from(b - b'0');
+            value = value.checked_mul(10)?;
+            value = if negative {
+                value.checked_sub(digit)?
+            } else {
+                value.checked_add(digit)?
+            };
+            self.at += 1;
+        }
+        let digits = self.at - start;
+        (digits == 1 || (digits > 1 && bytes[start] != b'0')).then_some(value)
+    }
+
+    /// `null` or an array of removed lines.
+    fn items(&mut self) -> Option<Option<Vec<Item<'a>>>> {
+        if self.text[self.at..].starts_with("null") {
+            self.at += 4;
+            return Some(None);
+        }
+        self.eat(b'[')?;
+        let mut items = Vec::new();
+        if self.eat(b']').is_some() {
+            return Some(Some(items));
+        }
+        loop {
+            items.push(self.item()?);
+            if self.eat(b',').is_none() {
+                break;
+            }
+        }
+        self.eat(b']')?;
+        Some(Some(items))
+    }
+
+    /// One removed line: its five keys at most once each, and no other.
+    fn item(&mut self) -> Option<Item<'a>> {
+        let (mut line, mut text, mut reason, mut step, mut detail) = (None, None, None, None, None);
+        self.object(|cur, key| {
+            match key {
+                "line" if line.is_none() => line = Some(cur.int()?),
+                "text" if text.is_none() => text = Some(cur.string()?),
+                "reason" if reason.is_none() => reason = Some(cur.string()?),
+                "step" if step.is_none() => step = Some(cur.string()?),
+                "detail" if detail.is_none() => detail = Some(cur.string()?),
+                _ => return None,
+            }
+            Some(())
+        })?;
+        let borrowed = |s: &'a str| Str(Cow::Borrowed(s));
+        Some(Item {
+            line: line?,
+            text: borrowed(text?),
+            reason: borrowed(reason?),
+            step: borrowed(step?),
+            detail: detail.map(borrowed),
+        })
+    }
 }
 
 /// A row the core cannot read as Python does; the caller uses the reference instead.
@@ -305,10 +459,13 @@ impl RemovalScan {
     pub fn feed(&mut self, line: &[u8]) -> Result<(), ScanError> {
         let row_no = self.position;
         self.position += 1;
-        let row: Row<'_> = serde_json::from_slice(line).map_err(|e| ScanError {
-            row: row_no,
-            message: e.to_string(),
-        })?;
+        let row = match read_compact(line) {
+            Some(row) => row,
+            None => serde_json::from_slice::<Row<'_>>(line).map_err(|e| ScanError {
+                row: row_no,
+                message: e.to_string(),
+            })?,
+        };
         let removed = match row.removed {
             Some(items) if !items.is_empty() => items,
             _ => return Ok(()),
@@ -500,6 +657,84 @@ mod tests {
             assert_eq!(out.kept_rows.len(), 2);
             assert_eq!(out.kept_rows[1].1, rows[2].as_bytes());
         }
+    }
+
+    /// A row's removed line as owned values: line, text, reason, step, detail.
+    type Owned = (i64, String, String, String, Option<String>);
+
+    /// What a row gives, read either way.
+    fn facts(row: &Row<'_>) -> (String, Option<Vec<Owned>>) {
+        let items = row.removed.as_ref().map(|items| {
+            items
+                .iter()
+                .map(|r| {
+                    let d = r.detail.as_ref().map(|d| d.0.to_string());
+                    (
+                        r.line,
+                        r.text.0.to_string(),
+                        r.reason.0.to_string(),
+                        r.step.0.to_string(),
+                        d,
+                    )
+                })
+                .collect()
+        });
+        (row.id.0.to_string(), items)
+    }
+
+    #[test]
+    fn the_compact_reader_answers_as_serde_json_or_not_at_all() {
+        let lines: &[(&str, bool)] = &[
+            (
+                r#"{"id":"a","source":"s","removed":[{"line":3,"reason":"r","step":"s","text":"ü é"}]}"#,
+                true,
+            ),
+            (
+                r#"{"id":"a","removed":[{"line":-7,"reason":"r","step":"s","detail":"d","text":""}]}"#,
+                true,
+            ),
+            (r#"{"id":"a","removed":[]}"#, true),
+            (r#"{"removed":null,"id":"a"}"#, true),
+            ("{\"id\":\"a\",\"removed\":[]}\n", true),
+            (
+                r#"{"id":"a","removed":[{"line":0,"reason":"r","step":"s","text":"\u00fc"}]}"#,
+                false,
+            ),
+            (r#"{"id":"a", "removed":[]}"#, false),
+            (r#"{"id":"a","removed":[],"x":1}"#, false),
+            (
+                r#"{"id":"a","removed":[{"line":1,"reason":"r","step":"s","text":"t","x":"y"}]}"#,
+                false,
+            ),
+            (
+                r#"{"id":"a","removed":[{"line":01,"reason":"r","step":"s","text":"t"}]}"#,
+                false,
+            ),
+            (
+                r#"{"id":"a","removed":[{"line":1.5,"reason":"r","step":"s","text":"t"}]}"#,
+                false,
+            ),
+            (
+                r#"{"id":"a","removed":[{"line":9223372036854775808,"reason":"r","step":"s","text":"t"}]}"#,
+                false,
+            ),
+            ("{\"id\":\"a\",\"removed\":[]}\n\n", false),
+            ("{\"id\":\"a\tb\",\"removed\":[]}", false),
+        ];
+        for &(line, compact) in lines {
+            let fast = read_compact(line.as_bytes());
+            assert_eq!(fast.is_some(), compact, "{line}");
+            if let Some(fast) = fast {
+                let slow: Result<Row<'_>, _> = serde_json::from_str(line);
+                assert!(slow.is_ok(), "{line}");
+                if let Ok(slow) = slow {
+                    assert_eq!(facts(&fast), facts(&slow), "{line}");
+                }
+            }
+        }
+        // Python's row["removed"] needs the key.
+        assert!(serde_json::from_str::<Row<'_>>(r#"{"id":"a"}"#).is_err());
+        assert!(read_compact(br#"{"id":"a"}"#).is_none());
     }
 
     #[test]
