@@ -8,8 +8,8 @@ import re
 import sys
 import zlib
 from collections import Counter
-from types import SimpleNamespace
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import given
