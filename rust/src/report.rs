@@ -61,7 +61,8 @@ impl RemovalScan {
     /// next piece).
     fn feed_piece(&mut self, data: &[u8]) -> PyResult<()> {
         let scan = self.scan()?;
-        guarded(|| scan.feed_piece(data))?.map_err(fallback)
+        guarded(|| scan.feed_piece(data))?.map_err(fallback)?;
+        guarded(|| scan.prune())
     }
 
     /// The end of a file fed in pieces: its last row when it does not end with a newline.
