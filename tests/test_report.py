@@ -6,7 +6,10 @@ from __future__ import annotations
 import dataclasses
 import re
 import sys
+import zlib
+from collections import Counter
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import given
@@ -213,3 +216,37 @@ def test_one_and_two_workers_give_the_same_page_but_its_timings(tmp_path):
         page = (out / "report.html").read_text(encoding="utf-8")
         pages.append(page.replace(section(page, "timings"), ""))
     assert pages[0] == pages[1]
+
+
+def test_the_reference_scan_of_removal_rows():
+    template = {"line": 4, "text": "\x1c Menu\xa0", "reason": "corpus.template_line", "step": "t",
+                "detail": "in 3 documents of x.org"}
+    rows = [{"id": "a", "removed": [template,
+                                    {"line": 9, "text": "ab", "reason": "r", "step": "s"}]},
+            {"id": "b", "removed": []}, {"id": "c", "removed": None},
+            {"id": "a", "removed": [{"line": 2, "text": "", "reason": "r", "step": "s"}]}]
+    found = report.scan_removals_reference(rows, {"a", "c"}, Counter({"z": 1}))
+    assert found.rows == 2
+    assert found.by_step == {"t": 1, "s": 2}
+    assert found.removed_chars == {"z": 1, "a": 8 + 3 + 1}
+    assert found.templates == {"x.org": {"Menu": 1}}  # stripped as str.strip does
+    key = zlib.crc32(b"2", zlib.crc32(b"a\0"))
+    assert key in [-k for k, _, _ in found.heaps["r"]]
+    assert sorted(found.heaps) == ["corpus.template_line", "r"]
+
+
+@pytest.mark.parametrize(("keys", "kept"), [
+    ([5, 4, 3, 2, 1], [(1, 5), (2, 4), (3, 3)]),
+    ([1, 2, 3, 4, 5], [(1, 1), (2, 2), (3, 3)]),
+    # A full heap takes only a strictly smaller key, and gives up the first met of its largest.
+    ([3, 3, 3, 1, 3], [(1, 4), (3, 2), (3, 3)]),
+    ([7, 7, 7, 7], [(7, 1), (7, 2), (7, 3)]),
+])
+def test_each_reason_keeps_the_lines_of_smallest_key(keys, kept, monkeypatch):
+    # Keys as given: the id's part 0, a line's key its number.
+    crc32 = lambda data, value=None: 0 if value is None else int(data)  # noqa: E731
+    monkeypatch.setattr(report, "zlib", SimpleNamespace(crc32=crc32))
+    rows = [{"id": "d", "removed": [{"line": k, "text": "t", "reason": "r", "step": "s"}]}
+            for k in keys]
+    heap = report.scan_removals_reference(rows, (), Counter()).heaps["r"]
+    assert sorted((-key, order) for key, order, _ in heap) == kept

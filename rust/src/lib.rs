@@ -12,6 +12,7 @@ mod html;
 mod json;
 mod language;
 mod record;
+mod report;
 
 /// The Cargo profile the extension was built with (`release` for `pip install`).
 const BUILD_PROFILE: &str = env!("CORPUSCLEAN_BUILD_PROFILE");
@@ -36,6 +37,7 @@ mod _core {
     use super::language::{LangDetector, LineFacts, LineLanguage};
     #[pymodule_export]
     use super::record::removal_row;
+    use super::report::RemovalScan;
 
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {

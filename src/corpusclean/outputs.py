@@ -303,6 +303,14 @@ def iter_lines(path: Path) -> Iterator[bytes]:
         yield from f
 
 
+def iter_pieces(path: Path, size: int = 1 << 22) -> Iterator[bytes]:
+    """The decompressed bytes of one JSONL stream file in pieces of ``size`` (the last shorter);
+    a piece may end inside a row."""
+    with path.open("rb") as raw, open_stream(raw, codec_of(path.name)[1]) as f:
+        while piece := f.read(size):
+            yield piece
+
+
 def _from_parquet(stream: str, row: dict[str, Any]) -> dict[str, Any]:
     if stream in ("documents", "dropped"):
         row["metadata"] = _json.loads(row["metadata"])

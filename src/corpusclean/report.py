@@ -24,13 +24,14 @@ import re
 import sys
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
-from . import _json
-from .outputs import stream_files, stream_lines
+from . import _accel, _json
+from .outputs import iter_lines, iter_pieces, stream_files, stream_lines
 from .stats import Stats
 from .writers import write_atomic
 
@@ -145,48 +146,22 @@ def gather(output: Path) -> Facts:
     facts.sampled = len(after)
 
     # Removed lines: by step, lengths before, template lines, examples.
-    heaps: dict[str, list[tuple[int, int, Example]]] = defaultdict(list)
-    removed_chars: Counter[str] = Counter(inline_before)
-    templates: dict[str, Counter[str]] = defaultdict(Counter)
-    order = 0
-    rows: Iterable[dict[str, Any]]
     if removed_mode == "inline":
         rows = ({"id": r["id"], "removed": r["metadata"].get("removed_lines", [])}
                 for s in ("documents", "dropped") for r in map(_json.loads, stream_lines(output, s)))
+        removals = scan_removals_reference(rows, (), Counter(inline_before))
     else:
-        rows = map(_json.loads, stream_lines(output, "removals"))
-    for row in rows:
-        removed = row["removed"]
-        if not removed:
-            continue
-        facts.removal_rows += 1
-        doc_id = row["id"]
-        if removed_mode != "inline" and doc_id in after:
-            removed_chars[doc_id] += sum(len(r["text"]) + 1 for r in removed)
-        facts.by_step.update(r["step"] for r in removed)
-        # An example's key is the CRC-32 of "<id>\0<line>": the id's part computed once a row.
-        row_crc = zlib.crc32(f"{doc_id}\0".encode("utf-8", "surrogatepass"))
-        for r in removed:
-            reason = r["reason"]
-            if reason == "corpus.template_line" and (m := _SITE_RE.search(r.get("detail", ""))):
-                templates[m.group(1)][r["text"].strip()] += 1
-            key = zlib.crc32(str(r["line"]).encode(), row_crc)
-            heap = heaps[reason]
-            if len(heap) < EXAMPLES or -heap[0][0] > key:
-                order += 1
-                ex = Example(doc_id, r["line"], reason, r["step"], r.get("detail", ""), removed)
-                item = (-key, order, ex)
-                if len(heap) < EXAMPLES:
-                    heapq.heappush(heap, item)
-                else:
-                    heapq.heapreplace(heap, item)
+        removals = scan_removals(output, after)
+    facts.removal_rows = removals.rows
+    facts.by_step = removals.by_step
+    removed_chars = removals.removed_chars
     facts.removals_known = removed_mode != "none"
     for doc_id, n in after.items():
         facts.lengths_after.append(n)
         facts.lengths_before.append(n + removed_chars.get(doc_id, 0))
-    facts.templates = {site: lines for site, lines in templates.items()}
+    facts.templates = removals.templates
     facts.examples = {reason: [ex for _, _, ex in sorted(heap, key=lambda t: -t[0])]
-                      for reason, heap in sorted(heaps.items())}
+                      for reason, heap in sorted(removals.heaps.items())}
 
     # Duplicate clusters from the dropped records; the kept text around the examples.
     clusters: dict[str, tuple[int, list[tuple[str, str, float]]]] = {}
@@ -206,6 +181,116 @@ def gather(output: Path) -> Facts:
             break
         facts.rejects.append(_json.loads(line))
     return facts
+
+
+@dataclass
+class Removals:
+    """What the removal rows give the report: the rows with a removed line, removed lines by
+    step, removed characters (``len(text) + 1`` summed) by document, template lines (stripped)
+    by site, and per reason the heap of ``(-key, order, Example)`` of its examples."""
+
+    rows: int
+    by_step: Counter[str]
+    removed_chars: Counter[str]
+    templates: dict[str, Counter[str]]
+    heaps: dict[str, list[tuple[int, int, Example]]]
+
+
+def scan_removals(output: Path, sampled: Mapping[str, int]) -> Removals:
+    """:func:`scan_removals_reference` of the ``removals`` stream of ``output`` (removed
+    characters counted for the ``sampled`` ids); in the compiled core when it is in use, which
+    reads every row and hands back only the rows its examples are in, parsed here as the
+    reference parses them. A row the core cannot read as Python does sends the whole scan to
+    the reference."""
+    found = _accel.attempt(lambda core: scan_removals_core(core, stream_files(output, "removals"),
+                                                           sampled), "report")
+    if found is not None:
+        return found
+    rows = map(_json.loads, stream_lines(output, "removals"))
+    return scan_removals_reference(rows, sampled, Counter())
+
+
+def scan_removals_reference(rows: Iterable[dict[str, Any]], sampled: Container[str],
+                            removed_chars: Counter[str]) -> Removals:
+    """The reference scan of removal rows (``{"id", "removed": [...]}``): the removed
+    characters of the documents in ``sampled`` are added to ``removed_chars``. An example's key
+    is the CRC-32 of ``"<id>\\0<line>"``; each reason keeps the :data:`EXAMPLES` smallest, a
+    new line entering a full heap only with a strictly smaller key."""
+    out = Removals(0, Counter(), removed_chars, {}, defaultdict(list))
+    templates: dict[str, Counter[str]] = defaultdict(Counter)
+    order = 0
+    for row in rows:
+        removed = row["removed"]
+        if not removed:
+            continue
+        out.rows += 1
+        doc_id = row["id"]
+        if doc_id in sampled:
+            removed_chars[doc_id] += sum(len(r["text"]) + 1 for r in removed)
+        out.by_step.update(r["step"] for r in removed)
+        # The id's part of the key computed once a row.
+        row_crc = zlib.crc32(f"{doc_id}\0".encode("utf-8", "surrogatepass"))
+        for r in removed:
+            reason = r["reason"]
+            if reason == "corpus.template_line" and (m := _SITE_RE.search(r.get("detail", ""))):
+                templates[m.group(1)][r["text"].strip()] += 1
+            key = zlib.crc32(str(r["line"]).encode(), row_crc)
+            heap = out.heaps[reason]
+            if len(heap) < EXAMPLES or -heap[0][0] > key:
+                order += 1
+                ex = Example(doc_id, r["line"], reason, r["step"], r.get("detail", ""), removed)
+                item = (-key, order, ex)
+                if len(heap) < EXAMPLES:
+                    heapq.heappush(heap, item)
+                else:
+                    heapq.heapreplace(heap, item)
+    out.templates = dict(templates)
+    out.heaps = dict(out.heaps)
+    return out
+
+
+def scan_removals_core(core: ModuleType, files: Iterable[Path], sampled: Iterable[str],
+                       piece: int = 1 << 22) -> Removals:
+    """:func:`scan_removals_reference` of the rows of the removal stream ``files`` in the
+    compiled ``core``, which reads JSONL files in pieces of ``piece`` bytes and cuts them into
+    rows itself (Parquet rows are handed over as their JSONL lines); raises ``core.CoreError``
+    on a row it cannot read as Python does."""
+    scan = core.RemovalScan(list(sampled), EXAMPLES)
+    for path in files:
+        if path.suffix == ".parquet":
+            for batch in _batches(iter_lines(path)):
+                scan.feed(batch)
+        else:
+            for data in iter_pieces(path, piece):
+                scan.feed_piece(data)
+            scan.end_file()
+    rows, by_step, chars, templates, examples, kept = scan.finish()
+    parsed = {at: _json.loads(line) for at, line in kept}
+
+    def example(at: int, i: int) -> Example:
+        row = parsed[at]
+        removed = row["removed"]
+        r = removed[i]
+        return Example(row["id"], r["line"], r["reason"], r["step"], r.get("detail", ""), removed)
+
+    heaps = {reason: [(neg_key, order, example(at, i)) for neg_key, order, at, i in heap]
+             for reason, heap in examples}
+    return Removals(rows, Counter(dict(by_step)), Counter(dict(chars)),
+                    {site: Counter(dict(lines)) for site, lines in templates}, heaps)
+
+
+def _batches(lines: Iterable[bytes], size: int = 1 << 22) -> Iterator[list[bytes]]:
+    """``lines`` in lists of about ``size`` bytes."""
+    batch: list[bytes] = []
+    n = 0
+    for line in lines:
+        batch.append(line)
+        n += len(line)
+        if n >= size:
+            yield batch
+            batch, n = [], 0
+    if batch:
+        yield batch
 
 
 def _add_context(output: Path, facts: Facts) -> None:

@@ -15,6 +15,7 @@ pub mod json;
 pub mod language;
 pub mod layout;
 pub mod record;
+pub mod report;
 pub mod unicode;
 mod unicode_tables;
 mod unicode_tables_families;
