@@ -37,6 +37,7 @@ mod _core {
     use super::language::{LangDetector, LineFacts, LineLanguage};
     #[pymodule_export]
     use super::record::removal_row;
+    #[pymodule_export]
     use super::report::RemovalScan;
 
     #[pymodule_init]
