@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 import subprocess
 import sys
 from pathlib import Path
@@ -53,3 +54,23 @@ def test_core_is_a_release_build_of_this_version():
         pytest.skip("compiled core not built here (CORPUSCLEAN_BACKEND=python or no toolchain)")
     assert core.__version__ == _version.__version__
     assert core.build_profile == "release"
+
+
+@pytest.mark.parametrize(("code", "level"), [
+    ("core.fallback.report", "DEBUG"),  # an input the core declines by design
+    ("core.panic", "WARNING"),  # a failure of the core
+    ("core.error", "WARNING"),
+])
+def test_a_declined_input_is_counted_and_only_a_failure_warns(caplog, monkeypatch, code, level):
+    module = _accel.core()
+    if module is None:
+        pytest.skip("compiled core not in use")
+    monkeypatch.setattr(_accel, "FALLBACKS", Counter())
+
+    def fails(core):
+        raise core.CoreError(code, "because")
+
+    with caplog.at_level("DEBUG", logger="corpusclean._accel"):
+        assert _accel.attempt(fails, "report.gather") is None
+    assert _accel.FALLBACKS == {code: 1}
+    assert [r.levelname for r in caplog.records] == [level]

@@ -69,7 +69,8 @@ def backend_name() -> str:
 
 
 #: Inputs the core handed back to the reference, by code (``core.fallback.surrogates``: a
-#: text with lone surrogates, which have no UTF-8 form; ``core.panic``: a failure of the core),
+#: text with lone surrogates, which have no UTF-8 form; other ``core.fallback.*`` codes: an
+#: input the core declines by design, logged at debug; ``core.panic``: a failure of the core),
 #: in this process.
 FALLBACKS: Counter[str] = Counter()
 
@@ -90,9 +91,12 @@ def fallback_on_error(step: str) -> Iterator[None]:
 
 
 def _failed(step: str, exc: Exception) -> None:
-    code = exc.args[0] if exc.args else "core.error"
-    FALLBACKS[str(code)] += 1
-    _log.warning("%s: the compiled core failed (%s); using the Python reference", step, exc)
+    code = str(exc.args[0]) if exc.args else "core.error"
+    FALLBACKS[code] += 1
+    if code.startswith("core.fallback."):  # an input the core declines, by design: not a failure
+        _log.debug("%s: the compiled core hands this input to the Python reference (%s)", step, exc)
+    else:
+        _log.warning("%s: the compiled core failed (%s); using the Python reference", step, exc)
 
 
 class _NoError(Exception):
