@@ -29,6 +29,8 @@ CASES = [
     ("서울은 큰 도시", ["서울은", "큰", "도시"]),
     ("Москва, 2024 год.", ["Москва", ",", "2024", "год", "."]),
     ("ภาษาไทย", ["ภาษา", "ไทย"]),
+    # Digits and symbols of the scripts cut into letter runs stay tokens of their own.
+    ("ภาษา๑ไทย ១ ᧠", ["ภาษา", "๑", "ไทย", "១", "᧠"]),
     ("བོད་ཡིག།", ["བོད", "་", "ཡིག", "།"]),
     ("", []),
 ]
@@ -58,7 +60,7 @@ def test_sentences(text, count):
 
 
 ALPHABET = st.sampled_from(list("ab A.,'-–‑:/()\"#…+\n\t") + ["n't", "'s", "Mr", "3", "京", "ก", "་",
-                                                            "http://", "é", "\u0301", "©", "\x1c"])
+                                                            "http://", "é", "\u0301", "©", "\x1c", "๑", "᧠"])
 
 
 @given(st.lists(ALPHABET, max_size=30).map("".join))

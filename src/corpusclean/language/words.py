@@ -91,6 +91,9 @@ _TOKEN_RE = regex.compile(
     regex.V1,
 )
 _CHUNKED_SCRIPT_RE = regex.compile(r"[\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]")
+# A token of the expression's run of those scripts' letters and marks, cut into words of at
+# most LETTERS_PER_WORD letters (their digits and symbols are tokens of their own, kept whole).
+_CHUNKED_RUN_RE = regex.compile(rf"{_CHUNKED}+", regex.V1)
 _ABBREVIATION_SET = frozenset(_ABBREVIATIONS.split("|"))
 # The tokens of the chunks the expression had to read, remembered (web text repeats "don't",
 # "“The", "2,000" and the like): most chunks that need the expression were seen before.
@@ -146,7 +149,7 @@ def reference_words(text: str) -> list[str]:
     """:func:`words` as one regular expression over the whole text (the reference)."""
     out: list[str] = []
     for token in _TOKEN_RE.findall(text):
-        if _CHUNKED_SCRIPT_RE.match(token):
+        if _CHUNKED_RUN_RE.fullmatch(token):
             out.extend(_LETTER_RUN_RE.findall(token))
         else:
             out.append(token)
