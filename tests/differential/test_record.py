@@ -7,7 +7,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from corpusclean import Document, Pipeline
@@ -31,7 +31,6 @@ def _reference(doc_id: object, source: object, removed: tuple) -> bytes:
     return dumps_line({"id": doc_id, "source": source, "removed": [r.to_dict() for r in removed]})
 
 
-@settings(max_examples=400)
 @given(texts, texts, removals)
 def test_rows_are_the_reference_bytes(core, doc_id, source, removed):
     line = core.removal_row(doc_id, source, removed)
