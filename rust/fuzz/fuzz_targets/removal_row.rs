@@ -38,6 +38,8 @@ fuzz_target!(|data: &[u8]| {
     let mut out = Vec::new();
     write_str(&mut out, &text);
     let json = String::from_utf8(out).expect("UTF-8 in, UTF-8 out");
-    assert!(!json.chars().any(|c| c < ' ' || matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}')));
+    assert!(!json
+        .chars()
+        .any(|c| c < ' ' || matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}')));
     assert_eq!(read_back(&json).as_deref(), Some(&*text));
 });

@@ -9,8 +9,19 @@ use libfuzzer_sys::fuzz_target;
 /// Everything the scan found, as values that compare (its name tables are hash maps, whose
 /// printed order differs from run to run).
 fn found(r: Removals) -> impl PartialEq + std::fmt::Debug {
-    let templates: Vec<_> = r.templates.into_iter().map(|(site, t)| (site, t.items)).collect();
-    (r.rows, r.by_step.items, r.removed_chars, templates, r.examples, r.kept_rows)
+    let templates: Vec<_> = r
+        .templates
+        .into_iter()
+        .map(|(site, t)| (site, t.items))
+        .collect();
+    (
+        r.rows,
+        r.by_step.items,
+        r.removed_chars,
+        templates,
+        r.examples,
+        r.kept_rows,
+    )
 }
 
 fn sampled() -> Vec<String> {
