@@ -234,11 +234,18 @@ class PoolEngine:
         if self._pool is None:
             return
         processes = list(getattr(self._pool, "_processes", {}).values())  # no public way
+        # The pool's manager thread: it closes the pool's wake-up pipe once its workers are
+        # gone. The interpreter's exit writes to that pipe (concurrent.futures._python_exit),
+        # so it must have closed it by then: Python 3.11 checks for a closed pipe and writes
+        # without a lock, and the race ends in "OSError: Bad file descriptor" at exit.
+        manager = getattr(self._pool, "_executor_manager_thread", None)
         self._pool.shutdown(wait=False, cancel_futures=True)
         for proc in processes:
             proc.terminate()
         for proc in processes:
             proc.join(timeout=1.0)
+        if manager is not None:
+            manager.join(timeout=1.0)
         self._pool = None
 
 
