@@ -63,12 +63,13 @@ pub fn removal_row<'py>(
         let Ok(line) = line.extract::<i64>() else {
             return Ok(None);
         };
-        let mut strs = [text, reason, step, detail]
-            .into_iter()
-            .map(|v| exact_str(v).and_then(|s| s.to_str().ok()));
-        let (Some(Some(text)), Some(Some(reason)), Some(Some(step)), Some(Some(detail))) =
-            (strs.next(), strs.next(), strs.next(), strs.next())
-        else {
+        let text_of = |v| exact_str(v).and_then(|s| s.to_str().ok());
+        let (Some(text), Some(reason), Some(step), Some(detail)) = (
+            text_of(text),
+            text_of(reason),
+            text_of(step),
+            text_of(detail),
+        ) else {
             return Ok(None);
         };
         removed.push(Removed {
@@ -79,8 +80,8 @@ pub fn removal_row<'py>(
             detail,
         });
     }
-    Ok(Some(PyBytes::new(
-        py,
-        &record::removal_row(doc_id, source, &removed),
-    )))
+    // Writing these fields cannot fail; were it to, the reference writes the row.
+    Ok(record::removal_row(doc_id, source, &removed)
+        .ok()
+        .map(|line| PyBytes::new(py, &line)))
 }

@@ -53,6 +53,26 @@ fn line_break(line: &[u8]) -> bool {
             || memmem::find(line, b"\xe2\x80\xa9").is_some())
 }
 
+/// U+0085, U+2028 and U+2029 in `line` written as JSON escapes (`_json._escape_line_breaks`):
+/// JSON allows them raw inside strings, but some JSONL readers end a line there.
+pub fn escape_line_breaks(line: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(line.len() + 16);
+    let mut rest = line;
+    while let Some(at) = memchr::memchr2(0xc2, 0xe2, rest) {
+        let (escape, width): (&[u8], usize) = match &rest[at..] {
+            [0xc2, 0x85, ..] => (b"\\u0085", 2),
+            [0xe2, 0x80, 0xa8, ..] => (b"\\u2028", 3),
+            [0xe2, 0x80, 0xa9, ..] => (b"\\u2029", 3),
+            _ => (&rest[at..=at], 1),
+        };
+        out.extend_from_slice(&rest[..at]);
+        out.extend_from_slice(escape);
+        rest = &rest[at + width..];
+    }
+    out.extend_from_slice(rest);
+    out
+}
+
 /// Length of the run of digits [`long_number`] looks for.
 const RUN: usize = 19;
 
@@ -74,6 +94,26 @@ fn long_number(text: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_breaks_are_escaped_and_nothing_else() {
+        let cases: &[(&str, &str)] = &[
+            ("", ""),
+            ("plain", "plain"),
+            ("x\u{85}y\u{2028}z\u{2029}", "x\\u0085y\\u2028z\\u2029"),
+            (
+                "\u{84}\u{86}\u{2027}\u{202a}é€",
+                "\u{84}\u{86}\u{2027}\u{202a}é€",
+            ),
+        ];
+        for (line, want) in cases {
+            assert_eq!(
+                escape_line_breaks(line.as_bytes()),
+                want.as_bytes(),
+                "{line:?}"
+            );
+        }
+    }
 
     #[test]
     fn floats_orjson_writes_differently_are_suspect() {

@@ -1,11 +1,11 @@
-//! `record::write_str` on any text: the JSON string it writes holds no control character and
-//! no U+0085, U+2028 or U+2029 raw, and reading its escapes back gives the text.
+//! `record::removal_row` with any text as the id: one line, with no control character and no
+//! U+0085, U+2028 or U+2029 raw, and reading the id's escapes back gives the text.
 #![no_main]
 
-use corpusclean_core::record::write_str;
+use corpusclean_core::record::removal_row;
 use libfuzzer_sys::fuzz_target;
 
-/// The text of a JSON string as `write_str` writes it (the escapes it uses, nothing more).
+/// The text of a JSON string as the row writes it (the escapes it uses, nothing more).
 fn read_back(json: &str) -> Option<String> {
     let inner = json.strip_prefix('"')?.strip_suffix('"')?;
     let mut out = String::new();
@@ -35,11 +35,14 @@ fn read_back(json: &str) -> Option<String> {
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
-    let mut out = Vec::new();
-    write_str(&mut out, &text);
-    let json = String::from_utf8(out).expect("UTF-8 in, UTF-8 out");
-    assert!(!json
+    let row = removal_row(&text, "s", &[]).expect("a row of strings is written");
+    let row = String::from_utf8(row).expect("UTF-8 in, UTF-8 out");
+    let body = row.strip_suffix('\n').expect("a row ends its line");
+    assert!(!body
         .chars()
         .any(|c| c < ' ' || matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}')));
-    assert_eq!(read_back(&json).as_deref(), Some(&*text));
+    let id = body
+        .strip_prefix("{\"id\":")
+        .and_then(|rest| rest.strip_suffix(",\"source\":\"s\",\"removed\":[]}"));
+    assert_eq!(id.and_then(read_back).as_deref(), Some(&*text));
 });
