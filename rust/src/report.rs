@@ -27,10 +27,13 @@ pub struct RemovalScan {
 
 impl RemovalScan {
     fn scan(&mut self) -> PyResult<&mut report::RemovalScan> {
-        self.inner
-            .as_mut()
-            .ok_or_else(|| CoreError::new_err(("core.error", "the scan is finished")))
+        self.inner.as_mut().ok_or_else(finished)
     }
+}
+
+/// A call after `finish()`.
+fn finished() -> PyErr {
+    CoreError::new_err(("core.error", "the scan is finished"))
 }
 
 /// A row the core cannot read as Python does: the caller goes back to the reference.
@@ -77,10 +80,7 @@ impl RemovalScan {
     /// `(reason, [(-key, order, row, item)])` in the heap's order; `(row, line)` of the rows the
     /// examples are in.
     fn finish(&mut self, py: Python<'_>) -> PyResult<Found> {
-        let scan = self
-            .inner
-            .take()
-            .ok_or_else(|| CoreError::new_err(("core.error", "the scan is finished")))?;
+        let scan = self.inner.take().ok_or_else(finished)?;
         let out = guarded(|| scan.finish())?;
         Ok((
             out.rows,

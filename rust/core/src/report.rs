@@ -373,35 +373,11 @@ pub fn template_site(detail: &str) -> Option<&str> {
     })
 }
 
-const CRC_TABLE: [u32; 256] = crc_table();
-
-const fn crc_table() -> [u32; 256] {
-    let mut table = [0u32; 256];
-    let mut i = 0;
-    while i < 256 {
-        let mut c = i as u32;
-        let mut k = 0;
-        while k < 8 {
-            c = if c & 1 != 0 {
-                0xEDB8_8320 ^ (c >> 1)
-            } else {
-                c >> 1
-            };
-            k += 1;
-        }
-        table[i] = c;
-        i += 1;
-    }
-    table
-}
-
 /// `zlib.crc32(data, crc)`: the CRC-32 of `data` continued from `crc` (0 to start).
 pub fn crc32(data: &[u8], crc: u32) -> u32 {
-    let mut c = !crc;
-    for &b in data {
-        c = CRC_TABLE[((c ^ u32::from(b)) & 0xFF) as usize] ^ (c >> 8);
-    }
-    !c
+    let mut hasher = crc32fast::Hasher::new_with_initial(crc);
+    hasher.update(data);
+    hasher.finalize()
 }
 
 /// What the scan found, for Python to build the report's facts from.
@@ -489,7 +465,7 @@ impl RemovalScan {
         id_part.push(0);
         let row_crc = crc32(&id_part, 0);
         let mut keep_row = false;
-        let mut digits = [0u8; 20];
+        let mut digits = itoa::Buffer::new();
         for (i, r) in removed.iter().enumerate() {
             let reason: &str = &r.reason.0;
             if reason == TEMPLATE_REASON {
@@ -500,7 +476,7 @@ impl RemovalScan {
                     self.out.templates[at].1.add(py_strip(&r.text.0), 1);
                 }
             }
-            let key = crc32(format_int(&mut digits, r.line), row_crc);
+            let key = crc32(digits.format(r.line).as_bytes(), row_crc);
             let at = self
                 .reason_index
                 .at(reason, &mut self.out.examples, |reason| {
@@ -599,25 +575,6 @@ impl RemovalScan {
             .collect();
         self.out
     }
-}
-
-/// `str(n).encode()`, written at the end of `buf`.
-fn format_int(buf: &mut [u8; 20], n: i64) -> &[u8] {
-    let mut rest = n.unsigned_abs();
-    let mut at = buf.len();
-    loop {
-        at -= 1;
-        buf[at] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    if n < 0 {
-        at -= 1;
-        buf[at] = b'-';
-    }
-    &buf[at..]
 }
 
 #[cfg(test)]
@@ -735,14 +692,6 @@ mod tests {
         // Python's row["removed"] needs the key.
         assert!(serde_json::from_str::<Row<'_>>(r#"{"id":"a"}"#).is_err());
         assert!(read_compact(br#"{"id":"a"}"#).is_none());
-    }
-
-    #[test]
-    fn integers_are_written_as_str_writes_them() {
-        let mut buf = [0u8; 20];
-        for n in [0, 7, 10, 1234, -1, -90, i64::MAX, i64::MIN] {
-            assert_eq!(format_int(&mut buf, n), n.to_string().as_bytes());
-        }
     }
 
     #[test]

@@ -237,7 +237,7 @@ class LineCounts:
         if self.sketch is None:
             self.sketch = np.zeros((self.depth, self.width), np.uint16)
         self._sketch_add(self.keys, self.counts)
-        self.keys, self.counts = np.zeros(0, np.uint64), np.zeros(0, np.uint32)
+        self.keys, self.counts = _no_keys(), _no_counts()
 
     def _rows(self, keys: np.ndarray) -> list[np.ndarray]:
         import numpy as np
